@@ -1,0 +1,40 @@
+# Partpilot: `make run` serves the API + web chat; `make test` runs the whole suite.
+# Both create .venv and install everything on first use (CPU torch first: otherwise pip pulls CUDA builds).
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install db lint typecheck bench-search clean-db
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+db: install
+	$(BIN)/partpilot db upgrade
+	$(BIN)/partpilot seed --if-empty
+
+run: db
+	$(BIN)/partpilot serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy agent tools knowledge api channels evals
+
+bench-search: db
+	$(BIN)/partpilot bench search --parts 100000 --out bench/search-100k.json
+
+clean-db:
+	-$(BIN)/partpilot db stop

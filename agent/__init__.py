@@ -1,0 +1,1 @@
+"""Partpilot agent package."""

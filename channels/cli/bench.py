@@ -1,0 +1,35 @@
+"""`partpilot bench …`: benchmarks that write JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+app = typer.Typer(help="Benchmarks (each writes a JSON report).", no_args_is_help=True)
+err = Console(stderr=True)
+
+
+@app.command("search")
+def bench_search(
+    parts: Annotated[int, typer.Option("--parts", min=100, help="Catalog size to benchmark at.")] = 100_000,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-search.json"),
+) -> None:
+    """Seed N parts into a separate database; measure p50/p95 latency and recall@10 per search method."""
+    from knowledge.bench_search import run_search_bench
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, advance: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.advance(tasks[stage], advance)
+
+        report = run_search_bench(parts, out, progress)
+    typer.echo(json.dumps(report, indent=2))

@@ -1,0 +1,25 @@
+"""`partpilot serve`: the API (and, as they arrive, chat, widget and channels) under uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """Serve Partpilot over HTTP."""
+    import uvicorn
+
+    from api.app import create_app
+    from knowledge.embeddings import get_model
+
+    get_model()  # load once before the first request rather than during it
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

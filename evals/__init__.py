@@ -1,0 +1,1 @@
+"""Partpilot evals package."""

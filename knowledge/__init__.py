@@ -1,0 +1,1 @@
+"""The knowledge store: one Postgres + pgvector database, its models, migrations, seed world and search."""

@@ -1,0 +1,111 @@
+"""`partpilot bench search`: latency and recall@10 of hybrid, full-text, vector and ILIKE search.
+
+Recall@10 of a method is measured against the same method run as an exact scan (HNSW and trigram
+indexes switched off), so it isolates what the approximate indexes lose.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL
+
+from knowledge.db import get_engine
+from knowledge.embeddings import _embed_query_cached
+from knowledge.migrate import upgrade
+from knowledge.search import SearchQueryError, search_parts
+from knowledge.search.query import clean_text
+from knowledge.seed.loader import seed_store
+
+log = logging.getLogger(__name__)
+QUERY_FILE = Path(__file__).resolve().parent.parent / "evals" / "retrieval" / "search_queries.jsonl"
+METHODS = ("hybrid", "fulltext", "vector", "ilike")
+
+
+def bench_engine(main: Engine, name: str = "partpilot_bench") -> Engine:
+    """An engine on a separate database of the same server, created when missing."""
+    admin = create_engine(main.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url: URL = main.url.set(database=name)
+    return create_engine(url, pool_size=4)
+
+
+def prepare(engine: Engine, parts: int, progress: Callable[[str, int, int], None] | None = None) -> None:
+    upgrade(engine)
+    with engine.connect() as conn:
+        have = int(conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar_one())
+    if have < parts:
+        seed_store(engine, scale=max(parts - 2000, 0), progress=progress)
+
+
+def _ilike(engine: Engine, query: str, exact: bool) -> list[str]:
+    pattern = "%" + clean_text(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT part_number FROM parts_catalog WHERE part_number ILIKE :p OR name ILIKE :p "
+                 "OR description ILIKE :p ORDER BY part_number LIMIT 10"),
+            {"p": pattern},
+        ).scalars()
+        return list(rows)
+
+
+def _run(engine: Engine, method: str, query: str, exact: bool) -> list[str]:
+    if method == "ilike":
+        return _ilike(engine, query, exact)
+    legs = {"hybrid": ("exact", "trigram", "fulltext", "vector"), "fulltext": ("fulltext",),
+            "vector": ("vector",)}[method]
+    try:
+        response = search_parts(engine, query, limit=10, legs=legs, exact_vector=exact)
+    except SearchQueryError:
+        return []
+    return [hit.part_number for hit in response.results]
+
+
+def measure(engine: Engine, queries: list[str]) -> dict[str, dict[str, float]]:
+    results: dict[str, dict[str, float]] = {}
+    for method in METHODS:
+        latencies: list[float] = []
+        recalls: list[float] = []
+        _run(engine, method, queries[0], exact=False)  # warm connections and the model
+        for query in queries:
+            _embed_query_cached.cache_clear()  # every timed query pays for its embedding
+            start = time.perf_counter()
+            got = _run(engine, method, query, exact=False)
+            latencies.append((time.perf_counter() - start) * 1000)
+            reference = _run(engine, method, query, exact=True)
+            if reference:
+                recalls.append(len(set(got) & set(reference)) / len(set(reference)))
+        latencies.sort()
+        results[method] = {
+            "p50_ms": round(statistics.median(latencies), 2),
+            "p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2),
+            "recall_at_10": round(statistics.fmean(recalls), 4) if recalls else 0.0,
+        }
+        log.info("%s: %s", method, results[method])
+    return results
+
+
+def load_queries() -> list[str]:
+    return [json.loads(line)["query"] for line in QUERY_FILE.read_text().splitlines() if line.strip()]
+
+
+def run_search_bench(parts: int, out: Path, progress: Callable[[str, int, int], None] | None = None) -> dict:  # type: ignore[type-arg]
+    engine = bench_engine(get_engine())
+    prepare(engine, parts, progress)
+    queries = load_queries()
+    with engine.connect() as conn:
+        actual = int(conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar_one())
+    report = {"parts": actual, "queries": len(queries), "methods": measure(engine, queries)}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    engine.dispose()
+    return report

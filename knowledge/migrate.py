@@ -1,0 +1,36 @@
+"""Alembic, driven from code so that `partpilot db upgrade` works from any directory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, inspect
+
+from knowledge.db import database_url, ensure_extensions, get_engine
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    rendered = url or database_url().render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
+    """Create the required extensions, then apply migrations up to `revision`."""
+    engine = engine or get_engine()
+    ensure_extensions(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    command.upgrade(alembic_config(url), revision)
+
+
+def is_migrated(engine: Engine | None = None) -> bool:
+    engine = engine or get_engine()
+    return inspect(engine).has_table("parts_catalog")

@@ -1,0 +1,35 @@
+"""SQLAlchemy 2 models of the Partpilot store (seed 000's schema, plus supersession and compatibility rows)."""
+
+from knowledge.models.base import EMBEDDING_DIMS, Base
+from knowledge.models.catalog import (
+    Interchangeability,
+    Part,
+    PartCategory,
+    PartCompatibility,
+    PartSupersession,
+    Trade,
+)
+from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost
+from knowledge.models.equipment import Equipment, EquipmentModel
+from knowledge.models.inventory import InventoryItem, StockLocation
+from knowledge.models.marketplace import (
+    FulfillmentType,
+    ListingStatus,
+    ListingType,
+    ListingVisibility,
+    MarketplaceListing,
+    OfferStatus,
+    PartCondition,
+    PartOffer,
+    PartTransaction,
+)
+from knowledge.models.operations import StockHold, ToolCall
+from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
+
+__all__ = [
+    "EMBEDDING_DIMS", "AuctionBid", "Base", "Equipment", "EquipmentModel", "FulfillmentType", "Interchangeability",
+    "InventoryItem", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing", "OfferStatus",
+    "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory", "PartCompatibility",
+    "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction", "SavedListing",
+    "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole", "WantedPost",
+]

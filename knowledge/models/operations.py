@@ -1,0 +1,42 @@
+"""Operational tables the tools need: idempotent tool calls and stock holds for emergency pickup."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from knowledge.models.base import Base, created_ts, uuid_pk
+
+
+class ToolCall(Base):
+    """One executed WRITE tool call, keyed by (user, idempotency key), with its stored result."""
+
+    __tablename__ = "tool_calls"
+
+    idempotency_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    tool_name: Mapped[str] = mapped_column(String(60))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    args_hash: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict | None] = mapped_column(JSONB)  # type: ignore[type-arg]
+    created_at: Mapped[created_ts]
+
+
+class StockHold(Base):
+    """Units set aside at a location for an emergency pickup, released when the code expires."""
+
+    __tablename__ = "stock_holds"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[uuid_pk]
+    inventory_item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inventory_items.id"), index=True)
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    pickup_code: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[created_ts]

@@ -1,0 +1,205 @@
+"""Hybrid part search: exact and trigram part-number match, full text and vectors, fused by weighted RRF.
+
+Reciprocal-rank fusion needs no score calibration between signals; the weights encode what a
+technician's query means: an exact part number beats everything, a near part number beats prose.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, Engine, text
+
+from knowledge.embeddings import embed_query
+from knowledge.search.legs import LEGS, LegFilters, LegHit, LegRequest, run_legs
+from knowledge.search.query import SearchQueryError, parse_query, tsquery_text
+from knowledge.search.vocabulary import load_vocabulary
+from knowledge.settings import get_settings
+from knowledge.supersession import Hop, resolve_chains
+
+RRF_K = 60.0
+LEG_WEIGHTS = {"exact": 4.0, "trigram": 1.6, "fulltext": 1.0, "vector": 1.0}
+MIN_TRIGRAM_SIMILARITY = 0.25
+EQUIPMENT_BOOST = 0.9 / (RRF_K + 1)
+MANUFACTURER_BOOST = 0.6 / (RRF_K + 1)
+MAX_LIMIT = 100
+
+
+class SearchFilters(BaseModel):
+    """Optional filters; each narrows every signal."""
+
+    trade: str | None = None
+    category: str | None = None
+    manufacturer: str | None = None
+    compatible_with: str | None = Field(default=None, description="Equipment model, e.g. 'Gen2'")
+
+
+class SearchHit(BaseModel):
+    part_id: uuid.UUID
+    part_number: str
+    manufacturer: str
+    name: str
+    category: str
+    trade: str
+    msrp: Decimal | None
+    score: float
+    matched_by: list[str]
+    superseded_by: str | None = None
+    supersession_chain: list[dict[str, str]] | None = None
+    replaces: str | None = Field(default=None, description="Set on a replacement shown for a superseded hit")
+    compatible_equipment: list[str] = Field(default_factory=list)
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[SearchHit]
+    detected_equipment: list[str] = Field(default_factory=list)
+    detected_manufacturers: list[str] = Field(default_factory=list)
+    message: str | None = None
+
+
+@dataclass
+class _Candidate:
+    score: float = 0.0
+    matched_by: list[str] = field(default_factory=list)
+
+
+def search_parts(
+    engine: Engine,
+    query: str | None,
+    *,
+    limit: int = 10,
+    filters: SearchFilters | None = None,
+    legs: tuple[str, ...] = LEGS,
+    exact_vector: bool = False,
+) -> SearchResponse:
+    """Search the catalog. Raises SearchQueryError (a clear message) for empty or oversized queries."""
+    parsed = parse_query(query)
+    limit = max(1, min(limit, MAX_LIMIT))
+    filters = filters or SearchFilters()
+    vocab = load_vocabulary(engine)
+    leg_filters = LegFilters(filters.trade, filters.category, filters.manufacturer)
+    message = None
+    if filters.compatible_with:
+        models = vocab.resolve_model(filters.compatible_with)
+        if not models:
+            return SearchResponse(query=parsed.text, results=[],
+                                  message=f"No equipment model called '{filters.compatible_with}' is known.")
+        leg_filters.equipment_model_ids = [m.id for m in models]
+    lowered = parsed.text.lower()
+    equipment = vocab.equipment_in(parsed.words)
+    manufacturers = vocab.manufacturers_in(lowered)
+    if not parsed.lexical_terms and not parsed.part_numbers:
+        return SearchResponse(query=parsed.text, results=[], message="Nothing searchable in the query.")
+
+    embedding = embed_query(parsed.text) if "vector" in legs and parsed.words else None
+    request = LegRequest(
+        part_numbers=list(parsed.part_numbers),
+        tsquery=tsquery_text(parsed.lexical_terms),
+        embedding=embedding,
+        per_leg=max(get_settings().search_candidates_per_signal, limit),
+        filters=leg_filters,
+        exact_vector=exact_vector,
+    )
+    with engine.connect() as conn:
+        if exact_vector:
+            conn.execute(text("SET LOCAL enable_indexscan = off"))
+        hits = run_legs(conn, request, legs)
+        ranked = _fuse(conn, hits, equipment_ids=[e.id for e in equipment], manufacturers=manufacturers)
+        results = _materialise(conn, ranked[:limit], limit)
+    return SearchResponse(
+        query=parsed.text,
+        results=results,
+        detected_equipment=[f"{e.manufacturer} {e.model}" for e in equipment],
+        detected_manufacturers=manufacturers,
+        message=message,
+    )
+
+
+def _fuse(
+    conn: Connection, hits: list[LegHit], *, equipment_ids: list[uuid.UUID], manufacturers: list[str]
+) -> list[tuple[uuid.UUID, _Candidate]]:
+    candidates: dict[uuid.UUID, _Candidate] = {}
+    for hit in hits:
+        if hit.leg == "trigram" and hit.strength < MIN_TRIGRAM_SIMILARITY:
+            continue
+        weight = LEG_WEIGHTS[hit.leg] * (hit.strength if hit.leg == "trigram" else 1.0)
+        cand = candidates.setdefault(hit.part_id, _Candidate())
+        cand.score += weight / (RRF_K + hit.rank)
+        if hit.leg not in cand.matched_by:
+            cand.matched_by.append(hit.leg)
+    if candidates and (equipment_ids or manufacturers):
+        ids = list(candidates)
+        if equipment_ids:
+            fits = conn.execute(
+                text("SELECT DISTINCT part_id FROM part_compatibility WHERE part_id = ANY(:ids) "
+                     "AND equipment_model_id = ANY(:eq)"),
+                {"ids": ids, "eq": equipment_ids},
+            ).scalars()
+            for pid in fits:
+                candidates[pid].score += EQUIPMENT_BOOST
+                candidates[pid].matched_by.append("equipment")
+        if manufacturers:
+            made = conn.execute(
+                text("SELECT id FROM parts_catalog WHERE id = ANY(:ids) AND manufacturer = ANY(:m)"),
+                {"ids": ids, "m": manufacturers},
+            ).scalars()
+            for pid in made:
+                candidates[pid].score += MANUFACTURER_BOOST
+                candidates[pid].matched_by.append("manufacturer")
+    return sorted(candidates.items(), key=lambda item: item[1].score, reverse=True)
+
+
+_DETAIL_SQL = text(
+    "SELECT id, part_number, manufacturer, name, category, trade, msrp, compatible_equipment "
+    "FROM parts_catalog WHERE id = ANY(:ids)"
+)
+
+
+def _materialise(conn: Connection, ranked: list[tuple[uuid.UUID, _Candidate]], limit: int) -> list[SearchHit]:
+    ids = [pid for pid, _ in ranked]
+    chains = resolve_chains(conn, ids)
+    replacement_ids = [chain[-1].to_part_id for chain in chains.values() if chain]
+    rows = {row.id: row for row in conn.execute(_DETAIL_SQL, {"ids": ids + replacement_ids})}
+    results: list[SearchHit] = []
+    shown: set[uuid.UUID] = set()
+    for pid, cand in ranked:
+        if pid in shown:
+            continue
+        chain = chains.get(pid)
+        results.append(_hit(rows[pid], round(cand.score, 6), cand.matched_by, chain))
+        shown.add(pid)
+        if chain:
+            # A superseded hit is followed by its current replacement: that is the part to order.
+            current = chain[-1].to_part_id
+            if current not in shown and current in rows:
+                results.append(_hit(rows[current], round(cand.score * 0.999, 6), ["supersession"], None,
+                                    replaces=rows[pid].part_number))
+                shown.add(current)
+    return results[:limit]
+
+
+def _hit(row: Any, score: float, matched_by: list[str], chain: list[Hop] | None,
+         replaces: str | None = None) -> SearchHit:
+    return SearchHit(
+        part_id=row.id,
+        part_number=row.part_number,
+        manufacturer=row.manufacturer,
+        name=row.name,
+        category=row.category,
+        trade=row.trade,
+        msrp=row.msrp,
+        score=score,
+        matched_by=matched_by,
+        superseded_by=chain[-1].to_part_number if chain else None,
+        supersession_chain=[hop.as_dict() for hop in chain] if chain else None,
+        replaces=replaces,
+        compatible_equipment=list(row.compatible_equipment or [])[:12],
+    )
+
+
+__all__ = ["SearchFilters", "SearchHit", "SearchQueryError", "SearchResponse", "search_parts"]

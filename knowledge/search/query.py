@@ -1,0 +1,116 @@
+"""Turning what a technician typed into search inputs: validation, tokens, synonyms, part numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from knowledge.partnumbers import part_number_candidates
+
+MAX_QUERY_CHARS = 500
+_WORD = re.compile(r"[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
+
+# Trade vocabulary that embeddings and stemming miss: a phrase a technician types → words the catalog uses.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "door motor": ("door", "operator"),
+    "door operator": ("door", "motor", "operator"),
+    "operator": ("operator",),
+    "vfd": ("drive", "inverter", "vfd"),
+    "inverter": ("drive", "vfd"),
+    "variable frequency drive": ("drive", "vfd"),
+    "txv": ("expansion", "valve", "txv"),
+    "expansion valve": ("txv",),
+    "starter": ("contactor", "starter"),
+    "cap": ("capacitor",),
+    "run cap": ("run", "capacitor"),
+    "pcb": ("board",),
+    "circuit board": ("board",),
+    "control board": ("board", "controller"),
+    "breaker": ("breaker", "circuit"),
+    "stat": ("thermostat",),
+    "tstat": ("thermostat",),
+    "blower motor": ("blower", "motor", "fan"),
+    "fan motor": ("fan", "motor", "blower", "condenser"),
+    "pulse ox": ("spo2", "oximetry"),
+    "pulse oximeter": ("spo2", "oximetry"),
+    "spo2": ("spo2", "oximetry", "pulse"),
+    "ekg": ("ecg",),
+    "ecg": ("ecg", "ekg"),
+    "battery pack": ("battery",),
+    "encoder": ("encoder", "tachometer"),
+    "hall call": ("hall", "button", "fixture"),
+    "push button": ("button",),
+    "limit switch": ("limit", "switch"),
+    "gate switch": ("gate", "switch", "interlock"),
+    "interlock": ("interlock", "door", "lock"),
+    "rope": ("rope", "cable"),
+    "belt": ("belt", "coated", "steel"),
+    "transformer": ("transformer",),
+    "relay": ("relay",),
+    "compressor": ("compressor",),
+    "4 ton": ("48000",),
+}
+_STOP = {
+    "a", "an", "the", "for", "of", "on", "in", "to", "need", "needs", "needed", "i", "we", "my", "our",
+    "looking", "want", "any", "some", "part", "parts", "replacement", "please", "got", "have", "with", "and",
+    "or", "is", "it", "that", "this", "unit", "one", "new", "used", "find", "me", "where", "can", "get",
+}
+
+
+class SearchQueryError(ValueError):
+    """The query cannot be searched; the message says why in words a user understands."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    raw: str
+    text: str
+    words: tuple[str, ...]
+    part_numbers: tuple[str, ...]
+    expansions: tuple[str, ...] = field(default=())
+
+    @property
+    def lexical_terms(self) -> tuple[str, ...]:
+        terms = [w for w in self.words if w not in _STOP] + list(self.expansions)
+        return tuple(dict.fromkeys(terms))
+
+
+def clean_text(raw: str) -> str:
+    """Normalise Unicode, drop control characters and symbols such as emoji, collapse whitespace."""
+    text = unicodedata.normalize("NFKC", raw)
+    kept = [ch if unicodedata.category(ch)[0] in "LNPZ" else " " for ch in text]
+    return " ".join("".join(kept).split())
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    """Validate and analyse a query. Raises SearchQueryError for empty or oversized input."""
+    if raw is None or not raw.strip():
+        raise SearchQueryError("The search query is empty: type a part number, a description or a model.")
+    if len(raw) > MAX_QUERY_CHARS:
+        raise SearchQueryError(
+            f"The search query is {len(raw)} characters long; the limit is {MAX_QUERY_CHARS}. "
+            "Send the part number or a short description."
+        )
+    text = clean_text(raw)
+    lowered = text.lower()
+    words = tuple(_WORD.findall(lowered))
+    expansions: list[str] = []
+    for phrase, extra in SYNONYMS.items():
+        if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", lowered):
+            expansions.extend(extra)
+    return ParsedQuery(
+        raw=raw,
+        text=text,
+        words=words,
+        part_numbers=tuple(part_number_candidates(text)),
+        expansions=tuple(expansions),
+    )
+
+
+def tsquery_text(terms: tuple[str, ...]) -> str:
+    """An OR-query for to_tsquery built only from [a-z0-9] fragments, so no operator can be injected."""
+    safe: list[str] = []
+    for term in terms:
+        safe.extend(re.findall(r"[a-z0-9]+", term))
+    return " | ".join(dict.fromkeys(t for t in safe if t not in _STOP))

@@ -1,0 +1,1 @@
+"""Demo-world seed data and its loader."""

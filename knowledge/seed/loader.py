@@ -1,0 +1,145 @@
+"""Loading the demo world into the store: idempotent inserts, then embeddings for what is new."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, Table, select, text
+from sqlalchemy.dialects.postgresql import insert
+
+from knowledge.embeddings import embed_texts, part_embedding_text
+from knowledge.models import Base
+from knowledge.search.vocabulary import forget_vocabulary
+
+log = logging.getLogger(__name__)
+BATCH = 2000
+
+Progress = Callable[[str, int, int], None]  # (stage, advance, total)
+
+
+@dataclass
+class SeedReport:
+    inserted: dict[str, int]
+    embedded: int
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def reset_store(engine: Engine) -> None:
+    """Delete every row of every Partpilot table (the schema stays)."""
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} CASCADE"))
+    forget_vocabulary()
+
+
+def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def insert_rows(
+    engine: Engine, tables: dict[str, list[dict[str, Any]]], progress: Progress | None = None
+) -> dict[str, int]:
+    """Insert rows table by table; rows whose key already exists are left as they are."""
+    inserted: dict[str, int] = {}
+    with engine.begin() as conn:
+        for name, rows in tables.items():
+            table = _table(name)
+            count = 0
+            # An executemany needs one column set; rows may omit defaulted columns, so group by key set.
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in rows:
+                groups.setdefault(tuple(sorted(row)), []).append(row)
+            for group in groups.values():
+                for chunk in _chunks(group, BATCH):
+                    result = conn.execute(insert(table).on_conflict_do_nothing(), chunk)
+                    count += max(result.rowcount, 0)
+                    if progress:
+                        progress(f"rows:{name}", len(chunk), len(rows))
+            inserted[name] = count
+    return inserted
+
+
+def _fill_embeddings(engine: Engine, table_name: str, text_of: Callable[[dict[str, Any]], str],
+                     columns: list[str], progress: Progress | None) -> int:
+    table = _table(table_name)
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(
+            select(*[table.c[c] for c in ["id", *columns]]).where(table.c.embedding.is_(None))
+        )]
+    if not rows:
+        return 0
+    texts = [text_of(row) for row in rows]
+
+    def advance(n: int) -> None:
+        if progress:
+            progress(f"embed:{table_name}", n, len(rows))
+
+    vectors = embed_texts(texts, progress=advance)
+    with engine.begin() as conn:
+        stmt = text(f"UPDATE {table_name} SET embedding = CAST(:v AS vector) WHERE id = :id")
+        payload = [{"id": row["id"], "v": "[" + ",".join(f"{x:.6f}" for x in vec) + "]"}
+                   for row, vec in zip(rows, vectors, strict=True)]
+        for chunk in _chunks(payload, BATCH):
+            conn.execute(stmt, chunk)
+    return len(rows)
+
+
+def _listing_text(row: dict[str, Any]) -> str:
+    return f"{row['manufacturer']} {row['part_number']} {row['name']}. {row['description']}"
+
+
+def _wanted_text(row: dict[str, Any]) -> str:
+    parts = [row.get("manufacturer") or "", row.get("part_number") or "", row["description"],
+             row.get("equipment_manufacturer") or "", row.get("equipment_model") or ""]
+    return " ".join(p for p in parts if p)
+
+
+def embed_missing(engine: Engine, progress: Progress | None = None) -> int:
+    """Compute embeddings for catalog parts, listings and wanted posts that have none yet."""
+    total = _fill_embeddings(
+        engine, "parts_catalog", part_embedding_text,
+        ["manufacturer", "name", "subcategory", "keywords", "compatible_equipment", "description"], progress,
+    )
+    total += _fill_embeddings(engine, "marketplace_listings", _listing_text,
+                              ["manufacturer", "part_number", "name", "description"], progress)
+    total += _fill_embeddings(engine, "wanted_posts", _wanted_text,
+                              ["manufacturer", "part_number", "description", "equipment_manufacturer",
+                               "equipment_model"], progress)
+    return total
+
+
+def seed_store(engine: Engine, *, reset: bool = False, scale: int = 0, progress: Progress | None = None) -> SeedReport:
+    """Load the deterministic demo world (plus `scale` generated catalog parts). Safe to run repeatedly."""
+    from knowledge.seed.world import build_world
+
+    if reset:
+        reset_store(engine)
+    world = build_world(extra_parts=scale)
+    inserted = insert_rows(engine, world.tables, progress)
+    embedded = embed_missing(engine, progress)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    forget_vocabulary()
+    log.info("seeded: %s new rows, %s embeddings", sum(inserted.values()), embedded)
+    return SeedReport(inserted=inserted, embedded=embedded)
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Row counts per Partpilot table."""
+    with engine.connect() as conn:
+        return {
+            t.name: int(conn.execute(text(f"SELECT count(*) FROM {t.name}")).scalar_one())
+            for t in Base.metadata.sorted_tables
+        }
+
+
+def is_seeded(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(text("SELECT EXISTS (SELECT 1 FROM parts_catalog)")).scalar())

@@ -1,0 +1,45 @@
+"""The one Settings object: environment variables and `.env`, read once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Partpilot configuration. Optional integrations switch on only when their keys are set."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy/Postgres URL. When unset, the embedded PostgreSQL under PARTPILOT_HOME is used.",
+    )
+    partpilot_home: Path = Field(default=Path("~/.local/share/partpilot"))
+    embedded_database_name: str = "partpilot"
+
+    embedding_model_path: Path | None = Field(
+        default=None, description="Directory of a sentence-transformers model; default: the bundled MiniLM."
+    )
+    embedding_batch_size: int = 64
+
+    anthropic_api_key: str | None = None
+    anthropic_base_url: str | None = None
+    anthropic_model: str = "claude-sonnet-4-5"
+
+    search_candidates_per_signal: int = 40
+    hnsw_ef_search: int = 60
+
+    log_level: str = "INFO"
+
+    @property
+    def home(self) -> Path:
+        return self.partpilot_home.expanduser()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,51 @@
+"""Test harness: a real PostgreSQL (the embedded server, or DATABASE_URL), a fresh test database per run,
+migrated and seeded with the demo world once per session."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+os.environ.setdefault("PARTPILOT_HOME", str(REPO / ".ci-home"))
+os.environ["EMBEDDED_DATABASE_NAME"] = "partpilot_test"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.pop("ANTHROPIC_API_KEY", None)
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+
+from knowledge.db import database_url, get_engine  # noqa: E402
+from knowledge.migrate import upgrade  # noqa: E402
+
+
+def _recreate_database() -> None:
+    url = database_url()
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    """The migrated, seeded test database."""
+    from knowledge.seed.loader import seed_store
+
+    if not os.environ.get("DATABASE_URL"):
+        _recreate_database()
+    eng = get_engine()
+    upgrade(eng)
+    seed_store(eng)
+    yield eng
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO

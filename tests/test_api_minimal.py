@@ -1,0 +1,34 @@
+"""The HTTP API: health and catalog search, including hostile input (never a 500)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from api.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(engine: Engine) -> TestClient:
+    return TestClient(create_app())
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["catalog_parts"] >= 2000
+
+
+def test_search_endpoint(client: TestClient, engine: Engine) -> None:
+    with engine.connect() as conn:
+        number = conn.execute(text("SELECT part_number FROM parts_catalog ORDER BY part_number LIMIT 1")).scalar_one()
+    response = client.get("/api/v1/parts/catalog/search", params={"q": number, "limit": 3})
+    assert response.status_code == 200
+    assert response.json()["results"][0]["part_number"] == number
+
+
+@pytest.mark.parametrize("q,status", [("", 422), ("x" * 10_000, 422), ("'; DROP TABLE users; --", 200),
+                                      ("🛗🛗", 200), ("   ", 422)])
+def test_search_bad_input(client: TestClient, q: str, status: int) -> None:
+    response = client.get("/api/v1/parts/catalog/search", params={"q": q})
+    assert response.status_code == status

@@ -1,0 +1,30 @@
+"""`partpilot bench search` writes the agreed JSON shape (small N here; the 100k figures are in README)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_bench_search_json_shape(engine: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "EMBEDDED_DATABASE_NAME": "partpilot_test"}
+    proc = subprocess.run([sys.executable, "-m", "channels.cli", "bench", "search", "--parts", "2600", "--out",
+                           str(out)], capture_output=True, text=True, env=env, cwd=REPO, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert set(report) == {"parts", "queries", "methods"}
+    assert report["parts"] >= 2600 and report["queries"] >= 150
+    assert set(report["methods"]) == {"hybrid", "fulltext", "vector", "ilike"}
+    for figures in report["methods"].values():
+        assert set(figures) == {"p50_ms", "p95_ms", "recall_at_10"}
+        assert 0 < figures["p50_ms"] <= figures["p95_ms"]
+        assert 0.0 <= figures["recall_at_10"] <= 1.0
+    assert report["methods"]["vector"]["recall_at_10"] >= 0.9

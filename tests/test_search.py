@@ -1,0 +1,103 @@
+"""Hybrid search: labeled-query accuracy, supersession, filters, and hostile input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from knowledge.search import SearchFilters, SearchQueryError, search_parts
+
+QUERIES = Path(__file__).resolve().parent.parent / "evals" / "retrieval" / "search_queries.jsonl"
+
+
+def _labeled() -> list[dict]:
+    return [json.loads(line) for line in QUERIES.read_text().splitlines() if line.strip()]
+
+
+def _is_expected(hit, expected: set[str]) -> bool:  # type: ignore[no-untyped-def]
+    return hit.part_number in expected or (hit.superseded_by in expected)
+
+
+def test_labeled_queries_top1_and_recall5(engine: Engine) -> None:
+    labeled = _labeled()
+    assert len(labeled) >= 150
+    top1 = recall5 = 0
+    misses: list[str] = []
+    for item in labeled:
+        filters = SearchFilters(**item.get("filters", {}))
+        hits = search_parts(engine, item["query"], limit=5, filters=filters).results
+        expected = set(item["expected"])
+        if hits and _is_expected(hits[0], expected):
+            top1 += 1
+        else:
+            misses.append(f"{item['id']} {item['kind']} {item['query']!r} -> "
+                          f"{[h.part_number for h in hits[:3]]} want {sorted(expected)}")
+        if any(_is_expected(h, expected) for h in hits[:5]):
+            recall5 += 1
+    n = len(labeled)
+    print(f"top1={top1 / n:.3f} recall5={recall5 / n:.3f} n={n}")
+    print("\n".join(misses))
+    assert top1 / n >= 0.90, misses
+    assert recall5 / n >= 0.97, misses
+
+
+def test_superseded_number_resolves_to_current_part(engine: Engine) -> None:
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT o.part_number AS old, o.id FROM part_supersessions e JOIN parts_catalog o ON o.id = e.old_part_id "
+            "WHERE EXISTS (SELECT 1 FROM part_supersessions e2 WHERE e2.old_part_id = e.new_part_id) LIMIT 1")).one()
+    hits = search_parts(engine, row.old, limit=5).results
+    top = hits[0]
+    assert top.part_number == row.old
+    assert top.superseded_by and top.superseded_by != row.old
+    assert top.supersession_chain and len(top.supersession_chain) >= 2
+    assert top.supersession_chain[-1]["to"] == top.superseded_by
+    assert "exact" in top.matched_by
+    replacement = hits[1]
+    assert replacement.part_number == top.superseded_by and replacement.replaces == row.old
+
+
+def test_ocr_confused_number_still_found(engine: Engine) -> None:
+    with engine.connect() as conn:
+        number = conn.execute(text(
+            "SELECT part_number FROM parts_catalog WHERE part_number ~ '[0]' AND part_number ~ '[1]' "
+            "ORDER BY part_number LIMIT 1")).scalar_one()
+    mangled = number.replace("0", "O").replace("1", "l").lower()
+    assert search_parts(engine, mangled, limit=3).results[0].part_number == number
+
+
+def test_filters_narrow_every_signal(engine: Engine) -> None:
+    hits = search_parts(engine, "motor", limit=20, filters=SearchFilters(trade="hvac")).results
+    assert hits and all(h.trade == "hvac" for h in hits)
+    with engine.connect() as conn:
+        model = conn.execute(text(
+            "SELECT m.model FROM equipment_models m JOIN part_compatibility c ON c.equipment_model_id = m.id "
+            "GROUP BY m.model HAVING count(*) >= 3 ORDER BY count(*) DESC LIMIT 1")).scalar_one()
+        allowed = set(conn.execute(text(
+            "SELECT p.part_number FROM parts_catalog p JOIN part_compatibility c ON c.part_id = p.id "
+            "JOIN equipment_models m ON m.id = c.equipment_model_id WHERE m.model = :m"), {"m": model}).scalars())
+    hits = search_parts(engine, "board", limit=10, filters=SearchFilters(compatible_with=model)).results
+    assert all(h.part_number in allowed for h in hits)
+    unknown = search_parts(engine, "board", filters=SearchFilters(compatible_with="NoSuchModel 9000"))
+    assert unknown.results == [] and "NoSuchModel" in (unknown.message or "")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 10_000])
+def test_empty_or_huge_queries_are_clear_errors(engine: Engine, bad: str) -> None:
+    with pytest.raises(SearchQueryError) as info:
+        search_parts(engine, bad)
+    assert "query" in str(info.value).lower()
+
+
+@pytest.mark.parametrize("hostile", [
+    "'; DROP TABLE parts_catalog; --", "motor' OR '1'='1", "a & b | !c <-> d:*", "100% _ \\ %%",
+    "🔧🔩🛗", "door operator 🛗 gen2", "\x00\x01\x02", "((((((", ":*",
+])
+def test_hostile_queries_never_crash(engine: Engine, hostile: str) -> None:
+    response = search_parts(engine, hostile, limit=5)
+    assert isinstance(response.results, list)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar() >= 2000

@@ -1,0 +1,151 @@
+"""The one registry of tools, each tagged READ or WRITE, with pydantic input/output models.
+
+REST routes, the agent and the CLI all call `invoke`; nothing else runs a tool.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, get_type_hints
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from tools.context import Caller
+from tools.results import ToolFailed, ToolFailure
+
+log = logging.getLogger(__name__)
+
+
+class ToolKind(StrEnum):
+    READ = "READ"
+    WRITE = "WRITE"
+
+
+@dataclass
+class ToolContext:
+    """What a tool gets besides its arguments: the caller, a session, and for WRITE tools the key."""
+
+    caller: Caller
+    session: Session
+    engine: Engine
+    idempotency_key: str | None = None
+
+
+ToolFn = Callable[[ToolContext, Any], BaseModel]
+Summarizer = Callable[[Caller, Any, Session], str]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    kind: ToolKind
+    fn: ToolFn
+    input_model: type[BaseModel]
+    output_model: type[BaseModel]
+    summarize: Summarizer | None
+
+    @property
+    def description(self) -> str:
+        return inspect.getdoc(self.fn) or self.name
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.input_model.model_json_schema()
+
+
+REGISTRY: dict[str, ToolSpec] = {}
+
+
+def tool(kind: ToolKind, summarize: Summarizer | None = None) -> Callable[[ToolFn], ToolFn]:
+    """Register a tool function `fn(ctx, args) -> Output`. WRITE tools must say how to summarize a call."""
+
+    def register(fn: ToolFn) -> ToolFn:
+        hints = get_type_hints(fn)
+        params = list(inspect.signature(fn).parameters)
+        input_model, output_model = hints[params[1]], hints["return"]
+        if kind is ToolKind.WRITE and summarize is None:
+            raise TypeError(f"WRITE tool {fn.__name__} needs a summarize function for its confirmation")
+        REGISTRY[fn.__name__] = ToolSpec(fn.__name__, kind, fn, input_model, output_model, summarize)
+        return fn
+
+    return register
+
+
+def get_tool(name: str) -> ToolSpec:
+    load_all_tools()
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown tool {name!r}; known: {', '.join(sorted(REGISTRY))}") from None
+
+
+def validation_failure(exc: ValidationError) -> ToolFailure:
+    fields = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+    return ToolFailure(error="invalid", message=f"Invalid arguments: {fields}")
+
+
+def parse_args(spec: ToolSpec, args: dict[str, Any] | BaseModel) -> BaseModel | ToolFailure:
+    if isinstance(args, spec.input_model):
+        return args
+    try:
+        return spec.input_model.model_validate(args if isinstance(args, dict) else args.model_dump())
+    except ValidationError as exc:
+        return validation_failure(exc)
+
+
+def summarize_call(engine: Engine, caller: Caller, name: str, args: dict[str, Any]) -> str:
+    """The plain-language sentence a user confirms before a WRITE tool acts."""
+    spec = get_tool(name)
+    parsed = parse_args(spec, args)
+    if isinstance(parsed, ToolFailure) or spec.summarize is None:
+        return f"Run {name}?"
+    with Session(engine) as session:
+        return spec.summarize(caller, parsed, session)
+
+
+def invoke(
+    engine: Engine, caller: Caller, name: str, args: dict[str, Any] | BaseModel, *, idempotency_key: str | None = None
+) -> BaseModel:
+    """Run one tool as `caller`. Returns its output model or a ToolFailure; bugs raise."""
+    from tools.idempotency import run_write
+
+    spec = get_tool(name)
+    parsed = parse_args(spec, args)
+    if isinstance(parsed, ToolFailure):
+        return parsed
+    if spec.kind is ToolKind.WRITE:
+        if not idempotency_key:
+            return ToolFailure(error="invalid", message=f"{name} changes data and needs an idempotency key.")
+        return run_write(engine, caller, spec, parsed, idempotency_key)
+    with Session(engine) as session:
+        try:
+            return spec.fn(ToolContext(caller, session, engine), parsed)
+        except ToolFailed as failed:
+            return failed.failure
+
+
+def load_all_tools() -> None:
+    """Import every tool module so that its tools register (idempotent)."""
+    import importlib
+
+    for module in TOOL_MODULES:
+        importlib.import_module(module)
+
+
+TOOL_MODULES: list[str] = [
+    "tools.catalog",
+    "tools.compatibility",
+    "tools.inventory",
+    "tools.pricing",
+    "tools.listings",
+    "tools.offers",
+    "tools.wanted",
+    "tools.auctions",
+    "tools.watchlist",
+    "tools.photo_identification",
+]
