@@ -28,8 +28,9 @@ QUERY_FILE = Path(__file__).resolve().parent.parent / "evals" / "retrieval" / "s
 METHODS = ("hybrid", "fulltext", "vector", "ilike")
 
 
-def bench_engine(main: Engine, name: str = "partpilot_bench") -> Engine:
-    """An engine on a separate database of the same server, created when missing."""
+def bench_engine(main: Engine) -> Engine:
+    """An engine on a separate database (`<main>_bench`) of the same server, created when missing."""
+    name = f"{main.url.database}_bench"
     admin = create_engine(main.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():

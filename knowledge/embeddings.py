@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
-def _model_dir() -> str:
+def model_directory() -> str:
+    """Directory of the sentence-transformers model: configured, or the bundled MiniLM."""
     configured = get_settings().embedding_model_path
     if configured:
         return str(configured)
@@ -40,11 +41,11 @@ def get_model() -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
 
     with _lock:
-        model = SentenceTransformer(_model_dir(), device="cpu")
-    dims = model.get_sentence_embedding_dimension()
+        model = SentenceTransformer(model_directory(), device="cpu")
+    dims = model.get_embedding_dimension()
     if dims != EMBEDDING_DIMS:
         raise RuntimeError(f"embedding model has {dims} dimensions; the schema expects {EMBEDDING_DIMS}")
-    log.info("loaded embedding model from %s", _model_dir())
+    log.info("loaded embedding model from %s", model_directory())
     return model
 
 
@@ -69,7 +70,11 @@ def embed_texts(
 
 @lru_cache(maxsize=4096)
 def _embed_query_cached(text: str) -> tuple[float, ...]:
-    return tuple(float(x) for x in embed_texts([text])[0])
+    from knowledge.query_encoder import get_query_encoder
+
+    encoder = get_query_encoder()
+    vector = encoder.encode(text) if encoder is not None else embed_texts([text])[0]
+    return tuple(float(x) for x in vector)
 
 
 def embed_query(text: str) -> list[float]:

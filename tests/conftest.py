@@ -12,7 +12,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("PARTPILOT_HOME", str(REPO / ".ci-home"))
-os.environ["EMBEDDED_DATABASE_NAME"] = "partpilot_test"
+# One database per pytest session, so parallel runs (developers, CI retries) never drop each other's data.
+os.environ["EMBEDDED_DATABASE_NAME"] = os.environ.get("PARTPILOT_TEST_DB", f"partpilot_test_{os.getpid()}")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.pop("ANTHROPIC_API_KEY", None)
@@ -24,12 +25,13 @@ from knowledge.db import database_url, get_engine  # noqa: E402
 from knowledge.migrate import upgrade  # noqa: E402
 
 
-def _recreate_database() -> None:
+def _recreate_database(create: bool = True) -> None:
     url = database_url()
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+        if create:
+            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
 
 
@@ -44,6 +46,9 @@ def engine() -> Iterator[Engine]:
     upgrade(eng)
     seed_store(eng)
     yield eng
+    eng.dispose()
+    if not os.environ.get("DATABASE_URL") and not os.environ.get("PARTPILOT_TEST_DB"):
+        _recreate_database(create=False)
 
 
 @pytest.fixture(scope="session")

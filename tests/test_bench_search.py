@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_bench_search_json_shape(engine: Engine, tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    env = {**os.environ, "EMBEDDED_DATABASE_NAME": "partpilot_test"}
+    env = dict(os.environ)
     proc = subprocess.run([sys.executable, "-m", "channels.cli", "bench", "search", "--parts", "2600", "--out",
                            str(out)], capture_output=True, text=True, env=env, cwd=REPO, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -28,3 +28,15 @@ def test_bench_search_json_shape(engine: Engine, tmp_path: Path) -> None:
         assert 0 < figures["p50_ms"] <= figures["p95_ms"]
         assert 0.0 <= figures["recall_at_10"] <= 1.0
     assert report["methods"]["vector"]["recall_at_10"] >= 0.9
+
+
+def teardown_module() -> None:
+    from sqlalchemy import create_engine, text
+
+    from knowledge.db import database_url
+
+    url = database_url()
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}_bench" WITH (FORCE)'))
+    admin.dispose()

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
+from rapidfuzz.distance import OSA
 from sqlalchemy import Connection, Engine, text
 
 from knowledge.embeddings import embed_query
@@ -22,8 +23,12 @@ from knowledge.settings import get_settings
 from knowledge.supersession import Hop, resolve_chains
 
 RRF_K = 60.0
-LEG_WEIGHTS = {"exact": 4.0, "trigram": 1.6, "fulltext": 1.0, "vector": 1.0}
-MIN_TRIGRAM_SIMILARITY = 0.25
+# A query that is mostly a part number is about that number; prose signals only break ties there.
+PROSE_WEIGHTS = {"exact": 4.0, "trigram": 1.0, "fulltext": 1.0, "vector": 1.0}
+NUMBER_WEIGHTS = {"exact": 4.0, "trigram": 3.0, "fulltext": 0.4, "vector": 0.25}
+MIN_NUMBER_SIMILARITY = 0.5
+NEAR_MISS_SIMILARITY = 0.8  # one typo in an eight-character number
+NEAR_MISS_BOOST = 1.5 / (RRF_K + 1)
 EQUIPMENT_BOOST = 0.9 / (RRF_K + 1)
 MANUFACTURER_BOOST = 0.6 / (RRF_K + 1)
 MAX_LIMIT = 100
@@ -97,19 +102,23 @@ def search_parts(
         return SearchResponse(query=parsed.text, results=[], message="Nothing searchable in the query.")
 
     embedding = embed_query(parsed.text) if "vector" in legs and parsed.words else None
+    # "b650" or "411m" in a query names equipment, not a part.
+    numbers = [pn for pn in parsed.part_numbers if pn not in vocab.equipment]
     request = LegRequest(
-        part_numbers=list(parsed.part_numbers),
+        part_numbers=numbers,
         tsquery=tsquery_text(parsed.lexical_terms),
         embedding=embedding,
         per_leg=max(get_settings().search_candidates_per_signal, limit),
         filters=leg_filters,
         exact_vector=exact_vector,
     )
+    number_query = bool(numbers) and len(parsed.words) <= 3
     with engine.connect() as conn:
         if exact_vector:
             conn.execute(text("SET LOCAL enable_indexscan = off"))
-        hits = run_legs(conn, request, legs)
-        ranked = _fuse(conn, hits, equipment_ids=[e.id for e in equipment], manufacturers=manufacturers)
+        hits = _rerank_numbers(run_legs(conn, request, legs), tuple(numbers))
+        ranked = _fuse(conn, hits, weights=NUMBER_WEIGHTS if number_query else PROSE_WEIGHTS,
+                       equipment_ids=[e.id for e in equipment], manufacturers=manufacturers)
         results = _materialise(conn, ranked[:limit], limit)
     return SearchResponse(
         query=parsed.text,
@@ -120,16 +129,35 @@ def search_parts(
     )
 
 
+def _rerank_numbers(hits: list[LegHit], query_numbers: tuple[str, ...]) -> list[LegHit]:
+    """Order trigram candidates by edit similarity (transpositions count once): trigrams find the
+    neighbourhood of a mistyped number, edit distance says which neighbour was meant."""
+    if not query_numbers:
+        return hits
+    near: list[LegHit] = []
+    for hit in hits:
+        if hit.leg != "trigram":
+            continue
+        edit = max(OSA.normalized_similarity(q, hit.part_number_norm) for q in query_numbers)
+        strength = max(edit, hit.strength)
+        if strength >= MIN_NUMBER_SIMILARITY:
+            near.append(LegHit(hit.part_id, "trigram", 0, strength, hit.part_number_norm))
+    near.sort(key=lambda h: (-h.strength, h.part_number_norm))
+    ranked = [LegHit(h.part_id, h.leg, rank, h.strength, h.part_number_norm) for rank, h in enumerate(near, 1)]
+    return [h for h in hits if h.leg != "trigram"] + ranked
+
+
 def _fuse(
-    conn: Connection, hits: list[LegHit], *, equipment_ids: list[uuid.UUID], manufacturers: list[str]
+    conn: Connection, hits: list[LegHit], *, weights: dict[str, float], equipment_ids: list[uuid.UUID],
+    manufacturers: list[str],
 ) -> list[tuple[uuid.UUID, _Candidate]]:
     candidates: dict[uuid.UUID, _Candidate] = {}
     for hit in hits:
-        if hit.leg == "trigram" and hit.strength < MIN_TRIGRAM_SIMILARITY:
-            continue
-        weight = LEG_WEIGHTS[hit.leg] * (hit.strength if hit.leg == "trigram" else 1.0)
+        weight = weights[hit.leg] * (hit.strength if hit.leg == "trigram" else 1.0)
         cand = candidates.setdefault(hit.part_id, _Candidate())
         cand.score += weight / (RRF_K + hit.rank)
+        if hit.leg == "trigram" and hit.strength >= NEAR_MISS_SIMILARITY:
+            cand.score += NEAR_MISS_BOOST
         if hit.leg not in cand.matched_by:
             cand.matched_by.append(hit.leg)
     if candidates and (equipment_ids or manufacturers):

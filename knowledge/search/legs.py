@@ -43,6 +43,7 @@ class LegRequest:
     tsquery: str
     embedding: list[float] | None
     per_leg: int
+    per_number_leg: int = 100
     filters: LegFilters = field(default_factory=LegFilters)
     exact_vector: bool = False  # sequential scan instead of HNSW (benchmark reference)
 
@@ -53,16 +54,18 @@ class LegHit:
     leg: str
     rank: int
     strength: float
+    part_number_norm: str
 
 
 def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) -> list[LegHit]:
-    params: dict[str, Any] = {"k": req.per_leg}
+    params: dict[str, Any] = {"k": req.per_leg, "kn": req.per_number_leg}
     where = req.filters.where(params)
     parts: list[str] = []
     if "exact" in legs and req.part_numbers:
         params["pns"] = req.part_numbers
         parts.append(
-            f"(SELECT p.id, 'exact' AS leg, 0.0::float8 AS sort_key, 1.0::float8 AS strength FROM parts_catalog p "
+            f"(SELECT p.id, 'exact' AS leg, 0.0::float8 AS sort_key, 1.0::float8 AS strength, p.part_number_norm "
+            f"FROM parts_catalog p "
             f"WHERE p.part_number_norm = ANY(:pns) AND {where} LIMIT :k)"
         )
     if "trigram" in legs:
@@ -71,15 +74,15 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
             parts.append(
                 f"(SELECT p.id, 'trigram' AS leg, "
                 f"(p.part_number_norm <-> :pn{i})::float8 AS sort_key, "
-                f"similarity(p.part_number_norm, :pn{i})::float8 AS strength FROM parts_catalog p "
-                f"WHERE {where} ORDER BY p.part_number_norm <-> :pn{i} LIMIT :k)"
+                f"similarity(p.part_number_norm, :pn{i})::float8 AS strength, p.part_number_norm FROM parts_catalog p "
+                f"WHERE {where} ORDER BY p.part_number_norm <-> :pn{i} LIMIT :kn)"
             )
     if "fulltext" in legs and req.tsquery:
         params["tsq"] = req.tsquery
         parts.append(
             "(SELECT p.id, 'fulltext' AS leg, "
             "(-ts_rank_cd(p.search_vector, q.q))::float8 AS sort_key, "
-            "ts_rank_cd(p.search_vector, q.q)::float8 AS strength "
+            "ts_rank_cd(p.search_vector, q.q)::float8 AS strength, p.part_number_norm "
             "FROM parts_catalog p, (SELECT to_tsquery('english', :tsq) || to_tsquery('simple', :tsq) AS q) q "
             f"WHERE p.search_vector @@ q.q AND {where} "
             "ORDER BY ts_rank_cd(p.search_vector, q.q) DESC LIMIT :k)"
@@ -90,21 +93,22 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
         order = f"{distance} + 0" if req.exact_vector else distance
         parts.append(
             f"(SELECT p.id, 'vector' AS leg, {distance}::float8 AS sort_key, "
-            f"(1 - {distance})::float8 AS strength FROM parts_catalog p "
+            f"(1 - {distance})::float8 AS strength, p.part_number_norm FROM parts_catalog p "
             f"WHERE p.embedding IS NOT NULL AND {where} ORDER BY {order} LIMIT :k)"
         )
     if not parts:
         return []
     rows = conn.execute(text(" UNION ALL ".join(parts)), params).all()
     # Ranks are assigned here: a window function in SQL would make Postgres score every row before LIMIT.
-    by_leg: dict[str, dict[uuid.UUID, tuple[float, float]]] = {}
+    by_leg: dict[str, dict[uuid.UUID, tuple[float, float, str]]] = {}
     for row in rows:
         best = by_leg.setdefault(row.leg, {})
         seen = best.get(row.id)
         if seen is None or row.sort_key < seen[0]:
-            best[row.id] = (float(row.sort_key), float(row.strength))
+            best[row.id] = (float(row.sort_key), float(row.strength), row.part_number_norm)
     hits: list[LegHit] = []
     for leg, found in by_leg.items():
         ordered = sorted(found.items(), key=lambda item: item[1][0])
-        hits.extend(LegHit(pid, leg, rank, strength) for rank, (pid, (_, strength)) in enumerate(ordered, 1))
+        hits.extend(LegHit(pid, leg, rank, strength, norm)
+                    for rank, (pid, (_, strength, norm)) in enumerate(ordered, 1))
     return hits

@@ -10,6 +10,7 @@ from knowledge.partnumbers import part_number_candidates
 
 MAX_QUERY_CHARS = 500
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
+_UNIT_SPLIT = re.compile(r"\d+|[a-z]+")
 
 # Trade vocabulary that embeddings and stemming miss: a phrase a technician types → words the catalog uses.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -73,6 +74,8 @@ class ParsedQuery:
     @property
     def lexical_terms(self) -> tuple[str, ...]:
         terms = [w for w in self.words if w not in _STOP] + list(self.expansions)
+        # "230v" and "r410a" also match specifications stored as "230" or "410a".
+        terms += [piece for w in self.words for piece in _UNIT_SPLIT.findall(w) if len(piece) > 1 and piece != w]
         return tuple(dict.fromkeys(terms))
 
 

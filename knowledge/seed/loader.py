@@ -51,18 +51,17 @@ def insert_rows(
     with engine.begin() as conn:
         for name, rows in tables.items():
             table = _table(name)
-            count = 0
+            before = conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
             # An executemany needs one column set; rows may omit defaulted columns, so group by key set.
             groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for row in rows:
                 groups.setdefault(tuple(sorted(row)), []).append(row)
             for group in groups.values():
                 for chunk in _chunks(group, BATCH):
-                    result = conn.execute(insert(table).on_conflict_do_nothing(), chunk)
-                    count += max(result.rowcount, 0)
+                    conn.execute(insert(table).on_conflict_do_nothing(), chunk)
                     if progress:
                         progress(f"rows:{name}", len(chunk), len(rows))
-            inserted[name] = count
+            inserted[name] = conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one() - before
     return inserted
 
 

@@ -1,0 +1,27 @@
+"""Embeddings come from the bundled MiniLM, offline; the fast ONNX query path equals sentence-transformers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from knowledge.embeddings import embed_texts, get_model
+from knowledge.query_encoder import get_query_encoder
+
+
+def test_bundled_model_gives_384_unit_vectors() -> None:
+    vectors = embed_texts(["door operator motor for Otis Gen2", "scroll compressor 4 ton R-410A"])
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_onnx_query_encoder_matches_sentence_transformers() -> None:
+    encoder = get_query_encoder()
+    assert encoder is not None, "the ONNX export must work offline"
+    for query in ["door operator for a gen2", "GAA26800LC1", "spo2 sensor intellivue", "40 amp contactor"]:
+        reference = embed_texts([query.lower()])[0]
+        assert float(encoder.encode(query.lower()) @ reference) > 0.9999
+
+
+def test_similar_descriptions_are_closer_than_unrelated() -> None:
+    a, b, c = embed_texts(["elevator door operator motor", "door motor for lift car door", "hvac air filter"])
+    assert a @ b > a @ c
