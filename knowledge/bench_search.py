@@ -41,11 +41,15 @@ def bench_engine(main: Engine) -> Engine:
 
 
 def prepare(engine: Engine, parts: int, progress: Callable[[str, int, int], None] | None = None) -> None:
+    """Migrate and seed the benchmark database up to `parts` catalog parts (the demo world plus generated)."""
+    from knowledge.seed.world import build_world
+
     upgrade(engine)
     with engine.connect() as conn:
         have = int(conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar_one())
     if have < parts:
-        seed_store(engine, scale=max(parts - 2000, 0), progress=progress)
+        world_parts = len(build_world().tables["parts_catalog"])
+        seed_store(engine, scale=max(parts - world_parts, 0), progress=progress)
 
 
 def _ilike(engine: Engine, query: str, exact: bool) -> list[str]:
@@ -95,14 +99,19 @@ def measure(engine: Engine, queries: list[str]) -> dict[str, dict[str, float]]:
     return results
 
 
-def load_queries() -> list[str]:
-    return [json.loads(line)["query"] for line in QUERY_FILE.read_text().splitlines() if line.strip()]
+def load_queries(limit: int | None = None) -> list[str]:
+    queries = [json.loads(line)["query"] for line in QUERY_FILE.read_text().splitlines() if line.strip()]
+    if limit is not None and limit < len(queries):
+        step = len(queries) / limit  # spread over every kind of query, not just the first ones
+        queries = [queries[int(i * step)] for i in range(limit)]
+    return queries
 
 
-def run_search_bench(parts: int, out: Path, progress: Callable[[str, int, int], None] | None = None) -> dict:  # type: ignore[type-arg]
+def run_search_bench(parts: int, out: Path, progress: Callable[[str, int, int], None] | None = None,
+                     max_queries: int | None = None) -> dict:  # type: ignore[type-arg]
     engine = bench_engine(get_engine())
     prepare(engine, parts, progress)
-    queries = load_queries()
+    queries = load_queries(max_queries)
     with engine.connect() as conn:
         actual = int(conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar_one())
     report = {"parts": actual, "queries": len(queries), "methods": measure(engine, queries)}

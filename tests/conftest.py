@@ -40,7 +40,8 @@ def engine() -> Iterator[Engine]:
     """The migrated, seeded test database."""
     from knowledge.seed.loader import seed_store
 
-    if not os.environ.get("DATABASE_URL"):
+    # PARTPILOT_TEST_DB names a database to reuse as it is (fast local iteration); otherwise a fresh one.
+    if not os.environ.get("DATABASE_URL") and not os.environ.get("PARTPILOT_TEST_DB"):
         _recreate_database()
     eng = get_engine()
     upgrade(eng)

@@ -8,20 +8,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.timeout(1800)
 def test_bench_search_json_shape(engine: Engine, tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     env = dict(os.environ)
-    proc = subprocess.run([sys.executable, "-m", "channels.cli", "bench", "search", "--parts", "2600", "--out",
-                           str(out)], capture_output=True, text=True, env=env, cwd=REPO, timeout=1200)
+    proc = subprocess.run([sys.executable, "-m", "channels.cli", "bench", "search", "--parts", "3500", "--queries",
+                           "40", "--out", str(out)], capture_output=True, text=True, env=env, cwd=REPO, timeout=1700)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(out.read_text())
     assert set(report) == {"parts", "queries", "methods"}
-    assert report["parts"] >= 2600 and report["queries"] >= 150
+    assert report["parts"] >= 3500 and report["queries"] == 40
     assert set(report["methods"]) == {"hybrid", "fulltext", "vector", "ilike"}
     for figures in report["methods"].values():
         assert set(figures) == {"p50_ms", "p95_ms", "recall_at_10"}

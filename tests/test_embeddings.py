@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from knowledge.embeddings import embed_texts, get_model
+from knowledge.embeddings import embed_texts
 from knowledge.query_encoder import get_query_encoder
 
 

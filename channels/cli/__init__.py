@@ -8,7 +8,7 @@ import warnings
 
 import typer
 
-from channels.cli import bench, search, serve, store, tool
+from channels.cli import bench, chat, search, serve, store, tool
 
 app = typer.Typer(name="partpilot", help="Partpilot: source spare parts by conversation.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -16,6 +16,7 @@ store.register(app)
 search.register(app)
 serve.register(app)
 tool.register(app)
+chat.register(app)
 app.add_typer(bench.app, name="bench")
 
 

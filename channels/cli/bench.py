@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 app = typer.Typer(help="Benchmarks (each writes a JSON report).", no_args_is_help=True)
 err = Console(stderr=True)
@@ -18,18 +18,31 @@ err = Console(stderr=True)
 def bench_search(
     parts: Annotated[int, typer.Option("--parts", min=100, help="Catalog size to benchmark at.")] = 100_000,
     out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-search.json"),
+    queries: Annotated[int | None, typer.Option("--queries", min=1, help="Use only N of the labeled queries.")] = None,
 ) -> None:
     """Seed N parts into a separate database; measure p50/p95 latency and recall@10 per search method."""
     from knowledge.bench_search import run_search_bench
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, advance: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.advance(tasks[stage], advance)
 
-        report = run_search_bench(parts, out, progress)
+        report = run_search_bench(parts, out, progress, max_queries=queries)
     typer.echo(json.dumps(report, indent=2))
+
+
+@app.command("agent")
+def bench_agent(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-agent.json"),
+    rounds: Annotated[int, typer.Option("--rounds", min=1)] = 3,
+) -> None:
+    """Local-planner turn latency (p50/p95, excluding the first model load) over scripted conversations."""
+    from agent.bench import run_agent_bench
+    from knowledge.db import get_engine
+
+    typer.echo(json.dumps(run_agent_bench(get_engine(), out, rounds=rounds), indent=2))

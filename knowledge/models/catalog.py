@@ -27,7 +27,8 @@ PART_SEARCH_VECTOR_SQL = (
     "setweight(jsonb_to_tsvector('english', coalesce(keywords, '[]'::jsonb), '[\"string\"]'), 'B') || "
     "setweight(to_tsvector('english', coalesce(subcategory, '')), 'B') || "
     "setweight(jsonb_to_tsvector('simple', coalesce(compatible_equipment, '[]'::jsonb), '[\"string\"]'), 'C') || "
-    "setweight(jsonb_to_tsvector('simple', coalesce(specifications, '{}'::jsonb), '[\"string\", \"numeric\"]'), 'C') || "
+    "setweight(jsonb_to_tsvector('simple', coalesce(specifications, '{}'::jsonb), "
+    "'[\"string\", \"numeric\"]'), 'C') || "
     "setweight(to_tsvector('english', coalesce(description, '')), 'D')"
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, Table, select, text
@@ -114,6 +115,24 @@ def embed_missing(engine: Engine, progress: Progress | None = None) -> int:
     return total
 
 
+def anchor_to_today(tables: dict[str, list[dict[str, Any]]], today: date | None = None) -> None:
+    """Move every date and time in the world by whole days so that its reference day is today.
+
+    The world is written around a fixed day (`demo_now`); a demo seeded weeks later would otherwise show
+    ended auctions and expired offers. Whole days keep the content identical for any one seeding day.
+    """
+    from knowledge.seed.world import demo_now
+
+    shift = timedelta(days=((today or datetime.now(UTC).date()) - demo_now().date()).days)
+    if not shift:
+        return
+    for rows in tables.values():
+        for row in rows:
+            for key, value in row.items():
+                if isinstance(value, datetime | date):
+                    row[key] = value + shift
+
+
 def seed_store(engine: Engine, *, reset: bool = False, scale: int = 0, progress: Progress | None = None) -> SeedReport:
     """Load the deterministic demo world (plus `scale` generated catalog parts). Safe to run repeatedly."""
     from knowledge.seed.world import build_world
@@ -121,6 +140,7 @@ def seed_store(engine: Engine, *, reset: bool = False, scale: int = 0, progress:
     if reset:
         reset_store(engine)
     world = build_world(extra_parts=scale)
+    anchor_to_today(world.tables)
     inserted = insert_rows(engine, world.tables, progress)
     embedded = embed_missing(engine, progress)
     with engine.begin() as conn:

@@ -74,9 +74,9 @@ def build_offers(people: People, listings: list[dict[str, Any]]) -> tuple[list[d
                 txns.append(_transaction(rng, lst, offer, len(txns)))
     # Same-day emergency buys straight off a listing (no negotiation): the listing stays active.
     direct = [x for x in listings if x["listing_type"] == "emergency" and x["status"] == "active" and x["price"]]
-    for lst in direct[:8]:
-        buyer = "northline" if people.slug_of(lst["organization_id"]) == "summit" else "summit"
-        txns.append(_transaction(rng, lst, None, len(txns), people.org_id[buyer]))
+    for sale in direct[:8]:
+        buyer_slug = "northline" if people.slug_of(sale["organization_id"]) == "summit" else "summit"
+        txns.append(_transaction(rng, sale, None, len(txns), people.org_id[buyer_slug]))
     return offers, txns
 
 

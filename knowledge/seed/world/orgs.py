@@ -132,7 +132,7 @@ def build_people() -> People:
     phone = 0
     for slug, people in PEOPLE.items():
         _, _, org_trades, *_, domain, slack = ORGS[slug]
-        for k, (name, role, trades) in enumerate(people, start=1):
+        for k, (name, role, own_trades) in enumerate(people, start=1):
             phone += 1
             area = "720" if slug in ("apex", "rival", "metro") else "303"
             email = _email(name, domain)
@@ -141,7 +141,7 @@ def build_people() -> People:
                 "id": make_id("users", email), "organization_id": out.org_id[slug], "email": email, "name": name,
                 "role": role, "phone": f"+1{area}5550{100 + phone:03d}"[:12],
                 "slack_user_id": f"U0{slack}{k:02d}" if slack else None,
-                "trades": trades or list(org_trades), "is_active": True, "created_at": when, "updated_at": when,
+                "trades": own_trades or list(org_trades), "is_active": True, "created_at": when, "updated_at": when,
             })
     for org, name, kind, address, city, zip_code, lat, lng, hours, driver in LOCATIONS:
         techs = out.users_of(org, "technician")

@@ -1,0 +1,118 @@
+"""The sourcing conversation as a LangGraph graph: planner → tools → planner …
+
+READ tools run directly. A WRITE tool pauses the graph with `interrupt()` carrying a plain-language
+summary; it runs only after the user's yes, with an idempotency key derived from the tool call id, so a
+resumed or replayed step writes once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, SystemMessage, ToolCall, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import interrupt
+from sqlalchemy import Engine
+
+from agent.confirmations import parse_confirmation
+from agent.photos import planner_unavailable_errors, unavailable_reply, with_photos
+from agent.prompts import system_prompt
+from agent.state import AgentState
+from agent.tool_definitions import tool_definitions
+from tools.context import Caller
+from tools.registry import ToolKind, get_tool, invoke, summarize_call
+from tools.results import ToolFailure
+
+log = logging.getLogger(__name__)
+MAX_TOOL_ROUNDS = 8
+
+
+def _caller(config: RunnableConfig) -> Caller:
+    return config["configurable"]["caller"]  # type: ignore[no-any-return]
+
+
+def _engine(config: RunnableConfig) -> Engine:
+    return config["configurable"]["engine"]  # type: ignore[no-any-return]
+
+
+def build_graph(planner: BaseChatModel, checkpointer: BaseCheckpointSaver | None):  # type: ignore[no-untyped-def]
+    """Compile the agent. The run config must carry `thread_id`, `caller` (tools.context.Caller) and
+    `engine`. No database or network is touched here."""
+    model = planner.bind_tools(tool_definitions())
+
+    def call_planner(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        caller = _caller(config)
+        history = with_photos(state["messages"], caller, _engine(config))
+        messages = [SystemMessage(system_prompt(caller)), *history]
+        try:
+            reply = model.invoke(messages, config)
+        except planner_unavailable_errors() as exc:
+            log.warning("planner unavailable: %s", exc)
+            reply = AIMessage(content=unavailable_reply(exc))
+        return {"messages": [reply]}
+
+    def run_tools(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        request = state["messages"][-1]
+        assert isinstance(request, AIMessage)
+        results = [_run_one(call, config) for call in request.tool_calls]
+        return {"messages": results}
+
+    def route_after_planner(state: AgentState) -> Literal["run_tools", "__end__"]:
+        last = state["messages"][-1]
+        rounds = sum(1 for m in state["messages"][-2 * MAX_TOOL_ROUNDS:] if isinstance(m, ToolMessage))
+        if isinstance(last, AIMessage) and last.tool_calls and rounds < 2 * MAX_TOOL_ROUNDS:
+            return "run_tools"
+        return "__end__"
+
+    graph = StateGraph(AgentState)
+    graph.add_node("call_planner", call_planner)
+    graph.add_node("run_tools", run_tools)
+    graph.add_edge(START, "call_planner")
+    graph.add_conditional_edges("call_planner", route_after_planner, {"run_tools": "run_tools", "__end__": END})
+    graph.add_edge("run_tools", "call_planner")
+    return graph.compile(checkpointer=checkpointer)
+
+
+def _emit(event: dict[str, Any]) -> None:
+    try:
+        get_stream_writer()(event)
+    except Exception:  # outside a streaming run there is nobody to tell
+        log.debug("no stream writer for %s", event.get("type"))
+
+
+def _run_one(call: ToolCall, config: RunnableConfig) -> ToolMessage:
+    caller, engine = _caller(config), _engine(config)
+    name, args, call_id = call["name"], dict(call.get("args") or {}), call["id"]
+    try:
+        spec = get_tool(name)
+    except KeyError as exc:
+        return ToolMessage(content=json.dumps({"ok": False, "error": "not_found", "message": str(exc)}),
+                           tool_call_id=call_id, name=name, status="error")
+    if spec.kind is ToolKind.WRITE:
+        summary = summarize_call(engine, caller, name, args)
+        answer = interrupt({"type": "confirm", "tool": name, "args": args, "summary": summary,
+                            "tool_call_id": call_id})
+        decision = parse_confirmation(answer)
+        if decision.kind == "no":
+            return ToolMessage(content=json.dumps({"ok": False, "error": "declined",
+                                                   "message": "The user said no. Nothing was done."}),
+                               tool_call_id=call_id, name=name, status="error")
+        if decision.kind == "edit" and not decision.changes:
+            return ToolMessage(content=json.dumps({
+                "ok": False, "error": "not_confirmed",
+                "message": f"Not done. Instead of confirming, the user said: {decision.text!r}",
+            }), tool_call_id=call_id, name=name, status="error")
+        args = {**args, **decision.changes}
+    _emit({"type": "tool-started", "tool": name, "args": args, "tool_call_id": call_id})
+    key = f"{config['configurable']['thread_id']}:{call_id}" if spec.kind is ToolKind.WRITE else None
+    result = invoke(engine, caller, name, args, idempotency_key=key)
+    failed = isinstance(result, ToolFailure)
+    _emit({"type": "tool-finished", "tool": name, "ok": not failed, "tool_call_id": call_id})
+    return ToolMessage(content=result.model_dump_json(), tool_call_id=call_id, name=name,
+                       status="error" if failed else "success")

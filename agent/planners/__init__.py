@@ -1,0 +1,1 @@
+"""Planners: Claude (when ANTHROPIC_API_KEY is set) and the offline local planner."""
