@@ -23,6 +23,8 @@ from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
 from knowledge.db import database_url, get_engine  # noqa: E402
 from knowledge.migrate import upgrade  # noqa: E402
+from tests.tool_helpers import MARIA, METRO, member  # noqa: E402
+from tools.context import Caller, caller_by_email  # noqa: E402
 
 
 def _recreate_database(create: bool = True) -> None:
@@ -55,3 +57,15 @@ def engine() -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="module")
+def maria(engine: Engine) -> Caller:
+    """The demo technician (Summit Vertical), the usual caller of the tool tests."""
+    return caller_by_email(engine, MARIA)
+
+
+@pytest.fixture(scope="module")
+def metro(engine: Engine) -> Caller:
+    """A seller at the demo salvage dealer, for marketplace tests."""
+    return member(engine, METRO, selling=True)

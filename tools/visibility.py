@@ -34,3 +34,18 @@ def inventory_visibility_sql(caller: Caller, params: dict[str, Any], alias: str 
         f"({alias}.organization_id = :inv_org OR ({alias}.organization_id = ANY(:inv_partners) "
         f"AND ({alias}.available_for_sale OR {alias}.available_for_trade)))"
     )
+
+
+def wanted_visibility_sql(caller: Caller, params: dict[str, Any], alias: str = "w") -> str:
+    """Like listings: own organization always; others' only while active and per visibility. A post's trade is
+    its category's prefix (hvac_valve → hvac); general parts are every trade's."""
+    params["wv_org"], params["wv_partners"] = caller.organization_id, list(caller.partner_organization_ids)
+    trade = f"split_part({alias}.category, '_', 1)"
+    return (
+        f"({alias}.organization_id = :wv_org OR ({alias}.status = 'active' AND ("
+        f"{alias}.visibility = 'public'"
+        f" OR ({alias}.visibility = 'network' AND {alias}.organization_id = ANY(CAST(:wv_partners AS uuid[])))"
+        f" OR ({alias}.visibility = 'industry' AND ({trade} = 'general' OR EXISTS ("
+        f"SELECT 1 FROM organizations wo WHERE wo.id = :wv_org AND wo.trades ? {trade})))"
+        f")))"
+    )
