@@ -21,7 +21,7 @@ from knowledge.embeddings import _embed_query_cached
 from knowledge.migrate import upgrade
 from knowledge.search import SearchQueryError, search_parts
 from knowledge.search.query import clean_text
-from knowledge.seed.loader import seed_store
+from knowledge.seed.loader import embed_missing, seed_store
 
 log = logging.getLogger(__name__)
 QUERY_FILE = Path(__file__).resolve().parent.parent / "evals" / "retrieval" / "search_queries.jsonl"
@@ -50,6 +50,8 @@ def prepare(engine: Engine, parts: int, progress: Callable[[str, int, int], None
     if have < parts:
         world_parts = len(build_world().tables["parts_catalog"])
         seed_store(engine, scale=max(parts - world_parts, 0), progress=progress)
+    else:
+        embed_missing(engine, progress)  # an interrupted earlier run may have left rows without vectors
 
 
 def _ilike(engine: Engine, query: str, exact: bool) -> list[str]:

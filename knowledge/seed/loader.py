@@ -17,6 +17,7 @@ from knowledge.search.vocabulary import forget_vocabulary
 
 log = logging.getLogger(__name__)
 BATCH = 2000
+EMBED_CHUNK = 1024
 
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
 
@@ -68,26 +69,20 @@ def insert_rows(
 
 def _fill_embeddings(engine: Engine, table_name: str, text_of: Callable[[dict[str, Any]], str],
                      columns: list[str], progress: Progress | None) -> int:
+    """Embed rows that have no vector yet, writing each chunk as it is done (an interrupted run resumes)."""
     table = _table(table_name)
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(
             select(*[table.c[c] for c in ["id", *columns]]).where(table.c.embedding.is_(None))
         )]
-    if not rows:
-        return 0
-    texts = [text_of(row) for row in rows]
-
-    def advance(n: int) -> None:
+    stmt = text(f"UPDATE {table_name} SET embedding = CAST(:v AS vector) WHERE id = :id")
+    for chunk in _chunks(rows, EMBED_CHUNK):
+        vectors = embed_texts([text_of(row) for row in chunk])
+        with engine.begin() as conn:
+            conn.execute(stmt, [{"id": row["id"], "v": "[" + ",".join(f"{x:.6f}" for x in vec) + "]"}
+                                for row, vec in zip(chunk, vectors, strict=True)])
         if progress:
-            progress(f"embed:{table_name}", n, len(rows))
-
-    vectors = embed_texts(texts, progress=advance)
-    with engine.begin() as conn:
-        stmt = text(f"UPDATE {table_name} SET embedding = CAST(:v AS vector) WHERE id = :id")
-        payload = [{"id": row["id"], "v": "[" + ",".join(f"{x:.6f}" for x in vec) + "]"}
-                   for row, vec in zip(rows, vectors, strict=True)]
-        for chunk in _chunks(payload, BATCH):
-            conn.execute(stmt, chunk)
+            progress(f"embed:{table_name}", len(chunk), len(rows))
     return len(rows)
 
 
