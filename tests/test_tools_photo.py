@@ -88,3 +88,14 @@ def test_identify_by_stored_photo_id_is_tenant_scoped(engine: Engine) -> None:
     assert isinstance(stranger, ToolFailure) and stranger.error == "not_found"
     both = invoke(engine, owner, "identify_part_from_photo", {"photo_id": photo_id, "image_base64": "aGk="})
     assert isinstance(both, ToolFailure) and both.error == "invalid"
+
+
+def test_clear_label_is_confident(engine: Engine) -> None:
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT p.part_number, p.manufacturer, p.name, p.specifications FROM parts_catalog p "
+            "JOIN part_supersessions e ON e.new_part_id = p.id ORDER BY p.part_number LIMIT 1")).one()
+    photo = render_nameplate(_spec(row), seed=5, rotation=0.0, blur=0.0, noise=0.0, glare=False, barcode=True)
+    out = invoke(engine, caller_by_email(engine, TECH), "identify_part_from_photo", {"image_base64": _b64(photo)})
+    assert out.candidates[0].part_number == row.part_number  # type: ignore[attr-defined]
+    assert out.confident and out.ask_user is None  # type: ignore[attr-defined]

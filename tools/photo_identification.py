@@ -98,8 +98,8 @@ def identify_part_from_photo(ctx: ToolContext, args: IdentifyPartFromPhotoInput)
     except PhotoRejected as exc:
         raise ToolFailed("rejected_input", str(exc), hint="Send a JPEG or PNG photo under 10 MB.") from None
     candidates = _match(ctx, reading, args.context)
-    confident = bool(candidates) and candidates[0].confidence >= CONFIDENT and (
-        len(candidates) == 1 or candidates[0].confidence - candidates[1].confidence >= 0.15)
+    confident = bool(candidates) and candidates[0].confidence >= CONFIDENT and all(
+        candidates[0].confidence - other.confidence >= 0.15 for other in _rivals(candidates))
     ask = None
     if not candidates:
         ask = "I couldn't read a part number. Send a closer, well-lit photo of the label, or type the number."
@@ -111,6 +111,14 @@ def identify_part_from_photo(ctx: ToolContext, args: IdentifyPartFromPhotoInput)
         barcodes=[b.text for b in reading.barcodes], manufacturers_seen=reading.manufacturer_candidates,
         suspicious_text=reading.suspicious_text, confident=confident, ask_user=ask, reader=reader,
     )
+
+
+def _rivals(candidates: list[PhotoCandidate]) -> list[PhotoCandidate]:
+    """Other candidates that are really different parts: an older revision superseded by the top candidate
+    (or the one replacing it) is the same part to the technician, not a rival."""
+    top = candidates[0]
+    return [c for c in candidates[1:]
+            if c.superseded_by != top.part_number and top.superseded_by != c.part_number]
 
 
 def _image_bytes(ctx: ToolContext, args: IdentifyPartFromPhotoInput) -> bytes:

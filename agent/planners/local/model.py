@@ -1,0 +1,98 @@
+"""`LocalPlanner`: the offline planner as a LangChain chat model, so the graph cannot tell it from Claude.
+
+`bind_tools` binds the registry's tool definitions; each `_generate` returns ONE AIMessage — tool calls or a
+final reply — computed from the messages alone (plus the caller from the run config when the graph runs it).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from agent.planners.local.frame import Env
+from agent.planners.local.intents import warm_up
+from agent.planners.local.planner import decide, to_message
+from tools.context import BUYING_ROLES, SELLING_ROLES
+
+log = logging.getLogger(__name__)
+_WHO = re.compile(r"You are talking to .+? \(([a-z_]+)\) of (.+?)\. All tool calls", re.S)
+
+
+def _tool_spec(tool: Any) -> dict[str, Any]:
+    """name + input JSON schema from an Anthropic-style dict, an OpenAI-style dict or a LangChain tool."""
+    if isinstance(tool, dict) and "input_schema" in tool:
+        return {"name": tool["name"], "input_schema": tool["input_schema"]}
+    if isinstance(tool, dict) and "function" in tool:
+        fn = tool["function"]
+        return {"name": fn["name"], "input_schema": fn.get("parameters", {})}
+    converted = convert_to_openai_tool(tool)["function"]
+    return {"name": converted["name"], "input_schema": converted.get("parameters", {})}
+
+
+def _run_config() -> dict[str, Any]:
+    try:
+        from langgraph.config import get_config
+
+        return dict(get_config().get("configurable") or {})
+    except Exception:  # outside a graph run (direct invoke in a test or a notebook)
+        return {}
+
+
+def make_env(messages: Sequence[BaseMessage], tools: list[dict[str, Any]] | None) -> Env:
+    configurable = _run_config()
+    caller, engine = configurable.get("caller"), configurable.get("engine")
+    system = next((m.text for m in messages if isinstance(m, SystemMessage)), "")
+    if caller is not None:
+        role, organization, channel = caller.role, caller.organization_name, caller.channel
+    else:
+        who = _WHO.search(system)
+        role, organization = (who.group(1), who.group(2)) if who else ("technician", "your organization")
+        channel = "sms" if "This is SMS" in system else "cli"
+    vocab = None
+    if engine is not None:
+        from knowledge.search.vocabulary import load_vocabulary
+
+        vocab = load_vocabulary(engine)
+    return Env(role=role, organization=organization, sms=channel == "sms" or "This is SMS" in system,
+               can_sell=role in SELLING_ROLES, can_buy=role in BUYING_ROLES,
+               tools={t["name"]: t.get("input_schema", {}) for t in tools or []}, vocab=vocab)
+
+
+class LocalPlanner(BaseChatModel):
+    """The offline dialogue engine: intents, slots, context from the history, one policy per intent."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "partpilot-local-planner"
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: str | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        return self.bind(tools=[_tool_spec(t) for t in tools], **kwargs)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        warm_up()  # the first turn pays for loading the encoder and embedding the intent exemplars
+        env = make_env(messages, kwargs.get("tools"))
+        step, frame = decide(messages, env)
+        message = to_message(step, frame, len(messages), env)
+        return ChatResult(generations=[ChatGeneration(message=message)])
