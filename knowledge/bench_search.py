@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 
-from knowledge.db import get_engine
+from knowledge.db import engine_for_url, get_engine
 from knowledge.embeddings import _embed_query_cached
 from knowledge.migrate import upgrade
 from knowledge.search import SearchQueryError, search_parts
@@ -37,7 +37,8 @@ def bench_engine(main: Engine) -> Engine:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     url: URL = main.url.set(database=name)
-    return create_engine(url, pool_size=4)
+    # The same engine factory as production, so the benchmark runs with the same session settings.
+    return engine_for_url(url)
 
 
 def prepare(engine: Engine, parts: int, progress: Callable[[str, int, int], None] | None = None) -> None:

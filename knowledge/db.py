@@ -95,7 +95,12 @@ def _engine_for(url_text: str, ef_search: int) -> Engine:
 
 def get_engine(settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
-    url = database_url(settings)
+    return engine_for_url(database_url(settings), settings)
+
+
+def engine_for_url(url: URL, settings: Settings | None = None) -> Engine:
+    """The engine for a URL with Partpilot's session settings (HNSW search breadth)."""
+    settings = settings or get_settings()
     return _engine_for(url.render_as_string(hide_password=False), settings.hnsw_ef_search)
 
 

@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     anthropic_timeout_seconds: float = 30.0
 
     search_candidates_per_signal: int = 40
-    hnsw_ef_search: int = 60
+    # Part-number queries embed to vectors with many near-equidistant neighbours; a narrower HNSW search
+    # loses recall there (measured: ef_search 40 → 0.79 recall@10 of the vector leg on such queries).
+    hnsw_ef_search: int = 100
 
     log_level: str = "INFO"
 
