@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,8 +27,11 @@ def separate_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
     server.cleanup()
 
 
+HOME = Path(tempfile.mkdtemp(prefix="partpilot-home-"))
+
+
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url, "PARTPILOT_HOME": "/nonexistent-should-not-be-used"}
+    env = {**os.environ, "DATABASE_URL": url, "PARTPILOT_HOME": str(HOME)}
     return subprocess.run([sys.executable, "-m", "channels.cli", *args], capture_output=True, text=True, env=env,
                           cwd=REPO, timeout=900)
 
@@ -44,4 +48,4 @@ def test_database_url_migrate_seed_search(separate_server: str) -> None:
     assert counts["parts_catalog"] >= 2000
     hits = json.loads(_cli(separate_server, "search", "door operator", "--json", "--limit", "3").stdout)
     assert len(hits) == 3
-    assert not Path("/nonexistent-should-not-be-used").exists()
+    assert not (HOME / "pgdata").exists(), "with DATABASE_URL no embedded server may be started"
