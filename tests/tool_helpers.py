@@ -25,7 +25,7 @@ def member(engine: Engine, org: str, *, selling: bool | None = None) -> Caller:
     for email, role in emails:
         if selling is None or (role in SELLING_ROLES) == selling:
             return caller_by_email(engine, email)
-    pytest.skip(f"no {'selling' if selling else 'matching'} user in {org}")
+    pytest.fail(f"demo data has no {'selling' if selling else 'matching'} user in {org}")
 
 
 def ok(result: Any) -> Any:
