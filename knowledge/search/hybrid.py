@@ -88,7 +88,6 @@ def search_parts(
     filters = filters or SearchFilters()
     vocab = load_vocabulary(engine)
     leg_filters = LegFilters(filters.trade, filters.category, filters.manufacturer)
-    message = None
     if filters.compatible_with:
         models = vocab.resolve_model(filters.compatible_with)
         if not models:
@@ -125,7 +124,6 @@ def search_parts(
         results=results,
         detected_equipment=[f"{e.manufacturer} {e.model}" for e in equipment],
         detected_manufacturers=manufacturers,
-        message=message,
     )
 
 

@@ -17,12 +17,13 @@ _FILLER = re.compile(r"\b(hi|hey|hello|please|pls|thanks|can you|could you|i nee
                      r"the elevator is down|it'?s down|asap|urgent(ly)?|right now|today)\b[,.!]?", re.I)
 
 
-def failure(result: ToolResult, doing: str = "") -> Reply:
-    """A ToolFailure in plain words: what went wrong and what to do about it."""
+def failure(result: ToolResult, doing: str = "", declined: str = "OK — nothing was done.") -> Reply:
+    """A ToolFailure in plain words: what went wrong and what to do about it (`declined`: what to say when
+    the user said no to the confirmation)."""
     error, message = result.error, str(result.data.get("message") or "").strip()
     hint = str(result.data.get("hint") or "").strip()
     if error == "declined":
-        return reply("OK — nothing was done.")
+        return reply(declined)
     if error == "forbidden":
         return reply(f"You can't do that: {message}")
     if error == "not_found":

@@ -112,7 +112,7 @@ def watch(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     done = turn.last("watch_listing")
     if done is not None:
         if not done.ok:
-            return reply("OK — not watching it.") if done.error == "declined" else failure(done, "watch it")
+            return failure(done, "watch it", declined="OK — not watching it.")
         d = done.data
         what = (d.get("listing") or {}).get("part_number") or "the listing"
         if not d.get("watching"):
@@ -134,7 +134,7 @@ def bid(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     done = turn.last("place_bid")
     if done is not None:
         if not done.ok:
-            return reply("OK — no bid placed.") if done.error == "declined" else failure(done, "place the bid")
+            return failure(done, "place the bid", declined="OK — no bid placed.")
         d = done.data
         ends = str(d.get("auction_end"))[:16]
         return reply(f"{d.get('message')} Your max {money(d.get('your_max_bid'))}; ends {ends} UTC.")
@@ -156,7 +156,7 @@ def wanted(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     done = turn.last("create_wanted_post")
     if done is not None:
         if not done.ok:
-            return reply("OK — nothing posted.") if done.error == "declined" else failure(done, "post it")
+            return failure(done, "post it", declined="OK — nothing posted.")
         post = done.data.get("post", {})
         matches = len(post.get("matches") or [])
         found = f" {matches} possible match(es) already: ask 'show wanted matches'." if matches else ""

@@ -237,7 +237,7 @@ def withdraw_offer(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     done = turn.last("withdraw_offer")
     if done is not None:
         if not done.ok:
-            return reply("OK — the offer stays open.") if done.error == "declined" else failure(done, "withdraw it")
+            return failure(done, "withdraw it", declined="OK — the offer stays open.")
         offer = done.data.get("offer", {})
         return reply(f"Withdrawn: your offer on {offer.get('part_number')} to {offer.get('seller_organization')}.")
     offer = _pick_offer(frame, ctx)

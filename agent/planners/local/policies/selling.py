@@ -179,7 +179,7 @@ def publish(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     done = turn.last("publish_listing")
     if done is not None:
         if not done.ok:
-            return reply("OK — it stays a draft.") if done.error == "declined" else failure(done, "publish it")
+            return failure(done, "publish it", declined="OK — it stays a draft.")
         listing = done.data.get("listing", {})
         return reply(f"Live: {listing_line(listing)[0]}, visible to {listing.get('visibility')}.",
                      focus={"kind": "listing", "item": _short(listing) | {"id": listing.get("id")}})
