@@ -201,3 +201,13 @@ def test_extra_parts_scale() -> None:
     parts = world["parts_catalog"]
     assert len(parts) >= 102_000
     assert len({(p["manufacturer"], p["part_number"]) for p in parts}) == len(parts)
+
+
+def test_seeded_counter_offers_fit_the_tools_terms() -> None:
+    from tools._offer_types import CounterTerms
+
+    offers = build_world().tables["part_offers"]
+    countered = [o["counter_offer"] for o in offers if o["counter_offer"]]
+    assert countered
+    for terms in countered:
+        CounterTerms(**terms)

@@ -61,7 +61,8 @@ def build_offers(people: People, listings: list[dict[str, Any]]) -> tuple[list[d
                 "fulfillment_preference": rng.choice(["local_pickup", "shipping", "will_call"]),
                 "delivery_address": None, "needed_by_date": (created + timedelta(days=rng.randint(1, 10))).date(),
                 "is_urgent": lst["listing_type"] == "emergency", "status": status,
-                "counter_offer": {"price": str(money(float(price) * 0.95)), "message": "Meet me in the middle?"}
+                "counter_offer": {"price": str(money(float(price) * 0.95)), "quantity": 1,
+                                  "message": "Meet me in the middle?"}
                 if status == "countered" and price else None,
                 "response_message": {"accepted": "Deal. It's yours.", "rejected": "Sorry, firm on price.",
                                      "countered": "Can't go that low."}.get(status),
