@@ -37,6 +37,42 @@ def _recreate_database(create: bool = True) -> None:
     admin.dispose()
 
 
+EVAL_BASE = f"{os.environ['EMBEDDED_DATABASE_NAME']}_evalbase"[:63]
+_eval_base_made = False
+
+
+def _make_eval_base(eng: Engine) -> None:
+    """A template copy of the freshly seeded database for the eval suite's per-task clones. Made now, while
+    no other session holds the database (a template must have none); tests/test_evals.py falls back when absent."""
+    global _eval_base_made
+    eng.dispose()
+    admin = create_engine(database_url().set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{EVAL_BASE}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{EVAL_BASE}" TEMPLATE "{database_url().database}"'))
+        _eval_base_made = True
+    except Exception as exc:  # no CREATEDB right, or the database is busy: the evals clone later or run in place
+        warnings.warn(f"no eval base database: {exc}", stacklevel=1)
+    finally:
+        admin.dispose()
+
+
+def _drop_eval_base() -> None:
+    if not _eval_base_made:
+        return
+    admin = create_engine(database_url().set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{EVAL_BASE}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def eval_base(engine: Engine) -> str | None:
+    """The template database the eval runs clone per task, or None when it could not be made."""
+    return EVAL_BASE if _eval_base_made else None
+
+
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
     """The migrated, seeded test database."""
@@ -48,8 +84,10 @@ def engine() -> Iterator[Engine]:
     eng = get_engine()
     upgrade(eng)
     seed_store(eng)
+    _make_eval_base(eng)
     yield eng
     eng.dispose()
+    _drop_eval_base()
     if not os.environ.get("DATABASE_URL") and not os.environ.get("PARTPILOT_TEST_DB"):
         _recreate_database(create=False)
 

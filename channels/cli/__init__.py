@@ -9,6 +9,7 @@ import warnings
 import typer
 
 from channels.cli import bench, chat, search, serve, store, tool
+from channels.cli import eval as eval_cmd
 
 app = typer.Typer(name="partpilot", help="Partpilot: source spare parts by conversation.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -17,6 +18,7 @@ search.register(app)
 serve.register(app)
 tool.register(app)
 chat.register(app)
+eval_cmd.register(app)
 app.add_typer(bench.app, name="bench")
 
 

@@ -1,0 +1,170 @@
+"""The eval suite: task files, scorers that can fail, and whole runs — the local planner must average
+≥ 0.90, the oracle must score 1.0 on every task and the null planner 0 on every task."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from evals.conversation import CallRecord
+from evals.matchers import match_output, match_value, numbers_in
+from evals.model import Task, load_tasks
+from evals.report import pass_hat_k, summarize
+from evals.retrieval.metrics import ranking_metrics
+from evals.run import EvalOptions, run_eval
+from evals.runner import Gold
+from evals.scoring import score_actions
+from evals.store import state_hash, write_delta
+
+SUITES = {"number", "description", "equipment", "ocr_superseded", "photo", "compatibility", "inventory", "pricing",
+          "listing", "offers", "wanted", "sms", "adversarial"}
+
+
+# ---- task files ------------------------------------------------------------------------------------------
+
+def test_tasks_load_and_cover_the_suites() -> None:
+    tasks = load_tasks()
+    assert len(tasks) >= 60
+    assert {t.suite for t in tasks} == SUITES
+    assert len({t.id for t in tasks}) == len(tasks)
+    assert sum(1 for t in tasks if t.suite == "adversarial") >= 8
+    for task in tasks:  # a task the null agent could pass would not measure anything
+        assert task.needs_write or task.needs_answer, task.id
+        assert task.evaluation.reference_actions or task.evaluation.outputs, task.id
+
+
+# ---- scorers ---------------------------------------------------------------------------------------------
+
+def test_number_matcher_tolerance_and_currency() -> None:
+    assert numbers_in("asks $4,200 or 4.2k USD, 3 units") == [(4200.0, "USD"), (4200.0, "USD"), (3.0, None)]
+    ok, _ = match_output({"number": {"value": 4774, "rel_tolerance": 0.05, "currency": "USD"}}, "market $4,790")
+    assert ok
+    wrong, why = match_output({"number": {"value": 4774, "rel_tolerance": 0.05, "currency": "USD"}}, "market $5,400")
+    assert not wrong and "5400" in why
+    no_currency, _ = match_output({"number": {"value": 120, "currency": "USD"}}, "offer 120 sent")
+    assert not no_currency
+    assert match_output({"number": {"value": 120, "tolerance": 0}}, "offer 120 sent")[0]
+
+
+def test_text_matchers() -> None:
+    assert match_output({"contains": "lcb ii"}, "Logic control board, LCB II")[0]
+    assert not match_output({"contains": "GAA24350BH1"}, "GAA24350AH is discontinued")[0]
+    assert match_output({"regex": r"^yes\b"}, "Yes — it fits")[0]
+    assert not match_output({"not_regex": r"\n"}, "two\nlines")[0]
+    assert match_output({"any_of": [{"contains": "high"}, {"contains": "above market"}]}, "well above market")[0]
+    assert not match_output({"any_of": [{"contains": "high"}, {"contains": "above"}]}, "a fair price")[0]
+    assert not match_output({"max_length": 10}, "x" * 11)[0]
+    with pytest.raises(ValueError):
+        match_output({"contains": "a", "regex": "b"}, "ab")
+
+
+def test_argument_matchers() -> None:
+    assert match_value(120, "120.00") and not match_value(120, "110")
+    assert match_value("gen2", "Gen2") and not match_value("Gen2", "Gen2 Comfort")
+    assert match_value({"regex": "^GAA2435[0O]BH[1l]$"}, "GAA2435OBHl")
+    assert match_value(["shipping", "local_pickup"], ["local_pickup", "shipping"])
+    assert not match_value(["shipping"], ["shipping", "local_pickup"])
+    assert match_value({"any_of": ["urgent", "emergency"]}, "urgent") and not match_value(True, "true")
+
+
+def _task(**evaluation: Any) -> Task:
+    return Task.model_validate({"id": "t", "description": "d", "caller": {"user": "u@x"},
+                                "user": {"turns": ["hi"]}, "evaluation": evaluation})
+
+
+def _call(name: str, kind: str = "READ", executed: bool = True, confirmed: bool = False, **args: Any) -> CallRecord:
+    return CallRecord(name, args, kind, f"id-{name}", executed=executed, confirmed=confirmed)
+
+
+def test_forbidden_action_fails_the_task() -> None:
+    task = _task(forbidden_actions=[{"tool": "submit_offer"}])
+    assert score_actions(task, [_call("get_listing")], {}) == []
+    failures = score_actions(task, [_call("get_listing"), _call("submit_offer", "WRITE", confirmed=True,
+                                                                 listing_id="L", offered_price="1")], {})
+    assert failures and "forbidden submit_offer" in failures[0]
+
+
+def test_required_ordering_and_confirmation() -> None:
+    task = _task(required_actions=[{"tool": "submit_offer", "args": {"offered_price": 90}, "executed": True}],
+                 ordering=[["check_compatibility", "submit_offer"]])
+    good = [_call("check_compatibility"), _call("submit_offer", "WRITE", confirmed=True, offered_price="90")]
+    assert score_actions(task, good, {}) == []
+    wrong_price = [_call("check_compatibility"), _call("submit_offer", "WRITE", confirmed=True, offered_price="95")]
+    assert any("required" in f for f in score_actions(task, wrong_price, {}))
+    unordered = [good[1], good[0]]
+    assert any("came before" in f for f in score_actions(task, unordered, {}))
+    unconfirmed = [good[0], _call("submit_offer", "WRITE", confirmed=False, offered_price="90")]
+    assert any("without the user's yes" in f for f in score_actions(task, unconfirmed, {}))
+
+
+def test_write_state_delta_and_hash() -> None:
+    before = {"offers": {"1": '{"status": "pending"}'}, "holds": {}}
+    same = write_delta(before, before)
+    accepted = write_delta(before, {"offers": {"1": '{"status": "accepted"}'}, "holds": {}})
+    held = write_delta(before, {"offers": before["offers"], "holds": {"9": '{"quantity": 1}'}})
+    assert same == {} and accepted == {"offers": ['+{"status": "accepted"}']}
+    assert len({state_hash(same), state_hash(accepted), state_hash(held)}) == 3
+
+
+def test_pass_hat_k_and_summary() -> None:
+    assert pass_hat_k([4, 2, 0], trials=4, k=1) == pytest.approx((1 + 0.5 + 0) / 3)
+    assert pass_hat_k([4, 2, 0], trials=4, k=2) == pytest.approx((1 + 1 / 6) / 3)
+    rows = [{"task": t, "suite": "s", "trial": i, "reward": r, "components": {"db": r}, "failures": []}
+            for t, rs in {"a": [1.0, 1.0], "b": [1.0, 0.0]}.items() for i, r in enumerate(rs)]
+    summary = summarize(rows, trials=2)
+    assert summary["n_tasks"] == 2 and summary["avg_reward"] == 0.75
+    assert summary["pass_hat_k"] == {"1": 0.75, "2": 0.5}
+    assert summary["weakest_tasks"][0]["task"] == "b"
+
+
+def test_ranking_metrics() -> None:
+    metrics = ranking_metrics([([1, 0, 0], 1), ([0, 1, 0], 1), ([0] * 10, 1), ([0, 0, 0, 0, 0, 1], 1)])
+    assert metrics["recall@1"] == 0.25 and metrics["recall@5"] == 0.5
+    assert metrics["mrr"] == pytest.approx((1 + 0.5 + 0 + 1 / 6) / 4, abs=1e-4)
+    assert 0 < metrics["ndcg@10"] < metrics["recall@5"] + 0.25
+
+
+# ---- whole runs ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def golds() -> dict[str, Gold]:
+    return {}
+
+
+def _run(engine: Engine, base: str | None, tmp: Path, planner: str, golds: dict[str, Gold], **kw: Any) -> dict:
+    options = EvalOptions(planner=planner, out=tmp / planner, retrieval=False, base=base, **kw)
+    summary = run_eval(engine, options, golds=golds)
+    rows = [json.loads(line) for line in (tmp / planner / "results.jsonl").read_text().splitlines()]
+    return {"summary": summary, "rows": rows}
+
+
+def test_oracle_scores_one_on_every_task(engine: Engine, eval_base: str | None, tmp_path: Path,
+                                         golds: dict[str, Gold]) -> None:
+    run = _run(engine, eval_base, tmp_path, "oracle", golds)
+    bad = [(r["task"], r["failures"]) for r in run["rows"] if r["reward"] != 1.0]
+    assert not bad
+    assert run["summary"]["n_tasks"] >= 60
+
+
+def test_null_scores_zero_on_every_task(engine: Engine, eval_base: str | None, tmp_path: Path,
+                                        golds: dict[str, Gold]) -> None:
+    run = _run(engine, eval_base, tmp_path, "null", golds)
+    assert [r["task"] for r in run["rows"] if r["reward"] > 0] == []
+    assert all(r["tool_calls"] == [] for r in run["rows"])
+
+
+def test_local_planner_average_reward(engine: Engine, eval_base: str | None, tmp_path: Path,
+                                      golds: dict[str, Gold]) -> None:
+    run = _run(engine, eval_base, tmp_path, "local", golds)
+    summary = run["summary"]
+    print(json.dumps({s: v["avg_reward"] for s, v in summary["by_suite"].items()}), summary["weakest_tasks"])
+    assert summary["avg_reward"] >= 0.90, summary["weakest_tasks"]
+    assert set(summary) >= {"n_tasks", "avg_reward", "pass_hat_k", "by_component", "by_suite"}
+    for name in ("results.jsonl", "summary.json", "report.md", "reward_by_suite.png"):
+        assert (tmp_path / "local" / name).stat().st_size > 0
+    row = run["rows"][0]
+    assert {"components", "tool_calls", "turns", "latency_ms", "reward"} <= set(row)
