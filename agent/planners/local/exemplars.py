@@ -51,6 +51,8 @@ EXEMPLARS: dict[str, tuple[str, ...]] = {
                "create a wanted post for 2 GAA26800LC1", "ask the market if anyone has one", "post an ISO"),
     "watch": ("watch that listing", "alert me if it drops below 300", "keep an eye on it for me",
               "add it to my watchlist", "notify me when the price drops", "stop watching it"),
+    "browse_wanted": ("what are people looking for", "any wanted posts out there", "show open wanted requests",
+                      "who needs parts right now"),
     "market_search": ("anything on the marketplace", "any used ones for sale", "show me listings for it",
                       "who is selling a GAA24350BH1", "any auctions for door operators",
                       "search the marketplace for a V3F16L under 10000"),

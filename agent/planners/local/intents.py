@@ -45,6 +45,11 @@ RULES: tuple[tuple[str, str], ...] = (
     ("bid", r"\bbid\b(?!ding history)"),
     ("make_offer", r"\b(offer|offering)\b|\bbuy (it|one|them|that)\b|\b(i'?ll|we'?ll) take (it|one|them)\b"),
     ("watch", r"\b(watch|watchlist|watching|keep an eye|alert me|notify me|price alert|let me know when)\b"),
+    ("browse_wanted", r"\b(any|show|list|see|browse|check|what|open)\b[^$\d]{0,25}\bwanted (posts?|requests?|ads?)\b"
+                      r"(?! for (\d|a |an |it\b|one\b))"
+                      r"|\bwhat (are|is) (people|anyone|the network|other shops|customers) "
+                      r"(looking for|asking for|after)\b"
+                      r"|\bwho (needs|is looking for|wants) (parts|stuff|anything)\b"),
     ("wanted", r"\bwanted\b|\biso\b|\bin search of\b|\bpost (that|a request|a need)|\btell the (network|market)\b"
                r"|\bask the (network|market)\b"),
     ("publish", r"\b(publish|go live|make it live|put it live|activate the (draft|listing))\b"),
@@ -56,7 +61,8 @@ RULES: tuple[tuple[str, str], ...] = (
                       r"\bsuggest(ed)? (a )?price\b|\bwhat price should\b|\bgoing (price|rate)\b|"
                       r"\bmarket value\b|\btypical price\b|\bwhat do(es)? (they|it|one|these) (go|sell) for\b"),
     ("price_check", r"\b(fair|good price|good deal|rip ?off|ripping|too (much|high|expensive)|overpriced|"
-                    r"reasonable|market price|decent price|price ok)\b"),
+                    r"reasonable|market price|decent price|price ok)\b"
+                    r"|\$?\d[\d,.]*k?\s+(ok|okay|alright|a good (price|deal))\b"),
     ("price_info", r"\b(cheaper|cheapest|lower price|less expensive)\b|"
                    r"\bhow much\b|\bwhat does (it|that|this|one) cost\b|\bcost\b|^\s*price\??\s*$|"
                    r"\bwhat'?s the price\b|\bwhat do they want\b"),

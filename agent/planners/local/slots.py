@@ -47,7 +47,10 @@ _MONEY = re.compile(
     r"alert (?:me )?(?:at|below|under))\s+\$?(\d[\d,]*(?:\.\d{1,2})?)(?!\s*(?:units?|pcs|pieces|x\b|km|mi|"
     r"miles|hours?|h\b|days?|ton|%|v\b|amps?|a\b|hp|of\b))\s*(k\b)?)"
     # "at 420" / "for 4200": only when nothing item-like follows ("for 2 GAA26800LC1" is a quantity)
-    r"|(?:\b(?:at|for|around|about)\s+(\d[\d,]*(?:\.\d{1,2})?)\s*(k\b)?(?=\s*(?:$|[,.;!?)]|per\b|a unit\b)))",
+    r"|(?:\b(?:at|for|around|about)\s+(\d[\d,]*(?:\.\d{1,2})?)\s*(k\b)?(?=\s*(?:$|[,.;!?)]|per\b|a unit\b)))"
+    # "is 4200 ok for …": a bare amount that the rest of the sentence judges
+    r"|(?:\b(?:is|are)\s+(\d[\d,]*(?:\.\d{1,2})?)\s*(k\b)?(?=\s+(?:ok|okay|alright|fair|reasonable|good|"
+    r"too (?:much|high)|a (?:good|fair) (?:price|deal))\b))",
     re.IGNORECASE,
 )
 _QTY = re.compile(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from agent.planners.local.context import Context
 from agent.planners.local.frame import Env, Frame, Step
 from agent.planners.local.history import Turn
-from agent.planners.local.policies import general, market, offers, parts, pricing, selling, sourcing
+from agent.planners.local.policies import general, market, offers, parts, pricing, selling, sourcing, wanted
 
 Policy = Callable[[Frame, Context, Turn, Env], Step]
 
@@ -46,4 +46,5 @@ POLICIES: dict[str, Policy] = {
     "watch": market.watch,
     "bid": market.bid,
     "wanted": market.wanted,
+    "browse_wanted": wanted.browse_wanted,
 }

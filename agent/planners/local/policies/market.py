@@ -54,6 +54,12 @@ def market_search(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     return Call("search_listings", args)
 
 
+def _urgency(text: str) -> str:
+    """A unit down or "asap" is an emergency; "urgently" alone is urgent."""
+    return "urgent" if re.search(r"\burgent(ly)?\b", text, re.I) and not re.search(
+        r"\b(down|emergency|asap|right now|trapped|stuck|entrapment|outage)\b", text, re.I) else "emergency"
+
+
 def _has_description(text: str) -> bool:
     return len(content_words(text)) >= 2
 
@@ -174,7 +180,7 @@ def wanted(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
                    search_query(frame.text)) + (f" for {equipment['label']}" if equipment else "")
     args: dict[str, Any] = {"description": f"Need {description}"[:2000],
                             "quantity_needed": slots.quantity or 1,
-                            "urgency": "emergency" if slots.emergency else "standard"}
+                            "urgency": _urgency(frame.text) if slots.emergency else "standard"}
     if part:
         args["part_number"] = part["part_number"]
         if part.get("manufacturer"):

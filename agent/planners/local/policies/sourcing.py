@@ -155,6 +155,7 @@ def hold(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     if held is not None:
         return held_reply(held)
     option = frame.ref_item("options")
+    candidates: list[Item] = list(ctx.options)
     if option is None:
         shelf = [o for o in ctx.options if o.get("inventory_item_id")]
         picked = pick_shown(ctx, frame.slots, frame.text, ("options",))
@@ -169,11 +170,12 @@ def hold(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
                 return reply("Which part should I hold?", awaiting={"kind": "part", "goal": "source"})
             found = turn.last("find_inventory")
             if found is None:
-                return Call("find_inventory", {**inventory_args(frame, part), "quantity": 1})
+                return Call("find_inventory", {**inventory_args(frame, part), "quantity": frame.slots.quantity or 1})
             if not found.ok:
                 return failure(found, "look for stock")
             holdable = [o for o in found.data.get("options", [])
                         if o.get("inventory_item_id") and o.get("fulfillment") != "on_your_truck"]
+            candidates = holdable
         if not holdable:
             return reply("None of those sources is shelf stock I can hold; for a marketplace listing I can make "
                          "the seller an offer instead.")
@@ -183,8 +185,14 @@ def hold(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
         return reply(f"That one is a marketplace listing by {seller}, so it can't be held. I can send an offer "
                      f"instead — what price per unit? (asking {money(option.get('price'))})",
                      awaiting={"kind": "amount", "goal": "make_offer", "ref": {"kind": "options", "item": option}})
-    args: dict[str, Any] = {"inventory_item_id": option["inventory_item_id"],
-                            "quantity": frame.slots.quantity or int(frame.extra.get("quantity") or 1)}
+    want = frame.slots.quantity or int(frame.extra.get("quantity") or 1)
+    if option.get("quantity_available") is not None and want > int(option["quantity_available"]):
+        shelves = [o for o in [*candidates, option] if o.get("inventory_item_id")]
+        best = max(shelves, key=lambda o: int(o.get("quantity_available") or 0))
+        return reply(f"Not enough stock: no single source has {want}. The most at one place is "
+                     f"{best.get('quantity_available')} ({option_where(best)}). Nothing was held — say "
+                     f"'hold {best.get('quantity_available')}' to hold what's there.")
+    args: dict[str, Any] = {"inventory_item_id": option["inventory_item_id"], "quantity": want}
     hours = re.search(r"\b(\d{1,2})\s*(?:h|hrs?|hours?)\b", frame.text.lower())
     if hours and 1 <= int(hours.group(1)) <= 24:
         args["hold_hours"] = int(hours.group(1))
