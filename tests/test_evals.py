@@ -168,3 +168,27 @@ def test_local_planner_average_reward(engine: Engine, eval_base: str | None, tmp
         assert (tmp_path / "local" / name).stat().st_size > 0
     row = run["rows"][0]
     assert {"components", "tool_calls", "turns", "latency_ms", "reward"} <= set(row)
+
+
+def test_claude_planner_and_llm_user_offline(engine: Engine, eval_base: str | None) -> None:
+    """`--planner claude --user llm` end to end through the real anthropic clients against the loopback fake:
+    Claude plans (a tool call, then the answer), plays the user (who stops), and judges the nl_assertions."""
+    from evals.runner import EvalConfig, run_tasks
+    from knowledge.settings import Settings
+    from tests.fakes.anthropic_server import FakeAnthropic, text_reply, tool_use
+
+    task = next(t for t in load_tasks("number") if t.id == "lookup_lcb_board")
+    script = [tool_use("lookup_part", {"part_number": "GAA26800LC1"}),
+              text_reply("GAA26800LC1 is the Otis Logic control board, LCB II; list price $8,900."),
+              text_reply("###STOP###"), text_reply('{"verdicts": [true]}')]
+    with FakeAnthropic(script) as fake:
+        settings = Settings(anthropic_api_key="sk-test-key", anthropic_base_url=fake.url,
+                            anthropic_model="claude-test-model")
+        rows, _ = run_tasks(EvalConfig(planner="claude", user="llm", settings=settings), engine, [task],
+                            base=eval_base)
+    row = rows[0]
+    assert row["reward"] == 1.0, row["failures"]
+    assert row["components"] == {"db": 1.0, "actions": 1.0, "outputs": 1.0, "nl": 1.0}
+    assert row["user"] == "llm" and row["nl_assertions"] == [True]
+    assert row["tokens"] == {"input": 400, "output": 80} and row["cost_usd"] > 0
+    assert len(fake.requests) == 4 and "Persona" in str(fake.requests[2]["system"])
