@@ -28,7 +28,7 @@ class EvalOptions:
     user: str = "scripted"
     out: Path = Path("eval-out")
     retrieval: bool = True
-    photos: int = 20
+    photos: int = 10
     task_ids: tuple[str, ...] = ()
     base: str | None = None  # a prepared template database to clone per task
 

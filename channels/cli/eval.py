@@ -20,7 +20,7 @@ def eval_command(
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("eval-out"),
     task: Annotated[list[str] | None, typer.Option(help="Only these task ids (repeatable).")] = None,
     retrieval: Annotated[bool, typer.Option(help="Also measure search and photo identification.")] = True,
-    photos: Annotated[int, typer.Option(min=1, help="Nameplates in the photo identification sample.")] = 20,
+    photos: Annotated[int, typer.Option(min=1, help="Nameplates in the photo identification sample.")] = 10,
 ) -> None:
     """Score the agent on the eval tasks: results.jsonl, summary.json, report.md and a chart in --out."""
     from evals.run import EvalOptions, run_eval

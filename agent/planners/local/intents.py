@@ -59,7 +59,8 @@ RULES: tuple[tuple[str, str], ...] = (
                       r"on the market|out there)\b"),
     ("suggest_price", r"\bwhat (should|can|could) (i|we) (charge|ask|sell|list|get)\b|\bworth\b|"
                       r"\bsuggest(ed)? (a )?price\b|\bwhat price should\b|\bgoing (price|rate)\b|"
-                      r"\bmarket value\b|\btypical price\b|\bwhat do(es)? (they|it|one|these) (go|sell) for\b"),
+                      r"\bmarket value\b|\btypical price\b|\bwhat do(es)? (they|it|one|these) (go|sell) for\b"
+                      r"|\bwhat(?:'s| is| does| do)\b[^?]{0,40}\b(go|sell)s? for\b"),
     ("price_check", r"\b(fair|good price|good deal|rip ?off|ripping|too (much|high|expensive)|overpriced|"
                     r"reasonable|market price|decent price|price ok)\b"
                     r"|\$?\d[\d,.]*k?\s+(ok|okay|alright|a good (price|deal))\b"),

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from agent.planners.local.context import Context, Item, part_of
 from agent.planners.local.frame import Call, Env, Frame, Step, equipment_of, reply, target_part
 from agent.planners.local.history import ToolResult, Turn
@@ -16,7 +18,7 @@ from agent.planners.local.policies.common import (
     search_query,
     winner,
 )
-from agent.planners.local.render import money, part_line
+from agent.planners.local.render import Reply, money, part_line
 from agent.planners.local.slots import content_words
 
 
@@ -157,6 +159,10 @@ def photo(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
 def compat(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     part = target_part(frame, ctx)
     equipment = equipment_of(frame, ctx)
+    if part is None and equipment is not None and _names_a_part(frame, equipment):
+        part, step = _searched_part(frame, env, turn, equipment)  # "does the LCB II board work in a 411M?"
+        if step is not None:
+            return step
     if part is None:
         return reply("Which part? Give me the part number or describe it.",
                      awaiting={"kind": "part", "goal": "compat"}, equipment=equipment)
@@ -178,6 +184,37 @@ def compat(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     if not checked.ok:
         return failure(checked, "check the fit")
     return present_compat(checked.data, equipment, frame.slots.site)
+
+
+def _names_a_part(frame: Frame, equipment: Item) -> bool:
+    """Besides the equipment, does the message describe a part ("the LCB II board")?"""
+    rest = frame.text
+    for words in sorted({equipment["model"], equipment.get("manufacturer") or "", *equipment.get("aliases", [])},
+                        key=len, reverse=True):
+        if words:
+            rest = re.sub(rf"(?i)\b{re.escape(words)}\b", " ", rest)
+    rest = re.sub(r"(?i)\b(does|do|will|would|can|is|are|it|this|that|the|a|an|my|our|work|works|fit|fits|"
+                  r"compatible|with|in|on|for|go|goes)\b", " ", rest)
+    return len(content_words(rest)) >= 1
+
+
+def _searched_part(frame: Frame, env: Env, turn: Turn, equipment: Item) -> tuple[Item | None, Step | None]:
+    """The part the description names: a search without the fit filter (the fit is the question), then the
+    clear winner — or the next step (the search itself, or "which one?") when there is none yet."""
+    searched = turn.last("search_parts")
+    if searched is None:
+        args = {k: v for k, v in search_args(frame, env).items() if k != "compatible_with"}
+        return None, Call("search_parts", args)
+    if not searched.ok:
+        return None, failure(searched, "search the catalog")
+    parts = candidates(searched)
+    part = winner(parts)
+    if part is not None:
+        return part, None
+    question = present_search(searched, parts, "compat")
+    if isinstance(question, Reply):  # the answer ("1") must still be checked against this equipment
+        question.note["equipment"] = {k: v for k, v in equipment.items() if k != "site"}
+    return None, question
 
 
 def compat_sentence(data: Item) -> str:
