@@ -9,7 +9,7 @@ from typing import Any
 from agent.planners.local.context import Context, Item
 from agent.planners.local.frame import Call, Env, Frame, Step, equipment_of, reply, target_listing, target_part
 from agent.planners.local.history import Turn
-from agent.planners.local.policies.common import failure, search_query
+from agent.planners.local.policies.common import candidates, failure, search_args, search_query
 from agent.planners.local.render import Reply, condition, listing_line, money
 from agent.planners.local.slots import content_words
 
@@ -52,6 +52,10 @@ def market_search(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     if slots.within_km:
         args["within_km"] = slots.within_km
     return Call("search_listings", args)
+
+
+_WANTED_COMMAND = re.compile(r"(?i)^\s*(please\s+)?((post|put out|put up|create|make|send)\s+)?(a\s+|an\s+)?"
+                             r"(wanted|iso)(\s+(request|post|ad))?\s*(for)?\s*[:,-]?\s*")
 
 
 def _urgency(text: str) -> str:
@@ -176,9 +180,18 @@ def wanted(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
                      awaiting={"kind": "part", "goal": "wanted"})
     equipment = equipment_of(frame, ctx)
     name = (part or {}).get("name")
-    description = (f"{part['part_number']}" + (f" ({name})" if name else "") if part else
-                   search_query(frame.text)) + (f" for {equipment['label']}" if equipment else "")
-    args: dict[str, Any] = {"description": f"Need {description}"[:2000],
+    said = _WANTED_COMMAND.sub("", search_query(frame.text)).strip() or search_query(frame.text)
+    description = f"{part['part_number']}" + (f" ({name})" if name else "") if part else said
+    if equipment and str(equipment.get("model") or "").lower() not in description.lower():
+        description += f" for {equipment['label']}"
+    category = None
+    if part is None:  # a described part still needs a category: the one of the best catalog match
+        searched = turn.last("search_parts")
+        if searched is None:
+            return Call("search_parts", {**search_args(frame, env), "query": said, "limit": 5})
+        top = candidates(searched) if searched.ok else []
+        category = top[0].get("category") if top else None
+    args: dict[str, Any] = {"description": f"Need {description}"[:2000], "category": category,
                             "quantity_needed": slots.quantity or 1,
                             "urgency": _urgency(frame.text) if slots.emergency else "standard"}
     if part:
