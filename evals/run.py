@@ -39,6 +39,8 @@ def run_eval(engine: Engine, options: EvalOptions, golds: dict[str, Gold] | None
     if options.user not in ("scripted", "llm"):
         raise ValueError("--user must be scripted or llm")
     settings = get_settings()
+    if options.planner == "claude" and not settings.anthropic_api_key:
+        raise ValueError("--planner claude needs ANTHROPIC_API_KEY; use --planner local to run offline")
     if options.user == "llm" and not settings.anthropic_api_key:
         raise ValueError("--user llm needs ANTHROPIC_API_KEY (Claude plays the user)")
     tasks = load_tasks(options.suite)
