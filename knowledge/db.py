@@ -89,6 +89,14 @@ def _engine_for(url_text: str, ef_search: int) -> Engine:
         with dbapi_conn.cursor() as cur:
             cur.execute(f"SET hnsw.ef_search = {int(ef_search)}")
         dbapi_conn.commit()
+        try:
+            # pgvector >= 0.8: a filtered vector search keeps scanning the graph until it has enough rows.
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SET hnsw.iterative_scan = relaxed_order")
+            dbapi_conn.commit()
+        except Exception:  # older pgvector: filtered vector searches may return fewer rows
+            dbapi_conn.rollback()
+            log.warning("pgvector without iterative index scans; filtered vector search may miss rows")
 
     return engine
 

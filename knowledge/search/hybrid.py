@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, text
 
 from knowledge.embeddings import embed_query
 from knowledge.search.legs import LEGS, LegFilters, LegHit, LegRequest, run_legs
-from knowledge.search.query import SearchQueryError, parse_query, tsquery_text
+from knowledge.search.query import SearchQueryError, lexical_text, parse_query
 from knowledge.search.vocabulary import load_vocabulary
 from knowledge.settings import get_settings
 from knowledge.supersession import Hop, resolve_chains
@@ -105,7 +105,7 @@ def search_parts(
     numbers = [pn for pn in parsed.part_numbers if pn not in vocab.equipment]
     request = LegRequest(
         part_numbers=numbers,
-        tsquery=tsquery_text(parsed.lexical_terms),
+        terms=lexical_text(parsed.lexical_terms),
         embedding=embedding,
         per_leg=max(get_settings().search_candidates_per_signal, limit),
         filters=leg_filters,

@@ -10,6 +10,20 @@ from sqlalchemy import Connection, text
 
 LEGS = ("exact", "trigram", "fulltext", "vector")
 
+# The query's lexemes (both dictionaries the catalog is indexed with), kept when they discriminate: ORed
+# if any is rarer than COMMON_SHARE of the catalog, else ANDed (several common words together still
+# narrow the set; one common word alone carries no signal worth ranking thousands of rows for).
+COMMON_SHARE = 0.02
+DISCRIMINATING_TSQUERY = (
+    "SELECT CASE WHEN bool_or(s.ndoc <= c.cutoff) "
+    "THEN to_tsquery('simple', string_agg(s.word, ' | ') FILTER (WHERE s.ndoc <= c.cutoff)) "
+    "WHEN count(*) > 1 THEN to_tsquery('simple', string_agg(s.word, ' & ')) END AS q "
+    "FROM part_term_stats s, "
+    f"(SELECT greatest(50, {COMMON_SHARE} * reltuples) AS cutoff FROM pg_class "
+    "WHERE oid = 'parts_catalog'::regclass) c "
+    "WHERE s.word = ANY(tsvector_to_array(to_tsvector('english', :ftext) || to_tsvector('simple', :ftext)))"
+)
+
 
 @dataclass
 class LegFilters:
@@ -40,7 +54,7 @@ class LegFilters:
 @dataclass
 class LegRequest:
     part_numbers: list[str]
-    tsquery: str
+    terms: str  # the query's words, space-separated [a-z0-9] fragments
     embedding: list[float] | None
     per_leg: int
     per_number_leg: int = 100
@@ -77,14 +91,14 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
                 f"similarity(p.part_number_norm, :pn{i})::float8 AS strength, p.part_number_norm FROM parts_catalog p "
                 f"WHERE {where} ORDER BY p.part_number_norm <-> :pn{i} LIMIT :kn)"
             )
-    if "fulltext" in legs and req.tsquery:
-        params["tsq"] = req.tsquery
+    if "fulltext" in legs and req.terms:
+        params["ftext"] = req.terms
         parts.append(
             "(SELECT p.id, 'fulltext' AS leg, "
             "(-ts_rank_cd(p.search_vector, q.q))::float8 AS sort_key, "
             "ts_rank_cd(p.search_vector, q.q)::float8 AS strength, p.part_number_norm "
-            "FROM parts_catalog p, (SELECT to_tsquery('english', :tsq) || to_tsquery('simple', :tsq) AS q) q "
-            f"WHERE p.search_vector @@ q.q AND {where} "
+            f"FROM parts_catalog p, ({DISCRIMINATING_TSQUERY}) q "
+            f"WHERE q.q IS NOT NULL AND p.search_vector @@ q.q AND {where} "
             "ORDER BY ts_rank_cd(p.search_vector, q.q) DESC LIMIT :k)"
         )
     if "vector" in legs and req.embedding is not None:
@@ -98,6 +112,10 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
         )
     if not parts:
         return []
+    if "vector" in legs and not req.exact_vector:
+        # On a small catalog the planner prefers scanning every vector (with detoasting) to the HNSW
+        # graph, which costs far more than its estimate; every leg has an index it should use.
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
     rows = conn.execute(text(" UNION ALL ".join(parts)), params).all()
     # Ranks are assigned here: a window function in SQL would make Postgres score every row before LIMIT.
     by_leg: dict[str, dict[uuid.UUID, tuple[float, float, str]]] = {}

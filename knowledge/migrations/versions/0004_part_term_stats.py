@@ -1,0 +1,34 @@
+"""part_term_stats: how many catalog parts carry each search lexeme
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-23 08:00:00
+
+Full-text search ORs a technician's words together; at 100k parts, words like "motor" or "3" match
+tens of thousands of rows and ranking them all costs more than the whole search budget. Knowing each
+lexeme's document frequency lets the search keep the words that discriminate.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = '0004'
+down_revision: str | None = '0003'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Materialized views are built under a restricted search_path (PostgreSQL 17+): name the schema.
+    schema = op.get_bind().exec_driver_sql("SELECT current_schema()").scalar_one()
+    op.execute(
+        "CREATE MATERIALIZED VIEW part_term_stats AS "
+        f"SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM \"{schema}\".parts_catalog')"
+    )
+    # Unique, so the view can be refreshed CONCURRENTLY while searches read it.
+    op.execute("CREATE UNIQUE INDEX idx_part_term_stats_word ON part_term_stats (word)")
+
+
+def downgrade() -> None:
+    op.execute("DROP MATERIALIZED VIEW IF EXISTS part_term_stats")
