@@ -8,21 +8,16 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-LEGS = ("exact", "trigram", "fulltext", "vector")
+from knowledge.search.fulltext import fulltext_sql
 
-# The query's lexemes (both dictionaries the catalog is indexed with), kept when they discriminate: ORed
-# if any is rarer than COMMON_SHARE of the catalog, else ANDed (several common words together still
-# narrow the set; one common word alone carries no signal worth ranking thousands of rows for).
-COMMON_SHARE = 0.02
-DISCRIMINATING_TSQUERY = (
-    "SELECT CASE WHEN bool_or(s.ndoc <= c.cutoff) "
-    "THEN to_tsquery('simple', string_agg(s.word, ' | ') FILTER (WHERE s.ndoc <= c.cutoff)) "
-    "WHEN count(*) > 1 THEN to_tsquery('simple', string_agg(s.word, ' & ')) END AS q "
-    "FROM part_term_stats s, "
-    f"(SELECT greatest(50, {COMMON_SHARE} * reltuples) AS cutoff FROM pg_class "
-    "WHERE oid = 'parts_catalog'::regclass) c "
-    "WHERE s.word = ANY(tsvector_to_array(to_tsvector('english', :ftext) || to_tsvector('simple', :ftext)))"
-)
+LEGS = ("exact", "trigram", "fulltext", "vector")
+MIN_NEAR_NUMBER_CHARS = 5
+
+def adjacent_swaps(number: str) -> list[str]:
+    """The number with two neighbouring characters swapped, each way: a transposition breaks three
+    trigrams at once, so a short number typed "35" for "53" falls below trigram similarity."""
+    return [number[:i] + number[i + 1] + number[i] + number[i + 2:] for i in range(len(number) - 1)
+            if number[i] != number[i + 1]]
 
 
 @dataclass
@@ -83,24 +78,22 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
             f"WHERE p.part_number_norm = ANY(:pns) AND {where} LIMIT :k)"
         )
     if "trigram" in legs:
-        for i, pn in enumerate(req.part_numbers[:3]):
+        # Four characters or fewer ("410a", "xr16") are specs or models more often than part numbers, and
+        # thousands of parts share their trigrams: only an exact match counts for them.
+        near = [pn for pn in req.part_numbers if len(pn) >= MIN_NEAR_NUMBER_CHARS]
+        for i, pn in enumerate(near[:3]):
             params[f"pn{i}"] = pn
+            params[f"swaps{i}"] = adjacent_swaps(pn)
             parts.append(
                 f"(SELECT p.id, 'trigram' AS leg, "
-                f"(p.part_number_norm <-> :pn{i})::float8 AS sort_key, "
+                f"(-similarity(p.part_number_norm, :pn{i}))::float8 AS sort_key, "
                 f"similarity(p.part_number_norm, :pn{i})::float8 AS strength, p.part_number_norm FROM parts_catalog p "
-                f"WHERE {where} ORDER BY p.part_number_norm <-> :pn{i} LIMIT :kn)"
+                f"WHERE (p.part_number_norm % :pn{i} OR p.part_number_norm = ANY(:swaps{i})) AND {where} "
+                f"ORDER BY similarity(p.part_number_norm, :pn{i}) DESC LIMIT :kn)"
             )
     if "fulltext" in legs and req.terms:
         params["ftext"] = req.terms
-        parts.append(
-            "(SELECT p.id, 'fulltext' AS leg, "
-            "(-ts_rank_cd(p.search_vector, q.q))::float8 AS sort_key, "
-            "ts_rank_cd(p.search_vector, q.q)::float8 AS strength, p.part_number_norm "
-            f"FROM parts_catalog p, ({DISCRIMINATING_TSQUERY}) q "
-            f"WHERE q.q IS NOT NULL AND p.search_vector @@ q.q AND {where} "
-            "ORDER BY ts_rank_cd(p.search_vector, q.q) DESC LIMIT :k)"
-        )
+        parts.append(fulltext_sql(where))
     if "vector" in legs and req.embedding is not None:
         params["vec"] = "[" + ",".join(f"{x:.6f}" for x in req.embedding) + "]"
         distance = "(p.embedding <=> CAST(:vec AS vector))"
