@@ -23,13 +23,14 @@ from knowledge.models.marketplace import (
     PartOffer,
     PartTransaction,
 )
-from knowledge.models.operations import Photo, StockHold, ToolCall
+from knowledge.models.operations import ListingPhoto, Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
 __all__ = [
     "EMBEDDING_DIMS", "AuctionBid", "Base", "Equipment", "EquipmentModel", "FulfillmentType", "Interchangeability",
-    "InventoryItem", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing", "OfferStatus",
-    "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory", "PartCompatibility",
-    "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction", "Photo", "SavedListing",
-    "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole", "WantedPost",
+    "InventoryItem", "ListingPhoto", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing",
+    "OfferStatus", "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory",
+    "PartCompatibility", "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction",
+    "Photo", "SavedListing", "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole",
+    "WantedPost",
 ]
