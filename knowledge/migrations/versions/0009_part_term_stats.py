@@ -1,7 +1,7 @@
 """part_term_stats: how many catalog parts carry each search lexeme; trigram index GiST -> GIN
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0009
+Revises: 0004
 Create Date: 2026-11-23 08:00:00
 
 Full-text search ORs a technician's words together; at 100k parts, words like "motor" or "3" match
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0004'
-down_revision: str | None = '0003'
+revision: str = '0009'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
