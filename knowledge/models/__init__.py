@@ -9,6 +9,7 @@ from knowledge.models.catalog import (
     PartSupersession,
     Trade,
 )
+from knowledge.models.channels import ChannelDelivery, ChannelOptOut, ChannelOutboundMessage
 from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost
 from knowledge.models.equipment import Equipment, EquipmentModel
 from knowledge.models.inventory import InventoryItem, StockLocation
@@ -27,7 +28,8 @@ from knowledge.models.operations import Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
 __all__ = [
-    "EMBEDDING_DIMS", "AuctionBid", "Base", "Equipment", "EquipmentModel", "FulfillmentType", "Interchangeability",
+    "EMBEDDING_DIMS", "AuctionBid", "Base", "ChannelDelivery", "ChannelOptOut", "ChannelOutboundMessage",
+    "Equipment", "EquipmentModel", "FulfillmentType", "Interchangeability",
     "InventoryItem", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing", "OfferStatus",
     "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory", "PartCompatibility",
     "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction", "Photo", "SavedListing",
