@@ -18,7 +18,8 @@ from channels.sms.render import CONFIRM_PROMPT
 from tests.channel_helpers import RunningApp, count, nameplate, running_app, user_with
 
 SID, TOKEN, OUR_NUMBER = "AC" + "1" * 32, "twilio-test-auth-token", "+15005550006"
-MARIA, GRACE, BEN = "maria.gonzalez@summitvm.example", "grace.liu@frontrangehealth.example", "ben.carter@apexelevator.example"
+MARIA, BEN = "maria.gonzalez@summitvm.example", "ben.carter@apexelevator.example"
+GRACE = "grace.liu@frontrangehealth.example"
 WANTED = "SELECT count(*) FROM wanted_posts WHERE requester_id = (SELECT id FROM users WHERE phone = :p)"
 
 
