@@ -58,6 +58,7 @@ class FakeSlackWebApi:
                 if not payload.get("channel") or not (payload.get("text") or payload.get("blocks")):
                     return self._json({"ok": False, "error": "no_text"})
                 ts = payload.get("ts") if method == "chat.update" else self._next_ts()
+                payload["_response_ts"] = ts  # what Slack answered, for tests that act on the posted message
                 message = {"type": "message", "subtype": "bot_message", "text": payload.get("text", ""),
                            "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts, "blocks": payload.get("blocks", [])}
                 if payload.get("thread_ts"):
