@@ -30,7 +30,7 @@ def build_bolt_app(hub: ChannelHub) -> tuple[App, SlackResponder]:
     token = settings.slack_bot_token or ""
     client = WebClient(token=token, base_url=settings.slack_api_base_url, timeout=15)
     # Token checked on the first request (auth.test), not at start-up: the server starts even offline.
-    app = App(token=token, signing_secret=settings.slack_signing_secret, client=client,
+    app = App(signing_secret=settings.slack_signing_secret, client=client,
               process_before_response=True, token_verification_enabled=False, name="partpilot")
     responder = SlackResponder(client, hub.ledger)
     fetch = SlackFileFetcher(token, settings.slack_api_base_url, settings.slack_max_file_bytes)
