@@ -26,6 +26,9 @@ PHOTO_ONLY_TEXT = "What part is this?"
 _WHO = {"slack": "This Slack account", "sms": "This phone number"}
 
 
+SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
+
+
 class PhotoFetchFailed(RuntimeError):
     """A photo could not be downloaded (too large, not an image, platform error): `str()` is user-facing."""
 
@@ -63,6 +66,15 @@ class ConversationService:
             return None
 
     def answer(self, message: InboundMessage, fetch_photo: PhotoFetcher) -> OutboundReply:
+        """The reply to a message; an unexpected failure becomes an apology (and a logged traceback), so the
+        person is never left without an answer."""
+        try:
+            return self._answer(message, fetch_photo)
+        except Exception:
+            log.exception("turn failed in %s", message.conversation_key)
+            return OutboundReply(SORRY, kind="notice")
+
+    def _answer(self, message: InboundMessage, fetch_photo: PhotoFetcher) -> OutboundReply:
         caller = self.caller_for(message.channel, message.sender)
         if caller is None:  # strangers see no data: no photo is stored, the agent never runs
             return OutboundReply(onboarding_text(message.channel, message.sender), kind="onboarding")
@@ -85,6 +97,13 @@ class ConversationService:
 
     def confirm(self, answer: ConfirmationAnswer) -> OutboundReply:
         """A Confirm / Cancel click: resumes the pending WRITE of that conversation, if there still is one."""
+        try:
+            return self._confirm(answer)
+        except Exception:
+            log.exception("confirmation failed in %s", answer.conversation_key)
+            return OutboundReply(SORRY, kind="notice")
+
+    def _confirm(self, answer: ConfirmationAnswer) -> OutboundReply:
         caller = self.caller_for(answer.channel, answer.sender)
         if caller is None:
             return OutboundReply(onboarding_text(answer.channel, answer.sender), kind="onboarding")

@@ -6,6 +6,8 @@ import json
 import threading
 import time
 
+import pytest
+
 from agent.runner import Confirmation, TurnResult
 from channels.messages import OutboundReply
 from channels.replies import count_choices, part_cards, reply_from_turn
@@ -103,3 +105,21 @@ def test_without_keys_no_channel_routes_are_served(monkeypatch) -> None:  # type
         get_settings.cache_clear()
     assert [client.post(path).status_code for path in ("/slack/events", "/sms/inbound", "/sms/status")] == [404] * 3
     assert client.get("/openapi.json").status_code == 200
+
+
+def test_strangers_never_reach_the_agent_and_failures_get_an_apology(engine) -> None:  # type: ignore[no-untyped-def]
+    from channels.conversation import SORRY, ConversationService
+    from channels.messages import InboundMessage, PhotoAttachment
+    from tests.channel_helpers import user_with
+
+    def no_agent():  # type: ignore[no-untyped-def]
+        raise RuntimeError("the agent must not run")
+
+    service = ConversationService(engine, no_agent)
+    photo = PhotoAttachment("https://api.twilio.com/x", "image/jpeg")
+    stranger = service.answer(InboundMessage("sms", "+19995550111", "sms:+19995550111", "hi", photos=(photo,)),
+                              lambda p: pytest.fail("a stranger's photo must not be fetched"))
+    assert stranger.kind == "onboarding" and "+19995550111" in stranger.text
+    phone = user_with(engine, "phone", "maria.gonzalez@summitvm.example")
+    failed = service.answer(InboundMessage("sms", phone, f"sms:{phone}", "hi"), lambda p: b"")
+    assert failed.text == SORRY and failed.kind == "notice"
