@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
 
 from channels.fakes._http import LoopbackServer, form_or_json
@@ -18,7 +19,7 @@ class FakeSlackWebApi:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.file_requests: list[dict[str, str]] = []
         self._files: dict[str, tuple[bytes, str]] = {}
-        self._ts = 1700000000
+        self._ts = int(time.time() * 1_000_000)  # unique across runs: tests claim deliveries by ts
         self._lock = threading.Lock()
         self.server = LoopbackServer(self._handle)
         self.base_url = f"{self.server.url}/api/"
@@ -37,7 +38,7 @@ class FakeSlackWebApi:
 
     def _next_ts(self) -> str:
         self._ts += 1
-        return f"{self._ts}.000100"
+        return f"{self._ts // 1_000_000}.{self._ts % 1_000_000:06d}"
 
     def _handle(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
         if path.startswith("/files-pri/"):

@@ -35,35 +35,33 @@ def build_bolt_app(hub: ChannelHub) -> tuple[App, SlackResponder]:
     responder = SlackResponder(client, hub.ledger)
     fetch = SlackFileFetcher(token, settings.slack_api_base_url, settings.slack_max_file_bytes)
 
+    # The listeners only parse and queue: claiming the delivery (a database write) and everything after it
+    # run in the background worker, in arrival order per conversation, so the acknowledgement stays instant.
     def receive(ack: Ack, body: dict[str, Any], context: dict[str, Any], request: BoltRequest) -> None:
         ack()
         message = inbound_from_event(body, context.get("bot_user_id"))
         if message is None:
             return
-        retry = request.headers.get("x-slack-retry-num", [None])[0]
         event_id = str(body.get("event_id") or "")
-        if (event_id and not hub.ledger.claim("slack", f"event:{event_id}", message.conversation_key)) or \
-                not hub.ledger.claim("slack", message_delivery_id(body), message.conversation_key):
-            log.info("slack %s (retry %s) already handled", event_id, retry)
-            return
-        hub.worker.submit(message.conversation_key, lambda: _answer(hub, responder, fetch, message))
+        deliveries = [*([f"event:{event_id}"] if event_id else []), message_delivery_id(body)]
+        retry = request.headers.get("x-slack-retry-num", [None])[0]
+        hub.worker.submit(message.conversation_key,
+                          lambda: _answer(hub, responder, fetch, message, deliveries, retry))
 
     def click(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         value = json.loads(action.get("value") or "{}")
-        user = (body.get("user") or {}).get("id", "")
         container = body.get("container") or {}
-        channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
         message = body.get("message") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
         reply_to = {"channel": channel, "thread_ts": message.get("thread_ts") or container.get("message_ts"),
-                    "ts": container.get("message_ts"), "blocks": message.get("blocks") or []}
-        if user != value.get("u"):
-            responder.ephemeral(channel, user, f"Only <@{value.get('u')}> can answer this confirmation.")
+                    "ts": container.get("message_ts"), "blocks": message.get("blocks") or [],
+                    "requester": value.get("u")}
+        if not value.get("k"):
             return
-        if not hub.ledger.claim("slack", f"action:{channel}:{reply_to['ts']}", value.get("k", "")):
-            return  # a second click on the same buttons
         decision = "yes" if action.get("action_id") == CONFIRM_ACTION else "no"
-        answer = ConfirmationAnswer("slack", user, value["k"], decision, reply_to)  # type: ignore[arg-type]
+        answer = ConfirmationAnswer("slack", (body.get("user") or {}).get("id", ""), value["k"],
+                                    decision, reply_to)  # type: ignore[arg-type]
         hub.worker.submit(answer.conversation_key, lambda: _confirm(hub, responder, answer))
 
     app.event("app_mention")(receive)
@@ -73,12 +71,22 @@ def build_bolt_app(hub: ChannelHub) -> tuple[App, SlackResponder]:
     return app, responder
 
 
-def _answer(hub: ChannelHub, responder: SlackResponder, fetch: SlackFileFetcher, message: InboundMessage) -> None:
+def _answer(hub: ChannelHub, responder: SlackResponder, fetch: SlackFileFetcher, message: InboundMessage,
+            deliveries: list[str], retry: str | None) -> None:
+    if not all(hub.ledger.claim("slack", d, message.conversation_key) for d in deliveries):
+        log.info("slack delivery %s (retry %s) already handled", deliveries[0], retry)
+        return
     reply = hub.conversations.answer(message, fetch)
     responder.post(reply, message.reply_to, message.conversation_key, message.sender)
 
 
 def _confirm(hub: ChannelHub, responder: SlackResponder, answer: ConfirmationAnswer) -> None:
+    where, requester = answer.reply_to, answer.reply_to.get("requester")
+    if answer.sender != requester:
+        responder.ephemeral(where["channel"], answer.sender, f"Only <@{requester}> can answer this confirmation.")
+        return
+    if not hub.ledger.claim("slack", f"action:{where['channel']}:{where['ts']}", answer.conversation_key):
+        return  # a second click on the same buttons
     note = f"{'Confirmed' if answer.decision == 'yes' else 'Cancelled'} by <@{answer.sender}>"
     responder.update(answer.reply_to, answered_blocks(answer.reply_to.get("blocks") or [], note), note)
     reply = hub.conversations.confirm(answer)

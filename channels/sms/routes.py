@@ -1,7 +1,7 @@
 """`/sms/inbound` and `/sms/status`: every webhook validated with Twilio's RequestValidator (403 otherwise)
 against the URL Twilio called — behind a proxy rebuilt from PUBLIC_BASE_URL or X-Forwarded-Proto/Host.
-Inbound messages are claimed by MessageSid, answered with empty TwiML at once, and replied to through the
-REST API from the background worker."""
+Inbound messages are answered with empty TwiML at once; the background worker claims them by MessageSid (a
+redelivery is dropped), honours STOP/START/HELP and replies through the REST API."""
 
 from __future__ import annotations
 
@@ -64,11 +64,8 @@ def sms_router(hub: ChannelHub) -> APIRouter:
         form, url = verified
         message = inbound_from_form(form, status_callback=url.rsplit("/sms/", 1)[0] + "/sms/status")
         sid = str(form.get("MessageSid") or form.get("SmsSid") or "")
-        if not sid or not await run_in_threadpool(hub.ledger.claim, "sms", sid, message.conversation_key):
-            return _twiml()  # a redelivery: already answered
-        action = await run_in_threadpool(_keyword_action, hub, message)
-        if action != "silent":
-            hub.worker.submit(message.conversation_key, lambda: _answer(hub, responder, fetch, message, action))
+        if sid:  # claimed, like everything slow, in the background: Twilio gets its TwiML at once
+            hub.worker.submit(message.conversation_key, lambda: _answer(hub, responder, fetch, message, sid))
         return _twiml()
 
     @router.post("/status", include_in_schema=False)
@@ -117,7 +114,13 @@ def _keyword_action(hub: ChannelHub, message: InboundMessage) -> str:
 
 
 def _answer(hub: ChannelHub, responder: SmsResponder, fetch: TwilioMediaFetcher, message: InboundMessage,
-            action: str) -> None:
+            sid: str) -> None:
+    if not hub.ledger.claim("sms", sid, message.conversation_key):
+        log.info("Twilio redelivered %s: already handled", sid)
+        return
+    action = _keyword_action(hub, message)
+    if action == "silent":
+        return
     reply = (OutboundReply(HELP_TEXT, kind="notice") if action == "help"
              else hub.conversations.answer(message, fetch))
     responder.send(reply, message.reply_to["to"], message.conversation_key, message.reply_to.get("status_callback"))
