@@ -123,3 +123,20 @@ def test_strangers_never_reach_the_agent_and_failures_get_an_apology(engine) -> 
     phone = user_with(engine, "phone", "maria.gonzalez@summitvm.example")
     failed = service.answer(InboundMessage("sms", phone, f"sms:{phone}", "hi"), lambda p: b"")
     assert failed.text == SORRY and failed.kind == "notice"
+
+
+def test_public_url_prefers_the_configured_base_then_forwarded_headers() -> None:
+    from starlette.requests import Request
+
+    from channels.sms.routes import public_url
+
+    def request(headers: dict[str, str]) -> Request:
+        return Request({"type": "http", "method": "POST", "scheme": "http", "path": "/sms/inbound",
+                        "query_string": b"x=1", "server": ("10.0.0.5", 8000),
+                        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]})
+
+    proxied = request({"host": "10.0.0.5:8000", "x-forwarded-proto": "https, http",
+                       "x-forwarded-host": "parts.example.com"})
+    assert public_url(proxied, None) == "https://parts.example.com/sms/inbound?x=1"
+    assert public_url(proxied, "https://sms.example.org/") == "https://sms.example.org/sms/inbound?x=1"
+    assert public_url(request({"host": "10.0.0.5:8000"}), None) == "http://10.0.0.5:8000/sms/inbound?x=1"

@@ -97,9 +97,17 @@ def slack_router(hub: ChannelHub) -> APIRouter:
     bolt, _ = build_bolt_app(hub)
     router = APIRouter(prefix="/slack", tags=["slack"])
 
+    authorized = False
+
     async def handle(request: Request) -> Response:
-        body = await request.body()
-        bolt_response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        # Dispatch only verifies, parses and queues (CPU, ~1 ms), so it runs on the event loop: a thread
+        # hop costs more under load. The first request goes to a thread, as Bolt calls auth.test then.
+        nonlocal authorized
+        bolt_request = to_bolt_request(request, await request.body())
+        if authorized:
+            return to_starlette_response(bolt.dispatch(bolt_request))
+        bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
+        authorized = bolt_request.context.get("bot_user_id") is not None
         return to_starlette_response(bolt_response)
 
     router.add_api_route("/events", handle, methods=["POST"], include_in_schema=False)
