@@ -86,7 +86,8 @@ def sms_router(hub: ChannelHub) -> APIRouter:
 def inbound_from_form(form: FormData, status_callback: str) -> InboundMessage:
     sender = str(form.get("From") or "")
     photos, refused = [], []
-    for i in range(min(int(str(form.get("NumMedia") or 0) or 0), 10)):
+    count = str(form.get("NumMedia") or "0")
+    for i in range(min(int(count) if count.isdigit() else 0, 10)):
         url, kind = str(form.get(f"MediaUrl{i}") or ""), str(form.get(f"MediaContentType{i}") or "")
         if url and kind.split(";")[0].strip().lower() in IMAGE_TYPES:
             photos.append(PhotoAttachment(url=url, content_type=kind, name=f"photo {i + 1}"))
