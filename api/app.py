@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI
 
 from api.routes import catalog, health
+from channels.hub import channel_routers
 
 log = logging.getLogger(__name__)
 
@@ -19,4 +20,6 @@ def create_app() -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(catalog.router)
+    for router in channel_routers():  # Slack and SMS, when their keys are set
+        app.include_router(router)
     return app

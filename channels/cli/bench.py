@@ -46,3 +46,17 @@ def bench_agent(
     from knowledge.db import get_engine
 
     typer.echo(json.dumps(run_agent_bench(get_engine(), out, rounds=rounds), indent=2))
+
+
+@app.command("channels")
+def bench_channels(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-channels.json"),
+    messages: Annotated[int, typer.Option("--messages", min=2, help="Webhooks to post (Slack and SMS alternate).")]
+    = 200,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1)] = 8,
+) -> None:
+    """Slack and Twilio webhook acknowledgement latency (p50/p95/p99) while the agent answers in the background."""
+    from channels.bench import run_channels_bench
+    from knowledge.db import get_engine
+
+    typer.echo(json.dumps(run_channels_bench(get_engine(), out, messages=messages, concurrency=concurrency), indent=2))
