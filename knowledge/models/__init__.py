@@ -9,6 +9,7 @@ from knowledge.models.catalog import (
     PartSupersession,
     Trade,
 )
+from knowledge.models.chat import ChatThread
 from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost
 from knowledge.models.equipment import Equipment, EquipmentModel
 from knowledge.models.inventory import InventoryItem, StockLocation
@@ -27,9 +28,10 @@ from knowledge.models.operations import Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
 __all__ = [
-    "EMBEDDING_DIMS", "AuctionBid", "Base", "Equipment", "EquipmentModel", "FulfillmentType", "Interchangeability",
-    "InventoryItem", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing", "OfferStatus",
-    "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory", "PartCompatibility",
-    "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction", "Photo", "SavedListing",
-    "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole", "WantedPost",
+    "EMBEDDING_DIMS", "AuctionBid", "Base", "ChatThread", "Equipment", "EquipmentModel", "FulfillmentType",
+    "Interchangeability", "InventoryItem", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing",
+    "OfferStatus", "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory",
+    "PartCompatibility", "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction",
+    "Photo", "SavedListing", "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole",
+    "WantedPost",
 ]
