@@ -1,4 +1,4 @@
-"""The FastAPI application: health and catalog search (the API grows with later issues)."""
+"""The FastAPI application: health, the parts catalog and the marketplace REST API (OpenAPI at /docs)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 
 from fastapi import FastAPI
 
+from api.errors import install_error_handlers
 from api.routes import catalog, health
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description="Source spare parts for elevator, HVAC, electrical and medical equipment.",
     )
+    install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(catalog.router)
     return app

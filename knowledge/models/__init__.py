@@ -1,5 +1,6 @@
 """SQLAlchemy 2 models of the Partpilot store (seed 000's schema, plus supersession and compatibility rows)."""
 
+from knowledge.models.access import ApiKey
 from knowledge.models.base import EMBEDDING_DIMS, Base
 from knowledge.models.catalog import (
     Interchangeability,
@@ -28,10 +29,10 @@ from knowledge.models.operations import Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
 __all__ = [
-    "EMBEDDING_DIMS", "AuctionBid", "Base", "ChatThread", "Equipment", "EquipmentModel", "FulfillmentType",
-    "Interchangeability", "InventoryItem", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing",
-    "OfferStatus", "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory",
-    "PartCompatibility", "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction",
-    "Photo", "SavedListing", "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole",
-    "WantedPost",
+    "EMBEDDING_DIMS", "ApiKey", "AuctionBid", "Base", "ChatThread", "Equipment", "EquipmentModel",
+    "FulfillmentType", "Interchangeability",
+    "InventoryItem", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing", "OfferStatus",
+    "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory", "PartCompatibility",
+    "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction", "Photo", "SavedListing",
+    "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole", "WantedPost",
 ]
