@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.routes import catalog, health
+from api.routes.web import install_web
 
 log = logging.getLogger(__name__)
 
@@ -21,4 +22,5 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(catalog.router)
+    install_web(app)
     return app

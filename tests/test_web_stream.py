@@ -19,6 +19,7 @@ ALLOWED = {
     "tool-input-available": {"type", "toolCallId", "toolName", "input", "providerExecuted", "providerMetadata",
                              "dynamic", "title"},
     "tool-output-available": {"type", "toolCallId", "output", "providerExecuted", "dynamic", "preliminary"},
+    "tool-output-denied": {"type", "toolCallId"},
 }
 DATA_FIELDS = {"type", "id", "data", "transient"}
 
@@ -27,6 +28,8 @@ TURN = [
     {"type": "text_delta", "text": "that up."},
     {"type": "tool_started", "tool": "search_parts", "args": {"query": "door operator"}, "tool_call_id": "c1"},
     {"type": "tool_finished", "tool": "search_parts", "tool_call_id": "c1", "output": {"results": []}},
+    {"type": "tool_started", "tool": "watch_listing", "args": {}, "tool_call_id": "d1"},
+    {"type": "tool_denied", "tool": "watch_listing", "tool_call_id": "d1"},
     {"type": "text_delta", "text": "Found it.\nLine two"},
     {"type": "confirmation_requested", "summary": "Post a wanted request?", "tool": "create_wanted_post",
      "args": {"quantity_needed": 2}, "tool_call_id": "w1"},
@@ -51,8 +54,8 @@ def test_every_frame_is_a_known_chunk_with_only_allowed_fields() -> None:
 def test_sequence_opens_and_closes_text_parts_around_tools() -> None:
     types = [c["type"] for c in _chunks(TURN)[:-1] if isinstance(c, dict)]
     assert types == ["start", "text-start", "text-delta", "text-delta", "text-end", "tool-input-available",
-                     "tool-output-available", "text-start", "text-delta", "text-end", "tool-input-available",
-                     "data-confirm", "data-price", "finish"]
+                     "tool-output-available", "tool-input-available", "tool-output-denied", "text-start",
+                     "text-delta", "text-end", "tool-input-available", "data-confirm", "data-price", "finish"]
 
 
 def test_text_deltas_reassemble_and_share_their_part_id() -> None:

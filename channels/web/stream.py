@@ -6,8 +6,9 @@ sequence of `data: <json>` frames: `start`, `text-start` / `text-delta` / `text-
 the fields the SDK's strict schema allows, so standard clients (`useChat`, `readUIMessageStream`) accept it.
 
 Agent events are plain dicts with a `type`: `text_delta` {text}, `tool_started` {tool, args, tool_call_id},
-`tool_finished` {tool_call_id, output}, `confirmation_requested` {summary, tool, args, tool_call_id},
-`price_assessed` {badge} (channels/web/price_badges.py), `turn_finished`, `error` {message}.
+`tool_finished` {tool_call_id, output}, `tool_denied` {tool_call_id},
+`confirmation_requested` {summary, tool, args, tool_call_id}, `price_assessed` {badge}
+(channels/web/price_badges.py), `turn_finished`, `error` {message}.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ DONE_FRAME = "data: [DONE]\n\n"
 CHUNK_TYPES = frozenset({
     "start", "finish", "abort", "error", "start-step", "finish-step", "text-start", "text-delta", "text-end",
     "tool-input-start", "tool-input-delta", "tool-input-available", "tool-input-error", "tool-output-available",
-    "tool-output-error", "message-metadata",
+    "tool-output-error", "tool-output-denied", "message-metadata",
 })
 
 
@@ -78,6 +79,8 @@ class UIMessageEncoder:
         if kind == "tool_finished":
             return [*self._close_text(), {"type": "tool-output-available", "toolCallId": str(event["tool_call_id"]),
                                           "output": event.get("output")}]
+        if kind == "tool_denied":
+            return [*self._close_text(), {"type": "tool-output-denied", "toolCallId": str(event["tool_call_id"])}]
         if kind == "confirmation_requested":
             call_id = str(event.get("tool_call_id") or f"confirm-{uuid.uuid4().hex[:12]}")
             data = {"summary": event["summary"], "tool": event["tool"], "input": event.get("args") or {},

@@ -1,0 +1,56 @@
+"""Running the blocking agent in a worker thread and handing its events to the event loop as they come."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import Any
+
+log = logging.getLogger(__name__)
+_END = object()
+
+
+@lru_cache(maxsize=1)
+def agent_executor() -> ThreadPoolExecutor:
+    """Threads for agent turns, separate from the default pool so that slow turns never starve the small
+    blocking calls (DB lookups) FastAPI runs there."""
+    return ThreadPoolExecutor(max_workers=16, thread_name_prefix="agent-turn")
+
+
+async def iterate_in_thread(make: Callable[[], Iterator[dict[str, Any]]]) -> AsyncIterator[dict[str, Any]]:
+    """Yield what `make()` yields, running it in a worker thread. An exception in the worker becomes an
+    `error` event (after logging); the client stopping early tells the worker to stop at its next event."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    cancelled = threading.Event()
+
+    def put(item: Any) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, item)
+
+    def work() -> None:
+        try:
+            for event in make():
+                if cancelled.is_set():
+                    break
+                put(event)
+        except Exception:
+            log.exception("agent turn failed")
+            put({"type": "error", "message": "Sorry, something went wrong on our side. Nothing was changed "
+                                             "unless you had confirmed it; please try again."})
+        finally:
+            put(_END)
+
+    future = loop.run_in_executor(agent_executor(), work)
+    try:
+        while True:
+            item = await queue.get()
+            if item is _END:
+                break
+            yield item
+    finally:
+        cancelled.set()
+        del future  # the turn finishes on its own; its checkpoint stays consistent
