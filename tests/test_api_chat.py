@@ -167,8 +167,8 @@ def _nameplate() -> bytes:
 
 def test_upload_then_identify_from_the_photo(client: TestClient, maria: dict[str, str]) -> None:
     uploaded = body(client.post("/api/v1/uploads", headers=maria,
-                                files={"file": ("plate.png", _nameplate(), "image/png")}), 201)
-    assert uploaded["content_type"] == "image/png" and uploaded["size_bytes"] > 0
+                                files={"file": ("plate.jpg", _nameplate(), "image/jpeg")}), 201)
+    assert uploaded["content_type"] == "image/jpeg" and uploaded["size_bytes"] > 0
     chunks = stream(client.post(f"/api/v1/chat/{new_thread()}", headers=maria,
                                 json={"message": "what is this?", "photo_ids": [uploaded["id"]]}))
     identified = outputs(chunks, "identify_part_from_photo")
@@ -181,7 +181,7 @@ def test_photos_of_another_organization_cannot_be_used(client: TestClient, engin
 
     metro = headers_for(engine, member(engine, METRO))
     theirs = body(client.post("/api/v1/uploads", headers=metro,
-                              files={"file": ("plate.png", _nameplate(), "image/png")}), 201)["id"]
+                              files={"file": ("plate.jpg", _nameplate(), "image/jpeg")}), 201)["id"]
     maria = headers_for(engine, MARIA)
     error(client.post(f"/api/v1/chat/{new_thread()}", headers=maria,
                       json={"message": "what is this?", "photo_ids": [theirs]}), 422)

@@ -3,8 +3,30 @@
 import { applyBadge, el, toolCards, TOOL_LABELS } from "./cards.js";
 import { checked, HttpError, readUIMessageStream } from "./sse.js";
 
+// localStorage can be off (privacy modes, sandboxed frames): then the conversation lasts for the page only.
+const memory = new Map();
+const store = {
+  get(key) { try { return localStorage.getItem(key); } catch (_) { return memory.get(key) || null; } },
+  set(key, value) { try { localStorage.setItem(key, value); } catch (_) { memory.set(key, value); } },
+};
+
 const newId = () => (crypto.randomUUID ? crypto.randomUUID()
   : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join(""));
+
+function cameraIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "22");
+  svg.setAttribute("height", "22");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("fill", "currentColor");
+  path.setAttribute("d", "M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2L15 3H9Zm3 "
+    + "5a5 5 0 1 1 0 10 5 5 0 0 1 0-10Zm0 2a3 3 0 1 0 0 6 3 3 0 0 0 0-6Z");
+  svg.append(path);
+  return svg;
+}
 
 function explain(err) {
   if (err instanceof HttpError) {
@@ -21,7 +43,7 @@ class ChatWidget {
   constructor(options, shadow) {
     this.o = options;
     this.storeKey = `partpilot:thread:${options.apiBase}`;
-    this.thread = localStorage.getItem(this.storeKey) || this.newThread();
+    this.thread = store.get(this.storeKey) || this.newThread();
     this.photos = [];
     this.busy = false;
     this.build(shadow);
@@ -29,7 +51,7 @@ class ChatWidget {
 
   newThread() {
     const id = newId();
-    localStorage.setItem(this.storeKey, id);
+    store.set(this.storeKey, id);
     return id;
   }
 
@@ -51,7 +73,7 @@ class ChatWidget {
       this.chips,
       el("div", { class: "pp-row" },
         el("label", { class: "pp-attach", title: "Attach a photo" },
-          el("span", { "aria-hidden": "true", text: "📷" }), el("span", { class: "pp-visually-hidden", text: "Attach a photo" }), this.file),
+          cameraIcon(), el("span", { class: "pp-visually-hidden", text: "Attach a photo" }), this.file),
         el("label", { for: this.input.id, class: "pp-visually-hidden", text: "Message" }),
         this.input, this.sendButton));
     const restart = el("button", { type: "button", class: "pp-new", text: "New chat" });
@@ -103,7 +125,7 @@ class ChatWidget {
         const photo = await response.json();
         this.photos.push(photo.id);
         const remove = el("button", { type: "button", class: "pp-chip-x", "aria-label": `Remove ${file.name}`, text: "×" });
-        const chip = el("span", { class: "pp-chip", "data-photo-id": photo.id }, el("span", { text: `📷 ${file.name}` }), remove);
+        const chip = el("span", { class: "pp-chip", "data-photo-id": photo.id }, el("span", { text: `Photo: ${file.name}` }), remove);
         remove.addEventListener("click", () => { this.photos = this.photos.filter((p) => p !== photo.id); chip.remove(); this.input.focus(); });
         this.chips.append(chip);
         this.setError(null);
@@ -123,7 +145,7 @@ class ChatWidget {
     const message = text || "What part is this?";
     const user = this.bubble("user");
     user.append(el("p", { text: message }));
-    if (photoIds.length) { user.append(el("p", { class: "pp-muted", text: `📷 ${photoIds.length} photo${photoIds.length > 1 ? "s" : ""} attached` })); }
+    if (photoIds.length) { user.append(el("p", { class: "pp-muted", text: `${photoIds.length} photo${photoIds.length > 1 ? "s" : ""} attached` })); }
     this.input.value = "";
     this.photos = [];
     this.chips.replaceChildren();
@@ -235,7 +257,7 @@ class AssistantView {
   replay(message) {
     for (const part of message.parts) {
       if (part.type === "text") { this.node.append(el("p", { class: "pp-text", text: part.text })); }
-      else if (part.type === "data-photos") { this.node.append(el("p", { class: "pp-muted", text: `📷 ${part.data.photoIds.length} photo(s) attached` })); }
+      else if (part.type === "data-photos") { this.node.append(el("p", { class: "pp-muted", text: `${part.data.photoIds.length} photo(s) attached` })); }
       else if (part.type === "data-confirm") { this.confirm(part.data); }
       else if (part.type === "data-price") { applyBadge(this.node, part.data); }
       else if (part.type.startsWith("tool-") && part.state === "output-available") { this.cards(part.type.slice(5), part.output); }
@@ -251,7 +273,7 @@ export function mount(options) {
   shadow.append(el("link", { rel: "stylesheet", href: `${options.assets}widget.css` }));
   const widget = new ChatWidget(options, shadow);
   if (options.mode !== "inline") {
-    const launcher = el("button", { type: "button", class: "pp-launcher", "aria-expanded": "false", text: `💬 ${options.title}` });
+    const launcher = el("button", { type: "button", class: "pp-launcher", "aria-expanded": "false", text: `Chat with ${options.title}` });
     widget.panel.hidden = true;
     launcher.addEventListener("click", () => {
       widget.panel.hidden = !widget.panel.hidden;
