@@ -22,7 +22,7 @@ from tests.tool_helpers import MARIA
 from tools.photo.nameplate import NameplateSpec, render_nameplate
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 log = logging.getLogger(__name__)
 CHROMIUM = shutil.which("chromium")
