@@ -111,3 +111,12 @@ def test_parse_rejects_malformed_frames(body: str) -> None:
 
 def test_done_frame_is_the_sdk_terminator() -> None:
     assert DONE_FRAME == "data: [DONE]\n\n"
+
+
+def test_a_new_planner_message_starts_a_new_text_part() -> None:
+    frames = _chunks([{"type": "text_delta", "text": "Let me look.", "message": 0},
+                      {"type": "text_delta", "text": "Found ", "message": 1},
+                      {"type": "text_delta", "text": "it.", "message": 1}])
+    types = [c["type"] for c in frames if isinstance(c, dict)]
+    assert types == ["start", "text-start", "text-delta", "text-end", "text-start", "text-delta", "text-delta",
+                     "text-end", "finish"]

@@ -1,25 +1,23 @@
-"""One chat turn as a stream of agent events (see channels/web/stream.py for their shapes).
+"""One chat turn as the web channel's event dicts (the shapes channels/web/stream.py encodes), adapted from
+the agent's event stream (`AgentRunner.stream` / `stream_resume`, see agent/events.py).
 
-Uses `AgentRunner.stream` / `stream_resume` when the runner has them; otherwise derives the same events from
-the graph's per-node updates: the planner's reply text, the READ tool calls it made and their outputs, and the
-confirmation a WRITE call is waiting for.
-"""
+Two things the web needs beyond the agent's events: the tool call id of a pending confirmation (so the
+confirmation card and the later tool result refer to the same call), and an explicit "denied" result when
+the user cancels (the agent then runs no tool and says nothing about the call)."""
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.types import Command
+from langchain_core.messages import ToolMessage
 
+from agent.confirmations import parse_confirmation
+from agent.events import AgentEvent, ConfirmationRequested, TextDelta, ToolFinished, ToolStarted, TurnFinished
 from agent.runner import AgentRunner
 from tools.context import Caller
-from tools.registry import ToolKind, get_tool
 
-_WORDS = re.compile(r"\S+\s*|\s+")
 DENIED = frozenset({"declined", "not_confirmed"})  # the user said no, or something else instead of yes
 
 
@@ -30,75 +28,50 @@ def tool_output(message: ToolMessage) -> Any:
         return {"ok": message.status != "error", "message": str(message.content)}
 
 
-def _is_write(name: str) -> bool:
-    try:
-        return get_tool(name).kind is ToolKind.WRITE
-    except KeyError:
-        return False
+def pending_call(runner: AgentRunner, thread_id: str, caller: Caller) -> dict[str, Any] | None:
+    """The interrupt payload of the WRITE call waiting for an answer: {tool, args, summary, tool_call_id}."""
+    snapshot = runner.graph.get_state(runner._config(thread_id, caller))
+    for task in snapshot.tasks:
+        for intr in task.interrupts:
+            return dict(intr.value)
+    return None
 
 
-def _text_deltas(text: str) -> Iterator[dict[str, Any]]:
-    for piece in _WORDS.findall(text):
-        yield {"type": "text_delta", "text": piece}
-
-
-def _from_updates(updates: Iterator[Any]) -> Iterator[dict[str, Any]]:
-    for update in updates:
-        if not isinstance(update, dict):
-            continue
-        for node, value in update.items():
-            if node == "__interrupt__":
-                for intr in value:
-                    data = intr.value
-                    yield {"type": "confirmation_requested", "summary": data["summary"], "tool": data["tool"],
-                           "args": data.get("args") or {}, "tool_call_id": data.get("tool_call_id")}
-                continue
-            for message in (value or {}).get("messages", []) if isinstance(value, dict) else []:
-                if isinstance(message, AIMessage):
-                    if message.text.strip():
-                        yield from _text_deltas(message.text)
-                    for call in message.tool_calls:
-                        if not _is_write(call["name"]):
-                            yield {"type": "tool_started", "tool": call["name"], "args": call.get("args") or {},
-                                   "tool_call_id": call["id"]}
-                elif isinstance(message, ToolMessage):
-                    if _is_write(message.name or ""):  # the call is announced only once it really runs
-                        yield {"type": "tool_started", "tool": message.name, "args": {},
-                               "tool_call_id": message.tool_call_id}
-                    output = tool_output(message)
-                    if isinstance(output, dict) and output.get("error") in DENIED:
-                        yield {"type": "tool_denied", "tool": message.name, "tool_call_id": message.tool_call_id}
-                    else:
-                        yield {"type": "tool_finished", "tool": message.name, "tool_call_id": message.tool_call_id,
-                               "output": output}
+def web_events(events: Iterable[AgentEvent], runner: AgentRunner, thread_id: str,
+               caller: Caller) -> Iterator[dict[str, Any]]:
+    """The agent's events as the encoder's dicts."""
+    for event in events:
+        if isinstance(event, TextDelta):
+            yield {"type": "text_delta", "text": event.text, "message": event.message}
+        elif isinstance(event, ToolStarted):
+            yield {"type": "tool_started", "tool": event.name, "args": event.args, "tool_call_id": event.call_id}
+        elif isinstance(event, ToolFinished):
+            output = event.output if event.ok else {"ok": False, "error": event.error, "message": event.message}
+            yield {"type": "tool_finished", "tool": event.name, "tool_call_id": event.call_id, "output": output}
+        elif isinstance(event, ConfirmationRequested):
+            waiting = pending_call(runner, thread_id, caller) or {}
+            yield {"type": "confirmation_requested", "summary": event.summary, "tool": event.tool,
+                   "args": event.args, "tool_call_id": waiting.get("tool_call_id")}
+        elif isinstance(event, TurnFinished):
+            yield {"type": "turn_finished"}
 
 
 def turn_events(runner: AgentRunner, thread_id: str, caller: Caller, text: str,
                 photo_ids: list[str] | tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
-    """A user message: the events of the turn it starts (or, while a confirmation is pending and no photo is
-    attached, of answering that confirmation — as AgentRunner.send does)."""
-    native = getattr(runner, "stream", None)
-    if native is not None:
-        yield from native(thread_id, caller, text, photo_ids=photo_ids)
-        return
-    if runner.pending(thread_id, caller) is not None and not photo_ids:
+    """A user message (while a confirmation is pending and no photo is attached, the answer to it)."""
+    if not photo_ids and pending_call(runner, thread_id, caller) is not None:
         yield from resume_events(runner, thread_id, caller, text)
         return
-    content = text if not photo_ids else f"{text}\n[photos attached: {', '.join(photo_ids)}]"
-    message = HumanMessage(content=content, additional_kwargs={"photo_ids": list(photo_ids)})
-    yield from _run(runner, thread_id, caller, {"messages": [message]})
+    yield from web_events(runner.stream(thread_id, caller, text, photo_ids=photo_ids), runner, thread_id, caller)
 
 
 def resume_events(runner: AgentRunner, thread_id: str, caller: Caller, answer: Any) -> Iterator[dict[str, Any]]:
-    """The events after answering the pending confirmation (yes / no / an edit)."""
-    native = getattr(runner, "stream_resume", None)
-    if native is not None:
-        yield from native(thread_id, caller, answer)
-        return
-    yield from _run(runner, thread_id, caller, Command(resume=answer))
-
-
-def _run(runner: AgentRunner, thread_id: str, caller: Caller, payload: Any) -> Iterator[dict[str, Any]]:
-    config = runner._config(thread_id, caller)
-    yield from _from_updates(iter(runner.graph.stream(payload, config, stream_mode="updates")))
-    yield {"type": "turn_finished"}
+    """The answer to the pending confirmation; a cancel first reports the call as denied."""
+    waiting = pending_call(runner, thread_id, caller)
+    decision = parse_confirmation(answer)
+    if waiting is not None and (decision.kind == "no" or (decision.kind == "edit" and not decision.changes)):
+        call_id = str(waiting.get("tool_call_id"))
+        yield {"type": "tool_started", "tool": waiting["tool"], "args": waiting.get("args") or {},
+               "tool_call_id": call_id}
+        yield {"type": "tool_denied", "tool": waiting["tool"], "tool_call_id": call_id}
+    yield from web_events(runner.stream_resume(thread_id, caller, answer), runner, thread_id, caller)

@@ -26,11 +26,11 @@ def priced_items(tool: str, output: Any) -> list[dict[str, Any]]:
         return []
     if tool == "search_listings":
         return [{"listing_id": r["id"]} for r in (output.get("results") or [])[:MAX_BADGES]
-                if r.get("id") and r.get("price")]
+                if isinstance(r, dict) and r.get("id") and r.get("price")]
     if tool == "find_inventory":
         return [{"part_number": o["part_number"], "condition": o["condition"], "price": o["price"]}
                 for o in (output.get("options") or [])[:MAX_BADGES]
-                if o.get("price") and o.get("condition") and o.get("part_number")]
+                if isinstance(o, dict) and o.get("price") and o.get("condition") and o.get("part_number")]
     return []
 
 

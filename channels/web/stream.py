@@ -5,7 +5,7 @@ sequence of `data: <json>` frames: `start`, `text-start` / `text-delta` / `text-
 `tool-output-available`, custom `data-*` parts, `finish`, and finally `data: [DONE]`. Each chunk carries only
 the fields the SDK's strict schema allows, so standard clients (`useChat`, `readUIMessageStream`) accept it.
 
-Agent events are plain dicts with a `type`: `text_delta` {text}, `tool_started` {tool, args, tool_call_id},
+Agent events are plain dicts with a `type`: `text_delta` {text, message?}, `tool_started` {tool, args, tool_call_id},
 `tool_finished` {tool_call_id, output}, `tool_denied` {tool_call_id},
 `confirmation_requested` {summary, tool, args, tool_call_id}, `price_assessed` {badge}
 (channels/web/price_badges.py), `turn_finished`, `error` {message}.
@@ -45,6 +45,7 @@ class UIMessageEncoder:
         self.message_id = message_id or f"msg-{uuid.uuid4().hex}"
         self._text_id: str | None = None
         self._texts = 0
+        self._text_message: object = None
         self._finished = False
 
     def start(self) -> list[dict[str, Any]]:
@@ -67,6 +68,10 @@ class UIMessageEncoder:
             if not text:
                 return []
             chunks: list[dict[str, Any]] = []
+            message = event.get("message")
+            if message is not None and message != self._text_message:  # a new planner message: a new part
+                chunks.extend(self._close_text())
+                self._text_message = message
             if self._text_id is None:
                 self._texts += 1
                 self._text_id = f"{self.message_id}-text-{self._texts}"

@@ -16,6 +16,10 @@ export const money = (v) => (v === null || v === undefined || v === "" ? null : 
 const km = (d) => (d === null || d === undefined ? null : `${Number(d).toFixed(1)} km away`);
 const words = (s) => (s ? String(s).replace(/_/g, " ") : "");
 const MAX_CARDS = 3;
+// Streamed outputs are previews (agent/events.py compact_output): lists end with "… N more", deep values are
+// summaries such as "[4 items]". Use only the objects and real arrays.
+const items = (v) => (Array.isArray(v) ? v.filter((x) => x && typeof x === "object") : []);
+const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === "string" && !x.startsWith("… ")) : []);
 
 export const quoteKey = (partNumber, condition, price) => `quote:${partNumber}:${condition}:${Number(price).toFixed(2)}`;
 
@@ -49,22 +53,22 @@ function card({ partNumber, manufacturer, name, price, priceNote, badgeKey, wher
 }
 
 function searchParts(out) {
-  return (out.results || []).slice(0, MAX_CARDS).map((r) => card({
+  return items(out.results).slice(0, MAX_CARDS).map((r) => card({
     partNumber: r.part_number, manufacturer: r.manufacturer, name: r.name,
     price: money(r.msrp), priceNote: r.msrp ? "MSRP" : null,
-    note: r.superseded_by ? `Superseded by ${r.superseded_by}` : (r.compatible_equipment || []).length ? `Fits ${r.compatible_equipment.slice(0, 3).join(", ")}` : null,
+    note: r.superseded_by ? `Superseded by ${r.superseded_by}` : list(r.compatible_equipment).length ? `Fits ${list(r.compatible_equipment).join(", ")}` : null,
   }));
 }
 
 function lookupPart(out) {
-  return (out.matches || []).slice(0, 1).map((m) => card({
+  return items(out.matches).slice(0, 1).map((m) => card({
     partNumber: m.part_number, manufacturer: m.manufacturer, name: m.name, price: money(m.msrp), priceNote: m.msrp ? "MSRP" : null,
     note: m.is_superseded ? `Order ${m.current_part_number} today` : m.is_discontinued ? "Discontinued" : null,
   }));
 }
 
 function findInventory(out) {
-  return (out.options || []).slice(0, MAX_CARDS).map((o) => card({
+  return items(out.options).slice(0, MAX_CARDS).map((o) => card({
     partNumber: o.part_number, manufacturer: out.manufacturer, name: out.name,
     price: o.price ? money(o.price) : "Your stock", priceNote: o.price ? words(o.condition) : words(o.condition),
     badgeKey: o.price && o.condition ? quoteKey(o.part_number, o.condition, o.price) : null,
@@ -75,7 +79,7 @@ function findInventory(out) {
 }
 
 function listings(out) {
-  return (out.results || []).slice(0, MAX_CARDS).map((l) => card({
+  return items(out.results).slice(0, MAX_CARDS).map((l) => card({
     partNumber: l.part_number, manufacturer: l.manufacturer, name: l.name,
     price: money(l.current_bid || l.price), priceNote: words(l.condition), badgeKey: `listing:${l.id}`,
     where: [l.seller_organization, l.city].filter(Boolean).join(", "), distance: km(l.distance_km),
@@ -98,7 +102,7 @@ function assessPrice(out) {
 }
 
 function identify(out) {
-  const found = (out.candidates || []).slice(0, MAX_CARDS).map((c) => card({
+  const found = items(out.candidates).slice(0, MAX_CARDS).map((c) => card({
     partNumber: c.part_number, manufacturer: c.manufacturer, name: c.name,
     note: `Read from the photo: “${c.read_as}” · ${Math.round(c.confidence * 100)}% sure${c.superseded_by ? ` · superseded by ${c.superseded_by}` : ""}`,
   }));
