@@ -147,6 +147,8 @@ def test_no_key_is_401(client: TestClient, method: str, path: str) -> None:
     ("ok-thread-id", {"message": "hi", "photo_ids": ["not-a-photo"]}),
     ("ok-thread-id", {"message": "hi", "photo_ids": [str(uuid.uuid4())]}),
     ("ok-thread-id", {}),
+    ("ok-thread-id", {"message": "\x00 \x00"}),
+    ("ok-thread-id", {"message": "hi", "photo_ids": ["x" * 65]}),
     ("short", {"message": "hi"}),
     ("has spaces in it", {"message": "hi"}),
     ("x" * 65, {"message": "hi"}),

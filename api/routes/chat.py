@@ -12,14 +12,14 @@ from fastapi import APIRouter, Depends, HTTPException, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from agent.runner import AgentRunner
 from api.deps import CallerDep, EngineDep
 from api.errors import ERROR_RESPONSES
-from channels.web.bridge import iterate_in_thread
+from channels.web.bridge import iterate_in_thread, turns
 from channels.web.events import resume_events, turn_events
 from channels.web.history import ui_messages
 from channels.web.price_badges import badge_parts, with_price_badges
@@ -55,12 +55,26 @@ RunnerDep = Annotated[AgentRunner, Depends(runner_dependency)]
 
 class ChatRequest(BaseModel):
     message: str = Field(min_length=1, max_length=4000, description="What the user typed")
-    photo_ids: list[str] = Field(default_factory=list, max_length=5, description="Ids from POST /api/v1/uploads")
+    photo_ids: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=5, description="Ids from POST /api/v1/uploads")
+
+    @field_validator("message")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        value = value.replace("\x00", "").strip()  # Postgres text cannot hold NUL
+        if not value:
+            raise ValueError("the message is empty")
+        return value
 
 
 class ResumeRequest(BaseModel):
     decision: Literal["yes", "no", "edit"] = Field(description="Confirm, cancel, or change the pending action")
     text: str | None = Field(default=None, max_length=2000, description="For `edit`: what to change, in words")
+
+    @field_validator("text")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        return None if value is None else value.replace("\x00", "")
     args: dict[str, Any] | None = Field(default=None, description="For `edit`: changed tool arguments")
 
 
@@ -86,12 +100,16 @@ def _claim(engine: Engine, caller: Caller, client_id: str, title: str | None = N
     return thread
 
 
-def _stream(make: Any) -> StreamingResponse:
+def _stream(thread: str, make: Any) -> StreamingResponse:
+    """The turn `make()` runs, as the UI-message SSE stream; one turn at a time per thread (else 409)."""
+    if not turns.claim(thread):
+        raise HTTPException(409, "A reply is still being written in this conversation; wait for it to finish.")
+
     async def frames() -> AsyncIterator[str]:
         encoder = UIMessageEncoder()
         for chunk in encoder.start():
             yield sse_frame(chunk)
-        async for event in iterate_in_thread(make):
+        async for event in iterate_in_thread(make, on_finish=lambda: turns.release(thread)):
             for chunk in encoder.encode(event):
                 yield sse_frame(chunk)
         for chunk in encoder.finish():
@@ -109,7 +127,7 @@ def _check_photos(engine: Engine, caller: Caller, photo_ids: list[str]) -> None:
                                        "msg": f"Unknown photo id(s): {', '.join(missing)}"}])
 
 
-@router.post("/{thread_id}", responses=_STREAM_DOC)
+@router.post("/{thread_id}", responses={**_STREAM_DOC, 409: {"description": "A reply is still streaming"}})
 async def chat(thread_id: ThreadIdPath, body: ChatRequest, caller: CallerDep, engine: EngineDep,
                runner: RunnerDep) -> StreamingResponse:
     """Send a message (and optionally photos) to the thread; the reply streams back. A thread belongs to the
@@ -118,11 +136,12 @@ async def chat(thread_id: ThreadIdPath, body: ChatRequest, caller: CallerDep, en
     if body.photo_ids:
         await run_in_threadpool(_check_photos, engine, caller, body.photo_ids)
     thread = await run_in_threadpool(_claim, engine, caller, thread_id, body.message[:200])
-    return _stream(lambda: with_price_badges(
+    return _stream(thread, lambda: with_price_badges(
         turn_events(runner, thread, caller, body.message, tuple(body.photo_ids)), engine, caller))
 
 
-@router.post("/{thread_id}/resume", responses={**_STREAM_DOC, 409: {"description": "Nothing awaits an answer"}})
+@router.post("/{thread_id}/resume",
+             responses={**_STREAM_DOC, 409: {"description": "Nothing awaits an answer, or a reply is streaming"}})
 async def resume(thread_id: ThreadIdPath, body: ResumeRequest, caller: CallerDep, engine: EngineDep,
                  runner: RunnerDep) -> StreamingResponse:
     """Answer the pending confirmation: yes (do it), no (cancel), or edit (change it; nothing is written)."""
@@ -133,7 +152,7 @@ async def resume(thread_id: ThreadIdPath, body: ResumeRequest, caller: CallerDep
     answer: dict[str, Any] = {"decision": body.decision}
     if body.decision == "edit":
         answer.update(text=body.text or "", args=body.args or {})
-    return _stream(lambda: with_price_badges(resume_events(runner, thread, caller, answer), engine, caller))
+    return _stream(thread, lambda: with_price_badges(resume_events(runner, thread, caller, answer), engine, caller))
 
 
 @router.get("/{thread_id}", response_model=ChatHistory, responses={404: {"description": "No such thread"}})

@@ -143,6 +143,13 @@ class ChatWidget {
     if (this.busy || (!text && !this.photos.length)) { return; }
     const photoIds = this.photos;
     const message = text || "What part is this?";
+    for (const card of this.log.querySelectorAll(".pp-confirm")) {  // a message instead of a button answers it
+      const open = card.querySelectorAll("button:not(:disabled)");
+      if (!open.length) { continue; }
+      open.forEach((button) => { button.disabled = true; });
+      card.querySelector(".pp-confirm-state").textContent = "Answered in your message";
+      card.classList.add("pp-confirm-changed");
+    }
     const user = this.bubble("user");
     user.append(el("p", { text: message }));
     if (photoIds.length) { user.append(el("p", { class: "pp-muted", text: `${photoIds.length} photo${photoIds.length > 1 ? "s" : ""} attached` })); }
