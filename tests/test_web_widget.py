@@ -5,6 +5,7 @@ phone width. Screenshots go to test-artifacts/ (gitignored)."""
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -141,6 +142,22 @@ def test_reload_keeps_the_conversation(page: Page) -> None:
     expect(page.locator(".pp-card").filter(has_text="GAA24350BH1").first).to_be_visible()
     expect(page.locator(".pp-assistant .pp-text").first).to_contain_text("GAA24350BH1")
     shot(page, "reloaded")
+
+
+def test_a_pending_confirmation_survives_a_reload(page: Page, engine: Engine) -> None:
+    page.get_by_role("button", name="New chat").click()
+    before = count(engine, WANTED, e=MARIA)
+    ask(page, "post a wanted request for 1 GBA21230F1, max $1400")
+    expect(page.locator(".pp-confirm .pp-confirm-summary")).to_contain_text("GBA21230F1", timeout=60_000)
+    page.reload()
+    confirm = page.locator(".pp-confirm").last
+    expect(confirm.locator(".pp-confirm-summary")).to_contain_text("GBA21230F1")
+    confirm.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("status")).to_have_text("Reply finished.", timeout=60_000)
+    assert count(engine, WANTED, e=MARIA) == before + 1
+    page.reload()
+    expect(page.locator(".pp-confirm").last).to_have_class(re.compile("pp-confirm-confirmed"))
+    expect(page.locator(".pp-confirm").last.get_by_role("button")).to_have_count(0)
 
 
 def test_phone_width_has_no_horizontal_scroll(browser: Browser, server: str) -> None:

@@ -1,5 +1,5 @@
 /* Partpilot chat widget loader. Embed with one tag:
- *   <script src="https://partpilot.example/widget/widget.js" data-api-key="pp_..." async></script>
+ *   <script src="{your Partpilot server}/widget/widget.js" data-api-key="pp_..." async></script>
  * Optional: data-api-base (default: where this script came from), data-mode="inline" with
  * data-target="#element-id" (default: a floating button), data-title.
  * Everything (scripts, styles) comes from the same server; nothing is fetched from anywhere else. */
