@@ -165,6 +165,7 @@ def run_api_bench(engine: Engine, out: Path, *, sessions: int = 100, samples: in
                   url: str | None = None) -> dict[str, Any]:
     """Measure and write the JSON report (see the module docstring)."""
     headers = {"Authorization": f"Bearer {create_api_key(engine, BENCH_EMAIL, label='bench api')}"}
+    load_before = os.getloadavg()[0]
     with running_server() if url is None else _given(url) as base:
         _, _, warm_errors = _ttft_samples(base, headers, 1)  # loads the planner and warms caches
         ttfts, totals, errors = _ttft_samples(base, headers, samples)
@@ -173,6 +174,8 @@ def run_api_bench(engine: Engine, out: Path, *, sessions: int = 100, samples: in
     report = {
         "planner": "local",
         "server": "partpilot serve (uvicorn, 1 process)" if url is None else url,
+        "host": {"cpus": os.cpu_count(), "load_avg_1m_before": round(load_before, 2),
+                 "load_avg_1m_after": round(os.getloadavg()[0], 2)},
         "ttft": ttft,
         "turn_total": _stats(totals),
         "concurrency": load,

@@ -102,6 +102,7 @@ class ChatWidget {
   setBusy(busy, note = "") {
     this.busy = busy;
     this.sendButton.disabled = busy;
+    this.log.setAttribute("aria-busy", String(busy));  // screen readers read the reply once it is complete
     this.status.textContent = note;
   }
 
