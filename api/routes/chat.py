@@ -127,7 +127,8 @@ def _check_photos(engine: Engine, caller: Caller, photo_ids: list[str]) -> None:
                                        "msg": f"Unknown photo id(s): {', '.join(missing)}"}])
 
 
-@router.post("/{thread_id}", responses={**_STREAM_DOC, 409: {"description": "A reply is still streaming"}})
+@router.post("/{thread_id}", response_class=StreamingResponse,
+             responses={**_STREAM_DOC, 409: {"description": "A reply is still streaming"}})
 async def chat(thread_id: ThreadIdPath, body: ChatRequest, caller: CallerDep, engine: EngineDep,
                runner: RunnerDep) -> StreamingResponse:
     """Send a message (and optionally photos) to the thread; the reply streams back. A thread belongs to the
@@ -140,7 +141,7 @@ async def chat(thread_id: ThreadIdPath, body: ChatRequest, caller: CallerDep, en
         turn_events(runner, thread, caller, body.message, tuple(body.photo_ids)), engine, caller))
 
 
-@router.post("/{thread_id}/resume",
+@router.post("/{thread_id}/resume", response_class=StreamingResponse,
              responses={**_STREAM_DOC, 409: {"description": "Nothing awaits an answer, or a reply is streaming"}})
 async def resume(thread_id: ThreadIdPath, body: ResumeRequest, caller: CallerDep, engine: EngineDep,
                  runner: RunnerDep) -> StreamingResponse:
