@@ -34,6 +34,9 @@ class ListingQuery:
     listing_type: str | None = None
     conditions: list[str] | None = None
     max_price: Decimal | None = None
+    min_price: Decimal | None = None
+    manufacturer: str | None = None
+    category: str | None = None
     emergency_only: bool = False
     compatible_with: str | None = None
     within_km: float | None = None
@@ -80,6 +83,15 @@ def find_listings(
     if q.max_price is not None:
         where.append("COALESCE(l.price, l.current_bid, l.starting_bid) <= :max_price")
         params["max_price"] = q.max_price
+    if q.min_price is not None:
+        where.append("COALESCE(l.price, l.current_bid, l.starting_bid) >= :min_price")
+        params["min_price"] = q.min_price
+    if q.manufacturer:
+        where.append("lower(l.manufacturer) = lower(:mfr)")
+        params["mfr"] = q.manufacturer
+    if q.category:
+        where.append("l.category = :cat")
+        params["cat"] = q.category
     if q.emergency_only:
         where.append("(l.emergency_available OR l.listing_type = 'emergency')")
     message = None

@@ -10,9 +10,9 @@ from knowledge.models.catalog import (
     PartSupersession,
     Trade,
 )
-from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost
+from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost, WantedResponse
 from knowledge.models.equipment import Equipment, EquipmentModel
-from knowledge.models.inventory import InventoryItem, StockLocation
+from knowledge.models.inventory import InventoryItem, InventoryMovement, StockLocation
 from knowledge.models.marketplace import (
     FulfillmentType,
     ListingStatus,
@@ -34,4 +34,5 @@ __all__ = [
     "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory", "PartCompatibility",
     "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction", "Photo", "SavedListing",
     "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole", "WantedPost",
+    "WantedResponse", "InventoryMovement",
 ]
