@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import catalog, health
+from api.routes import bidding, catalog, health, inventory, listings, offers, pricing, transactions, wanted
 
 log = logging.getLogger(__name__)
 
@@ -20,5 +20,6 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(catalog.router)
+    for area in (catalog, inventory, listings, offers, transactions, wanted, bidding, pricing):
+        app.include_router(area.router)
     return app
