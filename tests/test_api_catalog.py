@@ -63,7 +63,8 @@ def test_other_organizations_private_part_is_404(client: TestClient, engine: Eng
         private = conn.execute(text(
             "INSERT INTO parts_catalog (organization_id, part_number, manufacturer, name, category, trade) "
             "SELECT o.id, :pn, 'Testco', 'Private test board', 'elevator_controller', 'elevator' FROM organizations o "
-            "WHERE o.name = 'Metro Salvage & Surplus' RETURNING id"), {"pn": f"PPP-{uuid.uuid4().hex[:8]}"}).scalar_one()
+            "WHERE o.name = 'Metro Salvage & Surplus' RETURNING id"),
+            {"pn": f"PPP-{uuid.uuid4().hex[:8]}"}).scalar_one()
     error(client.get(f"{CATALOG}/{private}"), 404, "not_found")
     owner = headers_for(engine, "ray.kowalski@metrosalvage.example")
     assert body(client.get(f"{CATALOG}/{private}", headers=owner))["name"] == "Private test board"

@@ -116,3 +116,16 @@ def test_reject_and_withdraw(client: TestClient, tech: dict[str, str], seller: d
     assert rejected["offer"]["status"] == "rejected"
     second = body(client.post(f"{LISTINGS}/{lid}/offer", json={"offered_price": "100"}, headers=tech), 201)["offer"]
     assert body(client.post(f"{OFFERS}/{second['id']}/withdraw", headers=tech))["offer"]["status"] == "withdrawn"
+
+
+def test_listing_sort_and_pages(client: TestClient, tech: dict[str, str]) -> None:
+    params = {"q": "door operator", "sort_by": "price_low", "page_size": 4}
+    first = body(client.get(LISTINGS, params=params, headers=tech))
+    second = body(client.get(LISTINGS, params={**params, "page": 2}, headers=tech))
+    assert first["has_more"] and len(first["items"]) == 4
+    assert not {h["id"] for h in first["items"]} & {h["id"] for h in second["items"]}
+    prices = [Decimal(h["price"] or h["current_bid"] or 0) for h in first["items"] + second["items"]
+              if h["price"] or h["current_bid"]]
+    assert prices == sorted(prices)
+    error(client.get(LISTINGS, params={"page_size": 51}, headers=tech), 422)
+    error(client.get(LISTINGS, params={"sort_by": "cheapest"}, headers=tech), 422)

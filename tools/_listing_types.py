@@ -39,7 +39,10 @@ class SearchListingsInput(BaseModel):
     lng: float | None = Field(None, ge=-180, le=180)
     mine_only: bool = Field(False, description="Your own organization's listings in every status instead of the "
                             "market (for sellers managing drafts and sold listings).")
-    limit: int = Field(20, ge=1, le=50)
+    sort_by: Literal["relevance", "price_low", "price_high", "distance", "newest", "ending_soon"] = Field(
+        "relevance", description="Order of results; ties keep the relevance order.")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10_000, description="Skip this many results (paging).")
 
 
 class CreateListingInput(BaseModel):

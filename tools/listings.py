@@ -71,7 +71,8 @@ def search_listings(ctx: ToolContext, args: SearchListingsInput) -> SearchListin
         conditions=[str(c) for c in args.condition or []],
         max_price=args.max_price, min_price=args.min_price, manufacturer=args.manufacturer, category=args.category,
         emergency_only=args.emergency_only, compatible_with=args.compatible_with,
-        within_km=args.within_km, mine_only=args.mine_only, limit=args.limit, origin=origin,
+        within_km=args.within_km, mine_only=args.mine_only, limit=args.limit, offset=args.offset,
+        sort_by=args.sort_by, origin=origin,
     )
     found, message = find_listings(ctx.session, ctx.engine, ctx.caller, q)
     hits = [ListingHit(**summary_of(f.row, ctx.caller, f.distance_km).model_dump(), relevance=f.relevance,

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
-from api.schemas import Page, PageDep
+from api.schemas import Page, PageParams, page_dependency
 from api.tooling import run_tool
 from knowledge.models import PartCategory
 from tools._listing_detail import ListingDetail
@@ -29,7 +29,8 @@ from tools._listing_types import (
 
 router = APIRouter(prefix="/api/v1/marketplace/listings", tags=["listings"], responses=ERROR_RESPONSES)
 
-SEARCH_WINDOW = 50  # the listing search ranks at most this many listings; pages reach that far
+MAX_LISTING_PAGE = 50
+ListingPageDep = Annotated[PageParams, page_dependency(MAX_LISTING_PAGE)]
 KM_PER_MILE = 1.609344
 DEFAULT_RADIUS_MILES = 100
 
@@ -50,7 +51,7 @@ def create_listing(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
 def search_listings(
     engine: EngineDep,
     caller: CallerDep,
-    paging: PageDep,
+    paging: ListingPageDep,
     q: Annotated[str | None, Query(max_length=500, description="Part number, words or a model")] = None,
     part_number: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
     listing_type: Literal["sale", "trade", "auction", "emergency"] | None = None,
@@ -66,6 +67,7 @@ def search_listings(
     emergency_only: bool = False,
     compatible_with: Annotated[str | None, Query(max_length=100, description="Equipment model, e.g. Gen2")] = None,
     mine: Annotated[bool, Query(description="Your organization's own listings in every status")] = False,
+    sort_by: Literal["relevance", "price_low", "price_high", "distance", "newest", "ending_soon"] = "relevance",
 ) -> ListingSearchResponse:
     """Search listings you may see (visibility and status enforced), best match first, then nearest."""
     if radius_miles is None and near_lat is not None:
@@ -75,10 +77,10 @@ def search_listings(
         "manufacturer": manufacturer, "condition": condition, "min_price": min_price, "max_price": max_price,
         "lat": near_lat, "lng": near_lng, "within_km": radius_miles * KM_PER_MILE if radius_miles else None,
         "emergency_only": emergency_only, "compatible_with": compatible_with, "mine_only": mine,
-        "limit": min(paging.end + 1, SEARCH_WINDOW)}, SearchListingsOutput)
+        "sort_by": sort_by, "limit": paging.page_size + 1, "offset": paging.offset}, SearchListingsOutput)
     return ListingSearchResponse(
-        items=found.results[paging.offset:paging.end], page=paging.page, page_size=paging.page_size,
-        has_more=len(found.results) > paging.end, distance_from=found.distance_from, message=found.message)
+        items=found.results[:paging.page_size], page=paging.page, page_size=paging.page_size,
+        has_more=len(found.results) > paging.page_size, distance_from=found.distance_from, message=found.message)
 
 
 @router.get("/{listing_id}", response_model=ListingDetail)
