@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import catalog, health
+from api.routes import bidding, catalog, health, inventory, listings, offers, pricing, transactions, wanted
 from api.routes.web import install_web
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(catalog.router)
+    for area in (catalog, inventory, listings, offers, transactions, wanted, bidding, pricing):
+        app.include_router(area.router)
     install_web(app)
     return app

@@ -45,7 +45,7 @@ class ToolFailureError(Exception):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ApiError} for code in (401, 403, 404, 409, 422)
+    code: {"model": ApiError} for code in (400, 401, 403, 404, 409, 422)
 }
 
 
@@ -64,8 +64,9 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body.model_dump(exclude_none=True), status_code=422)
 
 
-_HTTP_ERROR_NAMES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                     409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid"}
+_HTTP_ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                     405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+                     422: "invalid"}
 
 
 def _http(_: Request, exc: Exception) -> JSONResponse:

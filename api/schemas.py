@@ -1,6 +1,4 @@
-"""Response shapes shared by the routers: pages of results and simple acknowledgements."""
-
-from __future__ import annotations
+"""Response shapes shared by the routers: pages of results and the paging query parameters."""
 
 from typing import Annotated, Generic, TypeVar
 
@@ -27,14 +25,20 @@ class PageParams(BaseModel):
         return self.page * self.page_size
 
 
-def page_params(
-    page: Annotated[int, Query(ge=1, le=10_000, description="1-based page number")] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page")] = 20,
-) -> PageParams:
-    return PageParams(page=page, page_size=page_size)
+def page_dependency(max_size: int) -> object:
+    """A dependency reading `page` and `page_size` (at most `max_size`) from the query. (This module keeps
+    eager annotations: FastAPI must resolve `max_size` inside the closure.)"""
+
+    def page_params(
+        page: Annotated[int, Query(ge=1, le=10_000, description="1-based page number")] = 1,
+        page_size: Annotated[int, Query(ge=1, le=max_size, description="Items per page")] = 20,
+    ) -> PageParams:
+        return PageParams(page=page, page_size=page_size)
+
+    return Depends(page_params)
 
 
-PageDep = Annotated[PageParams, Depends(page_params)]
+PageDep = Annotated[PageParams, page_dependency(MAX_PAGE_SIZE)]
 
 
 class Page(BaseModel, Generic[T]):

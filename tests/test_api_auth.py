@@ -88,3 +88,20 @@ def test_cli_create_key_prints_a_working_key(engine: Engine) -> None:
     assert caller is not None and caller.email == MARIA
     missing = CliRunner().invoke(cli_app, ["users", "create-key", "nobody@nowhere.example"])
     assert missing.exit_code == 1
+
+
+def test_every_api_operation_needs_a_key(client: TestClient) -> None:
+    schema = body(client.get("/openapi.json"))
+    checked = 0
+    for path, operations in schema["paths"].items():
+        if path == "/health":
+            continue
+        url = path.replace("{", "").replace("}", "")
+        for part in ("part_id", "item_id", "listing_id", "offer_id", "transaction_id", "wanted_id"):
+            url = url.replace(part, "00000000-0000-0000-0000-000000000001")
+        for method in operations:
+            response = client.request(method.upper(), url)
+            assert response.status_code == 401, (method, path, response.status_code)
+            assert response.headers["www-authenticate"].startswith("Bearer")
+            checked += 1
+    assert checked >= 40

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, EngineDep
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, ToolFailureError
 from api.schemas import PageDep
 from api.tooling import run_tool
 from knowledge.models import PartCategory, Trade
 from knowledge.search import MAX_QUERY_CHARS, SearchHit
-from tools.catalog import SearchPartsOutput
+from tools.catalog import LookupPartOutput, SearchPartsOutput
+from tools.part_detail import PartDetail
+from tools.photo.reading import MAX_BYTES
+from tools.photo_identification import IdentifyPartFromPhotoOutput
+from tools.photo_store import PhotoRejected, save_photo
+from tools.results import ToolFailure
 
 router = APIRouter(prefix="/api/v1/parts/catalog", tags=["catalog"], responses=ERROR_RESPONSES)
 
@@ -52,3 +58,46 @@ def search_catalog(
         query=found.query, items=window, page=paging.page, page_size=paging.page_size,
         has_more=len(found.results) > paging.end, detected_equipment=found.detected_equipment,
         detected_manufacturers=found.detected_manufacturers, message=found.message)
+
+
+@router.get("/lookup", response_model=LookupPartOutput)
+def lookup_part(
+    engine: EngineDep,
+    caller: CallerDep,
+    part_number: Annotated[str, Query(min_length=1, max_length=100, description="e.g. GAA 26800 LC1")],
+    manufacturer: Annotated[str | None, Query(max_length=100)] = None,
+) -> LookupPartOutput:
+    """Resolve a part number (typos, OCR look-alikes, superseded numbers) to catalog parts with their chains."""
+    return run_tool(engine, caller, "lookup_part", {"part_number": part_number, "manufacturer": manufacturer},
+                    LookupPartOutput)
+
+
+class PartIdentification(IdentifyPartFromPhotoOutput):
+    photo_id: str = Field(description="The stored photo; pass it to the chat API to talk about this part")
+
+
+@router.post("/identify", response_model=PartIdentification)
+def identify_part(
+    engine: EngineDep,
+    caller: CallerDep,
+    image: Annotated[UploadFile, File(description="JPEG, PNG or WebP photo of a nameplate or label, ≤ 10 MB")],
+    context: Annotated[str | None, Form(max_length=500, description="What the user said about it")] = None,
+) -> PartIdentification:
+    """Identify a part from a nameplate photo: candidates with confidence and evidence, never a silent pick."""
+    data = image.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ToolFailureError(ToolFailure(error="rejected_input", message="The photo is larger than 10 MB."))
+    try:
+        photo_id = save_photo(engine, caller, data, source="api")
+    except PhotoRejected as exc:
+        raise ToolFailureError(ToolFailure(error="rejected_input", message=str(exc),
+                                           hint="Send a JPEG or PNG photo under 10 MB.")) from None
+    found = run_tool(engine, caller, "identify_part_from_photo", {"photo_id": photo_id, "context": context},
+                     IdentifyPartFromPhotoOutput)
+    return PartIdentification(**found.model_dump(), photo_id=photo_id)
+
+
+@router.get("/{part_id}", response_model=PartDetail)
+def get_part(engine: EngineDep, caller: CallerDep, part_id: uuid.UUID) -> PartDetail:
+    """A catalog part with specifications, the equipment it fits, its supersession chain and alternatives."""
+    return run_tool(engine, caller, "get_part", {"part_id": part_id}, PartDetail)

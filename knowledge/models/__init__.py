@@ -11,9 +11,9 @@ from knowledge.models.catalog import (
     Trade,
 )
 from knowledge.models.chat import ChatThread
-from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost
+from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost, WantedResponse
 from knowledge.models.equipment import Equipment, EquipmentModel
-from knowledge.models.inventory import InventoryItem, StockLocation
+from knowledge.models.inventory import InventoryItem, InventoryMovement, StockLocation
 from knowledge.models.marketplace import (
     FulfillmentType,
     ListingStatus,
@@ -29,10 +29,42 @@ from knowledge.models.operations import Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
 __all__ = [
-    "EMBEDDING_DIMS", "ApiKey", "AuctionBid", "Base", "ChatThread", "Equipment", "EquipmentModel",
-    "FulfillmentType", "Interchangeability",
-    "InventoryItem", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing", "OfferStatus",
-    "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory", "PartCompatibility",
-    "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction", "Photo", "SavedListing",
-    "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole", "WantedPost",
+    "EMBEDDING_DIMS",
+    "ApiKey",
+    "AuctionBid",
+    "Base",
+    "ChatThread",
+    "Equipment",
+    "EquipmentModel",
+    "FulfillmentType",
+    "Interchangeability",
+    "InventoryItem",
+    "InventoryMovement",
+    "ListingStatus",
+    "ListingType",
+    "ListingVisibility",
+    "MarketplaceListing",
+    "OfferStatus",
+    "Organization",
+    "OrganizationPartner",
+    "OrganizationType",
+    "Part",
+    "PartCategory",
+    "PartCompatibility",
+    "PartCondition",
+    "PartOffer",
+    "PartPriceHistory",
+    "PartSupersession",
+    "PartTransaction",
+    "Photo",
+    "SavedListing",
+    "SellerRating",
+    "StockHold",
+    "StockLocation",
+    "ToolCall",
+    "Trade",
+    "User",
+    "UserRole",
+    "WantedPost",
+    "WantedResponse",
 ]

@@ -1,7 +1,7 @@
 """chat threads
 
 Revision ID: 0006_chat_threads
-Revises: 0005_api_keys
+Revises: 0006_movements_responses
 Create Date: 2026-11-23 08:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_chat_threads"
-down_revision: str | None = "0005_api_keys"
+down_revision: str | None = "0006_movements_responses"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
