@@ -41,10 +41,10 @@ export function applyBadge(root, assessment) {
   }
 }
 
-function card({ partNumber, manufacturer, name, price, priceNote, badgeKey, where, distance, stock, note }) {
+function card({ rank, partNumber, manufacturer, name, price, priceNote, badgeKey, where, distance, stock, note }) {
   const priceLine = price ? el("p", { class: "pp-price" }, el("span", { text: price }), priceNote ? el("span", { class: "pp-muted", text: ` ${priceNote}` }) : null, badgeKey ? badgeSlot(badgeKey) : null) : null;
   return el("article", { class: "pp-card", "aria-label": `${partNumber} ${manufacturer || ""}`.trim() },
-    el("header", {}, el("strong", { class: "pp-pn", text: partNumber }), manufacturer ? el("span", { class: "pp-mfr", text: manufacturer }) : null),
+    el("header", {}, rank ? el("span", { class: "pp-rank", text: `${rank}.` }) : null, el("strong", { class: "pp-pn", text: partNumber }), manufacturer ? el("span", { class: "pp-mfr", text: manufacturer }) : null),
     name ? el("p", { class: "pp-name", text: name }) : null,
     priceLine,
     where || distance ? el("p", { class: "pp-where", text: [where, distance].filter(Boolean).join(" · ") }) : null,
@@ -53,8 +53,8 @@ function card({ partNumber, manufacturer, name, price, priceNote, badgeKey, wher
 }
 
 function searchParts(out) {
-  return items(out.results).slice(0, MAX_CARDS).map((r) => card({
-    partNumber: r.part_number, manufacturer: r.manufacturer, name: r.name,
+  return items(out.results).slice(0, MAX_CARDS).map((r, i) => card({
+    rank: i + 1, partNumber: r.part_number, manufacturer: r.manufacturer, name: r.name,
     price: money(r.msrp), priceNote: r.msrp ? "MSRP" : null,
     note: r.superseded_by ? `Superseded by ${r.superseded_by}` : list(r.compatible_equipment).length ? `Fits ${list(r.compatible_equipment).join(", ")}` : null,
   }));
@@ -68,8 +68,8 @@ function lookupPart(out) {
 }
 
 function findInventory(out) {
-  return items(out.options).slice(0, MAX_CARDS).map((o) => card({
-    partNumber: o.part_number, manufacturer: out.manufacturer, name: out.name,
+  return items(out.options).slice(0, MAX_CARDS).map((o, i) => card({
+    rank: o.rank || i + 1, partNumber: o.part_number, manufacturer: out.manufacturer, name: out.name,
     price: o.price ? money(o.price) : "Your stock", priceNote: o.price ? words(o.condition) : words(o.condition),
     badgeKey: o.price && o.condition ? quoteKey(o.part_number, o.condition, o.price) : null,
     where: `${o.organization_name} – ${o.location_name}${o.city ? `, ${o.city}` : ""}`, distance: km(o.distance_km),
@@ -79,8 +79,8 @@ function findInventory(out) {
 }
 
 function listings(out) {
-  return items(out.results).slice(0, MAX_CARDS).map((l) => card({
-    partNumber: l.part_number, manufacturer: l.manufacturer, name: l.name,
+  return items(out.results).slice(0, MAX_CARDS).map((l, i) => card({
+    rank: i + 1, partNumber: l.part_number, manufacturer: l.manufacturer, name: l.name,
     price: money(l.current_bid || l.price), priceNote: words(l.condition), badgeKey: `listing:${l.id}`,
     where: [l.seller_organization, l.city].filter(Boolean).join(", "), distance: km(l.distance_km),
     stock: `${l.quantity_available} available · ${words(l.listing_type)}`,
