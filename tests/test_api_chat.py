@@ -106,6 +106,31 @@ def test_cancel_writes_nothing(client: TestClient, maria: dict[str, str], engine
     assert body(client.get(f"/api/v1/chat/{thread}", headers=maria))["pending"] is None
 
 
+def test_edit_with_args_writes_the_changed_call(client: TestClient, maria: dict[str, str],
+                                                engine: Engine) -> None:
+    thread = new_thread()
+    stream(client.post(f"/api/v1/chat/{thread}", headers=maria,
+                       json={"message": "post a wanted request for 2 GAA26800LC1, max $5000 each"}))
+    done = stream(client.post(f"/api/v1/chat/{thread}/resume", headers=maria,
+                              json={"decision": "edit", "args": {"quantity_needed": 7}}))
+    created = outputs(done, "create_wanted_post")
+    assert created and next(c for c in done if c["type"] == "tool-input-available")["input"]["quantity_needed"] == 7
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT quantity_needed FROM wanted_posts WHERE requester_id = "
+                                 "(SELECT id FROM users WHERE email = :e) ORDER BY created_at DESC LIMIT 1"),
+                            {"e": MARIA}).scalar_one() == 7
+
+
+def test_edit_in_words_writes_nothing(client: TestClient, maria: dict[str, str], engine: Engine) -> None:
+    thread, before = new_thread(), count(engine, WANTED, e=MARIA)
+    stream(client.post(f"/api/v1/chat/{thread}", headers=maria,
+                       json={"message": "post a wanted request for 2 GAA26800LC1, max $5000 each"}))
+    done = stream(client.post(f"/api/v1/chat/{thread}/resume", headers=maria,
+                              json={"decision": "edit", "text": "actually I need the rev B board"}))
+    assert any(c["type"] == "tool-output-denied" for c in done)
+    assert count(engine, WANTED, e=MARIA) == before
+
+
 def test_history_replays_the_conversation(client: TestClient, maria: dict[str, str]) -> None:
     thread = new_thread()
     stream(client.post(f"/api/v1/chat/{thread}", headers=maria, json={"message": "where can I get a GAA24350BH1?"}))

@@ -69,13 +69,14 @@ class ChatRequest(BaseModel):
 
 class ResumeRequest(BaseModel):
     decision: Literal["yes", "no", "edit"] = Field(description="Confirm, cancel, or change the pending action")
-    text: str | None = Field(default=None, max_length=2000, description="For `edit`: what to change, in words")
+    text: str | None = Field(default=None, max_length=2000,
+                             description="For `edit` without `args`: what the user wants instead, in words")
 
     @field_validator("text")
     @classmethod
     def _no_nul(cls, value: str | None) -> str | None:
         return None if value is None else value.replace("\x00", "")
-    args: dict[str, Any] | None = Field(default=None, description="For `edit`: changed tool arguments")
+    args: dict[str, Any] | None = Field(default=None, description="For `edit`: do it with these arguments changed")
 
 
 class ChatHistory(BaseModel):
@@ -145,7 +146,8 @@ async def chat(thread_id: ThreadIdPath, body: ChatRequest, caller: CallerDep, en
              responses={**_STREAM_DOC, 409: {"description": "Nothing awaits an answer, or a reply is streaming"}})
 async def resume(thread_id: ThreadIdPath, body: ResumeRequest, caller: CallerDep, engine: EngineDep,
                  runner: RunnerDep) -> StreamingResponse:
-    """Answer the pending confirmation: yes (do it), no (cancel), or edit (change it; nothing is written)."""
+    """Answer the pending confirmation: yes (do it), no (cancel), or edit — with `args`, do it with those
+    arguments changed; with only `text`, nothing is written and the assistant hears what the user said."""
     caller = _web(caller)
     thread = await run_in_threadpool(_claim, engine, caller, thread_id)
     if await run_in_threadpool(runner.pending, thread, caller) is None:
