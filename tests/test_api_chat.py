@@ -92,6 +92,10 @@ def test_confirmation_then_yes_writes_once(client: TestClient, maria: dict[str, 
     assert count(engine, WANTED, e=MARIA) == before + 1
     error(client.post(f"/api/v1/chat/{thread}/resume", headers=maria, json={"decision": "yes"}), 409)
     assert count(engine, WANTED, e=MARIA) == before + 1
+    answered = [p for m in body(client.get(f"/api/v1/chat/{thread}", headers=maria))["messages"]
+                for p in m["parts"] if p["type"] == "data-confirm"]
+    assert [p["data"]["state"] for p in answered] == ["confirmed"]
+    assert answered[0]["data"]["summary"] == confirm["data"]["summary"]
 
 
 def test_cancel_writes_nothing(client: TestClient, maria: dict[str, str], engine: Engine) -> None:

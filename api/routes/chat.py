@@ -27,7 +27,7 @@ from channels.web.stream import DONE_FRAME, UI_MESSAGE_STREAM_HEADERS, UIMessage
 from tools.chat_threads import CLIENT_THREAD_ID, ThreadNotFound, claim_thread, require_thread, web_thread_id
 from tools.context import Caller
 from tools.photo_store import load_photo_bytes
-from tools.registry import REGISTRY, ToolKind, load_all_tools
+from tools.registry import REGISTRY, ToolKind, load_all_tools, summarize_call
 
 router = APIRouter(prefix="/api/v1/chat", tags=["chat"], responses=ERROR_RESPONSES)
 
@@ -172,7 +172,8 @@ def _history(runner: AgentRunner, thread: str, caller: Caller, client_id: str) -
     pending = runner.pending(thread, caller)
     load_all_tools()
     writes = frozenset(name for name, spec in REGISTRY.items() if spec.kind is ToolKind.WRITE)
-    shown = ui_messages(messages, pending, writes)
+    shown = ui_messages(messages, pending, writes,
+                        lambda tool, args: summarize_call(runner.engine, caller, tool, args))
     for message in shown:
         if message["role"] == "assistant":
             message["parts"].extend(badge_parts(runner.engine, caller, message))

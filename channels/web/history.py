@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
@@ -29,10 +30,11 @@ def _confirm_state(output: Any) -> str:
     return "confirmed"
 
 
-def ui_messages(messages: list[AnyMessage], pending: Confirmation | None,
-                write_tools: frozenset[str]) -> list[dict[str, Any]]:
+def ui_messages(messages: list[AnyMessage], pending: Confirmation | None, write_tools: frozenset[str],
+                summarize: Callable[[str, dict[str, Any]], str] | None = None) -> list[dict[str, Any]]:
     """User turns become user messages; everything the assistant did until the next user turn (tool calls
-    with their outputs, replies, confirmations and how they were answered) becomes one assistant message."""
+    with their outputs, replies, confirmations and how they were answered) becomes one assistant message.
+    `summarize(tool, args)` restores an answered confirmation's question."""
     out: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     parts_by_call: dict[str, dict[str, Any]] = {}
@@ -60,9 +62,10 @@ def ui_messages(messages: list[AnyMessage], pending: Confirmation | None,
             if part is not None:
                 part.update(state="output-denied") if denied else part.update(state="output-available", output=output)
             if (message.name or "") in write_tools:
-                current["parts"].append({"type": "data-confirm", "id": message.tool_call_id,
-                                         "data": {"tool": message.name, "state": _confirm_state(output),
-                                                  "toolCallId": message.tool_call_id}})
+                data = {"tool": message.name, "state": _confirm_state(output), "toolCallId": message.tool_call_id}
+                if summarize is not None and part is not None:
+                    data["summary"] = summarize(str(message.name), dict(part.get("input") or {}))
+                current["parts"].append({"type": "data-confirm", "id": message.tool_call_id, "data": data})
     if pending is not None:
         if current is None:
             current = {"id": "assistant-pending", "role": "assistant", "parts": []}
