@@ -54,6 +54,15 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    web_demo: bool | None = Field(
+        default=None, description="Serve `/` signed in as the demo technician (an API key in the page). "
+        "Default: on with the embedded database, off with DATABASE_URL.")
+    web_demo_email: str = "maria.gonzalez@summitvm.example"
+
+    @property
+    def web_demo_enabled(self) -> bool:
+        return self.web_demo if self.web_demo is not None else self.database_url is None
+
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)

@@ -30,6 +30,9 @@ class SearchListingsInput(BaseModel):
     listing_type: SellableType | None = None
     condition: list[Condition] | None = Field(None, description="Accept only these conditions.")
     max_price: Money | None = Field(None, description="Highest unit price (or current bid) in USD.")
+    min_price: MoneyOrZero | None = Field(None, description="Lowest unit price (or current bid) in USD.")
+    manufacturer: str | None = Field(None, max_length=100, description="Only parts of this maker, e.g. 'Otis'.")
+    category: str | None = Field(None, max_length=50, description="Only this part category, e.g. 'hvac_valve'.")
     emergency_only: bool = Field(False, description="Only listings offering same-day / emergency fulfilment.")
     compatible_with: str | None = Field(None, max_length=100, description="Equipment model it must fit, e.g. 'Gen2'.")
     within_km: float | None = Field(None, gt=0, le=5000, description="Radius in km around lat/lng or your base.")
@@ -37,7 +40,10 @@ class SearchListingsInput(BaseModel):
     lng: float | None = Field(None, ge=-180, le=180)
     mine_only: bool = Field(False, description="Your own organization's listings in every status instead of the "
                             "market (for sellers managing drafts and sold listings).")
-    limit: int = Field(20, ge=1, le=50)
+    sort_by: Literal["relevance", "price_low", "price_high", "distance", "newest", "ending_soon"] = Field(
+        "relevance", description="Order of results; ties keep the relevance order.")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10_000, description="Skip this many results (paging).")
 
 
 class CreateListingInput(BaseModel):
@@ -77,8 +83,9 @@ class CreateListingInput(BaseModel):
         "conversation, e.g. a picture of the part or its label."))
 
 
-class UpdateListingInput(BaseModel):
-    listing_id: uuid.UUID
+class ListingChanges(BaseModel):
+    """The fields of a listing its organization may change; unset fields stay as they are."""
+
     price: Money | None = Field(None, description="New unit price in USD (not for auctions).")
     quantity: int | None = Field(None, ge=1, le=100_000, description="Units still for sale; to stop selling use "
                                  "cancel_listing.")
@@ -100,6 +107,10 @@ class UpdateListingInput(BaseModel):
     starting_bid: Money | None = Field(None, description="Auctions without bids only.")
     reserve_price: Money | None = Field(None, description="Auctions without bids only.")
     auction_end: datetime | None = Field(None, description="Auctions without bids only; ISO 8601 with timezone.")
+
+
+class UpdateListingInput(ListingChanges):
+    listing_id: uuid.UUID
 
     def changes(self) -> dict[str, object]:
         return {k: v for k, v in self.model_dump(exclude={"listing_id"}, exclude_none=True).items()}

@@ -58,8 +58,9 @@ def search_listings(ctx: ToolContext, args: SearchListingsInput) -> SearchListin
     Args:
         query: free text or a part number, e.g. "59313150" or "condenser fan motor 1/4 hp".
         part_number: exact number; superseding parts and drop-in predecessors match too (see `match`).
-        listing_type, condition, max_price (USD per unit), emergency_only, compatible_with (equipment model),
-        within_km with optional lat/lng (defaults to your truck or warehouse): filters.
+        listing_type, condition, min_price / max_price (USD per unit), manufacturer, category, emergency_only,
+        compatible_with (equipment model), within_km with optional lat/lng (default: your truck or warehouse):
+        filters.
         mine_only: list your own organization's listings in any status.
 
     Do NOT use this for your own or partners' warehouse stock (use find_inventory) or the parts catalog
@@ -69,8 +70,10 @@ def search_listings(ctx: ToolContext, args: SearchListingsInput) -> SearchListin
     q = ListingQuery(
         query=args.query, part_number=args.part_number, listing_type=args.listing_type,
         conditions=[str(c) for c in args.condition or []],
-        max_price=args.max_price, emergency_only=args.emergency_only, compatible_with=args.compatible_with,
-        within_km=args.within_km, mine_only=args.mine_only, limit=args.limit, origin=origin,
+        max_price=args.max_price, min_price=args.min_price, manufacturer=args.manufacturer, category=args.category,
+        emergency_only=args.emergency_only, compatible_with=args.compatible_with,
+        within_km=args.within_km, mine_only=args.mine_only, limit=args.limit, offset=args.offset,
+        sort_by=args.sort_by, origin=origin,
     )
     found, message = find_listings(ctx.session, ctx.engine, ctx.caller, q)
     hits = [ListingHit(**summary_of(f.row, ctx.caller, f.distance_km).model_dump(), relevance=f.relevance,

@@ -148,4 +148,9 @@ TOOL_MODULES: list[str] = [
     "tools.auctions",
     "tools.watchlist",
     "tools.photo_identification",
+    "tools.part_detail",
+    "tools.stock",
+    "tools.stock_moves",
+    "tools.transactions",
+    "tools.wanted_responses",
 ]

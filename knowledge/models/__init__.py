@@ -1,5 +1,6 @@
 """SQLAlchemy 2 models of the Partpilot store (seed 000's schema, plus supersession and compatibility rows)."""
 
+from knowledge.models.access import ApiKey
 from knowledge.models.base import EMBEDDING_DIMS, Base
 from knowledge.models.catalog import (
     Interchangeability,
@@ -10,9 +11,10 @@ from knowledge.models.catalog import (
     Trade,
 )
 from knowledge.models.channels import ChannelDelivery, ChannelOptOut, ChannelOutboundMessage
-from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost
+from knowledge.models.chat import ChatThread
+from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost, WantedResponse
 from knowledge.models.equipment import Equipment, EquipmentModel
-from knowledge.models.inventory import InventoryItem, StockLocation
+from knowledge.models.inventory import InventoryItem, InventoryMovement, StockLocation
 from knowledge.models.marketplace import (
     FulfillmentType,
     ListingStatus,
@@ -28,10 +30,46 @@ from knowledge.models.operations import ListingPhoto, Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
 __all__ = [
-    "EMBEDDING_DIMS", "AuctionBid", "Base", "ChannelDelivery", "ChannelOptOut", "ChannelOutboundMessage",
-    "Equipment", "EquipmentModel", "FulfillmentType", "Interchangeability", "InventoryItem", "ListingPhoto",
-    "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing", "OfferStatus", "Organization",
-    "OrganizationPartner", "OrganizationType", "Part", "PartCategory", "PartCompatibility", "PartCondition",
-    "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction", "Photo", "SavedListing",
-    "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole", "WantedPost",
+    "EMBEDDING_DIMS",
+    "ApiKey",
+    "AuctionBid",
+    "Base",
+    "ChannelDelivery",
+    "ChannelOptOut",
+    "ChannelOutboundMessage",
+    "ChatThread",
+    "Equipment",
+    "EquipmentModel",
+    "FulfillmentType",
+    "Interchangeability",
+    "InventoryItem",
+    "InventoryMovement",
+    "ListingPhoto",
+    "ListingStatus",
+    "ListingType",
+    "ListingVisibility",
+    "MarketplaceListing",
+    "OfferStatus",
+    "Organization",
+    "OrganizationPartner",
+    "OrganizationType",
+    "Part",
+    "PartCategory",
+    "PartCompatibility",
+    "PartCondition",
+    "PartOffer",
+    "PartPriceHistory",
+    "PartSupersession",
+    "PartTransaction",
+    "Photo",
+    "SavedListing",
+    "SellerRating",
+    "StockHold",
+    "StockLocation",
+    "ToolCall",
+    "Trade",
+    "User",
+    "UserRole",
+    "WantedPost",
+    "WantedResponse",
 ]

@@ -1,7 +1,7 @@
 """channel deliveries, outbound messages and SMS opt-outs
 
 Revision ID: 0007_channel_deliveries
-Revises: 0003
+Revises: 0006_chat_threads
 Create Date: 2026-11-23 08:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0007_channel_deliveries'
-down_revision: str | None = '0003'
+down_revision: str | None = '0006_chat_threads'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
