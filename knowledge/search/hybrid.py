@@ -200,19 +200,28 @@ def _materialise(conn: Connection, ranked: list[tuple[uuid.UUID, _Candidate]], l
     rows = {row.id: row for row in conn.execute(_DETAIL_SQL, {"ids": ids + replacement_ids})}
     results: list[SearchHit] = []
     shown: set[uuid.UUID] = set()
+    candidates = dict(ranked)
     for pid, cand in ranked:
         if pid in shown:
             continue
         chain = chains.get(pid)
-        results.append(_hit(rows[pid], round(cand.score, 6), cand.matched_by, chain))
-        shown.add(pid)
-        if chain:
-            # A superseded hit is followed by its current replacement: that is the part to order.
-            current = chain[-1].to_part_id
-            if current not in shown and current in rows:
-                results.append(_hit(rows[current], round(cand.score * 0.999, 6), ["supersession"], None,
-                                    replaces=rows[pid].part_number))
-                shown.add(current)
+        score = round(cand.score, 6)
+        found = _hit(rows[pid], score, cand.matched_by, chain)
+        current = chain[-1].to_part_id if chain else None
+        if current is None or current in shown or current not in rows:
+            results.append(found)
+            shown.add(pid)
+            continue
+        # A superseded hit comes with its current replacement: that is the part to order. When the
+        # technician typed the old number, it leads (and says what replaces it); otherwise the current part does.
+        own = candidates.get(current)
+        replacement = _hit(rows[current], score, [*(own.matched_by if own else []), "supersession"], None,
+                           replaces=rows[pid].part_number)
+        typed_old_number = bool({"exact", "trigram"} & set(cand.matched_by))
+        first, second = (found, replacement) if typed_old_number else (replacement, found)
+        second.score = round(cand.score * 0.999, 6)
+        results.extend((first, second))
+        shown.update((pid, current))
     return results[:limit]
 
 
