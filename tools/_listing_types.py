@@ -19,6 +19,7 @@ SellableType = Literal["sale", "trade", "auction", "emergency"]
 Money = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 MoneyOrZero = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 PartNumberText = Annotated[str, Field(min_length=2, max_length=100)]
+MAX_LISTING_PHOTOS = 10
 
 
 class SearchListingsInput(BaseModel):
@@ -77,6 +78,9 @@ class CreateListingInput(BaseModel):
     warranty_days: int = Field(0, ge=0, le=3650)
     return_policy: str | None = Field(None, max_length=1000)
     compatible_equipment: list[str] | None = Field(None, max_length=50)
+    photo_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_LISTING_PHOTOS, description=(
+        "Photos to show on the listing, in order: ids of photos you (or your organization) sent earlier in the "
+        "conversation, e.g. a picture of the part or its label."))
 
 
 class ListingChanges(BaseModel):
@@ -130,6 +134,7 @@ class SearchListingsOutput(BaseModel):
 
 class CreateListingOutput(BaseModel):
     listing: ListingSummary
+    photo_ids: list[uuid.UUID] = Field(default_factory=list, description="Photos attached, in order.")
     catalog_part_id: uuid.UUID | None
     suggested_price: Decimal | None
     price_range: tuple[Decimal, Decimal] | None

@@ -24,7 +24,7 @@ from knowledge.models.marketplace import (
     PartOffer,
     PartTransaction,
 )
-from knowledge.models.operations import Photo, StockHold, ToolCall
+from knowledge.models.operations import ListingPhoto, Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "Interchangeability",
     "InventoryItem",
     "InventoryMovement",
+    "ListingPhoto",
     "ListingStatus",
     "ListingType",
     "ListingVisibility",

@@ -42,6 +42,9 @@ RULES: tuple[tuple[str, str], ...] = (
     ("list_offers", r"\b(any|show|list|see|check|what|my|status|received|pending|open)\b[^$\d]{0,25}\boffers\b"
                     r"|\b(did|has) anyone (made|make|sent|send) (an|any) offer|\bofferst?\b\s*\?$"
                     r"|\boffers? (i|we) (sent|made|received|got)\b"),
+    ("sell", r"\bauction (it|this|that|them|these|those|my|our|off|\d+)\b|\bup for auction\b|\b(as|make it) an "
+             r"auction\b|\b(start|run|create|set up) an auction\b|\b(sell|list|post) (it|this|that|them|\d+|\w+)"
+             r"( \w+)? (at|by|via|on) auction\b"),  # before "bid": "auction it, starting bid $200" is selling
     ("bid", r"\bbid\b(?!ding history)"),
     ("make_offer", r"\b(offer|offering)\b|\bbuy (it|one|them|that)\b|\b(i'?ll|we'?ll) take (it|one|them)\b"),
     ("watch", r"\b(watch|watchlist|watching|keep an eye|alert me|notify me|price alert|let me know when)\b"),

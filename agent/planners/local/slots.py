@@ -54,7 +54,7 @@ _QTY = re.compile(
     r"\b(?:qty|quantity|x)\s*:?\s*(\d{1,4})\b"
     r"|\b(\d{1,4})\s*(?:x\b|units?\b|pcs\b|pieces?\b|of (?:them|those|these|it)\b|boards?\b|motors?\b|"
     r"operators?\b|sensors?\b|valves?\b|contactors?\b|drives?\b|capacitors?\b|in stock\b|on hand\b)"
-    r"|\b(?:need|needs|want|have|got|list|sell|selling|hold|reserve|buy|take|order|of|for)\s+(\d{1,4})\b"
+    r"|\b(?:need|needs|want|have|got|list|sell|selling|auction|hold|reserve|buy|take|order|of|for)\s+(\d{1,4})\b"
     r"(?!\s*(?:bucks|dollars|usd|each|ea\b|apiece|km|mi|miles|hours?|h\b|days?|%|\.\d|,\d))",
     re.IGNORECASE,
 )

@@ -1,7 +1,7 @@
 """api keys
 
 Revision ID: 0005_api_keys
-Revises: 0003
+Revises: 0009
 Create Date: 2026-11-23 07:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_api_keys"
-down_revision: str | None = "0003"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
