@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.routes import bidding, catalog, health, inventory, listings, offers, pricing, transactions, wanted
+from api.routes.web import install_web
+from channels.hub import channel_routers
 
 log = logging.getLogger(__name__)
 
@@ -22,4 +24,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     for area in (catalog, inventory, listings, offers, transactions, wanted, bidding, pricing):
         app.include_router(area.router)
+    install_web(app)
+    for router in channel_routers():  # Slack and SMS, when their keys are set
+        app.include_router(router)
     return app

@@ -101,15 +101,19 @@ class QueryEncoder:
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
 
 
-@lru_cache(maxsize=1)
 def get_query_encoder() -> QueryEncoder | None:
     """The ONNX encoder, exporting it on first use; None (fall back to sentence-transformers) if that fails."""
+    with _export_lock:  # concurrent first searches would otherwise import transformers twice at once
+        return _load_query_encoder()
+
+
+@lru_cache(maxsize=1)
+def _load_query_encoder() -> QueryEncoder | None:
     try:
         target = _onnx_path()
-        with _export_lock:
-            if not target.exists():
-                log.info("exporting MiniLM to ONNX at %s (once)", target)
-                _export(target)
+        if not target.exists():
+            log.info("exporting MiniLM to ONNX at %s (once)", target)
+            _export(target)
         return QueryEncoder(target)
     except Exception:  # the fallback is slower but equivalent, so search keeps working
         log.exception("ONNX query encoder unavailable; using sentence-transformers for queries")

@@ -140,6 +140,7 @@ def load_all_tools() -> None:
 TOOL_MODULES: list[str] = [
     "tools.catalog",
     "tools.compatibility",
+    "tools.equipment",
     "tools.inventory",
     "tools.pricing",
     "tools.listings",

@@ -10,6 +10,8 @@ from knowledge.models.catalog import (
     PartSupersession,
     Trade,
 )
+from knowledge.models.channels import ChannelDelivery, ChannelOptOut, ChannelOutboundMessage
+from knowledge.models.chat import ChatThread
 from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost, WantedResponse
 from knowledge.models.equipment import Equipment, EquipmentModel
 from knowledge.models.inventory import InventoryItem, InventoryMovement, StockLocation
@@ -32,6 +34,10 @@ __all__ = [
     "ApiKey",
     "AuctionBid",
     "Base",
+    "ChannelDelivery",
+    "ChannelOptOut",
+    "ChannelOutboundMessage",
+    "ChatThread",
     "Equipment",
     "EquipmentModel",
     "FulfillmentType",

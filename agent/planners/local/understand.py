@@ -87,7 +87,7 @@ def understand(turn: Turn, ctx: Context, env: Env) -> Frame:
 
 
 def _carried(awaiting: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in awaiting.items() if k in ("price", "quantity", "emergency") and v is not None}
+    return {k: v for k, v in awaiting.items() if k in ("price", "quantity", "emergency", "site") and v is not None}
 
 
 def _answer_choice(frame: Frame, ctx: Context, intent: str, strong: bool, awaiting: dict[str, Any]) -> bool:
