@@ -88,6 +88,9 @@ def test_cli_create_key_prints_a_working_key(engine: Engine) -> None:
     assert caller is not None and caller.email == MARIA
     missing = CliRunner().invoke(cli_app, ["users", "create-key", "nobody@nowhere.example"])
     assert missing.exit_code == 1
+    assert CliRunner().invoke(cli_app, ["users", "revoke-key", key]).exit_code == 0
+    assert caller_for_api_key(engine, key) is None
+    assert CliRunner().invoke(cli_app, ["users", "revoke-key", key]).exit_code == 1
 
 
 def test_every_api_operation_needs_a_key(client: TestClient) -> None:

@@ -131,6 +131,18 @@ def create_key(
     typer.echo(key)
 
 
+@users_app.command("revoke-key")
+def revoke_key(key: Annotated[str, typer.Argument(help="The API key to revoke.")]) -> None:
+    """Revoke an API key: requests with it get 401 from now on."""
+    from knowledge.db import get_engine
+    from tools.api_keys import revoke_api_key
+
+    if not revoke_api_key(get_engine(), key):
+        err.print("[red]no active API key matches[/red]")
+        raise typer.Exit(1)
+    err.print("revoked")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
     app.command("seed")(seed)
