@@ -21,6 +21,7 @@ from langgraph.types import interrupt
 from sqlalchemy import Engine
 
 from agent.confirmations import parse_confirmation
+from agent.events import ToolFinished, ToolStarted, compact_output
 from agent.photos import planner_unavailable_errors, unavailable_reply, with_photos
 from agent.prompts import system_prompt
 from agent.state import AgentState
@@ -79,16 +80,17 @@ def build_graph(planner: BaseChatModel, checkpointer: BaseCheckpointSaver | None
     return graph.compile(checkpointer=checkpointer)
 
 
-def _emit(event: dict[str, Any]) -> None:
+def _emit(event: ToolStarted | ToolFinished) -> None:
+    """Tell a streaming run's consumer (stream_mode "custom") that a tool started or finished."""
     try:
         get_stream_writer()(event)
     except Exception:  # outside a streaming run there is nobody to tell
-        log.debug("no stream writer for %s", event.get("type"))
+        log.debug("no stream writer for %s", event.type)
 
 
 def _run_one(call: ToolCall, config: RunnableConfig) -> ToolMessage:
     caller, engine = _caller(config), _engine(config)
-    name, args, call_id = call["name"], dict(call.get("args") or {}), call["id"]
+    name, args, call_id = call["name"], dict(call.get("args") or {}), str(call["id"])
     try:
         spec = get_tool(name)
     except KeyError as exc:
@@ -109,10 +111,13 @@ def _run_one(call: ToolCall, config: RunnableConfig) -> ToolMessage:
                 "message": f"Not done. Instead of confirming, the user said: {decision.text!r}",
             }), tool_call_id=call_id, name=name, status="error")
         args = {**args, **decision.changes}
-    _emit({"type": "tool-started", "tool": name, "args": args, "tool_call_id": call_id})
+    _emit(ToolStarted(name=name, args=args, call_id=call_id, kind=spec.kind.value))  # type: ignore[arg-type]
     key = f"{config['configurable']['thread_id']}:{call_id}" if spec.kind is ToolKind.WRITE else None
     result = invoke(engine, caller, name, args, idempotency_key=key)
     failed = isinstance(result, ToolFailure)
-    _emit({"type": "tool-finished", "tool": name, "ok": not failed, "tool_call_id": call_id})
+    _emit(ToolFinished(name=name, call_id=call_id, ok=not failed,
+                       output=compact_output(result.model_dump(mode="json", exclude={"ok"} if failed else None)),
+                       error=result.error if isinstance(result, ToolFailure) else None,
+                       message=result.message if isinstance(result, ToolFailure) else None))
     return ToolMessage(content=result.model_dump_json(), tool_call_id=call_id, name=name,
                        status="error" if failed else "success")

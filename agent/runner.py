@@ -1,58 +1,39 @@
 """One conversational turn at a time, for every channel: send a message (or the answer to a pending
-confirmation), get back the reply, the tool calls made and any confirmation now pending."""
+confirmation) and stream the turn's events — reply text as it is produced, tools started and finished, a
+confirmation requested — ending with the TurnResult (`send`/`resume` just return that)."""
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from langgraph.types import Command
 from sqlalchemy import Engine
 
 from agent.checkpointer import postgres_checkpointer
+from agent.events import (
+    AgentEvent,
+    Confirmation,
+    ConfirmationRequested,
+    TextDelta,
+    ToolCallRecord,
+    ToolFinished,
+    ToolStarted,
+    TurnFinished,
+    TurnResult,
+)
 from agent.graph import build_graph
 from tools.context import Caller
 from tools.registry import ToolKind, get_tool
 
 log = logging.getLogger(__name__)
+PLANNER_NODE = "call_planner"
 
-
-@dataclass
-class ToolCallRecord:
-    name: str
-    args: dict[str, Any]
-    type: str  # "READ" | "WRITE"
-
-
-@dataclass
-class Confirmation:
-    summary: str
-    tool: str
-    args: dict[str, Any]
-
-
-@dataclass
-class TurnResult:
-    user: str
-    reply: str
-    tool_calls: list[ToolCallRecord] = field(default_factory=list)
-    confirmation: Confirmation | None = None
-    thread: str = ""
-    latency_ms: float = 0.0
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "user": self.user,
-            "reply": self.reply,
-            "tool_calls": [{"name": c.name, "args": c.args, "type": c.type} for c in self.tool_calls],
-            "confirmation": None if self.confirmation is None else
-            {"summary": self.confirmation.summary, "tool": self.confirmation.tool},
-            "thread": self.thread,
-        }
+__all__ = ["AgentRunner", "Confirmation", "ToolCallRecord", "TurnResult", "make_planner"]
 
 
 def make_planner(kind: str | None = None) -> BaseChatModel:
@@ -93,35 +74,88 @@ class AgentRunner:
     def send(
         self, thread_id: str, caller: Caller, text: str, photo_ids: list[str] | tuple[str, ...] = ()
     ) -> TurnResult:
-        """A user message. While a confirmation is pending, the message is the answer to it."""
+        """A user message; returns the finished turn. While a confirmation is pending, the message answers it."""
+        return _result(self.stream(thread_id, caller, text, photo_ids))
+
+    def resume(self, thread_id: str, caller: Caller, answer: Any) -> TurnResult:
+        """Answer the pending confirmation: yes / no / free text (an edit) / {"decision": ...}."""
+        return _result(self.stream_resume(thread_id, caller, answer))
+
+    def stream(
+        self, thread_id: str, caller: Caller, text: str, photo_ids: list[str] | tuple[str, ...] = ()
+    ) -> Iterator[AgentEvent]:
+        """A user message as a stream of events (see agent.events), ending with TurnFinished. While a
+        confirmation is pending (and no photo is attached), the message is the answer to it."""
         if self.pending(thread_id, caller) is not None and not photo_ids:
-            return self.resume(thread_id, caller, text)
+            return self.stream_resume(thread_id, caller, text)
         content = text if not photo_ids else f"{text}\n[photos attached: {', '.join(photo_ids)}]"
         message = HumanMessage(content=content, additional_kwargs={"photo_ids": list(photo_ids)})
         return self._run(thread_id, caller, text, {"messages": [message]})
 
-    def resume(self, thread_id: str, caller: Caller, answer: Any) -> TurnResult:
-        """Answer the pending confirmation: yes / no / free text (an edit) / {"decision": ...}."""
+    def stream_resume(self, thread_id: str, caller: Caller, answer: Any) -> Iterator[AgentEvent]:
+        """Answer the pending confirmation (yes / no / an edit / {"decision": ..., "args": ...}) as a stream."""
         return self._run(thread_id, caller, answer if isinstance(answer, str) else str(answer),
                          Command(resume=answer))
 
-    def _run(self, thread_id: str, caller: Caller, user_text: str, payload: Any) -> TurnResult:
+    def _run(self, thread_id: str, caller: Caller, user_text: str, payload: Any) -> Iterator[AgentEvent]:
         config = self._config(thread_id, caller)
         before = len(self.graph.get_state(config).values.get("messages", []))
         start = time.perf_counter()
-        self.graph.invoke(payload, config)
+        texts = _TextDeltas()
+        for mode, data in self.graph.stream(payload, config, stream_mode=["messages", "custom"]):
+            if mode == "custom" and isinstance(data, ToolStarted | ToolFinished):
+                yield data
+            elif mode == "messages":
+                yield from texts.feed(*data)
         elapsed = (time.perf_counter() - start) * 1000
         messages = self.graph.get_state(config).values.get("messages", [])[before:]
         result = TurnResult(user=user_text, reply="", thread=thread_id, latency_ms=round(elapsed, 1))
         result.tool_calls = _tool_calls(messages)
         result.confirmation = self.pending(thread_id, caller)
-        texts = [m.text for m in messages if isinstance(m, AIMessage) and m.text.strip()]
-        result.reply = texts[-1] if texts else ""
+        replies = [m.text for m in messages if isinstance(m, AIMessage) and m.text.strip()]
+        result.reply = replies[-1] if replies else ""
         if result.confirmation is not None:
             question = f"{result.confirmation.summary} (yes/no)"
             result.reply = f"{result.reply}\n{question}".strip() if result.reply else question
-        return result
+            confirm = result.confirmation
+            yield ConfirmationRequested(summary=confirm.summary, tool=confirm.tool, args=confirm.args)
+        yield TurnFinished(result)
 
+
+class _TextDeltas:
+    """Turns LangGraph "messages" stream items into TextDeltas: the planner's token chunks as they come, and
+    a whole planner message when the model did not stream it (e.g. the apology that replaces an answer the
+    service broke off — a message of its own, so the last message's deltas are always the reply). Planner
+    messages without text (tool calls only) do not count toward `TextDelta.message`."""
+
+    def __init__(self) -> None:
+        self.streamed: set[str] = set()
+        self.keys: list[object] = []
+
+    def feed(self, message: Any, metadata: dict[str, Any]) -> Iterator[TextDelta]:
+        if metadata.get("langgraph_node") != PLANNER_NODE or not isinstance(message, AIMessage):
+            return
+        if isinstance(message, AIMessageChunk):
+            if message.id:
+                self.streamed.add(message.id)
+            key: object = ("step", metadata.get("langgraph_step"))
+        elif message.id in self.streamed:
+            return
+        else:
+            key = ("message", message.id)
+        text = message.text
+        if not text:
+            return
+        if not self.keys or self.keys[-1] != key:
+            self.keys.append(key)
+        yield TextDelta(text=text, message=len(self.keys) - 1)
+
+
+def _result(events: Iterator[AgentEvent]) -> TurnResult:
+    for event in events:
+        if isinstance(event, TurnFinished):
+            return event.result
+    raise RuntimeError("the agent stream ended without TurnFinished")
 
 def _tool_calls(messages: list[Any]) -> list[ToolCallRecord]:
     ran = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}

@@ -88,7 +88,17 @@ def _engine_for(url_text: str, ef_search: int) -> Engine:
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         with dbapi_conn.cursor() as cur:
             cur.execute(f"SET hnsw.ef_search = {int(ef_search)}")
+            # Near part numbers are the trigram-similar ones (`%`); 0.3 still admits one typo in six characters.
+            cur.execute("SET pg_trgm.similarity_threshold = 0.3")
         dbapi_conn.commit()
+        try:
+            # pgvector >= 0.8: a filtered vector search keeps scanning the graph until it has enough rows.
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SET hnsw.iterative_scan = relaxed_order")
+            dbapi_conn.commit()
+        except Exception:  # older pgvector: filtered vector searches may return fewer rows
+            dbapi_conn.rollback()
+            log.warning("pgvector without iterative index scans; filtered vector search may miss rows")
 
     return engine
 

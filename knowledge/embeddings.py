@@ -68,6 +68,22 @@ def embed_texts(
     return np.vstack(chunks).astype(np.float32)
 
 
+def embed_documents(
+    texts: Sequence[str], progress: Callable[[int], None] | None = None
+) -> np.ndarray:
+    """Embeddings for stored documents: the ONNX export of the same weights (about twice as fast as
+    sentence-transformers on CPU, same vectors to 1e-6), falling back to sentence-transformers."""
+    from knowledge.query_encoder import get_query_encoder
+
+    encoder = get_query_encoder()
+    if encoder is None:
+        return embed_texts(texts, progress=progress)
+    vectors = encoder.encode(texts[0])[None, :] if len(texts) == 1 else encoder.encode_batch(list(texts))
+    if progress:
+        progress(len(texts))
+    return vectors
+
+
 @lru_cache(maxsize=4096)
 def _embed_query_cached(text: str) -> tuple[float, ...]:
     from knowledge.query_encoder import get_query_encoder

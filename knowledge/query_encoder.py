@@ -1,4 +1,5 @@
-"""Fast single-query embeddings: the bundled MiniLM exported once to ONNX and run with onnxruntime.
+"""Fast embeddings (one query, or document batches when seeding): the bundled MiniLM exported once to
+ONNX and run with onnxruntime.
 
 sentence-transformers costs ~17 ms per short query on a 2-core CPU; the same weights under onnxruntime
 cost ~7 ms, which matters inside a 30 ms search budget. The export is derived locally from the bundled
@@ -70,25 +71,49 @@ class QueryEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # one query at a time; concurrency comes from requests
         self.session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        self._onnx_file = onnx_file
+        self._batch_session: Any = None
         self.tokenizer = AutoTokenizer.from_pretrained(str(_model_dir()))
 
     def encode(self, text: str) -> np.ndarray:
-        enc = self.tokenizer([text], return_tensors="np", truncation=True, max_length=256)
-        hidden = self.session.run(None, {k: enc[k].astype(np.int64) for k in _INPUTS})[0]
+        return self._run(self.session, [text])[0]
+
+    def encode_batch(self, texts: list[str]) -> np.ndarray:
+        """Many documents at once, on every core (seeding: no requests compete for them)."""
+        if self._batch_session is None:
+            import onnxruntime as ort
+
+            self._batch_session = ort.InferenceSession(str(self._onnx_file), ort.SessionOptions(),
+                                                       providers=["CPUExecutionProvider"])
+        # Sorting by length keeps padding, and so wasted work, small within each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), 32):
+            index = order[start : start + 32]
+            out[index] = self._run(self._batch_session, [texts[i] for i in index])
+        return out
+
+    def _run(self, session: Any, texts: list[str]) -> np.ndarray:
+        enc = self.tokenizer(texts, return_tensors="np", truncation=True, max_length=256, padding=True)
+        hidden = session.run(None, {k: enc[k].astype(np.int64) for k in _INPUTS})[0]
         mask = enc["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-        return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True))[0].astype(np.float32)
+        return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
+
+
+def get_query_encoder() -> QueryEncoder | None:
+    """The ONNX encoder, exporting it on first use; None (fall back to sentence-transformers) if that fails."""
+    with _export_lock:  # concurrent first searches would otherwise import transformers twice at once
+        return _load_query_encoder()
 
 
 @lru_cache(maxsize=1)
-def get_query_encoder() -> QueryEncoder | None:
-    """The ONNX encoder, exporting it on first use; None (fall back to sentence-transformers) if that fails."""
+def _load_query_encoder() -> QueryEncoder | None:
     try:
         target = _onnx_path()
-        with _export_lock:
-            if not target.exists():
-                log.info("exporting MiniLM to ONNX at %s (once)", target)
-                _export(target)
+        if not target.exists():
+            log.info("exporting MiniLM to ONNX at %s (once)", target)
+            _export(target)
         return QueryEncoder(target)
     except Exception:  # the fallback is slower but equivalent, so search keeps working
         log.exception("ONNX query encoder unavailable; using sentence-transformers for queries")

@@ -36,7 +36,41 @@ class Settings(BaseSettings):
     # loses recall there (measured: ef_search 40 → 0.79 recall@10 of the vector leg on such queries).
     hnsw_ef_search: int = 100
 
+    # Channels (channels/slack, channels/sms): each switches on only when its keys are set.
+    public_base_url: str | None = Field(
+        default=None, description="The server's public URL (https://parts.example.com), as Slack and Twilio call it; "
+        "when unset, webhook URLs are rebuilt from the request and X-Forwarded-Proto/Host.")
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_base_url: str = "https://slack.com/api/"
+    slack_max_file_bytes: int = 10 * 1024 * 1024
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = Field(default=None, description="E.164 sender, e.g. +15551230000")
+    twilio_messaging_service_sid: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_max_media_bytes: int = 5 * 1024 * 1024
+    channel_workers: int = Field(default=4, ge=1, description="Background agent turns running at once")
+
     log_level: str = "INFO"
+
+    web_demo: bool | None = Field(
+        default=None, description="Serve `/` signed in as the demo technician (an API key in the page). "
+        "Default: on with the embedded database, off with DATABASE_URL.")
+    web_demo_email: str = "maria.gonzalez@summitvm.example"
+
+    @property
+    def web_demo_enabled(self) -> bool:
+        return self.web_demo if self.web_demo is not None else self.database_url is None
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token
+                    and (self.twilio_from_number or self.twilio_messaging_service_sid))
 
     @property
     def home(self) -> Path:

@@ -6,12 +6,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from api.app import create_app
+from tests.api_helpers import api_client, headers_for
+from tests.tool_helpers import MARIA
 
 
 @pytest.fixture(scope="module")
 def client(engine: Engine) -> TestClient:
-    return TestClient(create_app())
+    client = api_client()
+    client.headers.update(headers_for(engine, MARIA))
+    return client
 
 
 def test_health(client: TestClient) -> None:
@@ -21,10 +24,11 @@ def test_health(client: TestClient) -> None:
 
 def test_search_endpoint(client: TestClient, engine: Engine) -> None:
     with engine.connect() as conn:
-        number = conn.execute(text("SELECT part_number FROM parts_catalog ORDER BY part_number LIMIT 1")).scalar_one()
-    response = client.get("/api/v1/parts/catalog/search", params={"q": number, "limit": 3})
+        number = conn.execute(text("SELECT part_number FROM parts_catalog WHERE organization_id IS NULL "
+                                   "ORDER BY part_number LIMIT 1")).scalar_one()
+    response = client.get("/api/v1/parts/catalog/search", params={"q": number, "page_size": 3})
     assert response.status_code == 200
-    assert response.json()["results"][0]["part_number"] == number
+    assert response.json()["items"][0]["part_number"] == number
 
 
 @pytest.mark.parametrize("q,status", [("", 422), ("x" * 10_000, 422), ("'; DROP TABLE users; --", 200),

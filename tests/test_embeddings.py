@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from knowledge.embeddings import embed_texts
+from knowledge.embeddings import embed_documents, embed_texts
 from knowledge.query_encoder import get_query_encoder
 
 
@@ -25,3 +25,13 @@ def test_onnx_query_encoder_matches_sentence_transformers() -> None:
 def test_similar_descriptions_are_closer_than_unrelated() -> None:
     a, b, c = embed_texts(["elevator door operator motor", "door motor for lift car door", "hvac air filter"])
     assert a @ b > a @ c
+
+
+def test_document_batches_match_sentence_transformers_despite_padding() -> None:
+    # Lengths differ a lot, so the batch is padded: the mask must keep padding out of the mean.
+    texts = ["relay", "Otis GAA26800LC1 door operator motor, 1/4 HP, fits Gen2 and Gen2 Comfort " * 3,
+             "Carrier 40 amp contactor", *[f"bag filter 24x24 MERV {n}" for n in range(40)]]
+    fast = embed_documents(texts)
+    reference = embed_texts(texts)
+    assert fast.shape == reference.shape == (len(texts), 384)
+    assert float(np.min(np.sum(fast * reference, axis=1))) > 0.9999

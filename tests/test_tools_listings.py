@@ -77,7 +77,8 @@ def test_create_listing_validation_and_roles(engine: Engine, maria: Caller, metr
             "SELECT i.id, i.quantity_available - COALESCE((SELECT sum(l.quantity_available) "
             "FROM marketplace_listings l WHERE l.inventory_item_id = i.id "
             "AND l.status IN ('draft', 'active', 'reserved')), 0) AS free "
-            "FROM inventory_items i WHERE i.organization_id = :org ORDER BY free DESC, i.id LIMIT 1"),
+            "FROM inventory_items i WHERE i.organization_id = :org AND i.part_id IS NOT NULL "
+            "ORDER BY free DESC, i.id LIMIT 1"),
             {"org": metro.organization_id}).one()
     assert mine.free > 0
     result = invoke(engine, metro, "create_listing", {**base, "inventory_item_id": str(other)}, idempotency_key=key())

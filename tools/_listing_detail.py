@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from knowledge.models import MarketplaceListing
 from tools._marketplace import UNTRUSTED_NOTE, ListingSummary, auction_minimum_next_bid, listing_summary, utcnow
 from tools.context import Caller
+from tools.photo_store import listing_photo_ids
 
 
 class SellerRatingInfo(BaseModel):
@@ -65,6 +66,7 @@ class ListingDetail(ListingSummary):
     price_alert_threshold: Decimal | None
     created_at: datetime
     expires_at: datetime | None
+    photo_ids: list[uuid.UUID] = Field(default_factory=list, description="Photos shown on the listing, in order.")
     reserve_price: Decimal | None = Field(None, description="Shown to the listing's own organization only.")
     inventory_item_id: uuid.UUID | None = Field(None, description="Shown to the listing's own organization only.")
     note: str = UNTRUSTED_NOTE
@@ -117,6 +119,7 @@ def listing_detail(session: Session, caller: Caller, listing: MarketplaceListing
         open_offers=counts.open_offers, your_open_offers=counts.mine, watchers=counts.watchers,
         watching=bool(counts.watching), price_alert_threshold=counts.alert,
         created_at=listing.created_at, expires_at=listing.expires_at,
+        photo_ids=listing_photo_ids(session, listing.id),
         reserve_price=listing.reserve_price if own else None,
         inventory_item_id=listing.inventory_item_id if own else None,
     )

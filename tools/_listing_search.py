@@ -27,6 +27,17 @@ SEMANTIC_MIN = 0.5
 EXACT_SCORE, EQUIVALENT_SCORE = 3.0, 2.0
 
 
+# What a sort order puts before the relevance ranking (which breaks ties).
+SORT_KEYS = {
+    "relevance": "",
+    "price_low": "COALESCE(s.price, s.current_bid, s.starting_bid) ASC NULLS LAST, ",
+    "price_high": "COALESCE(s.price, s.current_bid, s.starting_bid) DESC NULLS LAST, ",
+    "distance": "s.distance_km ASC NULLS LAST, ",
+    "newest": "s.created_at DESC, ",
+    "ending_soon": "s.auction_end ASC NULLS LAST, ",
+}
+
+
 @dataclass
 class ListingQuery:
     query: str | None = None
@@ -34,12 +45,17 @@ class ListingQuery:
     listing_type: str | None = None
     conditions: list[str] | None = None
     max_price: Decimal | None = None
+    min_price: Decimal | None = None
+    manufacturer: str | None = None
+    category: str | None = None
     emergency_only: bool = False
     compatible_with: str | None = None
     within_km: float | None = None
     mine_only: bool = False
     status: str | None = None
     limit: int = 20
+    offset: int = 0
+    sort_by: str = "relevance"
     origin: dict[str, float | None] = field(default_factory=dict)
 
 
@@ -80,6 +96,15 @@ def find_listings(
     if q.max_price is not None:
         where.append("COALESCE(l.price, l.current_bid, l.starting_bid) <= :max_price")
         params["max_price"] = q.max_price
+    if q.min_price is not None:
+        where.append("COALESCE(l.price, l.current_bid, l.starting_bid) >= :min_price")
+        params["min_price"] = q.min_price
+    if q.manufacturer:
+        where.append("lower(l.manufacturer) = lower(:mfr)")
+        params["mfr"] = q.manufacturer
+    if q.category:
+        where.append("l.category = :cat")
+        params["cat"] = q.category
     if q.emergency_only:
         where.append("(l.emergency_available OR l.listing_type = 'emergency')")
     message = None
@@ -135,7 +160,7 @@ def find_listings(
     searching = bool(norms or parsed)
     if searching:
         where.append("(" + " OR ".join(matched or ["FALSE"]) + ")")
-    params["limit"] = q.limit
+    params["limit"], params["offset"] = q.limit, q.offset
     sql = f"""
         SELECT * FROM (
             SELECT l.*, o.name AS seller_organization, {distance} AS distance_km,
@@ -144,9 +169,9 @@ def find_listings(
             FROM marketplace_listings l JOIN organizations o ON o.id = l.organization_id
             WHERE {' AND '.join(where)}
         ) s
-        ORDER BY round(CAST(s.pn_score + s.ts_score + s.sim_score AS numeric), 1) DESC,
+        ORDER BY {SORT_KEYS[q.sort_by]}round(CAST(s.pn_score + s.ts_score + s.sim_score AS numeric), 1) DESC,
                  s.distance_km NULLS LAST, s.price NULLS LAST, s.created_at DESC, s.id
-        LIMIT :limit
+        LIMIT :limit OFFSET :offset
     """
     rows = session.execute(text(sql), params).all()
     by_norm = {normalize_part_number(link.part_number): link for link in equivalent.values()}

@@ -19,6 +19,7 @@ SellableType = Literal["sale", "trade", "auction", "emergency"]
 Money = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 MoneyOrZero = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 PartNumberText = Annotated[str, Field(min_length=2, max_length=100)]
+MAX_LISTING_PHOTOS = 10
 
 
 class SearchListingsInput(BaseModel):
@@ -29,6 +30,9 @@ class SearchListingsInput(BaseModel):
     listing_type: SellableType | None = None
     condition: list[Condition] | None = Field(None, description="Accept only these conditions.")
     max_price: Money | None = Field(None, description="Highest unit price (or current bid) in USD.")
+    min_price: MoneyOrZero | None = Field(None, description="Lowest unit price (or current bid) in USD.")
+    manufacturer: str | None = Field(None, max_length=100, description="Only parts of this maker, e.g. 'Otis'.")
+    category: str | None = Field(None, max_length=50, description="Only this part category, e.g. 'hvac_valve'.")
     emergency_only: bool = Field(False, description="Only listings offering same-day / emergency fulfilment.")
     compatible_with: str | None = Field(None, max_length=100, description="Equipment model it must fit, e.g. 'Gen2'.")
     within_km: float | None = Field(None, gt=0, le=5000, description="Radius in km around lat/lng or your base.")
@@ -36,7 +40,10 @@ class SearchListingsInput(BaseModel):
     lng: float | None = Field(None, ge=-180, le=180)
     mine_only: bool = Field(False, description="Your own organization's listings in every status instead of the "
                             "market (for sellers managing drafts and sold listings).")
-    limit: int = Field(20, ge=1, le=50)
+    sort_by: Literal["relevance", "price_low", "price_high", "distance", "newest", "ending_soon"] = Field(
+        "relevance", description="Order of results; ties keep the relevance order.")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10_000, description="Skip this many results (paging).")
 
 
 class CreateListingInput(BaseModel):
@@ -71,10 +78,14 @@ class CreateListingInput(BaseModel):
     warranty_days: int = Field(0, ge=0, le=3650)
     return_policy: str | None = Field(None, max_length=1000)
     compatible_equipment: list[str] | None = Field(None, max_length=50)
+    photo_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_LISTING_PHOTOS, description=(
+        "Photos to show on the listing, in order: ids of photos you (or your organization) sent earlier in the "
+        "conversation, e.g. a picture of the part or its label."))
 
 
-class UpdateListingInput(BaseModel):
-    listing_id: uuid.UUID
+class ListingChanges(BaseModel):
+    """The fields of a listing its organization may change; unset fields stay as they are."""
+
     price: Money | None = Field(None, description="New unit price in USD (not for auctions).")
     quantity: int | None = Field(None, ge=1, le=100_000, description="Units still for sale; to stop selling use "
                                  "cancel_listing.")
@@ -96,6 +107,10 @@ class UpdateListingInput(BaseModel):
     starting_bid: Money | None = Field(None, description="Auctions without bids only.")
     reserve_price: Money | None = Field(None, description="Auctions without bids only.")
     auction_end: datetime | None = Field(None, description="Auctions without bids only; ISO 8601 with timezone.")
+
+
+class UpdateListingInput(ListingChanges):
+    listing_id: uuid.UUID
 
     def changes(self) -> dict[str, object]:
         return {k: v for k, v in self.model_dump(exclude={"listing_id"}, exclude_none=True).items()}
@@ -119,6 +134,7 @@ class SearchListingsOutput(BaseModel):
 
 class CreateListingOutput(BaseModel):
     listing: ListingSummary
+    photo_ids: list[uuid.UUID] = Field(default_factory=list, description="Photos attached, in order.")
     catalog_part_id: uuid.UUID | None
     suggested_price: Decimal | None
     price_range: tuple[Decimal, Decimal] | None

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from knowledge.embeddings import embed_texts
+from knowledge.embeddings import embed_documents
 from knowledge.models import MarketplaceListing
 from tools.context import Caller
 from tools.registry import ToolContext
@@ -62,7 +62,7 @@ def vector_literal(vector: Any) -> str:
 
 
 def embed_one(text_value: str) -> list[float]:
-    return [float(x) for x in embed_texts([text_value])[0]]
+    return [float(x) for x in embed_documents([text_value])[0]]
 
 
 def listing_embedding_text(manufacturer: str, part_number: str, name: str, description: str) -> str:

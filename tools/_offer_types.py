@@ -82,8 +82,7 @@ class ListOffersOutput(BaseModel):
     note: str = UNTRUSTED_NOTE
 
 
-class SubmitOfferInput(BaseModel):
-    listing_id: uuid.UUID
+class OfferTerms(BaseModel):
     offer_type: Literal["purchase", "trade", "inquiry"] = "purchase"
     quantity: int = Field(1, ge=1, le=100_000)
     offered_price: Money | None = Field(None, description="Your price PER UNIT in USD, e.g. 420. Required for "
@@ -94,6 +93,10 @@ class SubmitOfferInput(BaseModel):
     delivery_address: str | None = Field(None, max_length=500)
     needed_by_date: date | None = None
     is_urgent: bool = False
+
+
+class SubmitOfferInput(OfferTerms):
+    listing_id: uuid.UUID
 
 
 class SubmitOfferOutput(BaseModel):

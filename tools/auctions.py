@@ -133,3 +133,56 @@ def place_bid(ctx: ToolContext, args: PlaceBidInput) -> PlaceBidOutput:
         message=(f"You are the high bidder at {usd(current)}." if winning else
                  f"Outbid: another bidder's maximum beats yours; the price is now {usd(current)}."),
     )
+
+
+class ListBidsInput(BaseModel):
+    listing_id: uuid.UUID
+    limit: int = Field(50, ge=1, le=200)
+
+
+class BidView(BaseModel):
+    bidder: str = Field(description="'you', your organization's name, or an anonymous 'Bidder N'")
+    is_yours: bool = Field(description="Placed by your organization")
+    amount: Decimal = Field(description="The bid the proxy placed, in USD")
+    max_bid: Decimal | None = Field(description="Your own maximum; other bidders' maxima stay secret")
+    is_winning: bool
+    created_at: datetime
+
+
+class ListBidsOutput(BaseModel):
+    listing_id: uuid.UUID
+    current_bid: Decimal | None
+    bid_count: int
+    minimum_next_bid: Decimal | None
+    auction_end: datetime | None
+    bids: list[BidView] = Field(description="Newest first")
+
+
+@tool(ToolKind.READ)
+def list_bids(ctx: ToolContext, args: ListBidsInput) -> ListBidsOutput:
+    """The bid history of an auction you can see, newest first. Other organizations' bidders are shown as
+    'Bidder 1', 'Bidder 2' … and their maximum bids are never revealed.
+
+    Args:
+        listing_id: an auction listing. limit: most bids returned.
+    """
+    caller, session = ctx.caller, ctx.session
+    listing = visible_listing(session, caller, args.listing_id)
+    if not listing.is_auction:
+        raise ToolFailed("invalid", "This listing is not an auction; it has offers, not bids.")
+    rows = session.scalars(select(AuctionBid).where(AuctionBid.listing_id == listing.id)
+                           .order_by(AuctionBid.created_at, AuctionBid.id)).all()
+    aliases: dict[uuid.UUID, str] = {}
+    views: list[BidView] = []
+    for bid in rows:
+        mine = bid.bidder_organization_id == caller.organization_id
+        if mine:
+            name = "you" if bid.bidder_id == caller.user_id else caller.organization_name
+        else:
+            name = aliases.setdefault(bid.bidder_organization_id, f"Bidder {len(aliases) + 1}")
+        views.append(BidView(bidder=name, is_yours=mine, amount=bid.bid_amount,
+                             max_bid=bid.max_bid if mine else None, is_winning=bid.is_winning,
+                             created_at=bid.created_at))
+    return ListBidsOutput(listing_id=listing.id, current_bid=listing.current_bid, bid_count=listing.bid_count,
+                          minimum_next_bid=auction_minimum_next_bid(listing), auction_end=listing.auction_end,
+                          bids=list(reversed(views))[: args.limit])

@@ -42,6 +42,7 @@ from tools._marketplace import (
     visible_listing,
 )
 from tools.context import Caller
+from tools.photo_store import attach_listing_photos
 from tools.pricing import SuggestPriceInput, SuggestPriceOutput, suggest_price
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
@@ -57,8 +58,9 @@ def search_listings(ctx: ToolContext, args: SearchListingsInput) -> SearchListin
     Args:
         query: free text or a part number, e.g. "59313150" or "condenser fan motor 1/4 hp".
         part_number: exact number; superseding parts and drop-in predecessors match too (see `match`).
-        listing_type, condition, max_price (USD per unit), emergency_only, compatible_with (equipment model),
-        within_km with optional lat/lng (defaults to your truck or warehouse): filters.
+        listing_type, condition, min_price / max_price (USD per unit), manufacturer, category, emergency_only,
+        compatible_with (equipment model), within_km with optional lat/lng (default: your truck or warehouse):
+        filters.
         mine_only: list your own organization's listings in any status.
 
     Do NOT use this for your own or partners' warehouse stock (use find_inventory) or the parts catalog
@@ -68,8 +70,10 @@ def search_listings(ctx: ToolContext, args: SearchListingsInput) -> SearchListin
     q = ListingQuery(
         query=args.query, part_number=args.part_number, listing_type=args.listing_type,
         conditions=[str(c) for c in args.condition or []],
-        max_price=args.max_price, emergency_only=args.emergency_only, compatible_with=args.compatible_with,
-        within_km=args.within_km, mine_only=args.mine_only, limit=args.limit, origin=origin,
+        max_price=args.max_price, min_price=args.min_price, manufacturer=args.manufacturer, category=args.category,
+        emergency_only=args.emergency_only, compatible_with=args.compatible_with,
+        within_km=args.within_km, mine_only=args.mine_only, limit=args.limit, offset=args.offset,
+        sort_by=args.sort_by, origin=origin,
     )
     found, message = find_listings(ctx.session, ctx.engine, ctx.caller, q)
     hits = [ListingHit(**summary_of(f.row, ctx.caller, f.distance_km).model_dump(), relevance=f.relevance,
@@ -99,12 +103,16 @@ def _summarize_create(caller: Caller, args: CreateListingInput, session: Session
     what = f"{args.quantity} × {args.part_number or 'the selected stock item'}"
     cond = f" ({args.condition})" if args.condition else ""
     if args.listing_type == "auction":
-        terms = f"auction starting at {usd(args.starting_bid)} ending {args.auction_end:%Y-%m-%d %H:%M} UTC"
+        reserve = f" with a reserve of {usd(args.reserve_price)}" if args.reserve_price else ""
+        terms = (f"auction starting at {usd(args.starting_bid)}{reserve} ending "
+                 f"{args.auction_end:%Y-%m-%d %H:%M} UTC")
     else:
         terms = f"at {usd(args.price)} each" if args.price else (
             "for trade" if args.listing_type == "trade" else "with a suggested price")
-    return (f"Create a draft {args.listing_type} listing of {what}{cond} {terms} for {caller.organization_name}, "
-            f"visible to {args.visibility}? It stays a draft until you publish it.")
+    photos = len(set(args.photo_ids))
+    pictured = f" with {photos} photo{'s' if photos > 1 else ''}" if photos else ""
+    return (f"Create a draft {args.listing_type} listing of {what}{cond} {terms}{pictured} for "
+            f"{caller.organization_name}, visible to {args.visibility}? It stays a draft until you publish it.")
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_create)
@@ -118,6 +126,7 @@ def create_listing(ctx: ToolContext, args: CreateListingInput) -> CreateListingO
         listing_type: "sale" and "emergency" need price before publishing; "auction" needs starting_bid and
             auction_end now; "trade" may list trade_for part numbers.
         part_number / manufacturer / condition / quantity: e.g. "GAA26800LC1", "Otis", "used_good", 2.
+        photo_ids: photos the user sent (their ids) to show on the listing, in order; your organization's only.
 
     Do NOT use this to ask for a part you need — that is create_wanted_post.
     """
@@ -128,12 +137,13 @@ def create_listing(ctx: ToolContext, args: CreateListingInput) -> CreateListingO
     listing = draft_listing(session, caller, args, item, row_key(ctx))
     session.add(listing)
     session.flush()
+    photos = attach_listing_photos(session, caller, listing.id, args.photo_ids)
     session.refresh(listing)
     hint = _price_hint(ctx, listing.part_id, listing.condition) if args.price is None and not listing.is_auction \
         else None
     missing = publish_problems(listing)
     return CreateListingOutput(
-        listing=listing_summary(session, caller, listing), catalog_part_id=listing.part_id,
+        listing=listing_summary(session, caller, listing), photo_ids=photos, catalog_part_id=listing.part_id,
         suggested_price=hint.suggested_price if hint else None,
         price_range=(hint.low, hint.high) if hint and hint.low is not None and hint.high is not None else None,
         price_reasoning=hint.reasoning if hint else (

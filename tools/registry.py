@@ -140,6 +140,7 @@ def load_all_tools() -> None:
 TOOL_MODULES: list[str] = [
     "tools.catalog",
     "tools.compatibility",
+    "tools.equipment",
     "tools.inventory",
     "tools.pricing",
     "tools.listings",
@@ -148,4 +149,9 @@ TOOL_MODULES: list[str] = [
     "tools.auctions",
     "tools.watchlist",
     "tools.photo_identification",
+    "tools.part_detail",
+    "tools.stock",
+    "tools.stock_moves",
+    "tools.transactions",
+    "tools.wanted_responses",
 ]

@@ -89,7 +89,11 @@ class ListWantedPostsInput(BaseModel):
     urgency: Urgency | None = None
     part_number: PartNumberText | None = None
     include_matches: bool = Field(True, description="Add what you can see that could fill each post.")
+    within_km: float | None = Field(None, gt=0, le=5000, description="Only posts this close to lat/lng or your base.")
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
     limit: int = Field(10, ge=1, le=25)
+    offset: int = Field(0, ge=0, le=100_000)
 
 
 class ListWantedPostsOutput(BaseModel):
@@ -104,13 +108,20 @@ def list_wanted_posts(ctx: ToolContext, args: ListWantedPostsInput) -> ListWante
 
     Args:
         mine_only: only your organization's posts; category / urgency / part_number: filters.
+        within_km (+ lat/lng, default your base): only posts that close. limit/offset: paging.
 
     Use it to find buyers for your stock or to check on your own requests. Do NOT use it to search for
     parts to buy (use search_listings or find_inventory).
     """
     caller, session = ctx.caller, ctx.session
-    params: dict[str, Any] = {**origin_params(caller, None, None), "limit": args.limit}
+    params: dict[str, Any] = {**origin_params(caller, args.lat, args.lng), "limit": args.limit,
+                              "offset": args.offset}
     where = [wanted_visibility_sql(caller, params)]
+    if args.within_km is not None:
+        if params["o_lat"] is None:
+            raise ToolFailed("invalid", "No location to measure from: give lat and lng.")
+        where.append(f"{distance_sql('w')} <= :within_km")
+        params["within_km"] = args.within_km
     if args.mine_only:
         where.append("w.organization_id = :wv_org")
     else:
@@ -126,7 +137,7 @@ def list_wanted_posts(ctx: ToolContext, args: ListWantedPostsInput) -> ListWante
         params["pn"] = normalize_part_number(args.part_number)
     sql = _POST_SQL.format(dist=distance_sql("w"), where=" AND ".join(where))
     sql += (" ORDER BY array_position(ARRAY['emergency', 'urgent', 'priority', 'standard'], w.urgency), "
-            "w.created_at DESC, w.id LIMIT :limit")
+            "w.created_at DESC, w.id LIMIT :limit OFFSET :offset")
     rows = session.execute(text(sql), params).all()
     origin = origin_params(caller, None, None)
     return ListWantedPostsOutput(posts=[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
@@ -48,6 +49,13 @@ def _summarize_watch(caller: Caller, args: WatchListingInput, session: Session) 
     return f"Watch {what}{alert}?"
 
 
+def _current_price(listing: MarketplaceListing) -> Decimal | None:
+    """What a price alert compares with: the current bid (or starting bid) of an auction, else the price."""
+    if listing.is_auction:
+        return listing.current_bid if listing.bid_count else listing.starting_bid
+    return listing.price
+
+
 @tool(ToolKind.WRITE, summarize=_summarize_watch)
 def watch_listing(ctx: ToolContext, args: WatchListingInput) -> WatchListingOutput:
     """Add a listing to your watchlist (optionally with a price alert threshold), update the alert of one you
@@ -77,11 +85,55 @@ def watch_listing(ctx: ToolContext, args: WatchListingInput) -> WatchListingOutp
         "price_alert_threshold = EXCLUDED.price_alert_threshold, "
         "notes = COALESCE(EXCLUDED.notes, saved_listings.notes) RETURNING price_alert_threshold"),
         {"u": caller.user_id, "l": listing.id, "n": args.notes, "t": args.price_alert_threshold}).scalar()
-    price = listing.current_bid if listing.is_auction and listing.bid_count else (
-        listing.starting_bid if listing.is_auction else listing.price)
+    price = _current_price(listing)
     reached = threshold is not None and price is not None and price <= threshold
     return WatchListingOutput(
         listing_id=listing.id, listing=listing_summary(session, caller, listing), watching=True,
         price_alert_threshold=threshold, alert_reached=reached,
         message="Watching." + (f" It is already at {usd(price)}, within your alert." if reached else ""),
     )
+
+
+class ListWatchlistInput(BaseModel):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class WatchedListing(BaseModel):
+    listing_id: uuid.UUID
+    listing: ListingSummary | None = Field(description="None once the listing is no longer visible to you "
+                                           "(sold, cancelled, or its visibility changed)")
+    notes: str | None
+    price_alert_threshold: Decimal | None
+    alert_reached: bool
+    watched_since: datetime
+
+
+class ListWatchlistOutput(BaseModel):
+    items: list[WatchedListing]
+    total: int
+
+
+@tool(ToolKind.READ)
+def list_watchlist(ctx: ToolContext, args: ListWatchlistInput) -> ListWatchlistOutput:
+    """Your own watchlist, most recently watched first: each listing with your note, price alert and whether
+    the current price (or bid) already reached the alert. Listings you can no longer see show without details.
+    """
+    caller, session = ctx.caller, ctx.session
+    total = session.execute(text("SELECT count(*) FROM saved_listings WHERE user_id = :u"),
+                            {"u": caller.user_id}).scalar_one()
+    rows = session.execute(text(
+        "SELECT listing_id, notes, price_alert_threshold, created_at FROM saved_listings WHERE user_id = :u "
+        "ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset"),
+        {"u": caller.user_id, "limit": args.limit, "offset": args.offset}).all()
+    items = []
+    for row in rows:
+        listing = session.get(MarketplaceListing, row.listing_id)
+        summary = listing_summary(session, caller, listing) \
+            if listing is not None and is_visible(session, caller, listing.id) else None
+        price = _current_price(listing) if summary is not None and listing is not None else None
+        reached = row.price_alert_threshold is not None and price is not None and price <= row.price_alert_threshold
+        items.append(WatchedListing(listing_id=row.listing_id, listing=summary, notes=row.notes,
+                                    price_alert_threshold=row.price_alert_threshold, alert_reached=reached,
+                                    watched_since=row.created_at))
+    return ListWatchlistOutput(items=items, total=total)

@@ -46,3 +46,33 @@ def bench_agent(
     from knowledge.db import get_engine
 
     typer.echo(json.dumps(run_agent_bench(get_engine(), out, rounds=rounds), indent=2))
+
+
+@app.command("channels")
+def bench_channels(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-channels.json"),
+    messages: Annotated[int, typer.Option("--messages", min=2, help="Webhooks to post (Slack and SMS alternate).")]
+    = 200,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1)] = 8,
+) -> None:
+    """Slack and Twilio webhook acknowledgement latency (p50/p95/p99) while the agent answers in the background."""
+    from channels.bench import run_channels_bench
+    from knowledge.db import get_engine
+
+    typer.echo(json.dumps(run_channels_bench(get_engine(), out, messages=messages, concurrency=concurrency), indent=2))
+
+
+@app.command("api")
+def bench_api(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-api.json"),
+    sessions: Annotated[int, typer.Option("--sessions", min=1, help="Concurrent chat sessions.")] = 100,
+    samples: Annotated[int, typer.Option("--samples", min=1, help="Sequential time-to-first-token samples.")] = 50,
+    turns: Annotated[int, typer.Option("--turns", min=1, max=3, help="Messages per concurrent session.")] = 2,
+    url: Annotated[str | None, typer.Option("--url", help="Bench a running server instead of starting one.")] = None,
+) -> None:
+    """Chat API over HTTP: SSE time to first token (p50/p95, local planner) and N concurrent sessions' errors."""
+    from api.bench import run_api_bench
+    from knowledge.db import get_engine
+
+    report = run_api_bench(get_engine(), out, sessions=sessions, samples=samples, turns=turns, url=url)
+    typer.echo(json.dumps(report, indent=2))

@@ -41,10 +41,11 @@ def chat(
     except RuntimeError as exc:
         err.print(str(exc))
         raise typer.Exit(2) from None
-    session = TerminalChat(engine, runner, caller, thread, as_json)
+    interactive = sys.stdin.isatty() and not as_json
+    session = TerminalChat(engine, runner, caller, thread, as_json, live=interactive)
     if photo is not None and not session.attach(str(photo)):
         raise typer.Exit(2)
-    if sys.stdin.isatty() and not as_json:
+    if interactive:
         session.run_interactive()
     else:
         session.run_lines(sys.stdin)

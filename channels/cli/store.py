@@ -113,6 +113,36 @@ def users(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] =
     Console().print(table)
 
 
+@users_app.command("create-key")
+def create_key(
+    email: Annotated[str, typer.Argument(help="The user the key acts as.")],
+    label: Annotated[str | None, typer.Option("--label", help="What the key is for, e.g. 'ERP sync'.")] = None,
+) -> None:
+    """Create an API key for EMAIL and print it (only its hash is stored: it cannot be shown again)."""
+    from knowledge.db import get_engine
+    from tools.api_keys import create_api_key
+    from tools.context import UnknownCaller
+
+    try:
+        key = create_api_key(get_engine(), email, label)
+    except UnknownCaller:
+        err.print(f"[red]no active user with email {email}[/red]")
+        raise typer.Exit(1) from None
+    typer.echo(key)
+
+
+@users_app.command("revoke-key")
+def revoke_key(key: Annotated[str, typer.Argument(help="The API key to revoke.")]) -> None:
+    """Revoke an API key: requests with it get 401 from now on."""
+    from knowledge.db import get_engine
+    from tools.api_keys import revoke_api_key
+
+    if not revoke_api_key(get_engine(), key):
+        err.print("[red]no active API key matches[/red]")
+        raise typer.Exit(1)
+    err.print("revoked")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
     app.command("seed")(seed)

@@ -1,5 +1,6 @@
 """SQLAlchemy 2 models of the Partpilot store (seed 000's schema, plus supersession and compatibility rows)."""
 
+from knowledge.models.access import ApiKey
 from knowledge.models.base import EMBEDDING_DIMS, Base
 from knowledge.models.catalog import (
     Interchangeability,
@@ -9,9 +10,11 @@ from knowledge.models.catalog import (
     PartSupersession,
     Trade,
 )
-from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost
+from knowledge.models.channels import ChannelDelivery, ChannelOptOut, ChannelOutboundMessage
+from knowledge.models.chat import ChatThread
+from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost, WantedResponse
 from knowledge.models.equipment import Equipment, EquipmentModel
-from knowledge.models.inventory import InventoryItem, StockLocation
+from knowledge.models.inventory import InventoryItem, InventoryMovement, StockLocation
 from knowledge.models.marketplace import (
     FulfillmentType,
     ListingStatus,
@@ -23,13 +26,50 @@ from knowledge.models.marketplace import (
     PartOffer,
     PartTransaction,
 )
-from knowledge.models.operations import Photo, StockHold, ToolCall
+from knowledge.models.operations import ListingPhoto, Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
 __all__ = [
-    "EMBEDDING_DIMS", "AuctionBid", "Base", "Equipment", "EquipmentModel", "FulfillmentType", "Interchangeability",
-    "InventoryItem", "ListingStatus", "ListingType", "ListingVisibility", "MarketplaceListing", "OfferStatus",
-    "Organization", "OrganizationPartner", "OrganizationType", "Part", "PartCategory", "PartCompatibility",
-    "PartCondition", "PartOffer", "PartPriceHistory", "PartSupersession", "PartTransaction", "Photo", "SavedListing",
-    "SellerRating", "StockHold", "StockLocation", "ToolCall", "Trade", "User", "UserRole", "WantedPost",
+    "EMBEDDING_DIMS",
+    "ApiKey",
+    "AuctionBid",
+    "Base",
+    "ChannelDelivery",
+    "ChannelOptOut",
+    "ChannelOutboundMessage",
+    "ChatThread",
+    "Equipment",
+    "EquipmentModel",
+    "FulfillmentType",
+    "Interchangeability",
+    "InventoryItem",
+    "InventoryMovement",
+    "ListingPhoto",
+    "ListingStatus",
+    "ListingType",
+    "ListingVisibility",
+    "MarketplaceListing",
+    "OfferStatus",
+    "Organization",
+    "OrganizationPartner",
+    "OrganizationType",
+    "Part",
+    "PartCategory",
+    "PartCompatibility",
+    "PartCondition",
+    "PartOffer",
+    "PartPriceHistory",
+    "PartSupersession",
+    "PartTransaction",
+    "Photo",
+    "SavedListing",
+    "SellerRating",
+    "StockHold",
+    "StockLocation",
+    "ToolCall",
+    "Trade",
+    "User",
+    "UserRole",
+    "WantedPost",
+    "WantedResponse",
 ]

@@ -92,8 +92,8 @@ class Part(Base, Timestamped):
             "idx_parts_embedding", "embedding", postgresql_using="hnsw",
             postgresql_with={"m": 16, "ef_construction": 64}, postgresql_ops={"embedding": "vector_cosine_ops"},
         ),
-        Index("idx_parts_number_trgm", "part_number_norm", postgresql_using="gist",
-              postgresql_ops={"part_number_norm": "gist_trgm_ops"}),
+        Index("idx_parts_number_trgm", "part_number_norm", postgresql_using="gin",
+              postgresql_ops={"part_number_norm": "gin_trgm_ops"}),
         Index("idx_parts_number_norm", "part_number_norm"),
     )
 

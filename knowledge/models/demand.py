@@ -130,4 +130,26 @@ class PartPriceHistory(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-__all__ = ["AuctionBid", "PartPriceHistory", "SavedListing", "SellerRating", "WantedPost"]
+class WantedResponse(Base):
+    """A seller's answer to a wanted post: what they can supply, at what price, optionally as a listing."""
+
+    __tablename__ = "wanted_responses"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[uuid_pk]
+    wanted_post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("wanted_posts.id", ondelete="CASCADE"), index=True)
+    responder_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    responder_organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    listing_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("marketplace_listings.id"))
+    part_number: Mapped[str] = mapped_column(String(100))
+    condition: Mapped[str] = mapped_column(String(30))
+    quantity: Mapped[int] = mapped_column(Integer)
+    price: Mapped[money | None]
+    currency: Mapped[currency]
+    message: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    created_at: Mapped[created_ts]
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+__all__ = ["AuctionBid", "PartPriceHistory", "SavedListing", "SellerRating", "WantedPost", "WantedResponse"]

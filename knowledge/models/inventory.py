@@ -100,3 +100,21 @@ class InventoryItem(Base, Timestamped):
     available_for_trade: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     list_price: Mapped[money | None]
     last_counted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InventoryMovement(Base):
+    """One change of stock with its reason: an adjustment (count, use, damage…) or one leg of a transfer."""
+
+    __tablename__ = "inventory_movements"
+    __table_args__ = (CheckConstraint("quantity_change <> 0", name="nonzero_change"),)
+
+    id: Mapped[uuid_pk]
+    inventory_item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inventory_items.id"), index=True)
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    quantity_change: Mapped[int] = mapped_column(Integer)
+    quantity_after: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    transfer_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    created_at: Mapped[created_ts]

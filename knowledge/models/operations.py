@@ -1,4 +1,5 @@
-"""Operational tables the tools need: idempotent tool calls and stock holds for emergency pickup."""
+"""Operational tables the tools need: idempotent tool calls, stock holds for emergency pickup, and the photos
+users send (with the listings they are attached to)."""
 
 from __future__ import annotations
 
@@ -55,4 +56,16 @@ class Photo(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     source: Mapped[str] = mapped_column(String(30), default="upload", server_default="upload")
+    created_at: Mapped[created_ts]
+
+
+class ListingPhoto(Base):
+    """A stored photo shown on a marketplace listing (`position` orders the gallery)."""
+
+    __tablename__ = "listing_photos"
+
+    listing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("marketplace_listings.id", ondelete="CASCADE"),
+                                                  primary_key=True)
+    photo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("photos.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[created_ts]

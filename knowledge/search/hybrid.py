@@ -7,6 +7,7 @@ technician's query means: an exact part number beats everything, a near part num
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy import Connection, Engine, text
 
 from knowledge.embeddings import embed_query
 from knowledge.search.legs import LEGS, LegFilters, LegHit, LegRequest, run_legs
-from knowledge.search.query import SearchQueryError, parse_query, tsquery_text
+from knowledge.search.query import SearchQueryError, lexical_text, parse_query
 from knowledge.search.vocabulary import load_vocabulary
 from knowledge.settings import get_settings
 from knowledge.supersession import Hop, resolve_chains
@@ -32,6 +33,7 @@ NEAR_MISS_BOOST = 1.5 / (RRF_K + 1)
 EQUIPMENT_BOOST = 0.9 / (RRF_K + 1)
 MANUFACTURER_BOOST = 0.6 / (RRF_K + 1)
 MAX_LIMIT = 100
+_EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="query-embedding")
 
 
 class SearchFilters(BaseModel):
@@ -100,13 +102,14 @@ def search_parts(
     if not parsed.lexical_terms and not parsed.part_numbers:
         return SearchResponse(query=parsed.text, results=[], message="Nothing searchable in the query.")
 
-    embedding = embed_query(parsed.text) if "vector" in legs and parsed.words else None
+    # The query embedding (ONNX, one core) is computed while Postgres runs the lexical signals.
+    pending = _EMBEDDER.submit(embed_query, parsed.text) if "vector" in legs and parsed.words else None
     # "b650" or "411m" in a query names equipment, not a part.
     numbers = [pn for pn in parsed.part_numbers if pn not in vocab.equipment]
     request = LegRequest(
         part_numbers=numbers,
-        tsquery=tsquery_text(parsed.lexical_terms),
-        embedding=embedding,
+        terms=lexical_text(parsed.lexical_terms),
+        embedding=None,
         per_leg=max(get_settings().search_candidates_per_signal, limit),
         filters=leg_filters,
         exact_vector=exact_vector,
@@ -115,7 +118,11 @@ def search_parts(
     with engine.connect() as conn:
         if exact_vector:
             conn.execute(text("SET LOCAL enable_indexscan = off"))
-        hits = _rerank_numbers(run_legs(conn, request, legs), tuple(numbers))
+        hits = run_legs(conn, request, tuple(leg for leg in legs if leg != "vector"))
+        if pending is not None:
+            request.embedding = pending.result()
+            hits += run_legs(conn, request, ("vector",))
+        hits = _rerank_numbers(hits, tuple(numbers))
         ranked = _fuse(conn, hits, weights=NUMBER_WEIGHTS if number_query else PROSE_WEIGHTS,
                        equipment_ids=[e.id for e in equipment], manufacturers=manufacturers)
         results = _materialise(conn, ranked[:limit], limit)
@@ -193,19 +200,28 @@ def _materialise(conn: Connection, ranked: list[tuple[uuid.UUID, _Candidate]], l
     rows = {row.id: row for row in conn.execute(_DETAIL_SQL, {"ids": ids + replacement_ids})}
     results: list[SearchHit] = []
     shown: set[uuid.UUID] = set()
+    candidates = dict(ranked)
     for pid, cand in ranked:
         if pid in shown:
             continue
         chain = chains.get(pid)
-        results.append(_hit(rows[pid], round(cand.score, 6), cand.matched_by, chain))
-        shown.add(pid)
-        if chain:
-            # A superseded hit is followed by its current replacement: that is the part to order.
-            current = chain[-1].to_part_id
-            if current not in shown and current in rows:
-                results.append(_hit(rows[current], round(cand.score * 0.999, 6), ["supersession"], None,
-                                    replaces=rows[pid].part_number))
-                shown.add(current)
+        score = round(cand.score, 6)
+        found = _hit(rows[pid], score, cand.matched_by, chain)
+        current = chain[-1].to_part_id if chain else None
+        if current is None or current in shown or current not in rows:
+            results.append(found)
+            shown.add(pid)
+            continue
+        # A superseded hit comes with its current replacement: that is the part to order. When the
+        # technician typed the old number, it leads (and says what replaces it); otherwise the current part does.
+        own = candidates.get(current)
+        replacement = _hit(rows[current], score, [*(own.matched_by if own else []), "supersession"], None,
+                           replaces=rows[pid].part_number)
+        typed_old_number = bool({"exact", "trigram"} & set(cand.matched_by))
+        first, second = (found, replacement) if typed_old_number else (replacement, found)
+        second.score = round(cand.score * 0.999, 6)
+        results.extend((first, second))
+        shown.update((pid, current))
     return results[:limit]
 
 

@@ -8,7 +8,16 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from knowledge.search.fulltext import fulltext_sql
+
 LEGS = ("exact", "trigram", "fulltext", "vector")
+MIN_NEAR_NUMBER_CHARS = 5
+
+def adjacent_swaps(number: str) -> list[str]:
+    """The number with two neighbouring characters swapped, each way: a transposition breaks three
+    trigrams at once, so a short number typed "35" for "53" falls below trigram similarity."""
+    return [number[:i] + number[i + 1] + number[i] + number[i + 2:] for i in range(len(number) - 1)
+            if number[i] != number[i + 1]]
 
 
 @dataclass
@@ -40,7 +49,7 @@ class LegFilters:
 @dataclass
 class LegRequest:
     part_numbers: list[str]
-    tsquery: str
+    terms: str  # the query's words, space-separated [a-z0-9] fragments
     embedding: list[float] | None
     per_leg: int
     per_number_leg: int = 100
@@ -69,24 +78,22 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
             f"WHERE p.part_number_norm = ANY(:pns) AND {where} LIMIT :k)"
         )
     if "trigram" in legs:
-        for i, pn in enumerate(req.part_numbers[:3]):
+        # Four characters or fewer ("410a", "xr16") are specs or models more often than part numbers, and
+        # thousands of parts share their trigrams: only an exact match counts for them.
+        near = [pn for pn in req.part_numbers if len(pn) >= MIN_NEAR_NUMBER_CHARS]
+        for i, pn in enumerate(near[:3]):
             params[f"pn{i}"] = pn
+            params[f"swaps{i}"] = adjacent_swaps(pn)
             parts.append(
                 f"(SELECT p.id, 'trigram' AS leg, "
-                f"(p.part_number_norm <-> :pn{i})::float8 AS sort_key, "
+                f"(-similarity(p.part_number_norm, :pn{i}))::float8 AS sort_key, "
                 f"similarity(p.part_number_norm, :pn{i})::float8 AS strength, p.part_number_norm FROM parts_catalog p "
-                f"WHERE {where} ORDER BY p.part_number_norm <-> :pn{i} LIMIT :kn)"
+                f"WHERE (p.part_number_norm % :pn{i} OR p.part_number_norm = ANY(:swaps{i})) AND {where} "
+                f"ORDER BY similarity(p.part_number_norm, :pn{i}) DESC LIMIT :kn)"
             )
-    if "fulltext" in legs and req.tsquery:
-        params["tsq"] = req.tsquery
-        parts.append(
-            "(SELECT p.id, 'fulltext' AS leg, "
-            "(-ts_rank_cd(p.search_vector, q.q))::float8 AS sort_key, "
-            "ts_rank_cd(p.search_vector, q.q)::float8 AS strength, p.part_number_norm "
-            "FROM parts_catalog p, (SELECT to_tsquery('english', :tsq) || to_tsquery('simple', :tsq) AS q) q "
-            f"WHERE p.search_vector @@ q.q AND {where} "
-            "ORDER BY ts_rank_cd(p.search_vector, q.q) DESC LIMIT :k)"
-        )
+    if "fulltext" in legs and req.terms:
+        params["ftext"] = req.terms
+        parts.append(fulltext_sql(where))
     if "vector" in legs and req.embedding is not None:
         params["vec"] = "[" + ",".join(f"{x:.6f}" for x in req.embedding) + "]"
         distance = "(p.embedding <=> CAST(:vec AS vector))"
@@ -98,6 +105,10 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
         )
     if not parts:
         return []
+    if "vector" in legs and not req.exact_vector:
+        # On a small catalog the planner prefers scanning every vector (with detoasting) to the HNSW
+        # graph, which costs far more than its estimate; every leg has an index it should use.
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
     rows = conn.execute(text(" UNION ALL ".join(parts)), params).all()
     # Ranks are assigned here: a window function in SQL would make Postgres score every row before LIMIT.
     by_leg: dict[str, dict[uuid.UUID, tuple[float, float, str]]] = {}

@@ -117,3 +117,11 @@ def tsquery_text(terms: tuple[str, ...]) -> str:
     for term in terms:
         safe.extend(re.findall(r"[a-z0-9]+", term))
     return " | ".join(dict.fromkeys(t for t in safe if t not in _STOP))
+
+
+def lexical_text(terms: tuple[str, ...]) -> str:
+    """The terms as plain words for to_tsvector: only [a-z0-9] fragments, stop words dropped."""
+    fragments: list[str] = []
+    for term in terms:
+        fragments.extend(re.findall(r"[a-z0-9]+", term))
+    return " ".join(dict.fromkeys(t for t in fragments if t not in _STOP))

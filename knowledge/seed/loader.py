@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from knowledge.embeddings import embed_texts, part_embedding_text
+from knowledge.embeddings import embed_documents, part_embedding_text
 from knowledge.models import Base
 from knowledge.search.vocabulary import forget_vocabulary
 
@@ -77,7 +77,7 @@ def _fill_embeddings(engine: Engine, table_name: str, text_of: Callable[[dict[st
         )]
     stmt = text(f"UPDATE {table_name} SET embedding = CAST(:v AS vector) WHERE id = :id")
     for chunk in _chunks(rows, EMBED_CHUNK):
-        vectors = embed_texts([text_of(row) for row in chunk])
+        vectors = embed_documents([text_of(row) for row in chunk])
         with engine.begin() as conn:
             conn.execute(stmt, [{"id": row["id"], "v": "[" + ",".join(f"{x:.6f}" for x in vec) + "]"}
                                 for row, vec in zip(chunk, vectors, strict=True)])
@@ -139,6 +139,8 @@ def seed_store(engine: Engine, *, reset: bool = False, scale: int = 0, progress:
     inserted = insert_rows(engine, world.tables, progress)
     embedded = embed_missing(engine, progress)
     with engine.begin() as conn:
+        if inserted.get("parts_catalog") or reset:
+            conn.execute(text("REFRESH MATERIALIZED VIEW part_term_stats"))
         conn.execute(text("ANALYZE"))
     forget_vocabulary()
     log.info("seeded: %s new rows, %s embeddings", sum(inserted.values()), embedded)

@@ -60,6 +60,9 @@ EXEMPLARS: dict[str, tuple[str, ...]] = {
     "other_stock": ("what does Rival have in their warehouse", "show me Apex's internal stock",
                     "what's on Northline's trucks", "list everything in Keystone's inventory",
                     "what parts does Rival Lift keep in stock"),
+    "site_units": ("what's installed at the Brown Palace", "what equipment do we have at Denver Health",
+                   "which units are at Republic Plaza", "list the elevators at the Hyatt",
+                   "what do we service at that site"),
     "details": ("tell me more about it", "more details", "what's the description", "show me the listing",
                 "who is the seller", "more info on the first one"),
 }

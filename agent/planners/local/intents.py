@@ -23,7 +23,8 @@ KEYWORDS = (
     "marketplace", "listing", "listings", "offer", "offers", "reject", "accept", "counter", "reserve",
     "emergency", "refurbished", "operator", "wanted", "watchlist", "auction", "interchangeable", "replacement",
     "compressor", "capacitor", "thermostat", "contactor", "controller", "transformer", "nearest", "closer",
-    "suggest", "description", "details", "price", "watch", "stock", "supersede", "superseded",
+    "suggest", "description", "details", "price", "watch", "stock", "supersede", "superseded", "installed",
+    "equipment",
 )
 
 # Ordered: the first rule that matches decides. Each is (intent, pattern).
@@ -31,6 +32,10 @@ RULES: tuple[tuple[str, str], ...] = (
     ("other_stock", r"(\b[a-z]+'s|\btheir)\s+(internal\s+)?(stock|inventory|warehouse|shelves|trucks?|vans?)\b"
                     r"|\binternal (stock|inventory)\b|\bwhat (does|do) (?!you|i|we)\w+( \w+)? (have|keep|stock)\b"
                     r"|\bwhat(?:'s| has| have) (?!it|that|this|you|i|we)\w+( \w+)? got\b"),
+    ("site_units", r"\bwhat(?:'s| is| do we have| have we got)? (?:installed|in service|on contract)\b"
+                   r"|\bwhat (?:equipment|units?|elevators?|escalators?|rtus?|rooftop units?|pumps?)\b.{0,25}\b"
+                   r"(?:at|in)\b|\b(?:equipment|serial numbers?) (?:at|in|for) (?:the )?\w"
+                   r"|\bwhich (?:units|equipment)\b|\blist (?:the|our|my) (?:equipment|units)\b"),
     ("how_far", r"\bhow far\b|\bdistance\b|\bhow long (to|until|till|before)\b|\bwhen (can|could|will) "
                 r"(i|we) (get|have|pick)\b|\beta\b"),
     ("closer", r"\b(closer|nearer)\b(?! (look|inspection))"),
@@ -42,6 +47,9 @@ RULES: tuple[tuple[str, str], ...] = (
     ("list_offers", r"\b(any|show|list|see|check|what|my|status|received|pending|open)\b[^$\d]{0,25}\boffers\b"
                     r"|\b(did|has) anyone (made|make|sent|send) (an|any) offer|\bofferst?\b\s*\?$"
                     r"|\boffers? (i|we) (sent|made|received|got)\b"),
+    ("sell", r"\bauction (it|this|that|them|these|those|my|our|off|\d+)\b|\bup for auction\b|\b(as|make it) an "
+             r"auction\b|\b(start|run|create|set up) an auction\b|\b(sell|list|post) (it|this|that|them|\d+|\w+)"
+             r"( \w+)? (at|by|via|on) auction\b"),  # before "bid": "auction it, starting bid $200" is selling
     ("bid", r"\bbid\b(?!ding history)"),
     ("make_offer", r"\b(offer|offering)\b|\bbuy (it|one|them|that)\b|\b(i'?ll|we'?ll) take (it|one|them)\b"),
     ("watch", r"\b(watch|watchlist|watching|keep an eye|alert me|notify me|price alert|let me know when)\b"),

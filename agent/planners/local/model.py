@@ -1,20 +1,23 @@
 """`LocalPlanner`: the offline planner as a LangChain chat model, so the graph cannot tell it from Claude.
 
-`bind_tools` binds the registry's tool definitions; each `_generate` returns ONE AIMessage — tool calls or a
-final reply — computed from the messages alone (plus the caller from the run config when the graph runs it).
+`bind_tools` binds the registry's tool definitions; each step is ONE AIMessage — tool calls or a final
+reply — computed from the messages alone (plus the caller from the run config when the graph runs it).
+`_stream` hands the reply out word by word, so a streaming run (LangGraph's "messages" mode) sees deltas
+the way it sees a hosted model's tokens.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, SystemMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -26,6 +29,12 @@ from tools.context import BUYING_ROLES, SELLING_ROLES
 
 log = logging.getLogger(__name__)
 _WHO = re.compile(r"You are talking to .+? \(([a-z_]+)\) of (.+?)\. All tool calls", re.S)
+_WORD_START = re.compile(r"(?<=\s)(?=\S)")
+
+
+def word_chunks(text: str) -> list[str]:
+    """The text cut before every word that follows whitespace; joined, the pieces are the text again."""
+    return [piece for piece in _WORD_START.split(text) if piece]
 
 
 def _tool_spec(tool: Any) -> dict[str, Any]:
@@ -91,8 +100,33 @@ class LocalPlanner(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self._step(messages, kwargs.get("tools")))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        # LangChain's caller reports each chunk to the callbacks (run_manager); doing it here would double it.
+        message = self._step(messages, kwargs.get("tools"))
+        if message.tool_calls:
+            calls = [{"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i,
+                      "type": "tool_call_chunk"} for i, c in enumerate(message.tool_calls)]
+            yield ChatGenerationChunk(message=AIMessageChunk(
+                content=message.text, tool_call_chunks=calls,  # type: ignore[arg-type]
+                additional_kwargs=message.additional_kwargs, chunk_position="last"))
+            return
+        pieces = word_chunks(message.text) or [""]
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            yield ChatGenerationChunk(message=AIMessageChunk(
+                content=piece, additional_kwargs=message.additional_kwargs if i == 0 else {},
+                chunk_position="last" if last else None))
+
+    def _step(self, messages: list[BaseMessage], tools: list[dict[str, Any]] | None) -> AIMessage:
         warm_up()  # the first turn pays for loading the encoder and embedding the intent exemplars
-        env = make_env(messages, kwargs.get("tools"))
+        env = make_env(messages, tools)
         step, frame = decide(messages, env)
-        message = to_message(step, frame, len(messages), env)
-        return ChatResult(generations=[ChatGeneration(message=message)])
+        return to_message(step, frame, len(messages), env)

@@ -93,7 +93,10 @@ def option_line(option: dict[str, Any]) -> tuple[str, str]:
 
 def listing_line(listing: dict[str, Any]) -> tuple[str, str]:
     if listing.get("listing_type") == "auction":
-        price = f"auction, bid {money(listing.get('current_bid') or listing.get('price'))}"
+        opening = (listing.get("auction") or {}).get("starting_bid") if isinstance(listing.get("auction"), dict) \
+            else None
+        price = (f"auction, bid {money(listing.get('current_bid') or listing.get('price'))}"
+                 if listing.get("current_bid") or not opening else f"auction opening at {money(opening)}")
     else:
         price = money(listing.get("price")) if listing.get("price") is not None else "trade only"
     dist = f" ({km(listing.get('distance_km'))})" if listing.get("distance_km") is not None and not listing.get(

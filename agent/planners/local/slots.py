@@ -57,12 +57,17 @@ _QTY = re.compile(
     r"\b(?:qty|quantity|x)\s*:?\s*(\d{1,4})\b"
     r"|\b(\d{1,4})\s*(?:x\b|units?\b|pcs\b|pieces?\b|of (?:them|those|these|it)\b|boards?\b|motors?\b|"
     r"operators?\b|sensors?\b|valves?\b|contactors?\b|drives?\b|capacitors?\b|in stock\b|on hand\b)"
-    r"|\b(?:need|needs|want|have|got|list|sell|selling|hold|reserve|buy|take|order|of|for)\s+(\d{1,4})\b"
+    r"|\b(?:need|needs|want|have|got|list|sell|selling|auction|hold|reserve|buy|take|order|of|for)\s+(\d{1,4})\b"
     r"(?!\s*(?:bucks|dollars|usd|each|ea\b|apiece|km|mi|miles|hours?|h\b|days?|%|\.\d|,\d))",
     re.IGNORECASE,
 )
 _NUMBER_ONLY = re.compile(r"^\s*#?(\d{1,2})\s*[.)!]*\s*$")
 _SITE = re.compile(r"\b(?:at|in|for) (?:the )?([A-Z][\w'&./-]*(?: [A-Z0-9][\w'&./-]*){0,4})")
+# "I'm at the brown palace, need …": a site said in lower case, recognised by how it is introduced
+_ON_SITE = re.compile(r"\b(?:i'?m|i am|we'?re|we are|tech is|technician is|working|currently)\s+(?:on ?site\s+)?"
+                      r"(?:at|in)\s+(?:the\s+)?([a-z0-9][\w'&./-]*(?:\s+[\w'&./-]+){0,4}?)"
+                      r"(?=\s*(?:[,.;!?]|$|\band\b|\bneed|\blooking|\bwith|\btoday|\bright now|\bcar\b|\bunit\b))",
+                      re.IGNORECASE)
 _REFRIGERANT = re.compile(r"^R-?\d{2,3}[A-Z]?$", re.IGNORECASE)
 _ELECTRICAL = re.compile(r"^\d+(?:[./-]\d+)*(v|vac|vdc|a|amp|amps|hp|kw|w|hz|mfd|uf|rpm|ppr|mm|in|ft|lb|kg|"
                          r"ton|tons|ph|psi|gpm|fpm|k|km|mi|st|nd|rd|th|x)$", re.IGNORECASE)
@@ -211,6 +216,22 @@ def part_numbers_in(text: str, vocab: Vocabulary | None) -> list[str]:
     return out
 
 
+def site_in(text: str, slots: Slots, vocab: Vocabulary | None) -> str | None:
+    """The customer site named ("the Gen2 at the Brown Palace", "I'm at republic plaza"): not a manufacturer,
+    an equipment model or a part number."""
+    candidates = [m.group(1) for m in _ON_SITE.finditer(text)] + [m.group(1) for m in _SITE.finditer(text)]
+    makers = [m.lower() for m in slots.manufacturers]
+    for raw in candidates:
+        site = raw.strip(" .,?!")
+        first = site.split()[0] if site else ""
+        if not site or any(site.lower().startswith(m) for m in makers) or first.upper() in slots.part_numbers:
+            continue
+        if vocab is not None and (vocab.resolve_model(site) or vocab.resolve_model(first)):
+            continue
+        return site
+    return None
+
+
 def extract(text: str, vocab: Vocabulary | None) -> Slots:
     lowered = text.lower()
     price = extract_price(text)
@@ -240,9 +261,7 @@ def extract(text: str, vocab: Vocabulary | None) -> Slots:
     slots.fulfilment = [f for pattern, f in FULFILMENT if re.search(pattern, lowered)]
     slots.listing_type = next((t for t, p in _LISTING_TYPES if re.search(p, lowered)), None)
     slots.visibility = next((v for v, p in _VISIBILITY if re.search(p, lowered)), None)
-    site = _SITE.search(text)
-    if site and not any(site.group(1).lower().startswith(m.lower()) for m in slots.manufacturers):
-        slots.site = site.group(1).strip(" .,?")
+    slots.site = site_in(text, slots, vocab)
     slots.yes = bool(YES.match(text)) and not NO.match(text)
     slots.no = bool(NO.match(text))
     return slots

@@ -16,6 +16,9 @@ from agent.planners.local.slots import extract
 TOPIC_CHANGES = frozenset({"source", "closer", "compat", "list_offers", "make_offer", "market_search", "wanted",
                            "watch", "bid", "other_stock", "withdraw_offer", "accept_offer", "reject_offer",
                            "counter", "hold", "price_check"})
+# Draft questions whose answers sound like bidding ("starting bid 150"), auctions ("a 7-day auction") or holds
+# ("no reserve").
+AUCTION_SLOTS = frozenset({"starting_bid", "duration", "reserve"})
 # What choosing an item from a shown list means when the question did not say.
 DEFAULT_GOAL = {"parts": "part_chosen", "options": "hold", "listings": "details", "offers": "offer_chosen"}
 # "what about the 48TC?", "and for a Gen2?": the last question again with a new part or model.
@@ -54,7 +57,8 @@ def understand(turn: Turn, ctx: Context, env: Env) -> Frame:
         return frame
     awaiting = ctx.awaiting or {}
     kind = awaiting.get("kind")
-    if kind == "slot" and (turn.photo_ids or not strong or intent not in TOPIC_CHANGES):
+    auction_answer = awaiting.get("slot") in AUCTION_SLOTS and intent in ("bid", "market_search", "hold")
+    if kind == "slot" and (turn.photo_ids or not strong or intent not in TOPIC_CHANGES or auction_answer):
         frame.intent = "sell"
         return frame
     if turn.photo_ids:
@@ -83,7 +87,7 @@ def understand(turn: Turn, ctx: Context, env: Env) -> Frame:
 
 
 def _carried(awaiting: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in awaiting.items() if k in ("price", "quantity", "emergency") and v is not None}
+    return {k: v for k, v in awaiting.items() if k in ("price", "quantity", "emergency", "site") and v is not None}
 
 
 def _answer_choice(frame: Frame, ctx: Context, intent: str, strong: bool, awaiting: dict[str, Any]) -> bool:

@@ -7,7 +7,17 @@ from collections.abc import Callable
 from agent.planners.local.context import Context
 from agent.planners.local.frame import Env, Frame, Step
 from agent.planners.local.history import Turn
-from agent.planners.local.policies import general, market, offers, parts, pricing, selling, sourcing, wanted
+from agent.planners.local.policies import (
+    general,
+    market,
+    offers,
+    parts,
+    pricing,
+    selling,
+    sites,
+    sourcing,
+    wanted,
+)
 
 Policy = Callable[[Frame, Context, Turn, Env], Step]
 
@@ -25,6 +35,7 @@ POLICIES: dict[str, Policy] = {
     "part_chosen": parts.part_chosen,
     "photo": parts.photo,
     "compat": parts.compat,
+    "site_units": sites.site_units,
     "source": sourcing.source,
     "closer": sourcing.closer,
     "how_far": sourcing.how_far,

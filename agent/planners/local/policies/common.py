@@ -58,6 +58,10 @@ def search_args(frame: Frame, env: Env) -> dict[str, Any]:
         query = re.sub(rf"(?i)\b{re.escape(equipment['manufacturer'])}\b", " ", query)
         query = re.sub(r"(?i)\b(for|on|in|fits?|to fit)( (a|an|the|our|my))?\s*$", " ", query.strip())
         query = re.sub(r"(?i)\b(for|on) (a|an|the|our|my)\b\s*(?=[,.?!]|$)", " ", query)
+    if frame.slots.site:  # "I'm at the Brown Palace, need …": the site is where, not what
+        query = re.sub(rf"(?i)\b(?:(?:i'?m|i am|we'?re|we are|currently|working)\s+)?(?:on ?site\s+)?(?:at|in|for)\s+"
+                       rf"(?:the\s+)?{re.escape(frame.slots.site)}\b", " ", query).strip(" ,.;?!")
+        query = re.sub(r"(?i)^\s*(and|but|so)\b", " ", query)
     query = re.sub(r"(?i)^\s*(a|an|the|some|new)\b", " ", query)
     query = re.sub(r"\s+", " ", query).strip(" ,.?!") or search_query(frame.text)
     args["query"] = query[:500]

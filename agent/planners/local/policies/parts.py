@@ -8,6 +8,7 @@ import re
 from agent.planners.local.context import Context, Item, part_of
 from agent.planners.local.frame import Call, Env, Frame, Step, equipment_of, reply, target_part
 from agent.planners.local.history import ToolResult, Turn
+from agent.planners.local.policies import sites
 from agent.planners.local.policies.common import (
     ask_which,
     candidates,
@@ -52,26 +53,43 @@ def find_part(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
             return source(frame, ctx, turn, env)
         return reply("What part are you after? A part number, a description or the equipment model helps.",
                      awaiting={"kind": "part", "goal": "find_part"})
+    site = sites.site_of(frame)
+    if site and not frame.slots.equipment:
+        at_site = sites.search_at_site(frame, turn, env, site)
+        if at_site is not None:
+            return at_site
+        searched = next((r for r in turn.results if r.name == "search_parts"), None)
     if searched is None:
         return Call("search_parts", search_args(frame, env))
     if not searched.ok:
         return failure(searched, "search the catalog")
-    return present_search(searched, candidates(searched), None)
+    step = present_search(searched, candidates(searched), None)
+    found = turn.last(sites.TOOL)
+    if found is not None and isinstance(step, Reply):
+        units = sites.groups(found)
+        step.head = (f"At {units[0]['site']} you service {sites.units_text(units)}; I couldn't tell which one this "
+                     "is for, so these are from the whole catalog. " if units else
+                     sites.unknown_site(found, site or "") + " ") + step.head
+    return step
 
 
-def present_search(searched: ToolResult, parts: list[Item], goal: str | None) -> Step:
+def present_search(searched: ToolResult, parts: list[Item], goal: str | None, where: str | None = None,
+                   equipment: Item | None = None) -> Step:
     data = searched.data
     if not parts:
         message = data.get("message") or "No catalog part matched."
         return reply(f"{message} Try the number on the nameplate, the manufacturer or the equipment model.",
                      awaiting={"kind": "part", "goal": goal or "find_part"})
-    fits = ", ".join(data.get("detected_equipment") or []) or str(searched.args.get("compatible_with") or "")
+    fits = where or ", ".join(data.get("detected_equipment") or []) or str(searched.args.get("compatible_with") or "")
     best = winner(parts)
     if best is not None:
         head = f"Best match{' for ' + fits if fits else ''}: {part_line(best)[0]}."
         return reply(head, "Want me to find where to get one?", focus={"kind": "part", "item": best},
-                     awaiting=offer_to_source(best))
-    return ask_which(parts, goal, f"Candidates{' for ' + fits if fits else ''}:")
+                     awaiting=offer_to_source(best), equipment=equipment)
+    step = ask_which(parts, goal, f"Candidates{' for ' + fits if fits else ''}:")
+    if equipment:
+        step.note["equipment"] = equipment
+    return step
 
 
 def present_lookup(data: Item) -> Step:
@@ -158,14 +176,45 @@ def photo(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
 
 def compat(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
     part = target_part(frame, ctx)
-    equipment = equipment_of(frame, ctx)
+    site = sites.site_of(frame)
+    # A site named now stands for its own units, not for equipment talked about before.
+    equipment = equipment_of(frame, None if frame.slots.site else ctx)
     if part is None and equipment is not None and _names_a_part(frame, equipment):
         part, step = _searched_part(frame, env, turn, equipment)  # "does the LCB II board work in a 411M?"
         if step is not None:
             return step
     if part is None:
         return reply("Which part? Give me the part number or describe it.",
-                     awaiting={"kind": "part", "goal": "compat"}, equipment=equipment)
+                     awaiting={"kind": "part", "goal": "compat", "site": site}, equipment=equipment)
+    note = None
+    if site and not (equipment or {}).get("equipment_id"):
+        found = sites.lookup(site, turn)
+        if isinstance(found, Call):
+            return found
+        models = sites.groups(found)
+        if equipment is not None:
+            chosen = sites.matching_model(models, equipment)
+            if chosen is not None:
+                equipment = sites.equipment_item(chosen)
+            else:
+                where = (f"There's no {equipment['label']} at {sites.site_name(found, site)} in your records"
+                         if models else sites.unknown_site(found, site, suggest=False).rstrip("."))
+                note = f"{where}; I checked the {equipment['label']} model."
+        elif not models:
+            return reply(f"{sites.unknown_site(found, site)} Which equipment should {part['part_number']} fit — "
+                         "maker and model (e.g. Otis Gen2)?", awaiting={"kind": "equipment", "goal": "compat"},
+                         focus={"kind": "part", "item": part})
+        else:
+            if len(models) > 1 and not (part.get("category") and part.get("manufacturer")):
+                looked = turn.last("lookup_part")  # which of the site's units is it for? its trade and maker say
+                if looked is None:
+                    return Call("lookup_part", part_args(part))
+                matches = looked.data.get("matches") or [] if looked.ok else []
+                part = {**part, **part_of(matches[0])} if matches else part
+            models = sites.narrow_for_part(models, part)
+            if len(models) > 1:
+                return sites.which_unit(models, site, "compat", part)
+            equipment = sites.equipment_item(models[0])
     if equipment is None:
         return reply(f"Which equipment should {part['part_number']} fit — maker and model (e.g. Otis Gen2)?",
                      awaiting={"kind": "equipment", "goal": "compat"}, focus={"kind": "part", "item": part})
@@ -183,7 +232,7 @@ def compat(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
         return Call("check_compatibility", args)
     if not checked.ok:
         return failure(checked, "check the fit")
-    return present_compat(checked.data, equipment, frame.slots.site)
+    return present_compat(checked.data, equipment, site, note)
 
 
 def _names_a_part(frame: Frame, equipment: Item) -> bool:
@@ -227,14 +276,20 @@ def compat_sentence(data: Item) -> str:
     return f"Unknown ({confidence:.0%}): {data.get('explanation')}"
 
 
-def present_compat(data: Item, equipment: Item, site: str | None) -> Step:
+def present_compat(data: Item, equipment: Item, site: str | None, note: str | None = None) -> Step:
     head = compat_sentence(data)
-    if site and not equipment.get("equipment_id"):
+    if equipment.get("equipment_id") and equipment.get("count"):
+        others = int(equipment["count"]) - 1
+        same = f"; the other {others} there {'is' if others == 1 else 'are'} the same model" if others else ""
+        head += f" (Checked on {equipment.get('unit') or 'the unit'} at {equipment.get('site')}{same}.)"
+    elif note:
+        head += f" ({note})"
+    elif site and not equipment.get("equipment_id"):
         head += f" (Checked against the {equipment.get('label')} model for the unit at {site}.)"
     alternatives = data.get("alternatives") or []
     part = {"part_number": data["part_number"], "manufacturer": data.get("part_manufacturer"),
             "name": data.get("part_name"), "part_id": data.get("part_id")}
-    eq = {k: v for k, v in equipment.items() if k != "site"}
+    eq = {k: v for k, v in equipment.items() if k != "site" or equipment.get("equipment_id")}
     if data.get("verdict") != "compatible" and alternatives:
         items = [(f"{a['part_number']} — {a['manufacturer']} {a['name']} ({money(a.get('msrp'))})",
                   f"{a['part_number']} {a['name']}") for a in alternatives[:3]]

@@ -1,0 +1,66 @@
+"""Auction bids and the watchlist under /api/v1/marketplace."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
+from api.errors import ERROR_RESPONSES
+from api.schemas import Page, PageDep
+from api.tooling import run_tool
+from tools._listing_types import Money
+from tools.auctions import ListBidsOutput, PlaceBidOutput
+from tools.watchlist import ListWatchlistOutput, WatchedListing, WatchListingOutput
+
+router = APIRouter(prefix="/api/v1/marketplace", tags=["auctions and watchlist"], responses=ERROR_RESPONSES)
+
+
+class BidCreate(BaseModel):
+    max_bid: Money = Field(description="The most you will pay for the lot in USD; the proxy bids only what it takes")
+
+
+@router.post("/listings/{listing_id}/bid", response_model=PlaceBidOutput)
+def place_bid(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, listing_id: uuid.UUID,
+              bid: BidCreate) -> PlaceBidOutput:
+    """Bid on an auction with a maximum (proxy) bid."""
+    return run_tool(engine, caller, "place_bid", {"listing_id": listing_id, "max_bid": bid.max_bid},
+                    PlaceBidOutput, key)
+
+
+@router.get("/listings/{listing_id}/bids", response_model=ListBidsOutput)
+def auction_bids(engine: EngineDep, caller: CallerDep, listing_id: uuid.UUID,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> ListBidsOutput:
+    """Bid history of an auction, newest first; other bidders anonymous, their maxima secret."""
+    return run_tool(engine, caller, "list_bids", {"listing_id": listing_id, "limit": limit}, ListBidsOutput)
+
+
+@router.post("/listings/{listing_id}/watch", response_model=WatchListingOutput)
+def watch_listing(
+    engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, listing_id: uuid.UUID,
+    price_alert: Annotated[Money | None, Query(description="Alert at or below this USD price")] = None,
+    notes: Annotated[str | None, Query(max_length=500)] = None,
+) -> WatchListingOutput:
+    """Watch a listing (again: updates the alert)."""
+    return run_tool(engine, caller, "watch_listing", {"listing_id": listing_id, "price_alert_threshold": price_alert,
+                                                      "notes": notes}, WatchListingOutput, key)
+
+
+@router.delete("/listings/{listing_id}/watch", response_model=WatchListingOutput)
+def unwatch_listing(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
+                    listing_id: uuid.UUID) -> WatchListingOutput:
+    """Stop watching a listing."""
+    return run_tool(engine, caller, "watch_listing", {"listing_id": listing_id, "remove": True},
+                    WatchListingOutput, key)
+
+
+@router.get("/watchlist", response_model=Page[WatchedListing])
+def watchlist(engine: EngineDep, caller: CallerDep, paging: PageDep) -> Page[WatchedListing]:
+    """Your watchlist, most recent first, with alerts reached."""
+    found = run_tool(engine, caller, "list_watchlist", {"limit": paging.page_size, "offset": paging.offset},
+                     ListWatchlistOutput)
+    return Page[WatchedListing](items=found.items, page=paging.page, page_size=paging.page_size, total=found.total,
+                                has_more=found.total > paging.end)

@@ -1,0 +1,92 @@
+"""Your organization's stock under /api/v1/parts/inventory: list, add, update, adjust, transfer, low stock."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
+from api.errors import ERROR_RESPONSES
+from api.schemas import Page, PageDep
+from api.tooling import run_tool
+from knowledge.models import PartCategory
+from tools._stock import StockItemView
+from tools.stock import (
+    AddStockItemInput,
+    ListStockOutput,
+    LowStockAlert,
+    LowStockOutput,
+    StockItemChanges,
+    StockItemOutput,
+    UpdateStockItemInput,
+)
+from tools.stock_moves import (
+    AdjustStockInput,
+    AdjustStockOutput,
+    StockAdjustment,
+    TransferStockInput,
+    TransferStockOutput,
+)
+
+router = APIRouter(prefix="/api/v1/parts/inventory", tags=["inventory"], responses=ERROR_RESPONSES)
+
+
+@router.get("", response_model=Page[StockItemView])
+def list_inventory(
+    engine: EngineDep,
+    caller: CallerDep,
+    paging: PageDep,
+    location_id: uuid.UUID | None = None,
+    category: PartCategory | None = None,
+    part_number: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    low_stock: bool = False,
+    available_for_sale: bool | None = None,
+) -> Page[StockItemView]:
+    """Your organization's stock items with quantities, location and reorder settings."""
+    found = run_tool(engine, caller, "list_stock", {
+        "location_id": location_id, "category": category, "part_number": part_number, "low_stock": low_stock,
+        "available_for_sale": available_for_sale, "limit": paging.page_size, "offset": paging.offset},
+        ListStockOutput)
+    return Page[StockItemView](items=found.items, page=paging.page, page_size=paging.page_size, total=found.total,
+                               has_more=found.total > paging.end)
+
+
+@router.get("/low-stock", response_model=list[LowStockAlert])
+def low_stock_alerts(
+    engine: EngineDep, caller: CallerDep, location_id: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[LowStockAlert]:
+    """Items at or below their reorder point, largest shortfall first, with a suggested order quantity."""
+    return run_tool(engine, caller, "low_stock", {"location_id": location_id, "limit": limit}, LowStockOutput).alerts
+
+
+@router.post("", response_model=StockItemOutput, status_code=201)
+def add_inventory_item(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
+                       item: AddStockItemInput) -> StockItemOutput:
+    """Add a stock item at one of your locations (parts managers, sellers, admins)."""
+    return run_tool(engine, caller, "add_stock_item", item, StockItemOutput, key)
+
+
+@router.patch("/{item_id}", response_model=StockItemOutput)
+def update_inventory_item(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, item_id: uuid.UUID,
+                          updates: StockItemChanges) -> StockItemOutput:
+    """Change an item's settings (not its quantity: use /adjust or /transfer)."""
+    args = UpdateStockItemInput(**updates.model_dump(exclude_unset=True), item_id=item_id)
+    return run_tool(engine, caller, "update_stock_item", args, StockItemOutput, key)
+
+
+@router.post("/{item_id}/adjust", response_model=AdjustStockOutput)
+def adjust_inventory(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, item_id: uuid.UUID,
+                     adjustment: StockAdjustment) -> AdjustStockOutput:
+    """Add or remove units with a logged reason (technicians: only stock on their own truck)."""
+    args = AdjustStockInput(**adjustment.model_dump(), item_id=item_id)
+    return run_tool(engine, caller, "adjust_stock", args, AdjustStockOutput, key)
+
+
+@router.post("/transfer", response_model=TransferStockOutput)
+def transfer_inventory(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
+                       transfer: TransferStockInput) -> TransferStockOutput:
+    """Move unreserved units to another of your locations."""
+    return run_tool(engine, caller, "transfer_stock", transfer, TransferStockOutput, key)

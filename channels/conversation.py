@@ -1,0 +1,128 @@
+"""The channel-neutral middle of every adapter: who is writing, their photos, the agent turn, the reply.
+
+Runs in the background worker (channels/worker.py), never in the webhook request."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+from sqlalchemy import Engine
+
+from agent.runner import AgentRunner
+from channels.messages import ConfirmationAnswer, InboundMessage, OutboundReply, PhotoAttachment
+from channels.replies import reply_from_turn
+from tools.context import Caller, UnknownCaller, caller_by_phone, caller_by_slack_id
+from tools.photo import PhotoRejected
+from tools.photo_store import save_photo
+
+log = logging.getLogger(__name__)
+
+PhotoFetcher = Callable[[PhotoAttachment], bytes]
+PHOTO_ONLY_TEXT = "What part is this?"
+_WHO = {"slack": "This Slack account", "sms": "This phone number"}
+
+
+SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
+
+
+class PhotoFetchFailed(RuntimeError):
+    """A photo could not be downloaded (too large, not an image, platform error): `str()` is user-facing."""
+
+
+def onboarding_text(channel: str, sender: str) -> str:
+    who = _WHO.get(channel, "This account")
+    return (f"Hi, this is Partpilot, the spare-parts assistant. {who} ({sender}) is not linked to a Partpilot "
+            "user yet. Ask your parts manager to add it to your profile, then message me again.")
+
+
+class ConversationService:
+    """Turns an `InboundMessage` into an `OutboundReply` through the agent, for a known sender only."""
+
+    def __init__(self, engine: Engine, runner_factory: Callable[[], AgentRunner]) -> None:
+        self.engine = engine
+        self._runner_factory = runner_factory
+        self._runner: AgentRunner | None = None
+        self._runner_lock = threading.Lock()
+
+    @property
+    def runner(self) -> AgentRunner:
+        with self._runner_lock:
+            if self._runner is None:
+                self._runner = self._runner_factory()
+            return self._runner
+
+    def caller_for(self, channel: str, sender: str) -> Caller | None:
+        """The active user behind a Slack user id or phone number; None for strangers."""
+        lookup = {"slack": caller_by_slack_id, "sms": caller_by_phone}.get(channel)
+        if lookup is None:
+            return None
+        try:
+            return lookup(self.engine, sender, channel=channel)
+        except UnknownCaller:
+            return None
+
+    def answer(self, message: InboundMessage, fetch_photo: PhotoFetcher) -> OutboundReply:
+        """The reply to a message; an unexpected failure becomes an apology (and a logged traceback), so the
+        person is never left without an answer."""
+        try:
+            return self._answer(message, fetch_photo)
+        except Exception:
+            log.exception("turn failed in %s", message.conversation_key)
+            return OutboundReply(SORRY, kind="notice")
+
+    def _answer(self, message: InboundMessage, fetch_photo: PhotoFetcher) -> OutboundReply:
+        caller = self.caller_for(message.channel, message.sender)
+        if caller is None:  # strangers see no data: no photo is stored, the agent never runs
+            return OutboundReply(onboarding_text(message.channel, message.sender), kind="onboarding")
+        notes = [f"I can only read photos (JPEG, PNG or WebP), so I skipped {name}." for name in message.refused]
+        photo_ids: list[str] = []
+        for attachment in message.photos:
+            try:
+                photo_ids.append(save_photo(self.engine, caller, fetch_photo(attachment), source=message.channel))
+            except (PhotoFetchFailed, PhotoRejected) as exc:
+                notes.append(f"I could not use {attachment.name or 'your photo'}: {exc}")
+        text = message.text.strip() or (PHOTO_ONLY_TEXT if photo_ids else "")
+        if not text:
+            return OutboundReply("\n".join(notes) or "Send me a part number, a description or a photo of the "
+                                 "nameplate.", kind="notice")
+        reply = self._turn(message.conversation_key, caller, lambda r: r.send(
+            message.conversation_key, caller, text, photo_ids=photo_ids))
+        if notes:
+            reply.text = "\n".join([*notes, reply.text]).strip()
+        return reply
+
+    def confirm(self, answer: ConfirmationAnswer) -> OutboundReply:
+        """A Confirm / Cancel click: resumes the pending WRITE of that conversation, if there still is one."""
+        try:
+            return self._confirm(answer)
+        except Exception:
+            log.exception("confirmation failed in %s", answer.conversation_key)
+            return OutboundReply(SORRY, kind="notice")
+
+    def _confirm(self, answer: ConfirmationAnswer) -> OutboundReply:
+        caller = self.caller_for(answer.channel, answer.sender)
+        if caller is None:
+            return OutboundReply(onboarding_text(answer.channel, answer.sender), kind="onboarding")
+        if self.runner.pending(answer.conversation_key, caller) is None:
+            return OutboundReply("That request was already answered; nothing else was changed.", kind="notice")
+        return self._turn(answer.conversation_key, caller, lambda r: r.resume(
+            answer.conversation_key, caller, {"decision": answer.decision}))
+
+    def _turn(self, thread_id: str, caller: Caller, run: Callable[[AgentRunner], Any]) -> OutboundReply:
+        runner = self.runner
+        before = len(_messages(runner, thread_id))
+        turn = run(runner)
+        outputs = [(m.name or "", str(m.content)) for m in _messages(runner, thread_id)[before:]
+                   if isinstance(m, ToolMessage)]
+        log.info("turn in %s by %s: %d tool calls, %.0f ms", thread_id, caller.email, len(turn.tool_calls),
+                 turn.latency_ms)
+        return reply_from_turn(turn, outputs)
+
+
+def _messages(runner: AgentRunner, thread_id: str) -> list[Any]:
+    state = runner.graph.get_state({"configurable": {"thread_id": thread_id}})
+    return list(state.values.get("messages", []))

@@ -1,0 +1,106 @@
+"""The Twilio REST client pointed at a configurable base URL, MMS media downloads, and sending replies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from channels.conversation import PhotoFetchFailed
+from channels.ledger import ChannelLedger
+from channels.messages import OutboundReply, PhotoAttachment
+from channels.sms.gsm import segments
+from channels.sms.render import render_sms
+from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
+DEFAULT_BASE_URL = "https://api.twilio.com"
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+UNSUBSCRIBED = 21610  # Twilio: the recipient replied STOP
+
+
+class BaseUrlHttpClient(TwilioHttpClient):
+    """Sends the SDK's api.twilio.com requests to another base URL (a proxy, or a loopback fake in tests):
+    the SDK's own extension point is the http_client."""
+
+    def __init__(self, base_url: str, timeout: float = 15.0) -> None:
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        parsed = urlparse(url)
+        if (parsed.hostname or "").endswith("twilio.com"):
+            url = self.base_url + parsed.path + (f"?{parsed.query}" if parsed.query else "")
+        return super().request(method, url, *args, **kwargs)
+
+
+def twilio_client(settings: Settings) -> Client:
+    base = settings.twilio_api_base_url.rstrip("/")
+    http_client = None if base == DEFAULT_BASE_URL else BaseUrlHttpClient(base)
+    return Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http_client)
+
+
+class TwilioMediaFetcher:
+    """Downloads MediaUrlN with the account credentials; they are sent to Twilio's API host only (requests drops
+    them when Twilio redirects to its media CDN)."""
+
+    def __init__(self, settings: Settings, timeout: float = 20.0) -> None:
+        self.auth = (settings.twilio_account_sid or "", settings.twilio_auth_token or "")
+        self.max_bytes, self.timeout = settings.twilio_max_media_bytes, timeout
+        self.hosts = {"api.twilio.com", urlparse(settings.twilio_api_base_url).hostname or ""}
+
+    def __call__(self, photo: PhotoAttachment) -> bytes:
+        host = urlparse(photo.url).hostname or ""
+        auth = self.auth if host in self.hosts else None
+        too_big = f"it is larger than {self.max_bytes // (1024 * 1024)} MB."
+        try:
+            with requests.get(photo.url, auth=auth, timeout=self.timeout, stream=True) as response:
+                if response.status_code != 200:
+                    raise PhotoFetchFailed(f"Twilio answered {response.status_code} when I downloaded it.")
+                if response.headers.get("content-type", "").split(";")[0].strip().lower() not in IMAGE_TYPES:
+                    raise PhotoFetchFailed("it is not a JPEG, PNG or WebP photo.")
+                if int(response.headers.get("content-length") or 0) > self.max_bytes:
+                    raise PhotoFetchFailed(too_big)
+                data = bytearray()
+                for chunk in response.iter_content(64 * 1024):
+                    data.extend(chunk)
+                    if len(data) > self.max_bytes:
+                        raise PhotoFetchFailed(too_big)
+        except requests.RequestException as exc:
+            raise PhotoFetchFailed("I could not download it; please send it again.") from exc
+        return bytes(data)
+
+
+class SmsResponder:
+    """Sends a reply as one or more SMS through the Messages API, recording each sid for status callbacks."""
+
+    def __init__(self, settings: Settings, ledger: ChannelLedger, client: Client | None = None) -> None:
+        self.settings, self.ledger = settings, ledger
+        self.client = client or twilio_client(settings)
+
+    def send(self, reply: OutboundReply, to: str, conversation_key: str, status_callback: str | None) -> list[str]:
+        if self.ledger.opted_out("sms", to):
+            log.info("not texting %s: opted out", to)
+            return []
+        sids: list[str] = []
+        for body in render_sms(reply):
+            sender: dict[str, Any] = ({"messaging_service_sid": self.settings.twilio_messaging_service_sid}
+                                      if self.settings.twilio_messaging_service_sid
+                                      else {"from_": self.settings.twilio_from_number})
+            try:
+                message = self.client.messages.create(to=to, body=body, status_callback=status_callback, **sender)
+            except TwilioRestException as exc:
+                if exc.code == UNSUBSCRIBED:
+                    self.ledger.opt_out("sms", to)
+                log.error("Twilio refused a message to %s: %s %s", to, exc.code, exc.msg)
+                return sids
+            count = int(message.num_segments) if message.num_segments else segments(body)
+            self.ledger.record_sent("sms", str(message.sid), conversation_key, str(message.status), count)
+            sids.append(str(message.sid))
+        return sids

@@ -1,0 +1,86 @@
+"""Running the blocking agent in a worker thread and handing its events to the event loop as they come;
+and one turn at a time per conversation."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import Any
+
+log = logging.getLogger(__name__)
+_END = object()
+STALE_TURN_SECONDS = 300.0  # a claim whose stream never started (client gone at once) expires
+
+
+@lru_cache(maxsize=1)
+def agent_executor() -> ThreadPoolExecutor:
+    """Threads for agent turns, separate from the default pool so that slow turns never starve the small
+    blocking calls (DB lookups) FastAPI runs there."""
+    return ThreadPoolExecutor(max_workers=16, thread_name_prefix="agent-turn")
+
+
+class TurnGuard:
+    """Which conversations have a turn running in this process: a second message to the same thread while
+    its reply is still being produced would race on the conversation's checkpoint."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[str, float] = {}
+
+    def claim(self, thread_id: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            started = self._running.get(thread_id)
+            if started is not None and now - started < STALE_TURN_SECONDS:
+                return False
+            self._running[thread_id] = now
+            return True
+
+    def release(self, thread_id: str) -> None:
+        with self._lock:
+            self._running.pop(thread_id, None)
+
+
+turns = TurnGuard()
+
+
+async def iterate_in_thread(make: Callable[[], Iterator[dict[str, Any]]],
+                            on_finish: Callable[[], None] = lambda: None) -> AsyncIterator[dict[str, Any]]:
+    """Yield what `make()` yields, running it in a worker thread. An exception in the worker becomes an
+    `error` event (after logging). When the client goes away the turn still runs to its end (a turn cut off
+    between a tool call and its result would leave the conversation unusable); only its events are dropped.
+    `on_finish` runs in the worker once the turn is over."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    gone = threading.Event()
+
+    def put(item: Any) -> None:
+        if not gone.is_set():
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+
+    def work() -> None:
+        try:
+            for event in make():
+                put(event)
+        except Exception:
+            log.exception("agent turn failed")
+            put({"type": "error", "message": "Sorry, something went wrong on our side. Nothing was changed "
+                                             "unless you had confirmed it; please try again."})
+        finally:
+            on_finish()
+            put(_END)
+
+    loop.run_in_executor(agent_executor(), work)
+    try:
+        while True:
+            item = await queue.get()
+            if item is _END:
+                break
+            yield item
+    finally:
+        gone.set()

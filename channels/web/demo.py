@@ -1,0 +1,43 @@
+"""The demo page's sign-in: an API key for the demo technician, minted once and reused across restarts."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from knowledge.settings import Settings
+from tools.api_keys import caller_for_api_key, create_api_key
+from tools.context import UnknownCaller
+
+log = logging.getLogger(__name__)
+
+
+def _key_file(engine: Engine, settings: Settings) -> Path:
+    return settings.home / f"web-demo-key-{engine.url.database or 'default'}"
+
+
+def demo_api_key(engine: Engine, settings: Settings) -> str | None:
+    """The demo technician's key (None when the demo is off or the demo user does not exist). Only the
+    plaintext's digest is in the database, so the plaintext is kept in a private file under PARTPILOT_HOME."""
+    if not settings.web_demo_enabled:
+        return None
+    path = _key_file(engine, settings)
+    if path.exists():
+        key = path.read_text().strip()
+        caller = caller_for_api_key(engine, key)
+        if caller is not None and caller.email.lower() == settings.web_demo_email.lower():
+            return key
+    try:
+        key = create_api_key(engine, settings.web_demo_email, label="web demo")
+    except UnknownCaller:
+        log.warning("web demo is on but %s is not an active user; the demo page stays signed out",
+                    settings.web_demo_email)
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,77 @@
+"""One chat turn as the web channel's event dicts (the shapes channels/web/stream.py encodes), adapted from
+the agent's event stream (`AgentRunner.stream` / `stream_resume`, see agent/events.py).
+
+Two things the web needs beyond the agent's events: the tool call id of a pending confirmation (so the
+confirmation card and the later tool result refer to the same call), and an explicit "denied" result when
+the user cancels (the agent then runs no tool and says nothing about the call)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+
+from agent.confirmations import parse_confirmation
+from agent.events import AgentEvent, ConfirmationRequested, TextDelta, ToolFinished, ToolStarted, TurnFinished
+from agent.runner import AgentRunner
+from tools.context import Caller
+
+DENIED = frozenset({"declined", "not_confirmed"})  # the user said no, or something else instead of yes
+
+
+def tool_output(message: ToolMessage) -> Any:
+    try:
+        return json.loads(str(message.content))
+    except ValueError:
+        return {"ok": message.status != "error", "message": str(message.content)}
+
+
+def pending_call(runner: AgentRunner, thread_id: str, caller: Caller) -> dict[str, Any] | None:
+    """The interrupt payload of the WRITE call waiting for an answer: {tool, args, summary, tool_call_id}."""
+    snapshot = runner.graph.get_state(runner._config(thread_id, caller))
+    for task in snapshot.tasks:
+        for intr in task.interrupts:
+            return dict(intr.value)
+    return None
+
+
+def web_events(events: Iterable[AgentEvent], runner: AgentRunner, thread_id: str,
+               caller: Caller) -> Iterator[dict[str, Any]]:
+    """The agent's events as the encoder's dicts."""
+    for event in events:
+        if isinstance(event, TextDelta):
+            yield {"type": "text_delta", "text": event.text, "message": event.message}
+        elif isinstance(event, ToolStarted):
+            yield {"type": "tool_started", "tool": event.name, "args": event.args, "tool_call_id": event.call_id}
+        elif isinstance(event, ToolFinished):
+            output = event.output if event.ok else {"ok": False, "error": event.error, "message": event.message}
+            yield {"type": "tool_finished", "tool": event.name, "tool_call_id": event.call_id, "output": output}
+        elif isinstance(event, ConfirmationRequested):
+            waiting = pending_call(runner, thread_id, caller) or {}
+            yield {"type": "confirmation_requested", "summary": event.summary, "tool": event.tool,
+                   "args": event.args, "tool_call_id": waiting.get("tool_call_id")}
+        elif isinstance(event, TurnFinished):
+            yield {"type": "turn_finished"}
+
+
+def turn_events(runner: AgentRunner, thread_id: str, caller: Caller, text: str,
+                photo_ids: list[str] | tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+    """A user message (while a confirmation is pending and no photo is attached, the answer to it)."""
+    if not photo_ids and pending_call(runner, thread_id, caller) is not None:
+        yield from resume_events(runner, thread_id, caller, text)
+        return
+    yield from web_events(runner.stream(thread_id, caller, text, photo_ids=photo_ids), runner, thread_id, caller)
+
+
+def resume_events(runner: AgentRunner, thread_id: str, caller: Caller, answer: Any) -> Iterator[dict[str, Any]]:
+    """The answer to the pending confirmation; a cancel first reports the call as denied."""
+    waiting = pending_call(runner, thread_id, caller)
+    decision = parse_confirmation(answer)
+    if waiting is not None and (decision.kind == "no" or (decision.kind == "edit" and not decision.changes)):
+        call_id = str(waiting.get("tool_call_id"))
+        yield {"type": "tool_started", "tool": waiting["tool"], "args": waiting.get("args") or {},
+               "tool_call_id": call_id}
+        yield {"type": "tool_denied", "tool": waiting["tool"], "tool_call_id": call_id}
+    yield from web_events(runner.stream_resume(thread_id, caller, answer), runner, thread_id, caller)

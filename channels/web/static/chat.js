@@ -1,0 +1,295 @@
+// The Partpilot chat widget: a shadow-root UI over the chat API (streaming replies, cards, confirmations,
+// photo attach, history across reloads). Loaded by widget.js; see there for the embed tag.
+import { applyBadge, el, toolCards, TOOL_LABELS } from "./cards.js";
+import { checked, HttpError, readUIMessageStream } from "./sse.js";
+
+// localStorage can be off (privacy modes, sandboxed frames): then the conversation lasts for the page only.
+const memory = new Map();
+const store = {
+  get(key) { try { return localStorage.getItem(key); } catch (_) { return memory.get(key) || null; } },
+  set(key, value) { try { localStorage.setItem(key, value); } catch (_) { memory.set(key, value); } },
+};
+
+const newId = () => (crypto.randomUUID ? crypto.randomUUID()
+  : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join(""));
+
+function cameraIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "22");
+  svg.setAttribute("height", "22");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("fill", "currentColor");
+  path.setAttribute("d", "M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2L15 3H9Zm3 "
+    + "5a5 5 0 1 1 0 10 5 5 0 0 1 0-10Zm0 2a3 3 0 1 0 0 6 3 3 0 0 0 0-6Z");
+  svg.append(path);
+  return svg;
+}
+
+function explain(err) {
+  if (err instanceof HttpError) {
+    if (err.status === 401) { return "Your Partpilot key was not accepted. Ask your administrator for a new one."; }
+    if (err.status === 404) { return "That conversation is not available. Start a new chat."; }
+    if (err.status === 413 || err.status === 422 || err.status === 409) { return err.message; }
+    if (err.status >= 500) { return `Partpilot had a problem on its side (${err.status}). Please try again in a moment.`; }
+    return `Request failed (${err.status}): ${err.message}`;
+  }
+  return "Can't reach Partpilot. Check your connection and try again.";
+}
+
+class ChatWidget {
+  constructor(options, shadow) {
+    this.o = options;
+    this.storeKey = `partpilot:thread:${options.apiBase}`;
+    this.thread = store.get(this.storeKey) || this.newThread();
+    this.photos = [];
+    this.busy = false;
+    this.build(shadow);
+  }
+
+  newThread() {
+    const id = newId();
+    store.set(this.storeKey, id);
+    return id;
+  }
+
+  api(path, init = {}) {
+    const headers = { Authorization: `Bearer ${this.o.apiKey}`, ...(init.headers || {}) };
+    return fetch(`${this.o.apiBase}${path}`, { ...init, headers });
+  }
+
+  build(shadow) {
+    const uid = newId().slice(0, 8);
+    this.log = el("div", { class: "pp-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+    this.status = el("div", { class: "pp-status", role: "status", "aria-live": "polite" });
+    this.alert = el("div", { class: "pp-alert", role: "alert", hidden: "" });
+    this.input = el("textarea", { id: `pp-input-${uid}`, rows: "2", placeholder: "Part number, description, or attach a photo…", autocomplete: "off" });
+    this.file = el("input", { id: `pp-file-${uid}`, type: "file", accept: "image/*", capture: "environment", class: "pp-visually-hidden" });
+    this.chips = el("div", { class: "pp-chips", "aria-live": "polite" });
+    this.sendButton = el("button", { type: "submit", class: "pp-send", text: "Send" });
+    const form = el("form", { class: "pp-form", "aria-label": "Send a message" },
+      this.chips,
+      el("div", { class: "pp-row" },
+        el("label", { class: "pp-attach", title: "Attach a photo" },
+          cameraIcon(), el("span", { class: "pp-visually-hidden", text: "Attach a photo" }), this.file),
+        el("label", { for: this.input.id, class: "pp-visually-hidden", text: "Message" }),
+        this.input, this.sendButton));
+    const restart = el("button", { type: "button", class: "pp-new", text: "New chat" });
+    this.panel = el("section", { class: `pp-panel pp-${this.o.mode}`, "aria-label": `${this.o.title} chat` },
+      el("header", { class: "pp-head" }, el("h2", { text: this.o.title }), restart),
+      this.log, this.alert, this.status, form);
+    shadow.append(this.panel);
+    form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
+    this.input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.send(); }
+    });
+    this.file.addEventListener("change", () => this.attach());
+    restart.addEventListener("click", () => {
+      this.thread = this.newThread();
+      this.log.replaceChildren();
+      this.setError(null);
+      this.input.focus();
+    });
+  }
+
+  setError(message) {
+    this.alert.textContent = message || "";
+    this.alert.toggleAttribute("hidden", !message);
+  }
+
+  setBusy(busy, note = "") {
+    this.busy = busy;
+    this.sendButton.disabled = busy;
+    this.log.setAttribute("aria-busy", String(busy));  // screen readers read the reply once it is complete
+    this.status.textContent = note;
+  }
+
+  bubble(role) {
+    const node = el("div", { class: `pp-msg pp-${role}` });
+    this.log.append(node);
+    return node;
+  }
+
+  scroll() { this.log.scrollTop = this.log.scrollHeight; }
+
+  async attach() {
+    const files = Array.from(this.file.files || []);
+    this.file.value = "";
+    for (const file of files) {
+      this.setBusy(true, "Uploading photo…");
+      try {
+        const form = new FormData();
+        form.append("file", file, file.name);
+        const response = await checked(await this.api("/api/v1/uploads", { method: "POST", body: form }));
+        const photo = await response.json();
+        this.photos.push(photo.id);
+        const remove = el("button", { type: "button", class: "pp-chip-x", "aria-label": `Remove ${file.name}`, text: "×" });
+        const chip = el("span", { class: "pp-chip", "data-photo-id": photo.id }, el("span", { text: `Photo: ${file.name}` }), remove);
+        remove.addEventListener("click", () => { this.photos = this.photos.filter((p) => p !== photo.id); chip.remove(); this.input.focus(); });
+        this.chips.append(chip);
+        this.setError(null);
+      } catch (err) {
+        this.setError(explain(err));
+      } finally {
+        this.setBusy(false);
+      }
+    }
+    this.input.focus();
+  }
+
+  async send() {
+    const text = this.input.value.trim();
+    if (this.busy || (!text && !this.photos.length)) { return; }
+    const photoIds = this.photos;
+    const message = text || "What part is this?";
+    for (const card of this.log.querySelectorAll(".pp-confirm")) {  // a message instead of a button answers it
+      const open = card.querySelectorAll("button:not(:disabled)");
+      if (!open.length) { continue; }
+      open.forEach((button) => { button.disabled = true; });
+      card.querySelector(".pp-confirm-state").textContent = "Answered in your message";
+      card.classList.add("pp-confirm-changed");
+    }
+    const user = this.bubble("user");
+    user.append(el("p", { text: message }));
+    if (photoIds.length) { user.append(el("p", { class: "pp-muted", text: `${photoIds.length} photo${photoIds.length > 1 ? "s" : ""} attached` })); }
+    this.input.value = "";
+    this.photos = [];
+    this.chips.replaceChildren();
+    await this.stream(`/api/v1/chat/${this.thread}`, { message, photo_ids: photoIds }, () => {
+      this.input.value = text;
+    });
+  }
+
+  async stream(path, body, onFailure = () => {}) {
+    this.setBusy(true, "Partpilot is thinking…");
+    this.setError(null);
+    const view = new AssistantView(this);
+    try {
+      const response = await this.api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const done = await readUIMessageStream(response, (chunk) => view.chunk(chunk));
+      if (!done && !view.finished) { throw new TypeError("stream ended early"); }
+      this.setBusy(false, view.confirmPending ? "Waiting for your confirmation." : "Reply finished.");
+    } catch (err) {
+      view.abandon();
+      this.setError(explain(err));
+      this.setBusy(false);
+      onFailure();
+    }
+    this.input.focus();
+    if (view.confirmButton) { view.confirmButton.focus(); }
+  }
+
+  async answer(card, decision) {
+    for (const button of card.querySelectorAll("button")) { button.disabled = true; }
+    card.querySelector(".pp-confirm-state").textContent = decision === "yes" ? "Confirmed" : "Cancelled";
+    card.classList.add(`pp-confirm-${decision === "yes" ? "confirmed" : "declined"}`);
+    await this.stream(`/api/v1/chat/${this.thread}/resume`, { decision });
+  }
+
+  confirmCard(data) {
+    const state = el("p", { class: "pp-confirm-state" });
+    const card = el("div", { class: "pp-confirm", role: "group", "aria-label": "Confirm this action" },
+      el("p", { class: "pp-confirm-summary", text: data.summary || `Run ${data.tool}?` }), state);
+    if (data.state && data.state !== "pending") {
+      state.textContent = { confirmed: "Confirmed", declined: "Cancelled", changed: "Changed" }[data.state] || data.state;
+      card.classList.add(`pp-confirm-${data.state}`);
+      if (!data.summary) { card.querySelector(".pp-confirm-summary").textContent = `${(TOOL_LABELS[data.tool] || data.tool).replace(/_/g, " ")}`; }
+      return { card, confirm: null };
+    }
+    const confirm = el("button", { type: "button", class: "pp-yes", text: "Confirm" });
+    const cancel = el("button", { type: "button", class: "pp-no", text: "Cancel" });
+    confirm.addEventListener("click", () => this.answer(card, "yes"));
+    cancel.addEventListener("click", () => this.answer(card, "no"));
+    card.append(el("div", { class: "pp-actions" }, confirm, cancel));
+    return { card, confirm };
+  }
+
+  async loadHistory() {
+    try {
+      const response = await this.api(`/api/v1/chat/${this.thread}`);
+      if (response.status === 404) { return; }
+      const history = await (await checked(response)).json();
+      for (const message of history.messages) { new AssistantView(this, message.role).replay(message); }
+      this.scroll();
+    } catch (err) {
+      this.setError(explain(err));
+    }
+  }
+}
+
+class AssistantView {
+  constructor(widget, role = "assistant") {
+    this.w = widget;
+    this.node = widget.bubble(role);
+    this.texts = {};
+    this.tools = {};
+    this.finished = false;
+    this.confirmPending = false;
+    this.confirmButton = null;
+  }
+
+  chunk(c) {
+    const w = this.w;
+    if (c.type === "text-start") { this.texts[c.id] = this.node.appendChild(el("p", { class: "pp-text" })); }
+    else if (c.type === "text-delta") {
+      if (!this.texts[c.id]) { this.chunk({ type: "text-start", id: c.id }); }
+      this.texts[c.id].textContent += c.delta;
+    }
+    else if (c.type === "tool-input-available") { this.tools[c.toolCallId] = c.toolName; w.status.textContent = `${TOOL_LABELS[c.toolName] || "Working"}…`; }
+    else if (c.type === "tool-output-available") { this.cards(this.tools[c.toolCallId], c.output); }
+    else if (c.type === "data-confirm") { this.confirm(c.data); }
+    else if (c.type === "data-price") { applyBadge(this.node, c.data); }
+    else if (c.type === "error") { this.node.append(el("p", { class: "pp-error", text: c.errorText })); }
+    else if (c.type === "finish") { this.finished = true; }
+    w.scroll();
+  }
+
+  cards(toolName, output) {
+    const cards = toolCards(toolName, output);
+    if (cards.length) { this.node.append(el("div", { class: "pp-cards" }, ...cards)); }
+  }
+
+  confirm(data) {
+    const { card, confirm } = this.w.confirmCard(data);
+    this.node.append(card);
+    this.confirmPending = Boolean(confirm);
+    this.confirmButton = confirm;
+  }
+
+  abandon() {
+    if (!this.node.childNodes.length) { this.node.remove(); }
+  }
+
+  replay(message) {
+    for (const part of message.parts) {
+      if (part.type === "text") { this.node.append(el("p", { class: "pp-text", text: part.text })); }
+      else if (part.type === "data-photos") { this.node.append(el("p", { class: "pp-muted", text: `${part.data.photoIds.length} photo(s) attached` })); }
+      else if (part.type === "data-confirm") { this.confirm(part.data); }
+      else if (part.type === "data-price") { applyBadge(this.node, part.data); }
+      else if (part.type.startsWith("tool-") && part.state === "output-available") { this.cards(part.type.slice(5), part.output); }
+    }
+  }
+}
+
+export function mount(options) {
+  const host = el("div", { class: "partpilot-chat" });
+  const target = options.target && document.querySelector(options.target);
+  (target || document.body).append(host);
+  const shadow = host.attachShadow({ mode: "open" });
+  shadow.append(el("link", { rel: "stylesheet", href: `${options.assets}widget.css` }));
+  const widget = new ChatWidget(options, shadow);
+  if (options.mode !== "inline") {
+    const launcher = el("button", { type: "button", class: "pp-launcher", "aria-expanded": "false", text: `Chat with ${options.title}` });
+    widget.panel.hidden = true;
+    launcher.addEventListener("click", () => {
+      widget.panel.hidden = !widget.panel.hidden;
+      launcher.setAttribute("aria-expanded", String(!widget.panel.hidden));
+      if (!widget.panel.hidden) { widget.input.focus(); }
+    });
+    shadow.append(launcher);
+  }
+  widget.loadHistory();
+  return widget;
+}

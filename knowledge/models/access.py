@@ -1,0 +1,26 @@
+"""API keys: how programs act as a user over the REST API. Only a SHA-256 digest of each key is stored."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from knowledge.models.base import Base, created_ts, uuid_pk
+
+
+class ApiKey(Base):
+    """One API key of one user; `key_hash` is the hex SHA-256 of the plaintext, which is shown once."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid_pk]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[created_ts]
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,72 @@
+"""What the Slack and SMS tests share: the real app (create_app) under uvicorn with the channel keys set,
+its channel hub, fresh conversations, and demo users with phones and Slack ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine, text
+
+from channels.fakes.app_server import AppServer
+from channels.hub import ChannelHub, get_hub
+from knowledge.settings import get_settings
+from tools.photo import NameplateSpec, render_nameplate
+
+
+@dataclass
+class RunningApp:
+    url: str
+    hub: ChannelHub
+
+    def settle(self, timeout: float = 120) -> None:
+        """Wait until every queued agent turn has run and its reply was sent."""
+        assert self.hub.worker.wait_idle(timeout), "background turns did not finish"
+
+    def clear_pending(self, channel: str, sender: str) -> None:
+        """No confirmation left pending in this person's conversation (the test database may be reused between
+        runs; the thread itself is kept, because the planner's call ids — and so the idempotency keys of
+        its writes — restart with a deleted thread)."""
+        conversations = self.hub.conversations
+        caller = conversations.caller_for(channel, sender)
+        key = f"{channel}:{sender}"
+        if caller is not None and conversations.runner.pending(key, caller) is not None:
+            conversations.runner.resume(key, caller, {"decision": "no"})
+
+
+@contextmanager
+def running_app(env: dict[str, str]) -> Iterator[RunningApp]:
+    from api.app import create_app
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        get_settings.cache_clear()
+        get_hub.cache_clear()
+        try:
+            app = create_app()
+            hub = get_hub()
+            with AppServer(app) as server:
+                yield RunningApp(server.url, hub)
+                hub.worker.wait_idle(120)
+            hub.worker.shutdown()
+        finally:
+            get_settings.cache_clear()
+            get_hub.cache_clear()
+
+
+def user_with(engine: Engine, column: str, email: str) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(text(f"SELECT {column} FROM users WHERE email = :e"), {"e": email}).scalar_one())
+
+
+def count(engine: Engine, sql: str, **params: object) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(sql), params).scalar_one())
+
+
+def nameplate(number: str, maker: str, name: str) -> bytes:
+    return render_nameplate(NameplateSpec(manufacturer=maker, part_number=number, name=name), seed=7, rotation=0,
+                            blur=0.3, noise=2, glare=False, barcode=True)

@@ -1,0 +1,43 @@
+"""Who owns a chat thread: a conversation belongs to the user who started it, and to nobody else."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Engine, text
+
+from tools.context import Caller
+
+CLIENT_THREAD_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class ThreadNotFound(LookupError):
+    """No such thread for this caller (also when it exists but is someone else's: we do not say which)."""
+
+
+def web_thread_id(client_id: str) -> str:
+    """The agent thread id of a web client's conversation id (`web:<id>`)."""
+    if not CLIENT_THREAD_ID.match(client_id):
+        raise ValueError("thread id must be 8-64 letters, digits, '-' or '_'")
+    return f"web:{client_id}"
+
+
+def claim_thread(engine: Engine, caller: Caller, thread_id: str, title: str | None = None) -> None:
+    """Start the thread for `caller` or continue their own; ThreadNotFound when another user owns it."""
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO chat_threads (id, user_id, organization_id, channel, title) VALUES (:id, :u, :o, :c, :t) "
+            "ON CONFLICT (id) DO UPDATE SET updated_at = now() WHERE chat_threads.user_id = :u"),
+            {"id": thread_id, "u": caller.user_id, "o": caller.organization_id, "c": caller.channel,
+             "t": (title or "")[:200] or None})
+        owner = conn.execute(text("SELECT user_id FROM chat_threads WHERE id = :id"), {"id": thread_id}).scalar()
+    if owner != caller.user_id:
+        raise ThreadNotFound(thread_id)
+
+
+def require_thread(engine: Engine, caller: Caller, thread_id: str) -> None:
+    """ThreadNotFound unless `caller` owns the thread."""
+    with engine.connect() as conn:
+        owner = conn.execute(text("SELECT user_id FROM chat_threads WHERE id = :id"), {"id": thread_id}).scalar()
+    if owner is None or owner != caller.user_id:
+        raise ThreadNotFound(thread_id)
