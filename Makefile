@@ -27,7 +27,7 @@ run: db
 	$(BIN)/partpilot serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=30
 
 lint: install
 	$(BIN)/ruff check .
