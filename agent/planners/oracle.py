@@ -9,6 +9,7 @@ or a specific answer.
 from __future__ import annotations
 
 import json
+from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -44,8 +45,9 @@ class _SilentModel(BaseChatModel):
                    tool_choice: str | None = None, **kwargs: Any) -> Runnable[LanguageModelInput, AIMessage]:
         return self.bind(**kwargs)
 
+    @abstractmethod
     def _reply(self, messages: list[BaseMessage]) -> AIMessage:
-        raise NotImplementedError
+        """The planner's next message, given the conversation so far."""
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
