@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Connection, Engine, text
 
 from knowledge.embeddings import embed_query
-from knowledge.search.legs import LEGS, LegFilters, LegHit, LegRequest, run_legs
+from knowledge.search.legs import LEGS, PART_COLUMNS, LegFilters, LegHit, LegRequest, PartRow, run_legs
 from knowledge.search.query import SearchQueryError, lexical_text, parse_query
 from knowledge.search.vocabulary import load_vocabulary
 from knowledge.settings import get_settings
@@ -103,7 +103,8 @@ def search_parts(
         return SearchResponse(query=parsed.text, results=[], message="Nothing searchable in the query.")
 
     # The query embedding (ONNX, one core) is computed while Postgres runs the lexical signals.
-    pending = _EMBEDDER.submit(embed_query, parsed.text) if "vector" in legs and parsed.words else None
+    wants_vector = "vector" in legs and parsed.words and parsed.has_prose
+    pending = _EMBEDDER.submit(embed_query, parsed.text) if wants_vector else None
     # "b650" or "411m" in a query names equipment, not a part.
     numbers = [pn for pn in parsed.part_numbers if pn not in vocab.equipment]
     request = LegRequest(
@@ -113,19 +114,20 @@ def search_parts(
         per_leg=max(get_settings().search_candidates_per_signal, limit),
         filters=leg_filters,
         exact_vector=exact_vector,
+        boost_equipment_ids=[e.id for e in equipment],
     )
     number_query = bool(numbers) and len(parsed.words) <= 3
     with engine.connect() as conn:
         if exact_vector:
             conn.execute(text("SET LOCAL enable_indexscan = off"))
-        hits = run_legs(conn, request, tuple(leg for leg in legs if leg != "vector"))
+        found = run_legs(conn, request, tuple(leg for leg in legs if leg != "vector"))
         if pending is not None:
             request.embedding = pending.result()
-            hits += run_legs(conn, request, ("vector",))
-        hits = _rerank_numbers(hits, tuple(numbers))
-        ranked = _fuse(conn, hits, weights=NUMBER_WEIGHTS if number_query else PROSE_WEIGHTS,
-                       equipment_ids=[e.id for e in equipment], manufacturers=manufacturers)
-        results = _materialise(conn, ranked[:limit], limit)
+            found += run_legs(conn, request, ("vector",))
+        hits = _rerank_numbers(found.hits, tuple(numbers))
+        ranked = _fuse(hits, found.parts, weights=NUMBER_WEIGHTS if number_query else PROSE_WEIGHTS,
+                       manufacturers=manufacturers)
+        results = _materialise(conn, ranked[:limit], found.parts, limit)
     return SearchResponse(
         query=parsed.text,
         results=results,
@@ -153,8 +155,7 @@ def _rerank_numbers(hits: list[LegHit], query_numbers: tuple[str, ...]) -> list[
 
 
 def _fuse(
-    conn: Connection, hits: list[LegHit], *, weights: dict[str, float], equipment_ids: list[uuid.UUID],
-    manufacturers: list[str],
+    hits: list[LegHit], parts: dict[uuid.UUID, PartRow], *, weights: dict[str, float], manufacturers: list[str],
 ) -> list[tuple[uuid.UUID, _Candidate]]:
     candidates: dict[uuid.UUID, _Candidate] = {}
     for hit in hits:
@@ -165,39 +166,27 @@ def _fuse(
             cand.score += NEAR_MISS_BOOST
         if hit.leg not in cand.matched_by:
             cand.matched_by.append(hit.leg)
-    if candidates and (equipment_ids or manufacturers):
-        ids = list(candidates)
-        if equipment_ids:
-            fits = conn.execute(
-                text("SELECT DISTINCT part_id FROM part_compatibility WHERE part_id = ANY(:ids) "
-                     "AND equipment_model_id = ANY(:eq)"),
-                {"ids": ids, "eq": equipment_ids},
-            ).scalars()
-            for pid in fits:
-                candidates[pid].score += EQUIPMENT_BOOST
-                candidates[pid].matched_by.append("equipment")
-        if manufacturers:
-            made = conn.execute(
-                text("SELECT id FROM parts_catalog WHERE id = ANY(:ids) AND manufacturer = ANY(:m)"),
-                {"ids": ids, "m": manufacturers},
-            ).scalars()
-            for pid in made:
-                candidates[pid].score += MANUFACTURER_BOOST
-                candidates[pid].matched_by.append("manufacturer")
+    for pid, cand in candidates.items():
+        # A part that fits the equipment or comes from the maker the technician named is likelier meant.
+        if parts[pid].fits_equipment:
+            cand.score += EQUIPMENT_BOOST
+            cand.matched_by.append("equipment")
+        if parts[pid].manufacturer in manufacturers:
+            cand.score += MANUFACTURER_BOOST
+            cand.matched_by.append("manufacturer")
     return sorted(candidates.items(), key=lambda item: item[1].score, reverse=True)
 
 
-_DETAIL_SQL = text(
-    "SELECT id, part_number, manufacturer, name, category, trade, msrp, compatible_equipment "
-    "FROM parts_catalog WHERE id = ANY(:ids)"
-)
+_DETAIL_SQL = text(f"SELECT {PART_COLUMNS} FROM parts_catalog WHERE id = ANY(:ids)")
 
 
-def _materialise(conn: Connection, ranked: list[tuple[uuid.UUID, _Candidate]], limit: int) -> list[SearchHit]:
-    ids = [pid for pid, _ in ranked]
-    chains = resolve_chains(conn, ids)
-    replacement_ids = [chain[-1].to_part_id for chain in chains.values() if chain]
-    rows = {row.id: row for row in conn.execute(_DETAIL_SQL, {"ids": ids + replacement_ids})}
+def _materialise(conn: Connection, ranked: list[tuple[uuid.UUID, _Candidate]], parts: dict[uuid.UUID, PartRow],
+                 limit: int) -> list[SearchHit]:
+    chains = resolve_chains(conn, [pid for pid, _ in ranked if parts[pid].superseded])
+    missing = [chain[-1].to_part_id for chain in chains.values() if chain and chain[-1].to_part_id not in parts]
+    rows: dict[uuid.UUID, Any] = dict(parts)
+    if missing:
+        rows.update((row.id, row) for row in conn.execute(_DETAIL_SQL, {"ids": missing}))
     results: list[SearchHit] = []
     shown: set[uuid.UUID] = set()
     candidates = dict(ranked)

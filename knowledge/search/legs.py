@@ -1,4 +1,4 @@
-"""The SQL behind each search signal, run as one statement so a search is one round trip."""
+"""The SQL behind each search signal, run as one statement that also fetches what results show."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ class LegRequest:
     per_number_leg: int = 100
     filters: LegFilters = field(default_factory=LegFilters)
     exact_vector: bool = False  # sequential scan instead of HNSW (benchmark reference)
+    boost_equipment_ids: list[uuid.UUID] = field(default_factory=list)  # flags parts that fit these models
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,78 @@ class LegHit:
     part_number_norm: str
 
 
-def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) -> list[LegHit]:
+@dataclass(frozen=True)
+class PartRow:
+    """What a search result shows of a part, fetched with the signals that found it."""
+
+    id: uuid.UUID
+    part_number: str
+    manufacturer: str
+    name: str
+    category: str
+    trade: str
+    msrp: Any
+    compatible_equipment: list[str]
+    superseded: bool = False  # the head of a supersession chain: its replacement must be looked up
+    fits_equipment: bool = False  # fits an equipment model named in the query
+
+
+@dataclass
+class LegResult:
+    hits: list[LegHit] = field(default_factory=list)
+    parts: dict[uuid.UUID, PartRow] = field(default_factory=dict)
+
+    def __iadd__(self, other: LegResult) -> LegResult:
+        self.hits += other.hits
+        self.parts.update(other.parts)
+        return self
+
+
+PART_COLUMNS = "id, part_number, manufacturer, name, category, trade, msrp, compatible_equipment"
+
+
+def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) -> LegResult:
+    """Run the chosen signals in one statement; each row also carries the part's details and flags, so
+    that fusing and showing the results need no further round trips."""
     params: dict[str, Any] = {"k": req.per_leg, "kn": req.per_number_leg}
+    selects = _leg_selects(req, legs, params)
+    if not selects:
+        return LegResult()
+    if "vector" in legs and not req.exact_vector:
+        # On a small catalog the planner prefers scanning every vector (with detoasting) to the HNSW
+        # graph, which costs far more than its estimate; every leg has an index it should use.
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+    fits = "FALSE"
+    if req.boost_equipment_ids:
+        params["boost_eq"] = req.boost_equipment_ids
+        fits = ("l.id IN (SELECT pc.part_id FROM part_compatibility pc "
+                "WHERE pc.equipment_model_id = ANY(:boost_eq))")
+    detail = ", ".join(f"d.{column}" for column in PART_COLUMNS.split(", ")[1:])
+    rows = conn.execute(text(
+        f"SELECT l.id, l.leg, l.sort_key, l.strength, l.part_number_norm, {detail}, "
+        "EXISTS (SELECT 1 FROM part_supersessions e WHERE e.old_part_id = l.id) AS superseded, "
+        f"{fits} AS fits_equipment FROM ({' UNION ALL '.join(selects)}) l JOIN parts_catalog d ON d.id = l.id"
+    ), params).all()
+    result = LegResult()
+    # Ranks are assigned here: a window function in SQL would make Postgres score every row before LIMIT.
+    by_leg: dict[str, dict[uuid.UUID, tuple[float, float, str]]] = {}
+    for row in rows:
+        best = by_leg.setdefault(row.leg, {})
+        seen = best.get(row.id)
+        if seen is None or row.sort_key < seen[0]:
+            best[row.id] = (float(row.sort_key), float(row.strength), row.part_number_norm)
+        if row.id not in result.parts:
+            result.parts[row.id] = PartRow(
+                row.id, row.part_number, row.manufacturer, row.name, row.category, row.trade, row.msrp,
+                list(row.compatible_equipment or []), row.superseded, row.fits_equipment)
+    for leg, found in by_leg.items():
+        ordered = sorted(found.items(), key=lambda item: item[1][0])
+        result.hits.extend(LegHit(pid, leg, rank, strength, norm)
+                           for rank, (pid, (_, strength, norm)) in enumerate(ordered, 1))
+    return result
+
+
+def _leg_selects(req: LegRequest, legs: tuple[str, ...], params: dict[str, Any]) -> list[str]:
     where = req.filters.where(params)
     parts: list[str] = []
     if "exact" in legs and req.part_numbers:
@@ -84,12 +155,15 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
         for i, pn in enumerate(near[:3]):
             params[f"pn{i}"] = pn
             params[f"swaps{i}"] = adjacent_swaps(pn)
+            # The narrow lookup table answers alone; filters need the catalog row.
+            source = "part_number_lookup n" if where == "TRUE" else (
+                f"part_number_lookup n JOIN parts_catalog p ON p.id = n.part_id AND {where}")
             parts.append(
-                f"(SELECT p.id, 'trigram' AS leg, "
-                f"(-similarity(p.part_number_norm, :pn{i}))::float8 AS sort_key, "
-                f"similarity(p.part_number_norm, :pn{i})::float8 AS strength, p.part_number_norm FROM parts_catalog p "
-                f"WHERE (p.part_number_norm % :pn{i} OR p.part_number_norm = ANY(:swaps{i})) AND {where} "
-                f"ORDER BY similarity(p.part_number_norm, :pn{i}) DESC LIMIT :kn)"
+                f"(SELECT n.part_id AS id, 'trigram' AS leg, "
+                f"(-similarity(n.part_number_norm, :pn{i}))::float8 AS sort_key, "
+                f"similarity(n.part_number_norm, :pn{i})::float8 AS strength, n.part_number_norm FROM {source} "
+                f"WHERE (n.part_number_norm % :pn{i} OR n.part_number_norm = ANY(:swaps{i})) "
+                f"ORDER BY similarity(n.part_number_norm, :pn{i}) DESC LIMIT :kn)"
             )
     if "fulltext" in legs and req.terms:
         params["ftext"] = req.terms
@@ -103,23 +177,4 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
             f"(1 - {distance})::float8 AS strength, p.part_number_norm FROM parts_catalog p "
             f"WHERE p.embedding IS NOT NULL AND {where} ORDER BY {order} LIMIT :k)"
         )
-    if not parts:
-        return []
-    if "vector" in legs and not req.exact_vector:
-        # On a small catalog the planner prefers scanning every vector (with detoasting) to the HNSW
-        # graph, which costs far more than its estimate; every leg has an index it should use.
-        conn.execute(text("SET LOCAL enable_seqscan = off"))
-    rows = conn.execute(text(" UNION ALL ".join(parts)), params).all()
-    # Ranks are assigned here: a window function in SQL would make Postgres score every row before LIMIT.
-    by_leg: dict[str, dict[uuid.UUID, tuple[float, float, str]]] = {}
-    for row in rows:
-        best = by_leg.setdefault(row.leg, {})
-        seen = best.get(row.id)
-        if seen is None or row.sort_key < seen[0]:
-            best[row.id] = (float(row.sort_key), float(row.strength), row.part_number_norm)
-    hits: list[LegHit] = []
-    for leg, found in by_leg.items():
-        ordered = sorted(found.items(), key=lambda item: item[1][0])
-        hits.extend(LegHit(pid, leg, rank, strength, norm)
-                    for rank, (pid, (_, strength, norm)) in enumerate(ordered, 1))
-    return hits
+    return parts

@@ -79,6 +79,16 @@ class ParsedQuery:
         return tuple(dict.fromkeys(terms))
 
 
+    @property
+    def has_prose(self) -> bool:
+        """Whether any word can carry meaning for the embedding: a bare part number ("GAA26800LC1",
+        "id 591882") has none, and its vector neighbours are noise the nearest-neighbour index cannot even
+        find reliably (such a query lies far from every catalog text)."""
+        return not self.part_numbers or any(
+            w.isalpha() and len(w) >= 3 and w not in _STOP for w in self.words
+        )
+
+
 def clean_text(raw: str) -> str:
     """Normalise Unicode, drop control characters and symbols such as emoji, collapse whitespace."""
     text = unicodedata.normalize("NFKC", raw)

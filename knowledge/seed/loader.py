@@ -141,10 +141,17 @@ def seed_store(engine: Engine, *, reset: bool = False, scale: int = 0, progress:
     with engine.begin() as conn:
         if inserted.get("parts_catalog") or reset:
             conn.execute(text("REFRESH MATERIALIZED VIEW part_term_stats"))
-        conn.execute(text("ANALYZE"))
+    refresh_statistics(engine, vacuum=bool(embedded))
     forget_vocabulary()
     log.info("seeded: %s new rows, %s embeddings", sum(inserted.values()), embedded)
     return SeedReport(inserted=inserted, embedded=embedded)
+
+
+def refresh_statistics(engine: Engine, *, vacuum: bool) -> None:
+    """ANALYZE, after a VACUUM when rows were updated: every embedding is written by an UPDATE, which
+    leaves a dead version of each row in the heap and in every index for searches to step over."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if vacuum else "ANALYZE"))
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

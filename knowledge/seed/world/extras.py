@@ -1,4 +1,5 @@
-"""Benchmark padding: many more realistic-looking catalog parts (no compatibility or supersession rows)."""
+"""Benchmark padding: many more realistic catalog parts, each a distinct build of a family variant (no
+compatibility or supersession rows)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from knowledge.seed.world.catalog import ALL_FAMILIES, NOTES, Catalog, default_specs
+from knowledge.seed.world.extras_vocab import distinguishing_name, usage_note
 from knowledge.seed.world.families import Family
 from knowledge.seed.world.ids import ago, make_id, nice_price, norm_part_number
 from knowledge.seed.world.pn import styled_number
 
-_LETTERS = "ABCDEFGHJKLMNPRSTUVWXY"
 Entry = tuple[Family, str, list[tuple[str, dict[str, Any], str, float]]]
 
 
@@ -48,7 +49,7 @@ def add_extras(cat: Catalog, count: int) -> None:
         fam, maker, variants = entries[i % len(entries)]
         i += 1
         name0, specs, first, factor = variants[rng.randrange(len(variants))]
-        name = f"{name0}, series {_LETTERS[rng.randrange(22)]}{rng.randrange(1, 100)}{_LETTERS[rng.randrange(22)]}"
+        name = distinguishing_name(name0, fam.trade, rng)
         key = (maker, name.lower())
         if key in names:
             continue
@@ -65,7 +66,8 @@ def add_extras(cat: Catalog, count: int) -> None:
         created = base - timedelta(days=made % 360)
         parts.append({
             "id": make_id("parts_catalog", f"{maker}|{pn}"), "organization_id": None, "part_number": pn,
-            "manufacturer": maker, "name": name, "description": f"{first} {rng.choice(NOTES[fam.trade])}",
+            "manufacturer": maker, "name": name,
+            "description": f"{first} {usage_note(fam.trade, rng)} {rng.choice(NOTES[fam.trade])}",
             "category": fam.category, "subcategory": fam.sub, "trade": fam.trade, "compatible_equipment": [],
             "compatible_manufacturers": [], "supersedes": [], "superseded_by": None,
             "specifications": {**default_specs(fam.sub, rng), **specs}, "weight_kg": Decimal(f"{kg:.3f}"),
