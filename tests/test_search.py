@@ -101,3 +101,32 @@ def test_hostile_queries_never_crash(engine: Engine, hostile: str) -> None:
     assert isinstance(response.results, list)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar() >= 2000
+
+
+def test_part_number_lookup_follows_the_catalog(engine: Engine) -> None:
+    """The narrow trigram table is kept by a trigger: new and renumbered parts are found by a near number."""
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO parts_catalog (part_number, manufacturer, name, category, trade) "
+            "VALUES ('ZQX-77310-KT', 'Testco', 'Trigger check part', 'other', 'general')"))
+        assert conn.execute(text(
+            "SELECT l.part_number_norm FROM part_number_lookup l JOIN parts_catalog p ON p.id = l.part_id "
+            "WHERE p.part_number = 'ZQX-77310-KT'")).scalar_one() == "2QX77310KT"
+    try:
+        assert search_parts(engine, "ZQX77301KT", limit=3).results[0].part_number == "ZQX-77310-KT"
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE parts_catalog SET part_number = 'ZQX-88420-KT' WHERE manufacturer = 'Testco'"))
+        top = search_parts(engine, "ZQX88402KT", limit=3).results[0]
+        assert top.part_number == "ZQX-88420-KT" and "trigram" in top.matched_by
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM parts_catalog WHERE manufacturer = 'Testco'"))
+            assert not conn.execute(text(
+                "SELECT count(*) FROM part_number_lookup l LEFT JOIN parts_catalog p ON p.id = l.part_id "
+                "WHERE p.id IS NULL")).scalar()
+
+
+def test_bare_part_numbers_skip_the_vector_signal(engine: Engine) -> None:
+    number = search_parts(engine, "door operator", limit=1).results[0].part_number
+    assert all("vector" not in hit.matched_by for hit in search_parts(engine, number, limit=10).results)
+    assert any("vector" in hit.matched_by for hit in search_parts(engine, f"{number} door operator").results)

@@ -211,3 +211,14 @@ def test_seeded_counter_offers_fit_the_tools_terms() -> None:
     assert countered
     for terms in countered:
         CounterTerms(**terms)
+
+
+def test_generated_parts_are_distinct_builds() -> None:
+    """Benchmark padding must not embed as copies of a few templates: each generated part reads differently."""
+    from knowledge.embeddings import part_embedding_text
+
+    world = build_world(extra_parts=5_000).tables["parts_catalog"]
+    extras = world[len(build_world().tables["parts_catalog"]):]
+    assert len(extras) == 5_000
+    texts = {re.sub(r", rev \w+", "", part_embedding_text(p)) for p in extras}  # revision codes aside
+    assert len(texts) >= 0.98 * len(extras)

@@ -47,7 +47,7 @@ def fulltext_sql(where: str) -> str:
         f"(WITH q AS ({_QUERIES}), shortlist AS (SELECT p.id, p.search_vector, p.part_number_norm "
         f"FROM parts_catalog p, q WHERE q.rare IS NOT NULL AND p.search_vector @@ q.rare AND {where} "
         f"ORDER BY ts_rank(p.search_vector, q.rare) DESC LIMIT {SHORTLIST}) "
-        "SELECT s.id, 'fulltext' AS leg, (-ts_rank_cd(s.search_vector, q.any_word))::float8 AS sort_key, "
-        "ts_rank_cd(s.search_vector, q.any_word)::float8 AS strength, s.part_number_norm FROM shortlist s, q "
-        "ORDER BY ts_rank_cd(s.search_vector, q.any_word) DESC LIMIT :k)"
+        "SELECT s.id, 'fulltext' AS leg, (-ts_rank(s.search_vector, q.any_word))::float8 AS sort_key, "
+        "ts_rank(s.search_vector, q.any_word)::float8 AS strength, s.part_number_norm FROM shortlist s, q "
+        "ORDER BY ts_rank(s.search_vector, q.any_word) DESC LIMIT :k)"
     )

@@ -99,15 +99,12 @@ PART_COLUMNS = "id, part_number, manufacturer, name, category, trade, msrp, comp
 
 def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) -> LegResult:
     """Run the chosen signals in one statement; each row also carries the part's details and flags, so
-    that fusing and showing the results need no further round trips."""
+    that fusing and showing the results need no further round trips. The caller's transaction should
+    have sequential scans off (see `search_parts`)."""
     params: dict[str, Any] = {"k": req.per_leg, "kn": req.per_number_leg}
     selects = _leg_selects(req, legs, params)
     if not selects:
         return LegResult()
-    if "vector" in legs and not req.exact_vector:
-        # On a small catalog the planner prefers scanning every vector (with detoasting) to the HNSW
-        # graph, which costs far more than its estimate; every leg has an index it should use.
-        conn.execute(text("SET LOCAL enable_seqscan = off"))
     fits = "FALSE"
     if req.boost_equipment_ids:
         params["boost_eq"] = req.boost_equipment_ids
