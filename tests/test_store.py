@@ -90,3 +90,16 @@ def test_python_and_sql_normalisation_agree(engine: Engine) -> None:
             assert sql == normalize_part_number(sample)
     assert normalize_part_number("GAA26800LC1") == normalize_part_number("GAA268OOLCI")
     assert looks_like_part_number("GAA26800LC1") and not looks_like_part_number("door")
+
+
+def test_embedded_server_has_its_memory_settings(engine: Engine) -> None:
+    import os
+
+    from knowledge.settings import get_settings
+
+    if os.environ.get("DATABASE_URL"):
+        return  # an external server's memory is its operator's choice
+    with engine.connect() as conn:
+        have = conn.execute(text("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"))
+        want = conn.execute(text("SELECT pg_size_bytes(:v)"), {"v": get_settings().embedded_shared_buffers})
+        assert have.scalar_one() == want.scalar_one()
