@@ -23,7 +23,7 @@ from knowledge.db import engine_for_url, get_engine
 from knowledge.embeddings import _embed_query_cached, embed_query
 from knowledge.migrate import upgrade
 from knowledge.search import SearchQueryError, search_parts
-from knowledge.search.query import clean_text
+from knowledge.search.query import clean_text, parse_query
 from knowledge.seed.loader import embed_missing, refresh_statistics, seed_store
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def _recall(engine: Engine, method: str, query: str, got: list[str], reference: 
             rows = conn.execute(
                 text("SELECT id::text, embedding <=> CAST(:v AS vector) FROM parts_catalog "
                      "WHERE id = ANY(CAST(:ids AS uuid[]))"),
-                {"v": str(embed_query(query)), "ids": got + reference},
+                {"v": str(embed_query(parse_query(query).text)), "ids": got + reference},
             )
             distance = {pid: float(d) for pid, d in rows}
         tenth = max(distance[pid] for pid in reference)
