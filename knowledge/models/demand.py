@@ -131,7 +131,8 @@ class PartPriceHistory(Base):
 
 
 class WantedResponse(Base):
-    """A seller's answer to a wanted post: what they can supply, at what price, optionally as a listing."""
+    """A seller's answer to a wanted post: what they can supply, at what price, optionally as a listing.
+    open → accepted (the requester took it: `transaction_id` is the deal) or closed (the post was filled)."""
 
     __tablename__ = "wanted_responses"
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
@@ -150,6 +151,8 @@ class WantedResponse(Base):
     status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
     created_at: Mapped[created_ts]
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    transaction_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("part_transactions.id"), unique=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 __all__ = ["AuctionBid", "PartPriceHistory", "SavedListing", "SellerRating", "WantedPost", "WantedResponse"]

@@ -27,7 +27,8 @@ class ToolCall(Base):
 
 
 class StockHold(Base):
-    """Units set aside at a location for an emergency pickup, released when the code expires."""
+    """Units set aside at a location for an emergency pickup: active until picked up, released by its holder
+    (or their organization's stock managers) or expired."""
 
     __tablename__ = "stock_holds"
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
@@ -41,6 +42,8 @@ class StockHold(Base):
     status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[created_ts]
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    released_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Photo(Base):
