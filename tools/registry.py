@@ -154,4 +154,5 @@ TOOL_MODULES: list[str] = [
     "tools.stock_moves",
     "tools.transactions",
     "tools.wanted_responses",
+    "tools.holds",
 ]
