@@ -21,7 +21,8 @@ from evals.scoring import score_actions
 from evals.store import state_hash, write_delta
 
 SUITES = {"number", "description", "equipment", "ocr_superseded", "photo", "compatibility", "inventory", "pricing",
-          "listing", "offers", "wanted", "sms", "adversarial"}
+          "listing", "offers", "wanted", "sms", "adversarial",
+          "selling"}
 
 
 # ---- task files ------------------------------------------------------------------------------------------
