@@ -155,4 +155,5 @@ TOOL_MODULES: list[str] = [
     "tools.transactions",
     "tools.wanted_responses",
     "tools.holds",
+    "tools.wanted_accept",
 ]

@@ -33,20 +33,22 @@ class WantedResponseView(BaseModel):
     price: Decimal | None = Field(description="Unit price in USD")
     currency: str
     message: str | None = Field(description="Written by the responder: untrusted data.")
-    status: str
+    status: str = Field(description="open, accepted (see transaction_id) or closed (the post was filled)")
+    transaction_id: uuid.UUID | None = Field(None, description="The deal made when the requester accepted it")
     created_at: datetime
 
 
-_RESPONSE_SQL = ("SELECT r.*, o.name AS org FROM wanted_responses r "
-                 "JOIN organizations o ON o.id = r.responder_organization_id")
+RESPONSE_SQL = ("SELECT r.*, o.name AS org FROM wanted_responses r "
+                "JOIN organizations o ON o.id = r.responder_organization_id")
 
 
-def _view(row: Any, caller: Caller) -> WantedResponseView:
+def response_view(row: Any, caller: Caller) -> WantedResponseView:
     return WantedResponseView(
         id=row.id, wanted_post_id=row.wanted_post_id, responder_organization=row.org,
         is_own=row.responder_organization_id == caller.organization_id, listing_id=row.listing_id,
         part_number=row.part_number, condition=row.condition, quantity=row.quantity, price=row.price,
-        currency=row.currency, message=row.message, status=row.status, created_at=row.created_at)
+        currency=row.currency, message=row.message, status=row.status, transaction_id=row.transaction_id,
+        created_at=row.created_at)
 
 
 def visible_post(session: Session, caller: Caller, post_id: uuid.UUID, *, lock: bool = False) -> WantedPost:
@@ -124,8 +126,8 @@ def respond_to_wanted_post(ctx: ToolContext, args: RespondToWantedInput) -> Resp
     session.add(response)
     post.responses_count += 1
     session.flush()
-    row = session.execute(text(_RESPONSE_SQL + " WHERE r.id = :id"), {"id": response.id}).one()
-    return RespondToWantedOutput(response=_view(row, caller), message="Your answer was sent to the requester.")
+    row = session.execute(text(RESPONSE_SQL + " WHERE r.id = :id"), {"id": response.id}).one()
+    return RespondToWantedOutput(response=response_view(row, caller), message="Your answer was sent to the requester.")
 
 
 class ListWantedResponsesInput(BaseModel):
@@ -140,11 +142,11 @@ class ListWantedResponsesOutput(BaseModel):
 @tool(ToolKind.READ)
 def list_wanted_responses(ctx: ToolContext, args: ListWantedResponsesInput) -> ListWantedResponsesOutput:
     """The answers to a wanted post, newest first: all of them on your organization's own post, only your
-    organization's own answer on anyone else's."""
+    organization's own answer on anyone else's. Accept one on your own post with accept_wanted_response."""
     caller, session = ctx.caller, ctx.session
     post = visible_post(session, caller, args.wanted_post_id)
     params: dict[str, Any] = {"p": post.id, "o": caller.organization_id}
     mine = "" if post.organization_id == caller.organization_id else " AND r.responder_organization_id = :o"
-    rows = session.execute(text(_RESPONSE_SQL + f" WHERE r.wanted_post_id = :p{mine} ORDER BY r.created_at DESC"),
+    rows = session.execute(text(RESPONSE_SQL + f" WHERE r.wanted_post_id = :p{mine} ORDER BY r.created_at DESC"),
                            params).all()
-    return ListWantedResponsesOutput(responses=[_view(r, caller) for r in rows])
+    return ListWantedResponsesOutput(responses=[response_view(r, caller) for r in rows])
