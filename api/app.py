@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import bidding, catalog, health, inventory, listings, offers, pricing, transactions, wanted
+from api.routes import bidding, catalog, health, holds, inventory, listings, offers, pricing, transactions, wanted
 from api.routes.web import install_web
 from channels.hub import channel_routers
 
@@ -22,7 +22,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health.router)
-    for area in (catalog, inventory, listings, offers, transactions, wanted, bidding, pricing):
+    for area in (catalog, inventory, holds, listings, offers, transactions, wanted, bidding, pricing):
         app.include_router(area.router)
     install_web(app)
     for router in channel_routers():  # Slack and SMS, when their keys are set

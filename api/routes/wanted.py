@@ -1,4 +1,4 @@
-"""Wanted posts under /api/v1/marketplace/wanted: create, list (with matches), respond, read responses."""
+"""Wanted posts under /api/v1/marketplace/wanted: create, list (with matches), respond, read and accept responses."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from api.schemas import Page
 from api.tooling import run_tool
 from knowledge.models import PartCategory
 from tools.wanted import CreateWantedPostInput, CreateWantedPostOutput, ListWantedPostsOutput, Urgency, WantedPostView
+from tools.wanted_accept import AcceptTerms, AcceptWantedResponseInput, AcceptWantedResponseOutput
 from tools.wanted_responses import (
     ListWantedResponsesOutput,
     RespondToWantedInput,
@@ -72,3 +73,13 @@ def wanted_responses(engine: EngineDep, caller: CallerDep, wanted_id: uuid.UUID)
     """Answers to your post (all), or your own answer to someone else's."""
     return run_tool(engine, caller, "list_wanted_responses", {"wanted_post_id": wanted_id},
                     ListWantedResponsesOutput).responses
+
+
+@router.post("/{wanted_id}/responses/{response_id}/accept", response_model=AcceptWantedResponseOutput)
+def accept_wanted_response(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, wanted_id: uuid.UUID,
+                           response_id: uuid.UUID, terms: AcceptTerms | None = None) -> AcceptWantedResponseOutput:
+    """Accept an answer to your organization's post: it becomes a transaction (the poster, or a buyer or parts
+    manager of the organization)."""
+    args = AcceptWantedResponseInput(**(terms or AcceptTerms()).model_dump(), response_id=response_id,
+                                     wanted_post_id=wanted_id)
+    return run_tool(engine, caller, "accept_wanted_response", args, AcceptWantedResponseOutput, key)
