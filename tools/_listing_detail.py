@@ -32,7 +32,11 @@ class AuctionInfo(BaseModel):
     auction_end: datetime | None
     ended: bool
     reserve_met: bool | None = Field(description="None when there is no reserve; the reserve amount stays secret.")
-    you_are_winning: bool
+    you_are_winning: bool = Field(description="Your organization holds the highest bid now.")
+    seconds_left: int | None = Field(None, description="Seconds until auction_end; 0 once it has ended.")
+    time_left: str | None = Field(None, description="The same in words, e.g. '2 d 4 h', '35 min' or 'ended'.")
+    your_max_bid: Decimal | None = Field(None, description="Your organization's highest maximum (proxy) bid in USD; "
+                                         "other bidders' maxima stay secret.")
 
 
 class ListingDetail(ListingSummary):
@@ -101,6 +105,8 @@ def listing_detail(session: Session, caller: Caller, listing: MarketplaceListing
                 listing.bid_count and listing.current_bid is not None and listing.current_bid >= listing.reserve_price),
             you_are_winning=counts.leader == caller.organization_id,
         )
+    if auction is not None:
+        _clock_and_own_bid(session, caller, listing, auction)
     summary = listing_summary(session, caller, listing)
     return ListingDetail(
         **summary.model_dump(),
@@ -123,3 +129,26 @@ def listing_detail(session: Session, caller: Caller, listing: MarketplaceListing
         reserve_price=listing.reserve_price if own else None,
         inventory_item_id=listing.inventory_item_id if own else None,
     )
+
+
+def _clock_and_own_bid(session: Session, caller: Caller, listing: MarketplaceListing, auction: AuctionInfo) -> None:
+    """What "where's that auction at?" needs besides the price: time left and how high the caller would go."""
+    if listing.auction_end is not None:
+        seconds = max(0, int((listing.auction_end - utcnow()).total_seconds()))
+        auction.seconds_left, auction.time_left = seconds, _in_words(seconds)
+    auction.your_max_bid = session.execute(text(
+        "SELECT max(COALESCE(max_bid, bid_amount)) FROM auction_bids WHERE listing_id = :id "
+        "AND bidder_organization_id = :org"), {"id": listing.id, "org": caller.organization_id}).scalar()
+
+
+def _in_words(seconds: int) -> str:
+    if seconds <= 0:
+        return "ended"
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    minutes = rest // 60
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{max(minutes, 1)} min"
