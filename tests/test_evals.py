@@ -22,7 +22,7 @@ from evals.store import state_hash, write_delta
 
 SUITES = {"number", "description", "equipment", "ocr_superseded", "photo", "compatibility", "inventory", "pricing",
           "listing", "offers", "wanted", "sms", "adversarial",
-          "selling", "offers_by_name", "bids_watches"}
+          "selling", "offers_by_name", "bids_watches", "followups"}
 
 
 # ---- task files ------------------------------------------------------------------------------------------
