@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, text
 
 from evals.model import Action, PhotoFixture, Task
+from knowledge import clock
 from tools.context import Caller, caller_by_email
 from tools.registry import ToolKind, get_tool, invoke
 from tools.results import ToolFailure
@@ -83,7 +84,7 @@ def run_action(engine: Engine, task: Task, action: Action, ctx: dict[str, Any], 
 
 def apply_setup(engine: Engine, task: Task) -> dict[str, Any]:
     """Run the task's fixtures; the returned context also offers `${in_3_days}` (an ISO time, for auctions)."""
-    ctx: dict[str, Any] = {"in_3_days": (datetime.now(UTC) + timedelta(days=3)).isoformat(timespec="seconds")}
+    ctx: dict[str, Any] = {"in_3_days": (clock.now() + timedelta(days=3)).isoformat(timespec="seconds")}
     with engine.connect() as conn:
         for fixture in task.setup.sql:
             row = conn.execute(text(fixture.sql), resolve(fixture.params, ctx)).mappings().first()

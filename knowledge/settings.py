@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     channel_workers: int = Field(default=4, ge=1, description="Background agent turns running at once")
 
     log_level: str = "INFO"
+
+    clock_offset_days: float = Field(
+        default=0.0, validation_alias=AliasChoices("partpilot_clock_offset_days", "clock_offset_days"),
+        description="Testing/demo knob: the application's clock runs this many days (may be fractional or "
+        "negative) away from real time — the seed, every expiry and auction end, and the evals follow it.")
 
     web_demo: bool | None = Field(
         default=None, description="Serve `/` signed in as the demo technician (an API key in the page). "

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.models import InventoryItem, MarketplaceListing, PartOffer, PartTransaction
 from tools._holds import pickup_code
-from tools._marketplace import cents, org_name
+from tools._marketplace import OFFER_STATUS_SQL, cents, org_name, utcnow
 from tools._offer_types import CounterTerms, OfferView, TransactionView
 from tools.context import Caller
 from tools.results import ToolFailed
@@ -22,8 +22,9 @@ PICKUP_FULFILMENT = frozenset({"local_pickup", "will_call"})
 OPEN_OFFER_STATUSES = ("pending", "countered")
 
 
-OFFER_SQL = """
-    SELECT f.*, l.part_number, l.name AS listing_name, l.organization_id AS seller_org_id,
+OFFER_SQL = f"""
+    SELECT f.*, {OFFER_STATUS_SQL} AS shown_status, l.part_number, l.name AS listing_name,
+           l.organization_id AS seller_org_id,
            so.name AS seller_organization, bo.name AS buyer_organization, u.name AS buyer_name,
            t.id AS transaction_id
     FROM part_offers f
@@ -35,12 +36,18 @@ OFFER_SQL = """
 """
 
 
+def select_offers(session: Session, where: str, params: dict[str, Any], tail: str = "") -> list[Any]:
+    """Rows of OFFER_SQL (with `shown_status`, the status at the clock's now) matching `where`."""
+    return list(session.execute(text(f"{OFFER_SQL} WHERE {where} {tail}"), {**params, "now": utcnow()}).all())
+
+
 def offer_view(row: Any) -> OfferView:
+    """From an OFFER_SQL row: the terms last put on the table, and the status as it stands now."""
     counter = CounterTerms(**{k: row.counter_offer.get(k) for k in ("price", "quantity", "message")}) \
         if row.counter_offer else None
     price = counter.price if row.status == "countered" and counter else row.offered_price
     quantity = counter.quantity if row.status == "countered" and counter else row.quantity
-    awaiting = {"pending": "seller", "countered": "buyer"}.get(row.status)
+    awaiting = {"pending": "seller", "countered": "buyer"}.get(row.shown_status)
     return OfferView(
         id=row.id, listing_id=row.listing_id, part_number=row.part_number, listing_name=row.listing_name,
         seller_organization=row.seller_organization, buyer_organization=row.buyer_organization,
@@ -48,14 +55,14 @@ def offer_view(row: Any) -> OfferView:
         offered_price=row.offered_price, total=cents(price * quantity) if price is not None else None,
         currency=row.currency, trade_items=list(row.trade_items or []), message=row.message,
         fulfillment_preference=row.fulfillment_preference, needed_by_date=row.needed_by_date,
-        is_urgent=row.is_urgent, status=row.status, counter_offer=counter, response_message=row.response_message,
+        is_urgent=row.is_urgent, status=row.shown_status, counter_offer=counter, response_message=row.response_message,
         awaiting=awaiting, transaction_id=row.transaction_id,  # type: ignore[arg-type]
         created_at=row.created_at, expires_at=row.expires_at,
     )
 
 
 def load_offer_view(session: Session, offer_id: uuid.UUID) -> OfferView:
-    return offer_view(session.execute(text(OFFER_SQL + " WHERE f.id = :id"), {"id": offer_id}).one())
+    return offer_view(select_offers(session, "f.id = :id", {"id": offer_id})[0])
 
 
 def transaction_view(session: Session, tx: PartTransaction) -> TransactionView:
@@ -117,11 +124,11 @@ def close_deal(session: Session, caller: Caller, listing: MarketplaceListing, of
     offer.quantity, offer.offered_price = quantity, unit_price
     session.flush()
     closed = session.execute(text(
-        "UPDATE part_offers SET status = 'expired', responded_at = now(), response_message = :msg "
+        "UPDATE part_offers SET status = 'expired', responded_at = :now, response_message = :msg "
         "WHERE listing_id = :lid AND id <> :oid AND status IN ('pending', 'countered') AND "
         "(CASE WHEN status = 'countered' THEN COALESCE((counter_offer->>'quantity')::int, quantity) "
         "ELSE quantity END > :left OR :left = 0) RETURNING id"),
-        {"lid": listing.id, "oid": offer.id, "left": listing.quantity_available,
+        {"lid": listing.id, "oid": offer.id, "left": listing.quantity_available, "now": utcnow(),
          "msg": f"No longer available: only {listing.quantity_available} unit(s) remain."}).all()
     return tx, len(closed)
 

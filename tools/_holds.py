@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from knowledge import clock
 from tools.context import Caller
 from tools.visibility import inventory_visibility_sql
 
@@ -44,10 +45,10 @@ def insert_hold(session: Session, caller: Caller, row: Any, quantity: int, hours
             with session.begin_nested():
                 return session.execute(text(
                     "INSERT INTO stock_holds (inventory_item_id, organization_id, user_id, quantity, pickup_code, "
-                    "status, expires_at) VALUES (:item, :org, :user, :q, :code, 'active', "
-                    "now() + make_interval(hours => :h)) RETURNING id, pickup_code, expires_at"),
+                    "status, created_at, expires_at) VALUES (:item, :org, :user, :q, :code, 'active', :now, "
+                    ":now + make_interval(hours => :h)) RETURNING id, pickup_code, expires_at"),
                     {"item": row.id, "org": caller.organization_id, "user": caller.user_id, "q": quantity,
-                     "code": code, "h": hours}).one()
+                     "code": code, "h": hours, "now": clock.now()}).one()
         except IntegrityError:  # pickup-code collision: draw again
             continue
     raise RuntimeError("could not draw a unique pickup code")

@@ -11,7 +11,14 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge.models import MarketplaceListing
-from tools._marketplace import UNTRUSTED_NOTE, ListingSummary, auction_minimum_next_bid, listing_summary, utcnow
+from tools._marketplace import (
+    OPEN_OFFER_SQL,
+    UNTRUSTED_NOTE,
+    ListingSummary,
+    auction_minimum_next_bid,
+    listing_summary,
+    utcnow,
+)
 from tools.context import Caller
 from tools.photo_store import listing_photo_ids
 
@@ -30,7 +37,8 @@ class AuctionInfo(BaseModel):
     minimum_next_bid: Decimal | None
     bid_count: int
     auction_end: datetime | None
-    ended: bool
+    ended: bool = Field(description="True once auction_end has passed: no more bids; the listing shows "
+                        "status 'ended' until it is settled.")
     reserve_met: bool | None = Field(description="None when there is no reserve; the reserve amount stays secret.")
     you_are_winning: bool = Field(description="Your organization holds the highest bid now.")
     seconds_left: int | None = Field(None, description="Seconds until auction_end; 0 once it has ended.")
@@ -63,7 +71,7 @@ class ListingDetail(ListingSummary):
     views_count: int
     inquiry_count: int
     offer_count: int
-    open_offers: int = Field(description="Pending or countered offers on this listing.")
+    open_offers: int = Field(description="Pending or countered offers on this listing that have not expired.")
     your_open_offers: int
     watchers: int
     watching: bool
@@ -79,16 +87,17 @@ class ListingDetail(ListingSummary):
 def listing_detail(session: Session, caller: Caller, listing: MarketplaceListing) -> ListingDetail:
     """Everything about a listing the caller may see; call only after checking visibility."""
     own = listing.organization_id == caller.organization_id
+    now = utcnow()
     counts = session.execute(text(
-        "SELECT (SELECT count(*) FROM part_offers WHERE listing_id = :id AND status IN ('pending', 'countered')) "
-        "AS open_offers, (SELECT count(*) FROM part_offers WHERE listing_id = :id AND buyer_organization_id = :org "
-        "AND status IN ('pending', 'countered')) AS mine, "
+        f"SELECT (SELECT count(*) FROM part_offers f WHERE listing_id = :id AND {OPEN_OFFER_SQL}) "
+        "AS open_offers, (SELECT count(*) FROM part_offers f WHERE listing_id = :id AND buyer_organization_id = :org "
+        f"AND {OPEN_OFFER_SQL}) AS mine, "
         "(SELECT count(*) FROM saved_listings WHERE listing_id = :id) AS watchers, "
         "(SELECT price_alert_threshold FROM saved_listings WHERE listing_id = :id AND user_id = :user) AS alert, "
         "(SELECT count(*) FROM saved_listings WHERE listing_id = :id AND user_id = :user) AS watching, "
         "(SELECT bidder_organization_id FROM auction_bids WHERE listing_id = :id AND is_winning "
         " ORDER BY created_at DESC LIMIT 1) AS leader"),
-        {"id": listing.id, "org": caller.organization_id, "user": caller.user_id}).one()
+        {"id": listing.id, "org": caller.organization_id, "user": caller.user_id, "now": now}).one()
     rating = session.execute(text(
         "SELECT average_rating, rating_count, total_transactions, on_time_shipping_rate, response_time_hours "
         "FROM seller_ratings WHERE organization_id = :org"), {"org": listing.organization_id}).one_or_none()
@@ -100,7 +109,7 @@ def listing_detail(session: Session, caller: Caller, listing: MarketplaceListing
             starting_bid=listing.starting_bid, current_bid=listing.current_bid if listing.bid_count else None,
             minimum_next_bid=auction_minimum_next_bid(listing), bid_count=listing.bid_count,
             auction_end=listing.auction_end,
-            ended=listing.auction_end is not None and listing.auction_end <= utcnow(),
+            ended=listing.auction_end is not None and listing.auction_end <= now,
             reserve_met=None if listing.reserve_price is None else bool(
                 listing.bid_count and listing.current_bid is not None and listing.current_bid >= listing.reserve_price),
             you_are_winning=counts.leader == caller.organization_id,

@@ -15,7 +15,7 @@ from knowledge.embeddings import embed_query
 from knowledge.partnumbers import normalize_part_number
 from knowledge.search.query import SearchQueryError, parse_query, tsquery_text
 from knowledge.search.vocabulary import load_vocabulary
-from tools._marketplace import distance_sql, vector_literal
+from tools._marketplace import distance_sql, live_listing_sql, utcnow, vector_literal
 from tools._parts import number_norm_sql, part_ids_numbered
 from tools._supersession import Link, interchangeable_parts
 from tools.context import Caller
@@ -86,7 +86,8 @@ def find_listings(
             where.append("l.status = :status")
             params["status"] = q.status
     else:  # "wanted" listings are demand, not supply: list_wanted_posts covers them
-        where.append("l.status = 'active' AND l.listing_type <> 'wanted'")
+        where.append(f"{live_listing_sql('l')} AND l.listing_type <> 'wanted'")
+        params["now"] = utcnow()
     if q.listing_type:
         where.append("l.listing_type = :lt")
         params["lt"] = q.listing_type

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from knowledge import clock
 from tools._marketplace import cents
 from tools._parts import CatalogPart
 from tools.context import Caller
@@ -70,7 +71,7 @@ class PriceStats(BaseModel):
 
 def anchor(session: Session) -> datetime:
     newest = session.execute(text("SELECT max(recorded_at) FROM part_price_history")).scalar()
-    return newest or datetime.now(UTC)
+    return newest or clock.now()
 
 
 def history(session: Session, part: CatalogPart, since: datetime) -> list[PricePoint]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from knowledge import clock
 from knowledge.embeddings import embed_documents
 from knowledge.models import MarketplaceListing
 from tools.context import Caller
@@ -35,7 +36,28 @@ UNTRUSTED_NOTE = (
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now on the application clock (knowledge.clock), which every time-dependent rule reads."""
+    return clock.now()
+
+
+# An open offer past its expires_at is expired at :now whether or not a write has recorded it yet: reads
+# show it so and never change the row (alias f = part_offers).
+OFFER_STATUS_SQL = ("CASE WHEN f.status IN ('pending', 'countered') AND f.expires_at <= :now THEN 'expired' "
+                    "ELSE f.status END")
+OPEN_OFFER_SQL = "(f.status IN ('pending', 'countered') AND (f.expires_at IS NULL OR f.expires_at > :now))"
+
+
+def listing_status_shown(status: str, is_auction: bool, auction_end: datetime | None, now: datetime) -> str:
+    """What a listing's status is at `now`: an active auction past its end shows as "ended" (no more bids;
+    the row keeps "active" until it is settled)."""
+    if status == "active" and is_auction and auction_end is not None and auction_end <= now:
+        return "ended"
+    return status
+
+
+def live_listing_sql(alias: str) -> str:
+    """SQL: the listing is open for business at :now (active, and not an auction past its end)."""
+    return f"({alias}.status = 'active' AND NOT ({alias}.is_auction AND {alias}.auction_end <= :now))"
 
 
 def cents(value: Decimal | float | int) -> Decimal:
@@ -161,7 +183,8 @@ class ListingSummary(BaseModel):
     currency: str = "USD"
     listing_type: str
     visibility: str
-    status: str
+    status: str = Field(description="draft, active, ended (an auction past its end: no more bids), reserved, "
+                        "sold, traded, expired or cancelled. Only active listings take offers or bids.")
     seller_organization: str
     is_own_listing: bool
     city: str
@@ -169,7 +192,7 @@ class ListingSummary(BaseModel):
     fulfillment_options: list[str] = []
     emergency_available: bool = False
     current_bid: Decimal | None = None
-    auction_end: datetime | None = None
+    auction_end: datetime | None = Field(None, description="When bidding closes (auctions only).")
 
 
 def summary_of(row: Any, caller: Caller, distance_km: float | None = None,
@@ -178,7 +201,8 @@ def summary_of(row: Any, caller: Caller, distance_km: float | None = None,
     return ListingSummary(
         id=row.id, part_number=row.part_number, manufacturer=row.manufacturer, name=row.name,
         condition=row.condition, quantity_available=row.quantity_available, price=row.price,
-        currency=row.currency, listing_type=row.listing_type, visibility=row.visibility, status=row.status,
+        currency=row.currency, listing_type=row.listing_type, visibility=row.visibility,
+        status=listing_status_shown(row.status, row.is_auction, row.auction_end, utcnow()),
         seller_organization=seller_organization or row.seller_organization,
         is_own_listing=row.organization_id == caller.organization_id,
         city=row.city, distance_km=None if distance_km is None else round(float(distance_km), 1),

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge.partnumbers import normalize_part_number
-from tools._marketplace import distance_sql
+from tools._marketplace import distance_sql, live_listing_sql, utcnow
 from tools._parts import number_norm_sql, part_ids_numbered
 from tools._supersession import KIND_RANK, Link, interchangeable_parts
 from tools.context import Caller
@@ -112,8 +112,8 @@ def _listing_rows(session: Session, caller: Caller, params: dict[str, Any], pred
         f"x.condition, x.quantity_available AS qty, COALESCE(x.price, x.current_bid, x.starting_bid) AS price, "
         f"x.city AS place, {distance_sql('x')} AS km, {number_norm_sql('x.part_number')} AS pn_norm "
         f"FROM marketplace_listings x JOIN organizations o ON o.id = x.organization_id "
-        f"WHERE {vis} AND x.status = 'active' AND x.organization_id <> :owner AND x.quantity_available > 0 "
-        f"AND {predicate} ORDER BY x.id LIMIT 200"), params))
+        f"WHERE {vis} AND {live_listing_sql('x')} AND x.organization_id <> :owner AND x.quantity_available > 0 "
+        f"AND {predicate} ORDER BY x.id LIMIT 200"), {**params, "now": utcnow()}))
 
 
 def _match(source: str, row: Any, links: dict[uuid.UUID, Link], by_norm: dict[str, Link],

@@ -44,13 +44,16 @@ class OfferView(BaseModel):
     fulfillment_preference: str | None
     needed_by_date: date | None
     is_urgent: bool
-    status: str
+    status: str = Field(description="pending (the seller's move), countered (the buyer's move), accepted, "
+                        "rejected, withdrawn, or expired — an open offer past expires_at is expired: it can no longer "
+                        "be accepted or countered, so never propose accepting it.")
     counter_offer: CounterTerms | None
     response_message: str | None
-    awaiting: Literal["seller", "buyer"] | None = Field(description="Whose move it is on an open offer.")
+    awaiting: Literal["seller", "buyer"] | None = Field(description="Whose move it is on an open offer; None once "
+                                                        "it is closed or expired.")
     transaction_id: uuid.UUID | None
     created_at: datetime
-    expires_at: datetime | None
+    expires_at: datetime | None = Field(description="An open offer can be answered until then (UTC).")
 
 
 class TransactionView(BaseModel):
@@ -72,7 +75,8 @@ class TransactionView(BaseModel):
 class ListOffersInput(BaseModel):
     direction: Literal["sent", "received"] = Field(description="sent: offers your organization made; received: "
                                                    "offers on your organization's listings (sellers only).")
-    status: Literal["pending", "accepted", "rejected", "countered", "withdrawn", "expired"] | None = None
+    status: Literal["pending", "accepted", "rejected", "countered", "withdrawn", "expired"] | None = Field(
+        None, description="Only offers in this status as it stands now (pending/countered: open and unexpired).")
     listing_id: uuid.UUID | None = None
     limit: int = Field(25, ge=1, le=100)
 

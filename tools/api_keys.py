@@ -13,6 +13,7 @@ import uuid
 
 from sqlalchemy import Engine, text
 
+from knowledge import clock
 from tools.context import Caller, UnknownCaller, caller_by_email, caller_by_id
 
 KEY_PREFIX = "pp_"
@@ -33,8 +34,8 @@ def create_api_key(engine: Engine, email: str, label: str | None = None) -> str:
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO api_keys (user_id, key_hash, prefix, label) VALUES (:u, :h, :p, :l)"),
-            {"u": owner.user_id, "h": hash_api_key(key), "p": key[:11], "l": label},
+            text("INSERT INTO api_keys (user_id, key_hash, prefix, label, created_at) VALUES (:u, :h, :p, :l, :now)"),
+            {"u": owner.user_id, "h": hash_api_key(key), "p": key[:11], "l": label, "now": clock.now()},
         )
     return key
 
@@ -43,8 +44,8 @@ def revoke_api_key(engine: Engine, key: str) -> bool:
     """Revoke a key given its plaintext. Returns whether an active key was revoked."""
     with engine.begin() as conn:
         revoked = conn.execute(
-            text("UPDATE api_keys SET revoked_at = now() WHERE key_hash = :h AND revoked_at IS NULL RETURNING id"),
-            {"h": hash_api_key(key)},
+            text("UPDATE api_keys SET revoked_at = :now WHERE key_hash = :h AND revoked_at IS NULL RETURNING id"),
+            {"h": hash_api_key(key), "now": clock.now()},
         ).first()
     return revoked is not None
 
@@ -57,9 +58,9 @@ def caller_for_api_key(engine: Engine, key: str) -> Caller | None:
     with engine.begin() as conn:
         # last_used_at is informational: touch it at most once a minute so busy keys don't write per request.
         conn.execute(
-            text("UPDATE api_keys SET last_used_at = now() WHERE key_hash = :h AND revoked_at IS NULL "
-                 "AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')"),
-            {"h": hash_api_key(key)},
+            text("UPDATE api_keys SET last_used_at = :now WHERE key_hash = :h AND revoked_at IS NULL "
+                 "AND (last_used_at IS NULL OR last_used_at < :now - interval '1 minute')"),
+            {"h": hash_api_key(key), "now": clock.now()},
         )
         user_id: uuid.UUID | None = conn.execute(
             text("SELECT user_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL"), {"h": hash_api_key(key)}

@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import Engine, text
 
+from knowledge import clock
 from tools.context import Caller
 
 CLIENT_THREAD_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -26,10 +27,11 @@ def claim_thread(engine: Engine, caller: Caller, thread_id: str, title: str | No
     """Start the thread for `caller` or continue their own; ThreadNotFound when another user owns it."""
     with engine.begin() as conn:
         conn.execute(text(
-            "INSERT INTO chat_threads (id, user_id, organization_id, channel, title) VALUES (:id, :u, :o, :c, :t) "
-            "ON CONFLICT (id) DO UPDATE SET updated_at = now() WHERE chat_threads.user_id = :u"),
+            "INSERT INTO chat_threads (id, user_id, organization_id, channel, title, created_at, updated_at) "
+            "VALUES (:id, :u, :o, :c, :t, :now, :now) "
+            "ON CONFLICT (id) DO UPDATE SET updated_at = :now WHERE chat_threads.user_id = :u"),
             {"id": thread_id, "u": caller.user_id, "o": caller.organization_id, "c": caller.channel,
-             "t": (title or "")[:200] or None})
+             "t": (title or "")[:200] or None, "now": clock.now()})
         owner = conn.execute(text("SELECT user_id FROM chat_threads WHERE id = :id"), {"id": thread_id}).scalar()
     if owner != caller.user_id:
         raise ThreadNotFound(thread_id)

@@ -10,10 +10,12 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from knowledge import clock
 from knowledge.models import PartCondition
 from knowledge.partnumbers import normalize_part_number
 from tools._geo import distance_km
 from tools._holds import insert_hold, visible_item
+from tools._marketplace import live_listing_sql
 from tools._parts import number_norm_sql, resolve_part
 from tools._sourcing import (
     SourcingOption,
@@ -87,7 +89,7 @@ _LISTING_SQL = (
     "l.fulfillment_options, l.estimated_shipping_days, l.local_pickup_available, l.emergency_available, "
     "l.emergency_premium, l.inventory_item_id, s.name AS loc_name FROM marketplace_listings l "
     "JOIN organizations o ON o.id = l.organization_id LEFT JOIN stock_locations s ON s.id = l.stock_location_id "
-    "WHERE {vis} AND l.status = 'active' AND l.quantity_available > 0 AND l.listing_type <> 'wanted' "
+    "WHERE {vis} AND " + live_listing_sql("l") + " AND l.quantity_available > 0 AND l.listing_type <> 'wanted' "
     "AND l.organization_id <> :me "
     "AND (l.part_id = ANY(:ids) OR (l.part_id IS NULL AND " + number_norm_sql("l.part_number") + " = ANY(:norms)))"
 )
@@ -141,7 +143,7 @@ def find_inventory(ctx: ToolContext, args: FindInventoryInput) -> FindInventoryO
     by_id = {c.part.id: c for c in candidates}
     by_norm = {c.part.part_number: c for c in candidates}
     origin = _origin(ctx.caller, args.lat, args.lng)
-    params: dict[str, Any] = {"ids": list(by_id), "me": ctx.caller.organization_id,
+    params: dict[str, Any] = {"ids": list(by_id), "me": ctx.caller.organization_id, "now": clock.now(),
                               "norms": [normalize_part_number(c.part.part_number) for c in candidates]}
     stock_sql = _STOCK_SQL.format(vis=inventory_visibility_sql(ctx.caller, params, "i"))
     listing_sql = _LISTING_SQL.format(vis=listing_visibility_sql(ctx.caller, params, "l"))
@@ -246,16 +248,17 @@ def request_emergency_pickup(ctx: ToolContext, args: EmergencyPickupInput) -> Em
         raise ToolFailed("not_found", "No stock item with that id is available to you.",
                          hint="Use an inventory_item_id from find_inventory.")
     # Expired holds give their units back before we count what is available.
+    now = clock.now()
     released = ctx.session.execute(text(
         "UPDATE stock_holds SET status = 'expired' WHERE inventory_item_id = :id AND status = 'active' "
-        "AND expires_at < now() RETURNING quantity"), {"id": row.id}).scalars().all()
+        "AND expires_at < :now RETURNING quantity"), {"id": row.id, "now": now}).scalars().all()
     available = row.quantity_available + sum(released)
     if available < args.quantity:
         raise ToolFailed("insufficient_stock", f"Only {available} × {row.part_number} left at {row.loc_name}; "
                          f"cannot hold {args.quantity}.", hint="Hold fewer units or pick another option.")
     ctx.session.execute(text(
-        "UPDATE inventory_items SET quantity_reserved = quantity_reserved - :released + :q, updated_at = now() "
-        "WHERE id = :id"), {"released": sum(released), "q": args.quantity, "id": row.id})
+        "UPDATE inventory_items SET quantity_reserved = quantity_reserved - :released + :q, updated_at = :now "
+        "WHERE id = :id"), {"released": sum(released), "q": args.quantity, "id": row.id, "now": now})
     hold = insert_hold(ctx.session, ctx.caller, row, args.quantity, args.hold_hours)
     return EmergencyPickupOutput(
         hold_id=hold.id, pickup_code=hold.pickup_code, expires_at=hold.expires_at, quantity=args.quantity,

@@ -28,6 +28,7 @@ from tools._listing_types import (
 )
 from tools._marketplace import (
     CLOSED_LISTING_STATUSES,
+    OPEN_OFFER_SQL,
     describe_listing_for_summary,
     embed_one,
     listing_embedding_text,
@@ -276,10 +277,10 @@ def cancel_listing(ctx: ToolContext, args: CancelListingInput) -> ListingChangeO
         raise ToolFailed("conflict", f"The listing is already {listing.status}.")
     listing.status = "cancelled"
     closed = session.execute(text(
-        "UPDATE part_offers SET status = 'rejected', responded_at = now(), response_message = :msg "
-        "WHERE listing_id = :id AND status IN ('pending', 'countered') RETURNING id"),
-        {"id": listing.id, "msg": "Listing cancelled by the seller" + (f": {args.reason}" if args.reason else ".")}
-    ).all()
+        "UPDATE part_offers f SET status = 'rejected', responded_at = :now, response_message = :msg "
+        f"WHERE f.listing_id = :id AND {OPEN_OFFER_SQL} RETURNING f.id"),
+        {"id": listing.id, "now": utcnow(),
+         "msg": "Listing cancelled by the seller" + (f": {args.reason}" if args.reason else ".")}).all()
     session.flush()
     return ListingChangeOutput(listing=listing_detail(session, caller, listing),
                                message=f"Listing cancelled; {len(closed)} open offer(s) declined.")

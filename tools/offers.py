@@ -12,8 +12,16 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge.models import MarketplaceListing, PartOffer
-from tools._deals import OFFER_SQL, close_deal, load_offer_view, offer_view, transaction_view
+from tools._deals import (
+    OPEN_OFFER_STATUSES,
+    close_deal,
+    load_offer_view,
+    offer_view,
+    select_offers,
+    transaction_view,
+)
 from tools._marketplace import (
+    OFFER_STATUS_SQL,
     cents,
     describe_listing_for_summary,
     require_buyer,
@@ -43,10 +51,12 @@ OFFER_DAYS = 3
 @tool(ToolKind.READ)
 def list_offers(ctx: ToolContext, args: ListOffersInput) -> ListOffersOutput:
     """List marketplace offers, newest first: the ones your organization sent, or (sellers and parts managers)
-    the ones received on your organization's listings. Each says whose move it is (`awaiting`).
+    the ones received on your organization's listings. Each says whose move it is (`awaiting`). An offer
+    whose expires_at has passed shows as "expired": it can no longer be accepted or countered.
 
     Args:
-        direction: "sent" or "received"; status: e.g. "pending" or "countered"; listing_id: one listing only.
+        direction: "sent" or "received"; status: e.g. "pending" or "countered" (open, not expired);
+        listing_id: one listing only.
 
     Do NOT use this for purchase history from suppliers; it covers marketplace offers only.
     """
@@ -57,13 +67,12 @@ def list_offers(ctx: ToolContext, args: ListOffersInput) -> ListOffersOutput:
     else:
         where = ["f.buyer_organization_id = :org"]
     if args.status:
-        where.append("f.status = :status")
+        where.append(f"{OFFER_STATUS_SQL} = :status")
         params["status"] = args.status
     if args.listing_id:
         where.append("f.listing_id = :lid")
         params["lid"] = args.listing_id
-    rows = ctx.session.execute(text(f"{OFFER_SQL} WHERE {' AND '.join(where)} ORDER BY f.created_at DESC, f.id "
-                                    "LIMIT :limit"), params).all()
+    rows = select_offers(ctx.session, " AND ".join(where), params, "ORDER BY f.created_at DESC, f.id LIMIT :limit")
     return ListOffersOutput(offers=[offer_view(r) for r in rows])
 
 
@@ -150,7 +159,7 @@ def _check_offer_terms(listing: MarketplaceListing, args: SubmitOfferInput) -> N
 
 
 def _summarize_respond(caller: Caller, args: RespondToOfferInput, session: Session) -> str:
-    row = session.execute(text(OFFER_SQL + " WHERE f.id = :id"), {"id": args.offer_id}).one_or_none()
+    row = next(iter(select_offers(session, "f.id = :id", {"id": args.offer_id})), None)
     if row is None or caller.organization_id not in (row.seller_org_id, row.buyer_organization_id):
         return f"{args.action.capitalize()} offer {args.offer_id}?"
     view = offer_view(row)
@@ -195,12 +204,11 @@ def respond_to_offer(ctx: ToolContext, args: RespondToOfferInput) -> RespondToOf
         require_seller(caller, "answer offers")
     else:
         require_buyer(caller, "answer counter-offers")
+    _require_unexpired(offer)
     expected = "pending" if seller_side else "countered"
     if offer.status != expected:
         waiting = {"pending": "the seller", "countered": "the buyer"}.get(offer.status)
         raise ToolFailed("conflict", f"The offer is {offer.status}" + (f"; it is up to {waiting}." if waiting else "."))
-    if offer.expires_at is not None and offer.expires_at < utcnow():
-        raise ToolFailed("conflict", "The offer has expired.")
     transaction, closed = None, 0
     if args.action == "accept":
         price, quantity = offer.offered_price, offer.quantity
@@ -226,6 +234,13 @@ def respond_to_offer(ctx: ToolContext, args: RespondToOfferInput) -> RespondToOf
     )
 
 
+def _require_unexpired(offer: PartOffer) -> None:
+    if offer.status in OPEN_OFFER_STATUSES and offer.expires_at is not None and offer.expires_at <= utcnow():
+        raise ToolFailed("conflict", f"The offer has expired (it was open until {offer.expires_at:%Y-%m-%d %H:%M} "
+                         "UTC); it can no longer be accepted, countered or withdrawn.",
+                         hint="The buyer can make a new offer with submit_offer.")
+
+
 def _counter(listing: MarketplaceListing, offer: PartOffer, args: RespondToOfferInput, seller_side: bool) -> None:
     if args.counter_price is None:
         raise ToolFailed("invalid", "A counter needs counter_price (USD per unit).")
@@ -246,7 +261,7 @@ def _counter(listing: MarketplaceListing, offer: PartOffer, args: RespondToOffer
 
 
 def _summarize_withdraw(caller: Caller, args: WithdrawOfferInput, session: Session) -> str:
-    row = session.execute(text(OFFER_SQL + " WHERE f.id = :id"), {"id": args.offer_id}).one_or_none()
+    row = next(iter(select_offers(session, "f.id = :id", {"id": args.offer_id})), None)
     if row is None or row.buyer_organization_id != caller.organization_id:
         return f"Withdraw offer {args.offer_id}?"
     return f"Withdraw your offer for {row.quantity} × {row.part_number} from {row.seller_organization}?"
@@ -272,7 +287,8 @@ def withdraw_offer(ctx: ToolContext, args: WithdrawOfferInput) -> SubmitOfferOut
             raise ToolFailed("forbidden", "Only the buyer can withdraw an offer; reject it with respond_to_offer.")
         raise ToolFailed("not_found", f"No offer {args.offer_id} for you.")
     require_buyer(ctx.caller, "withdraw offers")
-    if offer.status not in ("pending", "countered"):
+    _require_unexpired(offer)
+    if offer.status not in OPEN_OFFER_STATUSES:
         raise ToolFailed("conflict", f"The offer is already {offer.status}.")
     offer.status, offer.responded_at = "withdrawn", utcnow()
     if args.reason:

@@ -222,7 +222,7 @@ def review_transaction(ctx: ToolContext, args: ReviewTransactionInput) -> Transa
 def _rate_seller(session: Session, organization_id: uuid.UUID, rating: int, total: Decimal) -> None:
     session.execute(text(
         "INSERT INTO seller_ratings (organization_id, total_transactions, total_sales_volume, average_rating, "
-        "rating_count) VALUES (:org, 1, :total, :r, 1) ON CONFLICT (organization_id) DO UPDATE SET "
-        "average_rating = (COALESCE(seller_ratings.average_rating, 0) * seller_ratings.rating_count + :r) "
+        "rating_count, last_updated) VALUES (:org, 1, :total, :r, 1, :now) ON CONFLICT (organization_id) DO UPDATE "
+        "SET average_rating = (COALESCE(seller_ratings.average_rating, 0) * seller_ratings.rating_count + :r) "
         "/ (seller_ratings.rating_count + 1), rating_count = seller_ratings.rating_count + 1, "
-        "last_updated = now()"), {"org": organization_id, "total": total, "r": rating})
+        "last_updated = :now"), {"org": organization_id, "total": total, "r": rating, "now": utcnow()})

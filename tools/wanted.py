@@ -54,7 +54,7 @@ class WantedPostView(BaseModel):
     city: str
     distance_km: float | None
     visibility: str
-    status: str
+    status: str = Field(description="active, fulfilled, cancelled, or expired (an active post past expires_at).")
     created_at: datetime
     expires_at: datetime
     matches: list[WantedMatch] = Field(default_factory=list, description="What the caller can see that fits.")
@@ -69,7 +69,8 @@ def _view(row: Any, caller: Caller, matches: list[WantedMatch]) -> WantedPostVie
         acceptable_conditions=list(row.acceptable_conditions or []), urgency=row.urgency,
         needed_by_date=row.needed_by_date, max_price=row.max_price, city=row.city,
         distance_km=None if row.km is None else round(float(row.km), 1), visibility=row.visibility,
-        status=row.status, created_at=row.created_at, expires_at=row.expires_at, matches=matches,
+        status="expired" if row.status == "active" and row.expires_at <= utcnow() else row.status,
+        created_at=row.created_at, expires_at=row.expires_at, matches=matches,
     )
 
 
@@ -125,7 +126,8 @@ def list_wanted_posts(ctx: ToolContext, args: ListWantedPostsInput) -> ListWante
     if args.mine_only:
         where.append("w.organization_id = :wv_org")
     else:
-        where.append("w.status = 'active'")
+        where.append("w.status = 'active' AND w.expires_at > :now")
+        params["now"] = utcnow()
     if args.category:
         where.append("w.category = :cat")
         params["cat"] = args.category

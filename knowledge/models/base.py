@@ -11,6 +11,8 @@ from sqlalchemy import DateTime, MetaData, Numeric, String, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from knowledge import clock
+
 EMBEDDING_DIMS = 384
 
 NAMING = {
@@ -26,7 +28,11 @@ uuid_pk = Annotated[
     mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4, server_default=func.gen_random_uuid()),
 ]
 money = Annotated[Decimal, mapped_column(Numeric(12, 2))]
-created_ts = Annotated[datetime, mapped_column(DateTime(timezone=True), server_default=func.now())]
+# Rows written through SQLAlchemy take their times from the application clock (so a moved clock orders new
+# rows after the seeded ones); the server default covers rows written by plain SQL.
+created_ts = Annotated[
+    datetime, mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
+]
 json_list = Annotated[list[Any], mapped_column(JSONB, server_default="[]", default=list)]
 json_dict = Annotated[dict[str, Any], mapped_column(JSONB, server_default="{}", default=dict)]
 currency = Annotated[str, mapped_column(String(3), server_default="USD", default="USD")]
@@ -42,5 +48,5 @@ class Base(DeclarativeBase):
 class Timestamped:
     created_at: Mapped[created_ts]
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        DateTime(timezone=True), default=clock.now, server_default=func.now(), onupdate=clock.now
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from knowledge import clock
 from knowledge.models.base import Base, created_ts
 
 
@@ -23,4 +24,5 @@ class ChatThread(Base):
     channel: Mapped[str] = mapped_column(String(20), default="web", server_default="web")
     title: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[created_ts]
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now,
+                                                 server_default=func.now())
