@@ -8,7 +8,7 @@ import re
 import time
 import uuid
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -222,3 +222,59 @@ def test_generated_parts_are_distinct_builds() -> None:
     assert len(extras) == 5_000
     texts = {re.sub(r", rev \w+", "", part_embedding_text(p)) for p in extras}  # revision codes aside
     assert len(texts) >= 0.98 * len(extras)
+
+
+def _anchored(now: datetime) -> dict[str, list[dict[str, Any]]]:
+    from knowledge.seed.loader import anchor_to_now
+
+    tables = build_world().tables
+    anchor_to_now(tables, now)
+    return tables
+
+
+def _times_apart(tables: dict[str, list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    return [[{k: v for k, v in row.items() if not isinstance(v, date)} for row in rows] for rows in tables.values()]
+
+
+def test_seeded_world_is_alive_at_the_seeding_moment() -> None:
+    """Seeded at any moment, the world is alive then: open offers and live auctions end in the future, some
+    auction ends within hours, nothing happened later than now, and prices run up to today."""
+    now = datetime(2031, 2, 27, 3, 41, 17, 900_000, tzinfo=UTC)  # any moment, any time of day
+    world = _anchored(now)
+    seconds = now.replace(microsecond=0)
+    offers = world["part_offers"]
+    open_offers = [o for o in offers if o["status"] in ("pending", "countered")]
+    assert sum(o["status"] == "pending" for o in open_offers) >= 10
+    assert sum(o["status"] == "countered" for o in open_offers) >= 5
+    for offer in open_offers:
+        assert seconds < offer["expires_at"] <= seconds + timedelta(days=3), offer
+        assert offer["created_at"] < seconds and (offer["responded_at"] or offer["created_at"]) < seconds
+    listings = world["marketplace_listings"]
+    active = [x for x in listings if x["status"] == "active"]
+    assert all(x["expires_at"] > seconds for x in active)
+    auctions = [x for x in active if x["is_auction"]]
+    assert auctions and all(x["auction_end"] > seconds for x in auctions)
+    assert min(x["auction_end"] for x in auctions) <= seconds + timedelta(hours=12)
+    ended = [x for x in listings if x["is_auction"] and x["status"] in ("sold", "expired")]
+    assert ended and all(x["auction_end"] < seconds for x in ended)
+    assert all(w["expires_at"] > seconds for w in world["wanted_posts"] if w["status"] == "active")
+    for table, rows in world.items():
+        for row in rows:
+            for column in ("created_at", "responded_at", "recorded_at", "completed_at", "delivered_at"):
+                value = row.get(column)
+                assert value is None or value <= seconds, (table, column)
+    newest_price = max(h["recorded_at"] for h in world["part_price_history"])
+    assert seconds - timedelta(days=1) < newest_price
+
+
+def test_seeding_moves_times_only_to_the_second() -> None:
+    first, later = datetime(2027, 3, 1, 9, 0, 0, tzinfo=UTC), datetime(2028, 3, 1, 21, 30, 5, 123, tzinfo=UTC)
+    a, b = _anchored(first), _anchored(later)
+    assert _times_apart(a) == _times_apart(b)  # same rows, ids, prices
+    shift = later.replace(microsecond=0) - first
+    pairs = zip(a["part_offers"], b["part_offers"], strict=True)
+    assert all(y["expires_at"] - x["expires_at"] == shift for x, y in pairs)
+    history = zip(a["part_price_history"], b["part_price_history"], strict=True)
+    assert all(y["recorded_at"] - x["recorded_at"] == shift for x, y in history)
+    assert all(y["needed_by_date"] - x["needed_by_date"] == timedelta(days=366)
+               for x, y in zip(a["part_offers"], b["part_offers"], strict=True))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, Table, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from knowledge.embeddings import embed_documents, part_embedding_text
+from knowledge import clock
+from knowledge.embedding_cache import embed_documents_cached
+from knowledge.embeddings import part_embedding_text
 from knowledge.models import Base
 from knowledge.search.vocabulary import forget_vocabulary
 
@@ -77,7 +79,7 @@ def _fill_embeddings(engine: Engine, table_name: str, text_of: Callable[[dict[st
         )]
     stmt = text(f"UPDATE {table_name} SET embedding = CAST(:v AS vector) WHERE id = :id")
     for chunk in _chunks(rows, EMBED_CHUNK):
-        vectors = embed_documents([text_of(row) for row in chunk])
+        vectors = embed_documents_cached([text_of(row) for row in chunk])
         with engine.begin() as conn:
             conn.execute(stmt, [{"id": row["id"], "v": "[" + ",".join(f"{x:.6f}" for x in vec) + "]"}
                                 for row, vec in zip(chunk, vectors, strict=True)])
@@ -110,22 +112,25 @@ def embed_missing(engine: Engine, progress: Progress | None = None) -> int:
     return total
 
 
-def anchor_to_today(tables: dict[str, list[dict[str, Any]]], today: date | None = None) -> None:
-    """Move every date and time in the world by whole days so that its reference day is today.
+def anchor_to_now(tables: dict[str, list[dict[str, Any]]], now: datetime | None = None) -> None:
+    """Move every time in the world so that its reference moment (`demo_now`) is `now` (default: the
+    application clock), to the second; dates move by the calendar days between the two days.
 
-    The world is written around a fixed day (`demo_now`); a demo seeded weeks later would otherwise show
-    ended auctions and expired offers. Whole days keep the content identical for any one seeding day.
+    The world is written around a fixed moment; seeded at any other, it would show ended auctions and expired
+    offers. Only times move: rows, ids and prices are the same whenever the world is seeded.
     """
     from knowledge.seed.world import demo_now
 
-    shift = timedelta(days=((today or datetime.now(UTC).date()) - demo_now().date()).days)
-    if not shift:
-        return
+    at = (now or clock.now()).replace(microsecond=0)
+    shift = at - demo_now()
+    days = timedelta(days=(at.date() - demo_now().date()).days)
     for rows in tables.values():
         for row in rows:
             for key, value in row.items():
-                if isinstance(value, datetime | date):
+                if isinstance(value, datetime):
                     row[key] = value + shift
+                elif isinstance(value, date):
+                    row[key] = value + days
 
 
 def seed_store(engine: Engine, *, reset: bool = False, scale: int = 0, progress: Progress | None = None) -> SeedReport:
@@ -135,7 +140,7 @@ def seed_store(engine: Engine, *, reset: bool = False, scale: int = 0, progress:
     if reset:
         reset_store(engine)
     world = build_world(extra_parts=scale)
-    anchor_to_today(world.tables)
+    anchor_to_now(world.tables)
     inserted = insert_rows(engine, world.tables, progress)
     embedded = embed_missing(engine, progress)
     with engine.begin() as conn:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ from knowledge.seed.world.ids import ago, make_id, money
 from knowledge.seed.world.orgs import People
 
 TAX = Decimal("0.0881")  # Denver combined sales tax
+OFFER_DAYS = 3  # an offer stays open this long after it is made or countered (as tools.offers makes them)
 MESSAGES = ("Can you do a little better on price? Need it this week.", "Is this still available? Can pick up today.",
             "Would you take a trade plus cash?", "Need it for a down car, can you hold it until 3pm?",
             "Please confirm the revision / date code before I commit.", "Will you ship to our Aurora shop?")
@@ -31,6 +32,7 @@ def _buyers(rng: random.Random, people: People, listing: dict[str, Any]) -> list
 def build_offers(people: People, listings: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Offers on sale/trade/emergency listings, and the transactions their accepted offers turned into."""
     rng = random.Random(8080)
+    timing = random.Random(8081)  # its own stream: re-timing open offers leaves every other draw as it was
     offers: list[dict[str, Any]] = []
     txns: list[dict[str, Any]] = []
     targets = [x for x in listings if x["listing_type"] in ("sale", "trade", "emergency")
@@ -70,6 +72,8 @@ def build_offers(people: People, listings: list[dict[str, Any]]) -> tuple[list[d
                 "expires_at": created + timedelta(days=3), "idempotency_key": None,
             }
             offers.append(offer)
+            if status in ("pending", "countered"):
+                _keep_open(timing, lst, offer)
             lst["offer_count"] += 1
             if status == "accepted":
                 txns.append(_transaction(rng, lst, offer, len(txns)))
@@ -79,6 +83,18 @@ def build_offers(people: People, listings: list[dict[str, Any]]) -> tuple[list[d
         buyer_slug = "northline" if people.slug_of(sale["organization_id"]) == "summit" else "summit"
         txns.append(_transaction(rng, sale, None, len(txns), people.org_id[buyer_slug]))
     return offers, txns
+
+
+def _keep_open(rng: random.Random, lst: dict[str, Any], offer: dict[str, Any]) -> None:
+    """Re-time an open offer to have been made (and countered) lately, so it is still open at the world's now."""
+    hours_ago = rng.uniform(2, 48) if offer["status"] == "pending" else rng.uniform(20, 60)
+    created = max(lst["created_at"] + timedelta(hours=1), ago(hours=hours_ago))
+    needed_in = offer["needed_by_date"] - offer["created_at"].date()
+    answered_in = (offer["responded_at"] or created) - offer["created_at"]
+    offer["created_at"], offer["needed_by_date"] = created, (created + needed_in).date()
+    if offer["status"] == "countered":  # the counter came before now, and restarted the offer's clock
+        offer["responded_at"] = created + min(answered_in, (ago() - created) * 0.8)
+    offer["expires_at"] = (offer["responded_at"] or created) + timedelta(days=OFFER_DAYS)
 
 
 def _transaction(rng: random.Random, lst: dict[str, Any], offer: dict[str, Any] | None, n: int,
@@ -107,14 +123,19 @@ def _transaction(rng: random.Random, lst: dict[str, Any], offer: dict[str, Any] 
         "payment_reference": f"PAY-{rng.randint(100000, 999999)}" if status != "pending" else None,
         "fulfillment_type": "local_pickup" if pickup else "shipping", "shipping_address": None,
         "tracking_number": None if pickup else f"1Z{rng.randint(10**15, 10**16 - 1)}",
-        "shipped_at": created + timedelta(hours=20) if done and not pickup else None,
-        "delivered_at": created + timedelta(days=2) if done else None,
+        "shipped_at": _past(created + timedelta(hours=20)) if done and not pickup else None,
+        "delivered_at": _past(created + timedelta(days=2)) if done else None,
         "pickup_code": f"{rng.randint(1000, 9999)}" if pickup else None, "status": status,
         "seller_rating": rng.choice([4, 5, 5, 5, 3]) if status == "completed" else None,
         "seller_review": "Part was as described, quick pickup." if status == "completed" else None,
         "buyer_rating": rng.choice([4, 5, 5]) if status == "completed" else None, "buyer_review": None,
-        "created_at": created, "completed_at": created + timedelta(days=3) if status == "completed" else None,
+        "created_at": created, "completed_at": _past(created + timedelta(days=3)) if status == "completed" else None,
     }
+
+
+def _past(when: datetime) -> datetime:
+    """A step of a deal that is done happened before the world's now."""
+    return min(when, ago(hours=1))
 
 
 def build_bids(people: People, listings: list[dict[str, Any]]) -> list[dict[str, Any]]:

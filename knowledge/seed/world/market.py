@@ -145,7 +145,15 @@ def build_listings(people: People, parts: list[dict[str, Any]], items: list[dict
         rows.append(_listing(rng, people, 1000 + k, "wanted", part, rng.choice(["new", "refurbished", "used_good"]),
                              rng.randint(1, 3), buyer, None, loc))
     _outliers(rng, rows)
+    _ending_soon(rows)
     return rows
+
+
+def _ending_soon(rows: list[dict[str, Any]]) -> None:
+    """The two live auctions nearest their end close within hours: what "ending soon" shows a buyer."""
+    live = sorted((r for r in rows if r["is_auction"] and r["status"] == "active"), key=lambda r: r["auction_end"])
+    for row, hours in zip(live, (3, 9), strict=False):
+        row["auction_end"] = row["expires_at"] = ahead(hours=hours)
 
 
 def _outliers(rng: random.Random, rows: list[dict[str, Any]]) -> None:

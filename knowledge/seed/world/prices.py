@@ -54,4 +54,9 @@ def build_price_history(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "currency": "USD", "source": source, "source_id": None, "region": region,
                     "recorded_at": when + timedelta(hours=rng.randint(8, 17)),
                 })
+    # The series end today: every point moves by the same amount, so the windows the pricing tools anchor
+    # on the newest point see the same prices.
+    lag = ago(hours=2) - max(r["recorded_at"] for r in rows)
+    for row in rows:
+        row["recorded_at"] += lag
     return rows
