@@ -16,11 +16,11 @@ def test_tool_list_json_tags_every_tool() -> None:
     names = {t["name"]: t for t in listing}
     for read in ["search_parts", "lookup_part", "check_compatibility", "find_inventory", "assess_price",
                  "suggest_price", "market_insights", "search_listings", "get_listing", "list_offers",
-                 "list_wanted_posts", "identify_part_from_photo"]:
+                 "list_wanted_posts", "identify_part_from_photo", "list_holds"]:
         assert names[read]["type"] == "READ"
     for write in ["create_listing", "publish_listing", "update_listing", "cancel_listing", "submit_offer",
                   "respond_to_offer", "withdraw_offer", "create_wanted_post", "place_bid",
-                  "request_emergency_pickup", "watch_listing"]:
+                  "request_emergency_pickup", "watch_listing", "cancel_hold", "accept_wanted_response"]:
         assert names[write]["type"] == "WRITE"
     assert all("properties" in t["schema"] for t in listing)
 
