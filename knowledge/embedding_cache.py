@@ -80,15 +80,16 @@ class EmbeddingCache:
 
 
 def embed_documents_cached(texts: Sequence[str], cache: EmbeddingCache | None = None,
-                           embed: Callable[[Sequence[str]], np.ndarray] = embed_documents) -> np.ndarray:
-    """`embed_documents`, reading the vectors of texts embedded before from the cache and adding the new ones."""
+                           embed: Callable[[Sequence[str]], np.ndarray] | None = None) -> np.ndarray:
+    """`embed_documents` (or `embed`), reading the vectors of texts embedded before from the cache and adding
+    the new ones to it."""
     if not texts:
         return np.zeros((0, EMBEDDING_DIMS), dtype=np.float32)
     cache = cache or EmbeddingCache(cache_path(), model_key())
     known = cache.get(texts)
     missing = list(dict.fromkeys(t for t in texts if _digest(t) not in known))
     if missing:
-        fresh = embed(missing)
+        fresh = (embed or embed_documents)(missing)
         cache.put(missing, fresh)
         known.update((_digest(t), np.asarray(v, dtype=np.float32)) for t, v in zip(missing, fresh, strict=True))
     log.debug("embeddings: %d cached, %d computed", len(texts) - len(missing), len(missing))
