@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,14 +14,14 @@ from evals.matchers import match_output, match_value, numbers_in
 from evals.model import Task, load_tasks
 from evals.report import pass_hat_k, summarize
 from evals.retrieval.metrics import ranking_metrics
-from evals.run import EvalOptions, run_eval
-from evals.runner import Gold
 from evals.scoring import score_actions
 from evals.store import state_hash, write_delta
+from tests.eval_helpers import EvalRuns
 
 SUITES = {"number", "description", "equipment", "ocr_superseded", "photo", "compatibility", "inventory", "pricing",
           "listing", "offers", "wanted", "sms", "adversarial",
-          "selling", "offers_by_name", "bids_watches", "followups"}
+          "selling", "offers_by_name", "bids_watches", "followups",
+          "wanted_posts"}
 
 
 # ---- task files ------------------------------------------------------------------------------------------
@@ -129,45 +128,30 @@ def test_ranking_metrics() -> None:
     assert 0 < metrics["ndcg@10"] < metrics["recall@5"] + 0.25
 
 
-# ---- whole runs ------------------------------------------------------------------------------------------
+# ---- whole runs (shared with tests/test_evals_clock.py through the session's eval_runs) -------------------
 
-@pytest.fixture(scope="module")
-def golds() -> dict[str, Gold]:
-    return {}
-
-
-def _run(engine: Engine, base: str | None, tmp: Path, planner: str, golds: dict[str, Gold], **kw: Any) -> dict:
-    options = EvalOptions(planner=planner, out=tmp / planner, retrieval=False, base=base, **kw)
-    summary = run_eval(engine, options, golds=golds)
-    rows = [json.loads(line) for line in (tmp / planner / "results.jsonl").read_text().splitlines()]
-    return {"summary": summary, "rows": rows}
-
-
-def test_oracle_scores_one_on_every_task(engine: Engine, eval_base: str | None, tmp_path: Path,
-                                         golds: dict[str, Gold]) -> None:
-    run = _run(engine, eval_base, tmp_path, "oracle", golds)
-    bad = [(r["task"], r["failures"]) for r in run["rows"] if r["reward"] != 1.0]
+def test_oracle_scores_one_on_every_task(eval_runs: EvalRuns) -> None:
+    run = eval_runs("oracle")
+    bad = [(r["task"], r["failures"]) for r in run.rows if r["reward"] != 1.0]
     assert not bad
-    assert run["summary"]["n_tasks"] >= 60
+    assert run.summary["n_tasks"] >= 60
 
 
-def test_null_scores_zero_on_every_task(engine: Engine, eval_base: str | None, tmp_path: Path,
-                                        golds: dict[str, Gold]) -> None:
-    run = _run(engine, eval_base, tmp_path, "null", golds)
-    assert [r["task"] for r in run["rows"] if r["reward"] > 0] == []
-    assert all(r["tool_calls"] == [] for r in run["rows"])
+def test_null_scores_zero_on_every_task(eval_runs: EvalRuns) -> None:
+    run = eval_runs("null")
+    assert [r["task"] for r in run.rows if r["reward"] > 0] == []
+    assert all(r["tool_calls"] == [] for r in run.rows)
 
 
-def test_local_planner_average_reward(engine: Engine, eval_base: str | None, tmp_path: Path,
-                                      golds: dict[str, Gold]) -> None:
-    run = _run(engine, eval_base, tmp_path, "local", golds)
-    summary = run["summary"]
+def test_local_planner_average_reward(eval_runs: EvalRuns) -> None:
+    run = eval_runs("local")
+    summary = run.summary
     print(json.dumps({s: v["avg_reward"] for s, v in summary["by_suite"].items()}), summary["weakest_tasks"])
     assert summary["avg_reward"] >= 0.90, summary["weakest_tasks"]
     assert set(summary) >= {"n_tasks", "avg_reward", "pass_hat_k", "by_component", "by_suite"}
     for name in ("results.jsonl", "summary.json", "report.md", "reward_by_suite.png"):
-        assert (tmp_path / "local" / name).stat().st_size > 0
-    row = run["rows"][0]
+        assert (run.out / name).stat().st_size > 0
+    row = run.rows[0]
     assert {"components", "tool_calls", "turns", "latency_ms", "reward"} <= set(row)
 
 
