@@ -9,12 +9,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import AIMessage
 from sqlalchemy import Engine
 
-from agent.runner import AgentRunner
+from agent.reply_draft import ReplyDraft, draft_of
+from agent.runner import AgentRunner, TurnResult
 from channels.messages import ConfirmationAnswer, InboundMessage, OutboundReply, PhotoAttachment
-from channels.replies import reply_from_turn
+from channels.replies import bare_number, picked_choice, reply_from_turn
 from tools.context import Caller, UnknownCaller, caller_by_phone, caller_by_slack_id
 from tools.photo import PhotoRejected
 from tools.photo_store import save_photo
@@ -89,11 +90,29 @@ class ConversationService:
         if not text:
             return OutboundReply("\n".join(notes) or "Send me a part number, a description or a photo of the "
                                  "nameplate.", kind="notice")
+        if message.numbers_choices and not photo_ids:
+            text = self._choice_said(message.conversation_key, caller, text) or text
         reply = self._turn(message.conversation_key, caller, lambda r: r.send(
             message.conversation_key, caller, text, photo_ids=photo_ids))
         if notes:
+            reply.notes = notes
             reply.text = "\n".join([*notes, reply.text]).strip()
         return reply
+
+    def _choice_said(self, thread_id: str, caller: Caller, text: str) -> str | None:
+        """A bare number answering a reply whose choices the channel numbered: what that choice says. Not while
+        a confirmation waits (the channel showed no choices then, and the number answers the confirmation)."""
+        number = bare_number(text)
+        if number is None or self.runner.pending(thread_id, caller) is not None:
+            return None
+        return picked_choice(self.last_draft(thread_id), number)
+
+    def last_draft(self, thread_id: str) -> ReplyDraft | None:
+        """The draft of the conversation's last reply (the last planner message with text), if it had one."""
+        for message in reversed(_messages(self.runner, thread_id)):
+            if isinstance(message, AIMessage) and message.text.strip():
+                return draft_of(message.additional_kwargs)
+        return None
 
     def confirm(self, answer: ConfirmationAnswer) -> OutboundReply:
         """A Confirm / Cancel click: resumes the pending WRITE of that conversation, if there still is one."""
@@ -112,15 +131,11 @@ class ConversationService:
         return self._turn(answer.conversation_key, caller, lambda r: r.resume(
             answer.conversation_key, caller, {"decision": answer.decision}))
 
-    def _turn(self, thread_id: str, caller: Caller, run: Callable[[AgentRunner], Any]) -> OutboundReply:
-        runner = self.runner
-        before = len(_messages(runner, thread_id))
-        turn = run(runner)
-        outputs = [(m.name or "", str(m.content)) for m in _messages(runner, thread_id)[before:]
-                   if isinstance(m, ToolMessage)]
-        log.info("turn in %s by %s: %d tool calls, %.0f ms", thread_id, caller.email, len(turn.tool_calls),
-                 turn.latency_ms)
-        return reply_from_turn(turn, outputs)
+    def _turn(self, thread_id: str, caller: Caller, run: Callable[[AgentRunner], TurnResult]) -> OutboundReply:
+        turn = run(self.runner)
+        log.info("turn in %s by %s: %d tool calls, %.0f ms, draft: %s", thread_id, caller.email,
+                 len(turn.tool_calls), turn.latency_ms, turn.draft is not None)
+        return reply_from_turn(turn)
 
 
 def _messages(runner: AgentRunner, thread_id: str) -> list[Any]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agent.reply_draft import ReplyDraft
+
 
 @dataclass(frozen=True)
 class PhotoAttachment:
@@ -31,6 +33,8 @@ class InboundMessage:
         photos: Photos attached to the message.
         refused: Attachments that are not photos (file names), answered with a polite refusal.
         reply_to: What the adapter needs to answer in place (Slack channel and thread_ts, SMS number).
+        numbers_choices: The channel shows a reply's choices as "1) …" lines (SMS), so a bare number in
+            this message picks the choice with that number from the last reply.
     """
 
     channel: str
@@ -40,6 +44,7 @@ class InboundMessage:
     photos: tuple[PhotoAttachment, ...] = ()
     refused: tuple[str, ...] = ()
     reply_to: dict[str, Any] = field(default_factory=dict)
+    numbers_choices: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,30 +58,21 @@ class ConfirmationAnswer:
     reply_to: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class PartCard:
-    """A part the agent found, for media that can show it richly (Slack Block Kit)."""
-
-    part_number: str
-    manufacturer: str
-    name: str
-    facts: tuple[str, ...] = ()
-
-
 @dataclass
 class OutboundReply:
-    """The agent's answer, channel-neutral.
+    """The agent's answer, channel-neutral; each channel renders it for its medium.
 
     Attributes:
-        text: The reply without the confirmation question (plain text, may hold "1) …" choices).
+        text: The reply as neutral plain text, without the confirmation question (the planner's prose, or its
+            draft's `plain_text()`), preceded by `notes`. Channels without a draft to render show this.
         confirmation: The plain-language summary of a WRITE waiting for yes / no, if any.
-        choices: How many numbered options `text` offers (0 when none).
-        cards: Parts worth showing as cards.
+        draft: The planner's structured reply (headline, items, question, choices), when it made one.
+        notes: The channel's own remarks on the message (a skipped attachment), shown before the reply.
         kind: "answer" for agent replies; "onboarding", "notice" for replies the channel makes itself.
     """
 
     text: str
     confirmation: str | None = None
-    choices: int = 0
-    cards: list[PartCard] = field(default_factory=list)
+    draft: ReplyDraft | None = None
+    notes: list[str] = field(default_factory=list)
     kind: str = "answer"

@@ -15,7 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 
 from channels.fakes.slack_web_api import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlackWebApi
-from channels.slack.blocks import CANCEL_ACTION, CONFIRM_ACTION, CONFIRMATION_BLOCK
+from channels.slack.blocks import CANCEL_ACTION, CHOICES_BLOCK, CONFIRM_ACTION, CONFIRMATION_BLOCK
 from tests.channel_helpers import RunningApp, count, nameplate, running_app, user_with
 
 TOKEN, SECRET = "xoxb-test-token", "slack-test-signing-secret"
@@ -99,15 +99,20 @@ def test_forged_and_stale_signatures_get_401(app: RunningApp, slack: FakeSlackWe
 
 def test_dm_is_answered_in_thread_with_part_cards_and_retries_are_ignored(app: RunningApp, slack: FakeSlackWebApi,
                                                                           maria: str) -> None:
-    event = dm(maria, "GAA24350BH1")
+    event = dm(maria, "where can I get a GAA24350BH1?")  # a reply that lists sources, so it has cards
     body = envelope(event)
     assert send_event(app, body).status_code == 200
     posts = posts_in(slack, event["ts"])
     assert len(posts) == 1 and posts[0]["channel"] == "D0PARTS01"
     blocks = posts[0]["blocks"]
     assert blocks[0]["type"] == "section" and "GAA24350BH1" in blocks[0]["text"]["text"]
-    assert any(b.get("block_id") == "part_GAA24350BH1" for b in blocks)
-    assert "GAA24350BH1" in posts[0]["text"]
+    # each source as a card: an item of the planner's draft, a section of its own, and a button to pick it
+    items = [b for b in blocks if str(b.get("block_id", "")).startswith("item_")]
+    assert any("GAA24350BH1" in b["text"]["text"] for b in items)
+    choices = next(b for b in blocks if b.get("block_id") == CHOICES_BLOCK)
+    assert [e["text"]["text"][:3] for e in choices["elements"]][:len(items)] == [f"{n}) " for n in
+                                                                                  range(1, len(items) + 1)]
+    assert "GAA24350BH1" in posts[0]["text"] and "Reply" not in json.dumps(blocks)
     retry = send_event(app, body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
     assert retry.status_code == 200 and len(posts_in(slack, event["ts"])) == 1
 

@@ -1,16 +1,16 @@
-"""The SMS renderer and GSM-7 arithmetic, and the channel seam's pure parts (choices, cards, worker order)."""
+"""The SMS renderer and GSM-7 arithmetic, and the channel seam's pure parts (confirmations, worker order)."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 
 import pytest
 
+from agent.reply_draft import DraftItem, ReplyDraft
 from agent.runner import Confirmation, TurnResult
 from channels.messages import OutboundReply
-from channels.replies import count_choices, part_cards, reply_from_turn
+from channels.replies import reply_from_turn
 from channels.sms.gsm import is_gsm, segments, to_gsm
 from channels.sms.render import CONFIRM_PROMPT, plain_text, render_sms
 from channels.worker import ConversationWorker
@@ -36,8 +36,12 @@ def test_markdown_is_stripped_and_lists_numbered_for_replies() -> None:
 
 
 def test_short_reply_is_one_message_with_a_choice_prompt() -> None:
+    draft = ReplyDraft(headline="Where to get it:", numbered=True, question="Which one?",
+                       items=[DraftItem(kind="source", title=t) for t in ("Truck 01", "Main warehouse", "Keystone")])
     text = "Where to get it:\n1) Truck 01\n2) Main warehouse\n3) Keystone\nWhich one?"
-    assert render_sms(OutboundReply(text, choices=count_choices(text))) == [f"{text}\nReply 1, 2 or 3."]
+    assert draft.plain_text() == text
+    assert render_sms(OutboundReply(text, draft=draft)) == [f"{text}\nReply 1, 2 or 3."]
+    assert render_sms(OutboundReply(text)) == [text]  # prose: the planner words its own prompt (or not)
 
 
 def test_long_reply_splits_on_paragraphs_each_at_most_320() -> None:
@@ -55,15 +59,11 @@ def test_confirmation_asks_for_yes_or_no() -> None:
     reply = reply_from_turn(turn)
     assert reply.text == "Found it." and reply.confirmation == "Hold 1 × GAA at Truck 01?"
     assert render_sms(reply) == [f"Found it.\n\nHold 1 x GAA at Truck 01?\n{CONFIRM_PROMPT}"]
-
-
-def test_part_cards_come_from_read_tool_results_only() -> None:
-    search = json.dumps({"query": "q", "results": [
-        {"part_number": "A1", "manufacturer": "Otis", "name": "Door operator", "msrp": "100.5", "superseded_by": "A2"},
-        {"part_number": "A2", "manufacturer": "Otis", "name": "Door operator v2", "msrp": None}]})
-    failure = json.dumps({"ok": False, "error": "not_found", "message": "no"})
-    cards = part_cards([("search_parts", search), ("lookup_part", failure), ("find_inventory", "{}")])
-    assert [(c.part_number, c.facts) for c in cards] == [("A1", ("MSRP $100.50", "Superseded by A2")), ("A2", ())]
+    assert reply.draft is None
+    drafted = reply_from_turn(TurnResult(user="u", reply=turn.reply, confirmation=turn.confirmation,
+                                         draft=ReplyDraft(headline="Found it.")))
+    assert drafted.text == "Found it." and drafted.draft == ReplyDraft(headline="Found it.")
+    assert render_sms(drafted) == render_sms(reply)
 
 
 def test_worker_runs_one_conversation_in_order_and_others_in_parallel() -> None:

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from channels.hub import ChannelHub
 from channels.messages import ConfirmationAnswer, InboundMessage
-from channels.slack.blocks import CANCEL_ACTION, CONFIRM_ACTION, answered_blocks
+from channels.slack.blocks import CANCEL_ACTION, CHOICE_ACTION, CONFIRM_ACTION, answered_blocks, mrkdwn
 from channels.slack.events import inbound_from_event, message_delivery_id
 from channels.slack.files import SlackFileFetcher
 from channels.slack.responder import SlackResponder
@@ -50,13 +50,7 @@ def build_bolt_app(hub: ChannelHub) -> tuple[App, SlackResponder]:
 
     def click(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        value = json.loads(action.get("value") or "{}")
-        container = body.get("container") or {}
-        message = body.get("message") or {}
-        channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
-        reply_to = {"channel": channel, "thread_ts": message.get("thread_ts") or container.get("message_ts"),
-                    "ts": container.get("message_ts"), "blocks": message.get("blocks") or [],
-                    "requester": value.get("u")}
+        value, reply_to = _clicked(body, action)
         if not value.get("k"):
             return
         decision = "yes" if action.get("action_id") == CONFIRM_ACTION else "no"
@@ -64,11 +58,38 @@ def build_bolt_app(hub: ChannelHub) -> tuple[App, SlackResponder]:
                                     decision, reply_to)  # type: ignore[arg-type]
         hub.worker.submit(answer.conversation_key, lambda: _confirm(hub, responder, answer))
 
+    def choose(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        value, reply_to = _clicked(body, action)
+        if not value.get("k") or not value.get("s"):
+            return
+        said = InboundMessage(channel="slack", sender=(body.get("user") or {}).get("id", ""),
+                              conversation_key=value["k"], text=str(value["s"]),
+                              reply_to={"channel": reply_to["channel"], "thread_ts": reply_to["thread_ts"]})
+        hub.worker.submit(said.conversation_key,
+                          lambda: _choose(hub, responder, fetch, said, reply_to, str(value.get("l") or value["s"])))
+
     app.event("app_mention")(receive)
     app.event("message")(receive)
     app.action(re.compile(f"^({CONFIRM_ACTION}|{CANCEL_ACTION})$"))(click)
+    app.action(re.compile(f"^{CHOICE_ACTION}_\\d+$"))(choose)
     app.event(re.compile(".*"))(lambda ack: ack())  # other subscribed events: acknowledged, nothing to do
     return app, responder
+
+
+def _clicked(body: dict[str, Any], action: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A button's value and where its message is: channel, thread, ts, blocks, who the message was for."""
+    try:
+        value = json.loads(action.get("value") or "{}")
+    except ValueError:
+        value = {}
+    value = value if isinstance(value, dict) else {}
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    return value, {"channel": channel, "thread_ts": message.get("thread_ts") or container.get("message_ts"),
+                   "ts": container.get("message_ts"), "blocks": message.get("blocks") or [],
+                   "requester": value.get("u")}
 
 
 def _answer(hub: ChannelHub, responder: SlackResponder, fetch: SlackFileFetcher, message: InboundMessage,
@@ -91,6 +112,21 @@ def _confirm(hub: ChannelHub, responder: SlackResponder, answer: ConfirmationAns
     responder.update(answer.reply_to, answered_blocks(answer.reply_to.get("blocks") or [], note), note)
     reply = hub.conversations.confirm(answer)
     responder.post(reply, answer.reply_to, answer.conversation_key, answer.sender)
+
+
+def _choose(hub: ChannelHub, responder: SlackResponder, fetch: SlackFileFetcher, said: InboundMessage,
+            where: dict[str, Any], label: str) -> None:
+    """A choice button: what it says enters the conversation as the clicker's message (once per message)."""
+    requester = where.get("requester")
+    if said.sender != requester:
+        responder.ephemeral(where["channel"], said.sender, f"Only <@{requester}> can answer this.")
+        return
+    if not hub.ledger.claim("slack", f"action:{where['channel']}:{where['ts']}", said.conversation_key):
+        return  # a second click on the same message's buttons
+    note = f"<@{said.sender}> chose {mrkdwn(label)}"
+    responder.update(where, answered_blocks(where.get("blocks") or [], note), note)
+    reply = hub.conversations.answer(said, fetch)
+    responder.post(reply, said.reply_to, said.conversation_key, said.sender)
 
 
 def slack_router(hub: ChannelHub) -> APIRouter:

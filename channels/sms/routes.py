@@ -95,7 +95,7 @@ def inbound_from_form(form: FormData, status_callback: str) -> InboundMessage:
             refused.append(f"the {kind or 'attached'} file")
     return InboundMessage(channel="sms", sender=sender, conversation_key=f"sms:{sender}",
                           text=str(form.get("Body") or "").strip(), photos=tuple(photos), refused=tuple(refused),
-                          reply_to={"to": sender, "status_callback": status_callback})
+                          reply_to={"to": sender, "status_callback": status_callback}, numbers_choices=True)
 
 
 def _keyword_action(hub: ChannelHub, message: InboundMessage) -> str:
