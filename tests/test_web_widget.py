@@ -1,6 +1,6 @@
-"""The chat widget in real headless Chromium (Debian's, driven by Playwright) against a live server:
-ask → part card, photo → identified, confirmation → DB row, reload → conversation back, error states,
-phone width. Screenshots go to test-artifacts/ (gitignored)."""
+"""The chat widget in real headless Chromium (Debian's, driven by Playwright) against a live server and the
+local planner: ask → cards of the planner's reply, photo → identified, confirmation → DB row, reload →
+conversation back, error states, phone width. Screenshots go to test-artifacts/ (gitignored)."""
 
 from __future__ import annotations
 
@@ -79,22 +79,23 @@ def count(engine: Engine, sql: str, **params: Any) -> int:
 
 def test_ask_for_a_part_and_see_a_part_card(page: Page) -> None:
     ask(page, "where can I get a GAA24350BH1 today?")
-    card = page.locator(".pp-card").filter(has_text="GAA24350BH1").first
+    card = page.locator(".pp-item").filter(has_text="GAA24350BH1").first  # an item of the planner's reply
     expect(card).to_be_visible(timeout=60_000)
-    expect(card.locator(".pp-where")).to_contain_text("km")
-    expect(card.locator(".pp-stock")).to_contain_text("in stock")
-    expect(page.locator(".pp-assistant .pp-text").last).to_contain_text("GAA24350BH1")
+    expect(card.locator(".pp-facts")).to_contain_text("km")
+    expect(card.locator(".pp-facts")).to_contain_text(re.compile(r"\d+ (available|in stock)"))
+    expect(page.locator(".pp-assistant .pp-headline").last).to_contain_text("GAA24350BH1")
     expect(page.get_by_role("status")).to_have_text("Reply finished.", timeout=30_000)
+    assert not re.search(r"reply \d", page.locator(".pp-log").inner_text(), re.IGNORECASE)  # no SMS wording
     shot(page, "part-card")
 
 
 def test_marketplace_cards_carry_a_fair_price_badge(page: Page) -> None:
     ask(page, "who is selling GAA26800LC1?")
-    card = page.locator(".pp-card").filter(has_text="GAA26800LC1").first
-    expect(card.locator(".pp-price")).to_contain_text("$", timeout=60_000)
+    card = page.locator(".pp-item").filter(has_text="GAA26800LC1").first  # the planner attaches the badge
+    expect(card).to_contain_text("$", timeout=60_000)
     badge = card.locator(".pp-badge:not([hidden])")
     expect(badge).to_be_visible(timeout=30_000)
-    assert badge.inner_text() in {"Great deal", "Good price", "Fair price", "Above average", "High price"}
+    assert re.match("(Great deal|Good price|Fair price|Above average|High price)", badge.inner_text())
 
 
 def test_attach_a_nameplate_photo_and_see_it_identified(page: Page, tmp_path: Path) -> None:
@@ -105,7 +106,7 @@ def test_attach_a_nameplate_photo_and_see_it_identified(page: Page, tmp_path: Pa
     page.locator("input[type=file]").set_input_files(str(photo))
     expect(page.locator(".pp-chip")).to_contain_text("nameplate.jpg", timeout=30_000)
     ask(page, "what part is this?")
-    expect(page.locator(".pp-card-photo").filter(has_text="GBA21230F1").first).to_be_visible(timeout=60_000)
+    expect(page.locator(".pp-assistant .pp-reply").filter(has_text="GBA21230F1").first).to_be_visible(timeout=60_000)
     expect(page.locator(".pp-chip")).to_have_count(0)
     shot(page, "photo")
 
@@ -135,12 +136,14 @@ def test_confirm_a_wanted_post_and_the_row_exists(page: Page, engine: Engine) ->
 def test_reload_keeps_the_conversation(page: Page) -> None:
     page.get_by_role("button", name="New chat").click()
     ask(page, "need a door operator for an Otis Gen2")
-    expect(page.locator(".pp-card").filter(has_text="GAA24350BH1").first).to_be_visible(timeout=60_000)
+    expect(page.locator(".pp-reply").filter(has_text="GAA24350BH1").first).to_be_visible(timeout=60_000)
     expect(page.get_by_role("status")).to_have_text("Reply finished.", timeout=30_000)
+    live = page.locator(".pp-assistant").last.inner_html()
     page.reload()
     expect(page.locator(".pp-user").first).to_contain_text("need a door operator for an Otis Gen2")
-    expect(page.locator(".pp-card").filter(has_text="GAA24350BH1").first).to_be_visible()
+    expect(page.locator(".pp-reply").filter(has_text="GAA24350BH1").first).to_be_visible()
     expect(page.locator(".pp-assistant .pp-text").first).to_contain_text("GAA24350BH1")
+    assert page.locator(".pp-assistant").last.inner_html() == live  # the reply renders as it did live
     shot(page, "reloaded")
 
 
@@ -164,7 +167,7 @@ def test_phone_width_has_no_horizontal_scroll(browser: Browser, server: str) -> 
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(server + "/")
-    ask(page, "GAA24350BH1")
+    ask(page, "where can I get a GAA24350BH1 today?")
     expect(page.locator(".pp-card").first).to_be_visible(timeout=60_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     box = page.locator(".pp-card").first.bounding_box()

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from agent.reply_draft import internals_in
 from agent.runner import AgentRunner
 from api.deps import CallerDep, EngineDep
 from api.errors import ERROR_RESPONSES
@@ -139,7 +140,7 @@ async def chat(thread_id: ThreadIdPath, body: ChatRequest, caller: CallerDep, en
         await run_in_threadpool(_check_photos, engine, caller, body.photo_ids)
     thread = await run_in_threadpool(_claim, engine, caller, thread_id, body.message[:200])
     return _stream(thread, lambda: with_price_badges(
-        turn_events(runner, thread, caller, body.message, tuple(body.photo_ids)), engine, caller))
+        turn_events(runner, thread, caller, body.message, tuple(body.photo_ids))))
 
 
 @router.post("/{thread_id}/resume", response_class=StreamingResponse,
@@ -155,7 +156,7 @@ async def resume(thread_id: ThreadIdPath, body: ResumeRequest, caller: CallerDep
     answer: dict[str, Any] = {"decision": body.decision}
     if body.decision == "edit":
         answer.update(text=body.text or "", args=body.args or {})
-    return _stream(thread, lambda: with_price_badges(resume_events(runner, thread, caller, answer), engine, caller))
+    return _stream(thread, lambda: with_price_badges(resume_events(runner, thread, caller, answer)))
 
 
 @router.get("/{thread_id}", response_model=ChatHistory, responses={404: {"description": "No such thread"}})
@@ -166,17 +167,23 @@ async def history(thread_id: ThreadIdPath, caller: CallerDep, engine: EngineDep,
     return await run_in_threadpool(_history, runner, thread, caller, thread_id)
 
 
+def _summary(runner: AgentRunner, caller: Caller, tool: str, args: dict[str, Any]) -> str:
+    """An answered confirmation's question, restored; empty (the widget says "Confirm this action") when it
+    could only be told in the machinery's words (a call whose arguments no longer parse)."""
+    summary = summarize_call(runner.engine, caller, tool, args)
+    return "" if internals_in(summary) else summary
+
+
 def _history(runner: AgentRunner, thread: str, caller: Caller, client_id: str) -> ChatHistory:
     config = runner._config(thread, caller)
     messages = runner.graph.get_state(config).values.get("messages", [])
     pending = runner.pending(thread, caller)
     load_all_tools()
     writes = frozenset(name for name, spec in REGISTRY.items() if spec.kind is ToolKind.WRITE)
-    shown = ui_messages(messages, pending, writes,
-                        lambda tool, args: summarize_call(runner.engine, caller, tool, args))
+    shown = ui_messages(messages, pending, writes, lambda tool, args: _summary(runner, caller, tool, args))
     for message in shown:
         if message["role"] == "assistant":
-            message["parts"].extend(badge_parts(runner.engine, caller, message))
+            message["parts"].extend(badge_parts(message))
     return ChatHistory(thread_id=client_id, messages=shown,
                        pending=None if pending is None else {"summary": pending.summary, "tool": pending.tool,
                                                              "input": pending.args})

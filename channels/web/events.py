@@ -53,6 +53,8 @@ def web_events(events: Iterable[AgentEvent], runner: AgentRunner, thread_id: str
             yield {"type": "confirmation_requested", "summary": event.summary, "tool": event.tool,
                    "args": event.args, "tool_call_id": waiting.get("tool_call_id")}
         elif isinstance(event, TurnFinished):
+            if event.result.draft is not None:  # the rich form of the reply text that just streamed
+                yield {"type": "reply_drafted", "draft": event.result.draft.model_dump(mode="json")}
             yield {"type": "turn_finished"}
 
 

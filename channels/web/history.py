@@ -1,4 +1,5 @@
-"""A conversation's checkpointed messages as AI SDK UIMessages ({id, role, parts}), for reloading a chat."""
+"""A conversation's checkpointed messages as AI SDK UIMessages ({id, role, parts}), for reloading a chat:
+the same parts the live stream sent (text, tools, `data-reply` drafts, `data-confirm`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
+from agent.reply_draft import draft_of
 from agent.runner import Confirmation
 from channels.web.events import DENIED, tool_output
 
@@ -50,6 +52,10 @@ def ui_messages(messages: list[AnyMessage], pending: Confirmation | None, write_
         if isinstance(message, AIMessage):
             if message.text.strip():
                 current["parts"].append({"type": "text", "text": message.text})
+                draft = draft_of(message.additional_kwargs)
+                if draft is not None:  # right after the text it renders, as the live stream sends it
+                    current["parts"].append({"type": "data-reply", "id": f"reply-{message.id or index}",
+                                             "data": draft.model_dump(mode="json")})
             for call in message.tool_calls:
                 part = {"type": f"tool-{call['name']}", "toolCallId": call["id"], "state": "input-available",
                         "input": call.get("args") or {}}

@@ -1,76 +1,45 @@
-"""Fair-price badges for the priced options a turn showed (marketplace listings, partner stock quotes).
+"""Fair-price badges (`data-price`) for replies without a draft: the verdicts of the assess_price calls the
+planner itself made in the turn. A drafting planner attaches badges to its items instead, and the widget
+shows those on the item cards.
 
-The verdict is the assess_price tool's, run as the caller; badges are sent after the reply text so they
-never delay the first words of an answer.
+Nothing is assessed here: the assess_price output is the verdict, so the badge is read off the tool's
+finished event (live) or its stored result (history).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Engine
+from agent.events import compact_output
 
-from tools.context import Caller
-from tools.registry import invoke
-from tools.results import ToolFailure
-
-log = logging.getLogger(__name__)
-MAX_BADGES = 3  # the widget shows three cards per tool output
+PRICE_TOOL = "assess_price"
 
 
-def priced_items(tool: str, output: Any) -> list[dict[str, Any]]:
-    """The assess_price arguments for the first priced cards of a tool output."""
-    if not isinstance(output, dict):
-        return []
-    if tool == "search_listings":
-        return [{"listing_id": r["id"]} for r in (output.get("results") or [])[:MAX_BADGES]
-                if isinstance(r, dict) and r.get("id") and r.get("price")]
-    if tool == "find_inventory":
-        return [{"part_number": o["part_number"], "condition": o["condition"], "price": o["price"]}
-                for o in (output.get("options") or [])[:MAX_BADGES]
-                if isinstance(o, dict) and o.get("price") and o.get("condition") and o.get("part_number")]
-    return []
+def badge_of(output: Any) -> dict[str, Any] | None:
+    """The badge of an assess_price output: {listingId?, partNumber, condition, price, verdict, label, evidence};
+    None for a failure or a price the market has no data for."""
+    if not isinstance(output, dict) or output.get("ok") is False:
+        return None
+    if output.get("verdict") in (None, "unknown") or not output.get("label"):
+        return None
+    return {"listingId": output.get("listing_id"), "partNumber": output.get("part_number"),
+            "condition": output.get("condition"), "price": output.get("price"), "verdict": output["verdict"],
+            "label": output["label"], "evidence": compact_output(output.get("evidence"))}  # as the live preview
 
 
-def assess(engine: Engine, caller: Caller, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One badge per item the market has data for: {listingId?, partNumber, condition, price, verdict, label}."""
-    badges = []
-    for args in items:
-        result = invoke(engine, caller, "assess_price", args)
-        if isinstance(result, ToolFailure):
-            log.debug("no price badge for %s: %s", args, result.message)
-            continue
-        out = result.model_dump(mode="json")
-        if out.get("verdict") in (None, "unknown"):
-            continue
-        badges.append({"listingId": args.get("listing_id"), "partNumber": out["part_number"],
-                       "condition": out["condition"], "price": out["price"], "verdict": out["verdict"],
-                       "label": out["label"], "evidence": out.get("evidence")})
-    return badges
-
-
-def with_price_badges(events: Iterable[dict[str, Any]], engine: Engine, caller: Caller) -> Iterator[dict[str, Any]]:
-    """The events, with a `price_assessed` event per badge just before the turn finishes."""
-    items: list[dict[str, Any]] = []
-    tools: dict[str, str] = {}
+def with_price_badges(events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The events, with a `price_assessed` event after each assess_price result that has a verdict."""
     for event in events:
-        kind = event.get("type")
-        if kind == "tool_started":
-            tools[str(event.get("tool_call_id"))] = str(event.get("tool"))
-        elif kind == "tool_finished":
-            tool = str(event.get("tool") or tools.get(str(event.get("tool_call_id")), ""))
-            items.extend(priced_items(tool, event.get("output")))
-        elif kind == "turn_finished" and items:
-            for badge in assess(engine, caller, items):
-                yield {"type": "price_assessed", "badge": badge}
-            items = []
         yield event
+        if event.get("type") == "tool_finished" and event.get("tool") == PRICE_TOOL:
+            badge = badge_of(event.get("output"))
+            if badge is not None:
+                yield {"type": "price_assessed", "badge": badge}
 
 
-def badge_parts(engine: Engine, caller: Caller, message: dict[str, Any]) -> list[dict[str, Any]]:
-    """`data-price` parts for a history UIMessage's priced tool outputs (as the live stream sent them)."""
-    items = [item for part in message.get("parts", []) if part.get("state") == "output-available"
-             for item in priced_items(str(part["type"]).removeprefix("tool-"), part.get("output"))]
-    return [{"type": "data-price", "data": badge} for badge in assess(engine, caller, items)]
+def badge_parts(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """`data-price` parts for a history UIMessage's assess_price results (as the live stream sent them)."""
+    badges = [badge_of(part.get("output")) for part in message.get("parts", [])
+              if part.get("type") == f"tool-{PRICE_TOOL}" and part.get("state") == "output-available"]
+    return [{"type": "data-price", "data": badge} for badge in badges if badge is not None]

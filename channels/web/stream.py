@@ -8,7 +8,11 @@ the fields the SDK's strict schema allows, so standard clients (`useChat`, `read
 Agent events are plain dicts with a `type`: `text_delta` {text, message?}, `tool_started` {tool, args, tool_call_id},
 `tool_finished` {tool_call_id, output}, `tool_denied` {tool_call_id},
 `confirmation_requested` {summary, tool, args, tool_call_id}, `price_assessed` {badge}
-(channels/web/price_badges.py), `turn_finished`, `error` {message}.
+(channels/web/price_badges.py), `reply_drafted` {draft}, `turn_finished`, `error` {message}.
+
+A planner's structured reply (agent/reply_draft.py) goes out as a `data-reply` part after the text it is the
+rich form of (the turn's last text part, which streamed the draft's plain text): clients that know it render
+cards and choice buttons in that text's place; others keep the text.
 """
 
 from __future__ import annotations
@@ -98,6 +102,9 @@ class UIMessageEncoder:
             badge = event["badge"]
             key = f"price-{badge.get('listingId') or badge.get('partNumber')}-{badge.get('price')}"
             return [*self._close_text(), {"type": "data-price", "id": key, "data": badge}]
+        if kind == "reply_drafted":
+            return [*self._close_text(), {"type": "data-reply", "id": f"{self.message_id}-reply",
+                                          "data": event["draft"]}]
         if kind == "error":
             self._finished = True
             return [*self._close_text(), {"type": "error", "errorText": str(event.get("message") or "error")},

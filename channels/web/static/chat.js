@@ -1,6 +1,7 @@
 // The Partpilot chat widget: a shadow-root UI over the chat API (streaming replies, cards, confirmations,
 // photo attach, history across reloads). Loaded by widget.js; see there for the embed tag.
-import { applyBadge, el, toolCards, TOOL_LABELS } from "./cards.js";
+import { AssistantView } from "./assistant.js";
+import { el } from "./cards.js";
 import { checked, HttpError, readUIMessageStream } from "./sse.js";
 
 // localStorage can be off (privacy modes, sandboxed frames): then the conversation lasts for the page only.
@@ -143,7 +144,21 @@ class ChatWidget {
     const text = this.input.value.trim();
     if (this.busy || (!text && !this.photos.length)) { return; }
     const photoIds = this.photos;
-    const message = text || "What part is this?";
+    this.input.value = "";
+    this.photos = [];
+    this.chips.replaceChildren();
+    await this.post(text || "What part is this?", photoIds, () => { this.input.value = text; });
+  }
+
+  // A choice button: what it says is sent as the next message; what is typed in the box stays there.
+  async choose(say, button) {
+    if (this.busy) { return; }
+    button.classList.add("pp-chosen");
+    button.setAttribute("aria-pressed", "true");
+    await this.post(say, []);
+  }
+
+  async post(message, photoIds, onFailure = () => {}) {
     for (const card of this.log.querySelectorAll(".pp-confirm")) {  // a message instead of a button answers it
       const open = card.querySelectorAll("button:not(:disabled)");
       if (!open.length) { continue; }
@@ -151,15 +166,11 @@ class ChatWidget {
       card.querySelector(".pp-confirm-state").textContent = "Answered in your message";
       card.classList.add("pp-confirm-changed");
     }
+    for (const button of this.log.querySelectorAll(".pp-choice")) { button.disabled = true; }  // answered now
     const user = this.bubble("user");
     user.append(el("p", { text: message }));
     if (photoIds.length) { user.append(el("p", { class: "pp-muted", text: `${photoIds.length} photo${photoIds.length > 1 ? "s" : ""} attached` })); }
-    this.input.value = "";
-    this.photos = [];
-    this.chips.replaceChildren();
-    await this.stream(`/api/v1/chat/${this.thread}`, { message, photo_ids: photoIds }, () => {
-      this.input.value = text;
-    });
+    await this.stream(`/api/v1/chat/${this.thread}`, { message, photo_ids: photoIds }, onFailure);
   }
 
   async stream(path, body, onFailure = () => {}) {
@@ -190,12 +201,13 @@ class ChatWidget {
 
   confirmCard(data) {
     const state = el("p", { class: "pp-confirm-state" });
+    // Without its summary a confirmation is named generically: the tool behind it is no word for people.
     const card = el("div", { class: "pp-confirm", role: "group", "aria-label": "Confirm this action" },
-      el("p", { class: "pp-confirm-summary", text: data.summary || `Run ${data.tool}?` }), state);
+      el("p", { class: "pp-confirm-summary", text: data.summary || "Confirm this action?" }), state);
     if (data.state && data.state !== "pending") {
-      state.textContent = { confirmed: "Confirmed", declined: "Cancelled", changed: "Changed" }[data.state] || data.state;
+      state.textContent = { confirmed: "Confirmed", declined: "Cancelled", changed: "Changed" }[data.state] || "Answered";
       card.classList.add(`pp-confirm-${data.state}`);
-      if (!data.summary) { card.querySelector(".pp-confirm-summary").textContent = `${(TOOL_LABELS[data.tool] || data.tool).replace(/_/g, " ")}`; }
+      if (!data.summary) { card.querySelector(".pp-confirm-summary").textContent = "Requested action"; }
       return { card, confirm: null };
     }
     const confirm = el("button", { type: "button", class: "pp-yes", text: "Confirm" });
@@ -211,64 +223,16 @@ class ChatWidget {
       const response = await this.api(`/api/v1/chat/${this.thread}`);
       if (response.status === 404) { return; }
       const history = await (await checked(response)).json();
-      for (const message of history.messages) { new AssistantView(this, message.role).replay(message); }
+      const views = history.messages.map((message) => {
+        const view = new AssistantView(this, message.role);
+        view.replay(message);
+        return view;
+      });
+      const last = views[views.length - 1];
+      if (last && last.role === "assistant" && !history.pending) { last.enableChoices(); }  // still unanswered
       this.scroll();
     } catch (err) {
       this.setError(explain(err));
-    }
-  }
-}
-
-class AssistantView {
-  constructor(widget, role = "assistant") {
-    this.w = widget;
-    this.node = widget.bubble(role);
-    this.texts = {};
-    this.tools = {};
-    this.finished = false;
-    this.confirmPending = false;
-    this.confirmButton = null;
-  }
-
-  chunk(c) {
-    const w = this.w;
-    if (c.type === "text-start") { this.texts[c.id] = this.node.appendChild(el("p", { class: "pp-text" })); }
-    else if (c.type === "text-delta") {
-      if (!this.texts[c.id]) { this.chunk({ type: "text-start", id: c.id }); }
-      this.texts[c.id].textContent += c.delta;
-    }
-    else if (c.type === "tool-input-available") { this.tools[c.toolCallId] = c.toolName; w.status.textContent = `${TOOL_LABELS[c.toolName] || "Working"}…`; }
-    else if (c.type === "tool-output-available") { this.cards(this.tools[c.toolCallId], c.output); }
-    else if (c.type === "data-confirm") { this.confirm(c.data); }
-    else if (c.type === "data-price") { applyBadge(this.node, c.data); }
-    else if (c.type === "error") { this.node.append(el("p", { class: "pp-error", text: c.errorText })); }
-    else if (c.type === "finish") { this.finished = true; }
-    w.scroll();
-  }
-
-  cards(toolName, output) {
-    const cards = toolCards(toolName, output);
-    if (cards.length) { this.node.append(el("div", { class: "pp-cards" }, ...cards)); }
-  }
-
-  confirm(data) {
-    const { card, confirm } = this.w.confirmCard(data);
-    this.node.append(card);
-    this.confirmPending = Boolean(confirm);
-    this.confirmButton = confirm;
-  }
-
-  abandon() {
-    if (!this.node.childNodes.length) { this.node.remove(); }
-  }
-
-  replay(message) {
-    for (const part of message.parts) {
-      if (part.type === "text") { this.node.append(el("p", { class: "pp-text", text: part.text })); }
-      else if (part.type === "data-photos") { this.node.append(el("p", { class: "pp-muted", text: `${part.data.photoIds.length} photo(s) attached` })); }
-      else if (part.type === "data-confirm") { this.confirm(part.data); }
-      else if (part.type === "data-price") { applyBadge(this.node, part.data); }
-      else if (part.type.startsWith("tool-") && part.state === "output-available") { this.cards(part.type.slice(5), part.output); }
     }
   }
 }
