@@ -1,4 +1,5 @@
-// Cards for tool outputs in the stream: parts, where to get them, listings, price checks, photo matches.
+// Cards for tool outputs (parts, where to get them, listings, price checks, photo matches), shown only for
+// replies that come without a planner's draft (reply.js renders those); `data-price` badges fill their slots.
 // Built with textContent only: tool outputs carry seller- and label-written text, never markup.
 
 export function el(tag, attrs = {}, ...children) {
