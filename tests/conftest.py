@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
 from knowledge.db import database_url, get_engine  # noqa: E402
 from knowledge.migrate import upgrade  # noqa: E402
+from tests.eval_helpers import EvalRuns  # noqa: E402
 from tests.tool_helpers import MARIA, METRO, member  # noqa: E402
 from tools.context import Caller, caller_by_email  # noqa: E402
 
@@ -71,6 +72,12 @@ def _drop_eval_base() -> None:
 def eval_base(engine: Engine) -> str | None:
     """The template database the eval runs clone per task, or None when it could not be made."""
     return EVAL_BASE if _eval_base_made else None
+
+
+@pytest.fixture(scope="session")
+def eval_runs(engine: Engine, eval_base: str | None, tmp_path_factory: pytest.TempPathFactory) -> EvalRuns:
+    """Whole eval runs on the test database, one per planner per session, shared by the tests that read them."""
+    return EvalRuns(engine, eval_base, tmp_path_factory.mktemp("evals"))
 
 
 @pytest.fixture(scope="session")
