@@ -32,6 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agent.reply_draft import ReplyDraft
+
 OUTPUT_STRING_CHARS = 200
 OUTPUT_LIST_ITEMS = 3
 OUTPUT_DEPTH = 3
@@ -59,6 +61,7 @@ class TurnResult:
     confirmation: Confirmation | None = None
     thread: str = ""
     latency_ms: float = 0.0
+    draft: ReplyDraft | None = None  # the structured reply, when the planner made one (channels render it)
 
     def as_json(self) -> dict[str, Any]:
         """The `partpilot chat --json` contract: user, reply, tool_calls[{name,args,type}], confirmation, thread."""

@@ -24,7 +24,7 @@ from agent.confirmations import parse_confirmation
 from agent.events import ToolFinished, ToolStarted, compact_output
 from agent.photos import planner_unavailable_errors, unavailable_reply, with_photos
 from agent.prompts import system_prompt
-from agent.state import AgentState
+from agent.state import PLANNER_STATE, AgentState
 from agent.tool_definitions import tool_definitions
 from tools.context import Caller
 from tools.registry import ToolKind, get_tool, invoke, summarize_call
@@ -50,13 +50,20 @@ def build_graph(planner: BaseChatModel, checkpointer: BaseCheckpointSaver | None
     def call_planner(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         caller = _caller(config)
         history = with_photos(state["messages"], caller, _engine(config))
-        messages = [SystemMessage(system_prompt(caller)), *history]
+        # Every planner gets the same system message, carrying the state it kept last time (if it keeps any).
+        memory = state.get("planner_state")
+        system = SystemMessage(system_prompt(caller), additional_kwargs={PLANNER_STATE: memory} if memory else {})
         try:
-            reply = model.invoke(messages, config)
+            reply = model.invoke([system, *history], config)
         except planner_unavailable_errors() as exc:
             log.warning("planner unavailable: %s", exc)
             reply = AIMessage(content=unavailable_reply(exc))
-        return {"messages": [reply]}
+        update: dict[str, Any] = {"messages": [reply]}
+        if PLANNER_STATE in reply.additional_kwargs:
+            kept = {k: v for k, v in reply.additional_kwargs.items() if k != PLANNER_STATE}
+            update["planner_state"] = reply.additional_kwargs[PLANNER_STATE]
+            update["messages"] = [reply.model_copy(update={"additional_kwargs": kept})]
+        return update
 
     def run_tools(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         request = state["messages"][-1]

@@ -27,6 +27,7 @@ from agent.events import (
     TurnResult,
 )
 from agent.graph import build_graph
+from agent.reply_draft import draft_of
 from tools.context import Caller
 from tools.registry import ToolKind, get_tool
 
@@ -112,8 +113,9 @@ class AgentRunner:
         result = TurnResult(user=user_text, reply="", thread=thread_id, latency_ms=round(elapsed, 1))
         result.tool_calls = _tool_calls(messages)
         result.confirmation = self.pending(thread_id, caller)
-        replies = [m.text for m in messages if isinstance(m, AIMessage) and m.text.strip()]
-        result.reply = replies[-1] if replies else ""
+        replies = [m for m in messages if isinstance(m, AIMessage) and m.text.strip()]
+        result.reply = replies[-1].text if replies else ""
+        result.draft = draft_of(replies[-1].additional_kwargs) if replies else None
         if result.confirmation is not None:
             question = f"{result.confirmation.summary} (yes/no)"
             result.reply = f"{result.reply}\n{question}".strip() if result.reply else question

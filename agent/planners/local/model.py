@@ -1,7 +1,8 @@
 """`LocalPlanner`: the offline planner as a LangChain chat model, so the graph cannot tell it from Claude.
 
-`bind_tools` binds the registry's tool definitions; each step is ONE AIMessage — tool calls or a final
-reply — computed from the messages alone (plus the caller from the run config when the graph runs it).
+`bind_tools` binds the registry's tool definitions; each step is ONE AIMessage — a tool call or a final
+reply (its text, with the structured reply draft attached) — computed from the messages and the dialogue
+state the graph keeps for the planner (handed over on the system message, returned on the AIMessage).
 `_stream` hands the reply out word by word, so a streaming run (LangGraph's "messages" mode) sees deltas
 the way it sees a hosted model's tokens.
 """
@@ -22,9 +23,10 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from agent.planners.local.frame import Env
-from agent.planners.local.intents import warm_up
-from agent.planners.local.planner import decide, to_message
+from agent.planners.local.dialogue.state import STATE_KEY, DialogueState
+from agent.planners.local.engine import step
+from agent.planners.local.policy import Env
+from agent.reply_draft import DRAFT_KEY, ReplyDraft
 from tools.context import BUYING_ROLES, SELLING_ROLES
 
 log = logging.getLogger(__name__)
@@ -62,23 +64,28 @@ def make_env(messages: Sequence[BaseMessage], tools: list[dict[str, Any]] | None
     caller, engine = configurable.get("caller"), configurable.get("engine")
     system = next((m.text for m in messages if isinstance(m, SystemMessage)), "")
     if caller is not None:
-        role, organization, channel = caller.role, caller.organization_name, caller.channel
+        role, organization, channel, name = caller.role, caller.organization_name, caller.channel, caller.name
     else:
         who = _WHO.search(system)
         role, organization = (who.group(1), who.group(2)) if who else ("technician", "your organization")
-        channel = "sms" if "This is SMS" in system else "cli"
-    vocab = None
-    if engine is not None:
-        from knowledge.search.vocabulary import load_vocabulary
+        channel, name = ("sms" if "This is SMS" in system else "cli"), ""
+    from agent.planners.local.nlu import get_nlu
 
-        vocab = load_vocabulary(engine)
-    return Env(role=role, organization=organization, sms=channel == "sms" or "This is SMS" in system,
-               can_sell=role in SELLING_ROLES, can_buy=role in BUYING_ROLES,
-               tools={t["name"]: t.get("input_schema", {}) for t in tools or []}, vocab=vocab)
+    return Env(role=role, organization=organization, name=name, channel=channel, can_sell=role in SELLING_ROLES,
+               can_buy=role in BUYING_ROLES, tools=frozenset(t["name"] for t in tools or []), engine=engine,
+               nlu=get_nlu(engine))
+
+
+def _state_of(messages: Sequence[BaseMessage]) -> DialogueState:
+    """The dialogue state the graph handed over on its system message (empty at the start)."""
+    system = next((m for m in messages if isinstance(m, SystemMessage)), None)
+    raw = system.additional_kwargs.get(STATE_KEY) if system is not None else None
+    return DialogueState.model_validate(raw) if isinstance(raw, dict) else DialogueState()
 
 
 class LocalPlanner(BaseChatModel):
-    """The offline dialogue engine: intents, slots, context from the history, one policy per intent."""
+    """The offline dialogue engine: a trained intent classifier and entity lookups, a typed dialogue state,
+    forms from the tools' input models, and one small policy per intent."""
 
     @property
     def _llm_type(self) -> str:
@@ -126,7 +133,17 @@ class LocalPlanner(BaseChatModel):
                 chunk_position="last" if last else None))
 
     def _step(self, messages: list[BaseMessage], tools: list[dict[str, Any]] | None) -> AIMessage:
-        warm_up()  # the first turn pays for loading the encoder and embedding the intent exemplars
-        env = make_env(messages, tools)
-        step, frame = decide(messages, env)
-        return to_message(step, frame, len(messages), env)
+        state = _state_of(messages)
+        outcome = step(messages, state, make_env(messages, tools))
+        kwargs: dict[str, Any] = {STATE_KEY: state.model_dump(mode="json")}
+        if outcome.call is not None:
+            args = json.loads(json.dumps(outcome.call.args, default=str))
+            text = ""
+            if outcome.draft is not None:
+                kwargs[DRAFT_KEY] = outcome.draft.model_dump(mode="json")
+                text = outcome.draft.plain_text()
+            return AIMessage(content=text, tool_calls=[{"name": outcome.call.name, "args": args, "type": "tool_call",
+                                                        "id": outcome.call_id}], additional_kwargs=kwargs)
+        draft = outcome.draft or ReplyDraft(headline="Sorry, I have nothing to say to that.")
+        kwargs[DRAFT_KEY] = draft.model_dump(mode="json")
+        return AIMessage(content=draft.plain_text(), additional_kwargs=kwargs)

@@ -1,121 +1,156 @@
-"""What several policies share: explaining a failed tool plainly, turning search hits into candidates, and
-asking one clarifying question when the candidates differ."""
+"""What several policies share: failures in plain words, search arguments from a description, the part
+the user means, and candidates from a catalog search."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from agent.planners.local.context import Item, part_of
-from agent.planners.local.frame import Env, Frame, equipment_of, reply
-from agent.planners.local.history import ToolResult
-from agent.planners.local.render import Reply, part_line
+from agent.planners.local.dialogue.refs import make_ref, resolve
+from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.state import Ref
+from agent.planners.local.policy import Ctx, Say, ToolResult, say
 
 WINNER_RATIO = 1.5
-_FILLER = re.compile(r"\b(hi|hey|hello|please|pls|thanks|can you|could you|i need|we need|need|looking for|"
-                     r"find me|find|get me|i want|is there|do you have|where can i get|where do i get|"
-                     r"the elevator is down|it'?s down|asap|urgent(ly)?|right now|today)\b[,.!]?", re.I)
+_FILLER = re.compile(r"\b(hi|hey|hello|yo|please|pls|plz|thanks|thx|can you|could you|can u|i need|we need|need|"
+                     r"needs|looking for|lookin for|find me|find|get me|i want|is there|do you have|where can i get|"
+                     r"where do i get|the elevator is down|it'?s down|asap|urgent(ly)?|right now|today|what'?s|"
+                     r"whats|what is|which|got any|any|who has|who's got|search for|search|look up|lookup|a new)\b"
+                     r"[,.!?]*", re.IGNORECASE)
 
 
-def failure(result: ToolResult, doing: str = "", declined: str = "OK — nothing was done.") -> Reply:
-    """A ToolFailure in plain words: what went wrong and what to do about it (`declined`: what to say when
-    the user said no to the confirmation)."""
-    error, message = result.error, str(result.data.get("message") or "").strip()
+def failure(result: ToolResult, doing: str = "", declined: str = "OK — nothing was done.") -> Say:
+    """A tool's expected failure in plain words: what went wrong and what to do about it."""
+    error, message = result.error, result.message.strip()
     hint = str(result.data.get("hint") or "").strip()
     if error == "declined":
-        return reply(declined)
+        return say(declined)
     if error == "forbidden":
-        return reply(f"You can't do that: {message}")
-    if error == "not_found":
-        return reply(f"{message} {hint}".strip())
+        return say(f"You can't do that: {message}", kind="error")
     if error == "insufficient_stock":
-        return reply(f"Not enough stock: {message} {hint}".strip())
+        return say(f"Not enough stock: {message} {hint}".strip(), kind="error")
     if error == "conflict":
-        return reply(f"That can't be done now: {message}")
-    if error == "unavailable":
-        return reply(f"{message} {hint}".strip())
-    prefix = f"I couldn't {doing}: " if doing else ""
-    return reply(f"{prefix}{message} {hint}".strip())
+        return say(f"That can't be done now: {message} {hint}".strip(), kind="error")
+    prefix = f"I couldn't {doing}: " if doing and error not in ("not_found", "unavailable") else ""
+    return say(f"{prefix}{message} {hint}".strip() or "That didn't work.", kind="error")
 
 
-def search_query(text: str) -> str:
-    """The user's words minus conversational filler, for the catalog search."""
-    cleaned = _FILLER.sub(" ", text)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip(" ,.?!")
-    return cleaned or text.strip()
+def search_query(ctx: Ctx, text: str | None = None, said: Said | None = None) -> str:
+    """The user's words as a catalog query: without conversational filler and without the names the search
+    takes as filters (equipment model, site)."""
+    said = said or ctx.said
+    query = text if text is not None else said.text
+    for entity in ("equipment_model", "site", "city", "urgency", "location", "quantity", "price"):
+        for e in said.all(entity):
+            query = query.replace(e["text"], " ")
+    for e in said.all("manufacturer"):
+        maker = said.extra("equipment_model", "manufacturer")
+        if maker and e["value"] == maker:
+            query = query.replace(e["text"], " ")
+    query = _FILLER.sub(" ", query)
+    query = re.sub(r"(?i)\b(for|on|in|at|fits?|to fit|with)( (a|an|the|our|my|this|that))?\s*$", " ", query.strip())
+    query = re.sub(r"(?i)\b(for|on|at|in) (a|an|the|our|my)\b\s*(?=[,.?!]|$)", " ", query)
+    query = re.sub(r"(?i)^\s*(a|an|the|some|new|me|i|we|my|our)\b", " ", query)
+    query = re.sub(r"(?i)\b(i'?m|we'?re|i am|we are)\b", " ", query)
+    query = re.sub(r"\s+", " ", query).strip(" ,.?!-")
+    return query or said.text.strip()
 
 
-def search_args(frame: Frame, env: Env) -> dict[str, Any]:
-    """Free text for the catalog; a named equipment model becomes the compatible_with filter and leaves the
-    query (the search ranks the part's own words better without it)."""
-    query = search_query(frame.text)
-    args: dict[str, Any] = {"limit": 10}
-    equipment = equipment_of(frame, None)
-    if equipment is not None:
-        args["compatible_with"] = equipment["model"]
-        for words in sorted({equipment["model"], *equipment.get("aliases", [])}, key=len, reverse=True):
-            query = re.sub(rf"(?i)\b{re.escape(words)}\b", " ", query)
-        query = re.sub(rf"(?i)\b{re.escape(equipment['manufacturer'])}\b", " ", query)
-        query = re.sub(r"(?i)\b(for|on|in|fits?|to fit)( (a|an|the|our|my))?\s*$", " ", query.strip())
-        query = re.sub(r"(?i)\b(for|on) (a|an|the|our|my)\b\s*(?=[,.?!]|$)", " ", query)
-    if frame.slots.site:  # "I'm at the Brown Palace, need …": the site is where, not what
-        query = re.sub(rf"(?i)\b(?:(?:i'?m|i am|we'?re|we are|currently|working)\s+)?(?:on ?site\s+)?(?:at|in|for)\s+"
-                       rf"(?:the\s+)?{re.escape(frame.slots.site)}\b", " ", query).strip(" ,.;?!")
-        query = re.sub(r"(?i)^\s*(and|but|so)\b", " ", query)
-    query = re.sub(r"(?i)^\s*(a|an|the|some|new)\b", " ", query)
-    query = re.sub(r"\s+", " ", query).strip(" ,.?!") or search_query(frame.text)
-    args["query"] = query[:500]
+def search_args(ctx: Ctx, text: str | None = None) -> dict[str, Any]:
+    query = search_query(ctx, text)
+    earlier = ctx.ask.values.get("follow_up")
+    if earlier and not describes_part(ctx) and ctx.env.nlu is not None:
+        # "what about for a gen2 comfort?": the part asked about before, for what this message names
+        from agent.planners.local.dialogue.interpret import entity_dicts
+
+        before = ctx.env.nlu.parse(str(earlier), ctx.env.organization)
+        query = search_query(ctx, str(earlier), Said(str(earlier), entity_dicts(before)))
+    args: dict[str, Any] = {"query": query[:500], "limit": 10}
+    model = ctx.said.value("equipment_model")
+    if model:
+        args["compatible_with"] = model
     return args
 
 
-def candidates(result: ToolResult) -> list[Item]:
+def describes_part(ctx: Ctx) -> bool:
+    """Does the message describe a part (not only ask where / how much / whether)?"""
+    query = search_query(ctx)
+    words = [w for w in re.findall(r"[a-z][a-z0-9'-]{2,}", query.lower()) if w not in _GLUE]
+    return bool(ctx.said.has("part_number")) or len(words) >= 1
+
+
+_GLUE = frozenset({"one", "ones", "it", "that", "this", "them", "some", "more", "get", "got", "have", "has", "there",
+                   "where", "who", "how", "much", "many", "what", "fast", "quick", "nearby", "near", "closest",
+                   "nearest", "stock", "available", "anywhere", "else", "today", "now", "the", "and", "for", "you",
+                   "left", "price", "cost", "fair", "deal", "good", "worth", "used", "refurb", "refurbished",
+                   "new", "fit", "fits", "work", "will", "does", "can", "could", "would", "should", "van", "truck",
+                   "warehouse", "shop", "our", "your", "mine", "ours", "hold", "grab", "take", "buy", "any"})
+
+
+def candidates(result: ToolResult) -> list[dict[str, Any]]:
     """Search hits collapsed onto the part to order today (superseded revisions fold into their successor)."""
-    hits: list[dict[str, Any]] = result.data.get("results", [])
+    hits: list[dict[str, Any]] = result.data.get("results") or []
     by_number = {h["part_number"]: h for h in hits}
-    out: list[Item] = []
+    out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for hit in hits:
-        current = by_number.get(hit.get("superseded_by") or "", hit) if hit.get("superseded_by") else hit
+        if hit.get("replaces"):
+            continue
         number = hit.get("superseded_by") or hit["part_number"]
         if number in seen:
             continue
         seen.add(number)
-        part = part_of(current) if current is not hit else part_of(hit)
+        current = by_number.get(hit.get("superseded_by") or "", hit)
+        part = dict(current)
         if current is hit and hit.get("superseded_by"):
-            part = {**part, "note": f"superseded by {hit['superseded_by']}"}
-        part["score"] = float(hit.get("score") or 0)
+            part["note"] = f"superseded by {hit['superseded_by']}"
         out.append(part)
     return out
 
 
-def winner(parts: list[Item]) -> Item | None:
+def winner(parts: list[dict[str, Any]]) -> dict[str, Any] | None:
     if len(parts) == 1:
         return parts[0]
-    if len(parts) >= 2 and parts[0].get("score", 0) >= WINNER_RATIO * max(parts[1].get("score", 0), 1e-9):
+    if len(parts) >= 2 and float(parts[0].get("score") or 0) >= WINNER_RATIO * max(float(parts[1].get("score") or 0),
+                                                                                   1e-9):
         return parts[0]
     return None
 
 
-def shown_parts(parts: list[Item]) -> list[Item]:
-    keep = ("part_number", "manufacturer", "name", "msrp", "part_id", "category")
-    return [{k: p[k] for k in keep if k in p} for p in parts]
+def named_part(ctx: Ctx) -> Ref | None:
+    """The part the user typed, merged with what we know about it when it is the one in focus."""
+    number = ctx.said.value("part_number")
+    if not number:
+        return None
+    focus = ctx.state.focus.get("part")
+    from knowledge.partnumbers import normalize_part_number
+
+    if focus and normalize_part_number(str(focus.data.get("part_number") or "")) == normalize_part_number(number):
+        return focus
+    maker = next((m for m in ctx.said.values("manufacturer")
+                  if m != ctx.said.extra("equipment_model", "manufacturer")), None)
+    return make_ref("part", {"part_number": number, **({"manufacturer": maker} if maker else {})})
 
 
-def ask_which(parts: list[Item], goal: str | None, head: str, extra: Item | None = None) -> Reply:
-    """One question listing 2-3 options."""
-    top = parts[:3]
-    awaiting: Item = {"kind": "choice", "goal": goal, **(extra or {})}
-    return reply(head, "Which one? [choices].", [part_line(p) for p in top],
-                 shown={"kind": "parts", "items": shown_parts(top)}, awaiting=awaiting)
+def target_part(ctx: Ctx) -> Ref | None:
+    """The part this ask is about: typed, picked, or in focus (a listing's or an option's part counts)."""
+    named = named_part(ctx)
+    if named is not None:
+        return named
+    target = ctx.ask.target
+    if target is not None and target.data.get("part_number"):
+        return target if target.kind == "part" else make_ref("part", target.data)
+    ref, _ = resolve(ctx.state, ctx.said, "part")
+    if ref is not None:
+        return ref
+    other = ctx.state.focused("listing", "option", "stock", "offer")
+    if other is not None and other.data.get("part_number"):
+        return make_ref("part", other.data)
+    return None
 
 
-def part_args(part: Item) -> dict[str, Any]:
-    args: dict[str, Any] = {"part_number": part["part_number"]}
-    if part.get("manufacturer"):
-        args["manufacturer"] = part["manufacturer"]
+def part_args(part: Ref) -> dict[str, Any]:
+    args: dict[str, Any] = {"part_number": part.data.get("part_number") or part.id}
+    if part.data.get("manufacturer"):
+        args["manufacturer"] = part.data["manufacturer"]
     return args
-
-
-def offer_to_source(part: Item) -> Item:
-    return {"kind": "yesno", "proposal": {"intent": "source", "ref": {"kind": "parts", "item": part}}}
-

@@ -1,207 +1,135 @@
-"""The marketplace beyond offers: searching listings, a listing's details (its description is quoted as data,
-never followed), watching one, bidding on auctions and posting wanted requests."""
+"""The marketplace: searching listings, a listing's details (its description quoted as data, never
+followed), and more about whatever else is in focus."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from agent.planners.local.context import Context, Item
-from agent.planners.local.frame import Call, Env, Frame, Step, equipment_of, reply, target_listing, target_part
-from agent.planners.local.history import Turn
-from agent.planners.local.policies.common import candidates, failure, search_args, search_query
-from agent.planners.local.render import Reply, condition, listing_line, money
-from agent.planners.local.slots import content_words
+from agent.planners.local.dialogue.refs import make_ref, resolve
+from agent.planners.local.dialogue.state import Listed, Ref
+from agent.planners.local.policies.common import failure, search_query, target_part
+from agent.planners.local.policy import Call, Ctx, Say, Step, offer, policy, say
+from agent.planners.local.render import condition, listing_item, listing_price, money
 
 _USED = ["used_excellent", "used_good", "used_fair"]
-_CEILING = re.compile(r"\b(under|below|less than|max(imum)?|up to|at most|no more than|budget)\b", re.I)
-_MARKET_WORDS = re.compile(r"\b(any|anyone|who(?:'s| is)|on the|marketplace|listings?|for sale|selling|show me|"
-                           r"search|auctions?|the market)\b", re.I)
+_CEILING = re.compile(r"\b(under|below|less than|max(imum)?|up to|at most|no more than|budget|cheaper than)\b", re.I)
+_MARKET_WORDS = re.compile(r"\b(any|anyone|who(?:'s| is)|on the|marketplace|market|listings?|for sale|selling|"
+                           r"sells|show me|search|auctions?|anybody|out there|available)\b", re.I)
 
 
-def market_search(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    found = turn.last("search_listings")
-    if found is not None:
-        if not found.ok:
-            return failure(found, "search the marketplace")
-        results = found.data.get("results", [])
-        if not results:
-            return reply(found.data.get("message") or "No listings you can see match.",
-                         "Want me to post a wanted request?",
-                         awaiting={"kind": "yesno", "proposal": {"intent": "wanted"}})
-        return present_listings(results, None, "On the marketplace:")
-    slots = frame.slots
+def listing_args(ctx: Ctx) -> dict[str, Any]:
+    said = ctx.said
     args: dict[str, Any] = {"limit": 10}
-    part = target_part(frame, ctx) if slots.part_numbers or not _has_description(frame.text) else None
+    part = target_part(ctx) if said.has("part_number") or not _describes(ctx) else None
     if part is not None:
-        args["part_number"] = part["part_number"]
+        args["part_number"] = part.data.get("part_number")
     else:
-        args["query"] = _MARKET_WORDS.sub(" ", search_query(frame.text)).strip(" ,.?") or frame.text
-    if slots.listing_type:
-        args["listing_type"] = slots.listing_type
-    if slots.conditions:
-        generic_used = "used" in frame.text.lower() and slots.condition == "used_good"
-        args["condition"] = _USED if generic_used else slots.conditions
-    if slots.price is not None and _CEILING.search(frame.text):
-        args["max_price"] = str(slots.price)
-    equipment = equipment_of(frame, ctx) if slots.equipment else None
-    if equipment:
-        args["compatible_with"] = equipment["model"]
-    if slots.emergency:
+        query = _MARKET_WORDS.sub(" ", search_query(ctx)).strip(" ,.?")
+        if query:
+            args["query"] = query
+    listing_type = said.value("listing_type")
+    if listing_type in ("auction", "trade", "emergency"):
+        args["listing_type"] = listing_type
+    conditions = said.values("condition")
+    if conditions:
+        generic_used = re.search(r"\bused\b", said.lowered) and conditions == ["used_good"]
+        args["condition"] = _USED if generic_used else sorted(set(conditions))
+    price = said.value("price")
+    if price is not None and _CEILING.search(said.text):
+        args["max_price"] = price
+    if said.value("equipment_model"):
+        args["compatible_with"] = said.value("equipment_model")
+    if said.has("urgency"):
         args["emergency_only"] = True
-    if slots.within_km:
-        args["within_km"] = slots.within_km
-    return Call("search_listings", args)
+    distance = said.value("distance")
+    if distance:
+        amount, unit = distance.split()
+        args["within_km"] = round(float(amount) * (1.609 if unit == "mi" else 1), 1)
+    return args
 
 
-_WANTED_COMMAND = re.compile(r"(?i)^\s*(please\s+)?((post|put out|put up|create|make|send)\s+)?(a\s+|an\s+)?"
-                             r"(wanted|iso)(\s+(request|post|ad))?\s*(for)?\s*[:,-]?\s*")
+def _describes(ctx: Ctx) -> bool:
+    words = re.findall(r"[a-z][a-z0-9'-]{2,}", _MARKET_WORDS.sub(" ", search_query(ctx)).lower())
+    return len([w for w in words if w not in ("one", "ones", "it", "that", "this", "them", "some", "used", "new",
+                                              "refurb", "refurbished", "cheap", "cheaper", "near", "nearby")]) >= 1
 
 
-def _urgency(text: str) -> str:
-    """A unit down or "asap" is an emergency; "urgently" alone is urgent."""
-    return "urgent" if re.search(r"\burgent(ly)?\b", text, re.I) and not re.search(
-        r"\b(down|emergency|asap|right now|trapped|stuck|entrapment|outage)\b", text, re.I) else "emergency"
-
-
-def _has_description(text: str) -> bool:
-    return len(content_words(text)) >= 2
-
-
-def present_listings(results: list[Item], goal: str | None, head: str) -> Reply:
+def present_listings(ctx: Ctx, results: list[dict[str, Any]], headline: str, goal: str | None = None) -> Say:
+    city = ctx.said.value("city")
+    if city:
+        results = [r for r in results if str(r.get("city") or "").lower() == city.lower()] or results
     top = results[:3]
-    slim = [{k: r.get(k) for k in ("id", "part_number", "manufacturer", "name", "condition", "price",
-                                   "listing_type", "seller_organization", "city", "distance_km", "current_bid",
-                                   "quantity_available", "is_own_listing", "fulfillment_options")} for r in top]
-    verb = {"make_offer": "make an offer on", None: "see, offer on or watch"}.get(goal, "choose")
-    return reply(head, f"Which one do you want to {verb}? [choices].", [listing_line(r) for r in top],
-                 shown={"kind": "listings", "items": slim}, awaiting={"kind": "choice", "goal": goal})
+    verb = {"make_offer": "make an offer on", "place_bid": "bid on", "watch_listing": "watch"}.get(goal or "",
+                                                                                                  "look at")
+    return say(headline, f"Which one do you want to {verb}?", [listing_item(r) for r in top], numbered=True,
+               listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top], goal=goal))
 
 
-def details(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    got = turn.last("get_listing")
-    if got is not None:
-        return present_listing(got.data) if got.ok else failure(got, "open that listing")
-    listing = target_listing(frame, ctx)
-    if listing and listing.get("id") and (frame.ref or ctx.focus_kind != "part" or frame.slots.ordinal):
-        return Call("get_listing", {"listing_id": listing["id"]})
-    part = target_part(frame, ctx)
-    if part is None:
-        return reply("Details of which part or listing?")
-    looked = turn.last("lookup_part")
-    if looked is None:
-        return Call("lookup_part", {"part_number": part["part_number"]})
-    from agent.planners.local.policies.parts import present_lookup
-
-    return present_lookup(looked.data) if looked.ok else failure(looked, "look it up")
+@policy("search_market")
+def search_market(ctx: Ctx) -> Step:
+    found = ctx.last("search_listings")
+    if found is None:
+        return Call("search_listings", listing_args(ctx))
+    if not found.ok:
+        return failure(found, "search the marketplace")
+    results = found.data.get("results") or []
+    if not results:
+        part = target_part(ctx)
+        return say(found.message or "No listings you can see match that.", "Want me to post a wanted request?",
+                   proposal=offer("create_wanted", part))
+    return present_listings(ctx, results, "On the marketplace:")
 
 
-def present_listing(d: Item) -> Step:
+def present_listing(ctx: Ctx, d: dict[str, Any]) -> Say:
     rating = d.get("seller_rating") or {}
     stars = f", rated {rating['average_rating']}/5" if rating.get("average_rating") else ""
-    pickup = f" Pickup: {d['pickup_location']}" + (f" ({d['pickup_hours']})" if d.get("pickup_hours") else "") + "." \
-        if d.get("pickup_location") else ""
-    price = (f"auction, current bid {money(d.get('current_bid'))}, ends {str(d.get('auction_end'))[:16]}"
-             if d.get("listing_type") == "auction" else money(d.get("price")))
-    said = re.sub(r"\s+", " ", str(d.get("description") or ""))[:160]
-    head = (f"{d.get('part_number')} {d.get('name')} — {condition(d.get('condition'))}, {price}, "
-            f"{d.get('quantity_available')} available from {d.get('seller_organization')}{stars}, {d.get('city')}."
-            f"{pickup} Ships: {', '.join(d.get('fulfillment_options') or []) or 'n/a'}.")
-    if said:
-        head += f' Seller\'s description (their words): "{said}"'
-    item = {k: d.get(k) for k in ("id", "part_number", "condition", "price", "listing_type", "seller_organization",
-                                  "city", "current_bid", "is_own_listing", "quantity_available",
-                                  "fulfillment_options")}
-    if isinstance(d.get("auction"), dict):
-        item["minimum_next_bid"] = d["auction"].get("minimum_next_bid")
-    tail = "Want to bid?" if d.get("listing_type") == "auction" else "Want to make an offer or watch it?"
-    return reply(head, "" if d.get("is_own_listing") else tail, focus={"kind": "listing", "item": item})
+    pickup = (f" Pickup: {d['pickup_location']}" + (f" ({d['pickup_hours']})" if d.get("pickup_hours") else "")
+              + ".") if d.get("pickup_location") else ""
+    price = listing_price(d)
+    if d.get("listing_type") == "auction" and d.get("auction_end"):
+        price += f", ends {str(d['auction_end'])[:16].replace('T', ' ')} UTC"
+    description = re.sub(r"\s+", " ", str(d.get("description") or ""))[:160]
+    headline = (f"{d.get('part_number')} {d.get('name') or ''} — {condition(d.get('condition'))}, {price}, "
+                f"{d.get('quantity_available')} available from {d.get('seller_organization')}{stars}, "
+                f"{d.get('city')}.{pickup} Ships: {', '.join(d.get('fulfillment_options') or []) or 'n/a'}.")
+    notes = [f'Seller\'s description (their words): "{description}"'] if description else []
+    ref = make_ref("listing", {**d, "minimum_next_bid": (d.get("auction") or {}).get("minimum_next_bid")})
+    ctx.state.put_focus(ref)
+    if d.get("is_own_listing"):
+        return say(headline, notes=notes)
+    question = "Want to bid?" if d.get("listing_type") == "auction" else "Want to make an offer or watch it?"
+    return say(headline, question, notes=notes)
 
 
-def watch(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    done = turn.last("watch_listing")
-    if done is not None:
-        if not done.ok:
-            return failure(done, "watch it", declined="OK — not watching it.")
-        d = done.data
-        what = (d.get("listing") or {}).get("part_number") or "the listing"
-        if not d.get("watching"):
-            return reply(f"Stopped watching {what}.")
-        alert = f", alert at {money(d['price_alert_threshold'])} or less" if d.get("price_alert_threshold") else ""
-        return reply(f"Watching {what}{alert}. {d.get('message', '')}".strip())
-    listing = target_listing(frame, ctx)
-    if listing is None or not listing.get("id"):
-        return reply("Which listing should I watch? Search the marketplace first.")
-    args: dict[str, Any] = {"listing_id": listing["id"]}
-    if re.search(r"\b(stop|unwatch|remove|no longer)\b", frame.text, re.I):
-        args["remove"] = True
-    elif frame.slots.price is not None:
-        args["price_alert_threshold"] = str(frame.slots.price)
-    return Call("watch_listing", args)
+@policy("details")
+def details(ctx: Ctx) -> Step:
+    got = ctx.last("get_listing")
+    if got is not None:
+        return present_listing(ctx, got.data) if got.ok else failure(got, "open that listing")
+    target = ctx.ask.target
+    if target is None:
+        kinds = ("listing", "offer", "option", "part") if not ctx.said.has("part_number") else ("part",)
+        target, _ = resolve(ctx.state, ctx.said, *kinds)
+    if target is not None and target.kind == "listing" and target.id:
+        return Call("get_listing", {"listing_id": target.id})
+    if target is not None and target.kind == "option" and target.data.get("listing_id"):
+        return Call("get_listing", {"listing_id": target.data["listing_id"]})
+    if target is not None and target.kind not in ("part", "option"):
+        return _describe(target)
+    part = target_part(ctx)
+    if part is None:
+        return say("More about which part or listing?", kind="question")
+    looked = ctx.last("lookup_part")
+    if looked is None:
+        return Call("lookup_part", {"part_number": part.data.get("part_number")})
+    from agent.planners.local.policies.parts import present_lookup
+
+    return present_lookup(ctx, looked.data) if looked.ok else failure(looked, "look it up")
 
 
-def bid(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    done = turn.last("place_bid")
-    if done is not None:
-        if not done.ok:
-            return failure(done, "place the bid", declined="OK — no bid placed.")
-        d = done.data
-        ends = str(d.get("auction_end"))[:16]
-        return reply(f"{d.get('message')} Your max {money(d.get('your_max_bid'))}; ends {ends} UTC.")
-    listing = target_listing(frame, ctx)
-    if listing is None or not listing.get("id"):
-        return reply("Which auction? Search for auctions first (e.g. 'any auctions for a GAA24350BH1?').")
-    if listing.get("listing_type") not in (None, "auction"):
-        return reply("That listing isn't an auction; make an offer instead. What price per unit?",
-                     awaiting={"kind": "amount", "goal": "make_offer", "ref": {"kind": "listings", "item": listing}})
-    price = str(frame.slots.price) if frame.slots.price is not None else frame.extra.get("price")
-    if price is None:
-        floor = listing.get("minimum_next_bid") or listing.get("current_bid")
-        return reply(f"What's your maximum bid?{' Minimum next bid ' + money(floor) + '.' if floor else ''}",
-                     awaiting={"kind": "amount", "goal": "bid", "ref": {"kind": "listings", "item": listing}})
-    return Call("place_bid", {"listing_id": listing["id"], "max_bid": price})
-
-
-def wanted(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    done = turn.last("create_wanted_post")
-    if done is not None:
-        if not done.ok:
-            return failure(done, "post it", declined="OK — nothing posted.")
-        post = done.data.get("post", {})
-        matches = len(post.get("matches") or [])
-        found = f" {matches} possible match(es) already: ask 'show wanted matches'." if matches else ""
-        what = post.get("part_number") or post.get("description")
-        return reply(f"Posted: wanted {post.get('quantity_needed')} × {what}, {post.get('urgency')}, visible to "
-                     f"{post.get('visibility')}.{found}")
-    part = target_part(frame, ctx)
-    slots = frame.slots
-    if part is None and not _has_description(frame.text):
-        return reply("What do you need? A part number, or a description and the equipment it's for.",
-                     awaiting={"kind": "part", "goal": "wanted"})
-    equipment = equipment_of(frame, ctx)
-    name = (part or {}).get("name")
-    said = _WANTED_COMMAND.sub("", search_query(frame.text)).strip() or search_query(frame.text)
-    description = f"{part['part_number']}" + (f" ({name})" if name else "") if part else said
-    if equipment and str(equipment.get("model") or "").lower() not in description.lower():
-        description += f" for {equipment['label']}"
-    category = None
-    if part is None:  # a described part still needs a category: the one of the best catalog match
-        searched = turn.last("search_parts")
-        if searched is None:
-            return Call("search_parts", {**search_args(frame, env), "query": said, "limit": 5})
-        top = candidates(searched) if searched.ok else []
-        category = top[0].get("category") if top else None
-    args: dict[str, Any] = {"description": f"Need {description}"[:2000], "category": category,
-                            "quantity_needed": slots.quantity or 1,
-                            "urgency": _urgency(frame.text) if slots.emergency else "standard"}
-    if part:
-        args["part_number"] = part["part_number"]
-        if part.get("manufacturer"):
-            args["manufacturer"] = part["manufacturer"]
-    if equipment:
-        args["equipment_manufacturer"], args["equipment_model"] = equipment.get("manufacturer"), equipment["model"]
-    if slots.price is not None:
-        args["max_price"] = str(slots.price)
-    if slots.conditions:
-        args["acceptable_conditions"] = slots.conditions
-    return Call("create_wanted_post", {k: v for k, v in args.items() if v is not None})
+def _describe(ref: Ref) -> Say:
+    facts = ", ".join(f"{k.replace('_', ' ')} {money(v) if 'price' in k or k == 'total' else v}"
+                      for k, v in ref.data.items() if v not in (None, "", []) and not k.endswith("id")
+                      and not isinstance(v, dict | list))
+    return say(f"{ref.label}: {facts}.")

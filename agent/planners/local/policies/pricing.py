@@ -1,96 +1,147 @@
-"""Price checks: is a listing's or a quoted price fair (assess_price), and what to ask for a part
-(suggest_price)."""
+"""Prices: what it costs (the sources or the listing in view), whether a price is fair (assess_price), what to
+ask for a part (suggest_price), and how the market is moving (market_insights)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from agent.planners.local.context import Context, Item
-from agent.planners.local.frame import Call, Env, Frame, Step, reply, target_listing, target_part
-from agent.planners.local.history import Turn
-from agent.planners.local.policies.common import failure
-from agent.planners.local.render import condition, money
+from agent.planners.local.dialogue.refs import make_ref, resolve
+from agent.planners.local.dialogue.state import Listed, Ref
+from agent.planners.local.policies.common import failure, part_args, target_part
+from agent.planners.local.policy import Call, Ctx, Step, offer, policy, say
+from agent.planners.local.render import condition, money, option_item
 
 VERDICT_WORDS = {"below_market": "a great deal", "competitive": "a good price", "fair": "a fair price",
                  "above_market": "above average", "high": "high"}
 
 
-def price_check(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    assessed = turn.last("assess_price")
-    if assessed is not None:
-        return present_assessment(assessed.data) if assessed.ok else failure(assessed, "judge that price")
-    price = frame.slots.price
-    part = target_part(frame, ctx) if frame.slots.part_numbers or price is not None else None
-    if price is not None and part is not None:
-        args: dict[str, Any] = {"part_number": part["part_number"], "price": str(price),
-                                "condition": frame.slots.condition or "new"}
-        if part.get("manufacturer"):
-            args["manufacturer"] = part["manufacturer"]
-        return Call("assess_price", args)
-    listing = target_listing(frame, ctx)
-    if listing and listing.get("id"):
-        return Call("assess_price", {"listing_id": listing["id"]})
-    quoted = _quoted(ctx, frame)
-    if quoted is not None and price is None:
-        return Call("assess_price", quoted)
-    if price is not None:
-        return reply(f"Which part is {money(price)} for, and in what condition?",
-                     awaiting={"kind": "part", "goal": "price_check", "price": str(price)})
-    return reply("Which price should I check? Tell me the part, condition and price, e.g. "
-                 "'$420 for a used GAA26800LC1'.")
-
-
-def _quoted(ctx: Context, frame: Frame) -> dict[str, Any] | None:
-    """The price the user last saw: a shown listing or source, else the part's MSRP (as new)."""
-    shown = ctx.shown_items("options") or ctx.shown_items("listings")
-    priced = next((s for s in shown if s.get("price") is not None), None)
-    if priced is not None and priced.get("price_kind") == "msrp":
-        return {"part_number": priced["part_number"], "condition": "new", "price": str(priced["price"])}
-    if priced is not None:
-        listing_id = priced.get("listing_id") or (priced.get("id") if ctx.shown_items("listings") else None)
-        if listing_id:
-            return {"listing_id": listing_id}
-        return {"part_number": priced["part_number"], "condition": priced.get("condition") or "new",
-                "price": str(priced["price"])}
-    part = target_part(frame, ctx)
-    if part and part.get("msrp"):
-        return {"part_number": part["part_number"], "condition": "new", "price": str(part["msrp"]),
-                **({"manufacturer": part["manufacturer"]} if part.get("manufacturer") else {})}
+def _priced_target(ctx: Ctx) -> Ref | None:
+    """A listing or a source the message (or the conversation) points at, when it has a price."""
+    target = ctx.ask.target
+    if target is not None and target.kind in ("listing", "option") and target.data.get("price") is not None:
+        return target
+    ref, _ = resolve(ctx.state, ctx.said, "listing", "option")
+    if ref is not None and ref.data.get("price") is not None and not ctx.said.has("part_number"):
+        return ref
     return None
 
 
-def present_assessment(data: Item) -> Step:
+@policy("price_info")
+def price_info(ctx: Ctx) -> Step:
+    item = _priced_target(ctx)
+    if item is not None:
+        seller = item.data.get("seller_organization") or item.data.get("organization_name")
+        city = f", {item.data['city']}" if item.data.get("city") else ""
+        return say(f"{item.data.get('part_number')} {condition(item.data.get('condition'))}: "
+                   f"{money(item.data['price'])} from {seller}{city}.", "Want me to check whether that's a fair price?",
+                   proposal=offer("price_check", item))
+    part = target_part(ctx)
+    if part is None:
+        return say("Price of which part?", kind="question")
+    found = ctx.last("find_inventory")
+    sourcing = ctx.state.sourcing
+    same = sourcing is not None and str(sourcing.get("part_number")) == str(part.data.get("part_number"))
+    if found is None and not same:
+        return Call("find_inventory", {**part_args(part), "quantity": int(ctx.said.value("quantity") or 1)})
+    if found is not None and not found.ok:
+        return failure(found, "look up prices")
+    data: dict[str, Any] = found.data if found is not None else dict(sourcing or {})
+    wanted = ctx.said.values("condition")
+    priced = [o for o in data.get("options") or [] if o.get("price") is not None
+              and (not wanted or str(o.get("condition")) in wanted)]
+    if not priced:
+        listed = f" {part.data.get('part_number')} lists at {money(part.data['msrp'])} new." if part.data.get(
+            "msrp") else ""
+        return say(f"No price on record for {data.get('part_number')} from the sources I can see.{listed}")
+    priced.sort(key=lambda o: float(o["price"]))
+    top = priced[:3]
+    return say(f"Prices for {data.get('part_number')}, cheapest first:", "Want me to hold or offer on one?",
+               [option_item(o) for o in top], numbered=True,
+               listed=Listed(kind="option", items=[make_ref("option", o) for o in top]))
+
+
+@policy("price_check")
+def price_check(ctx: Ctx) -> Step:
+    assessed = ctx.last("assess_price")
+    if assessed is not None:
+        return present_assessment(assessed.data) if assessed.ok else failure(assessed, "judge that price")
+    price = ctx.said.value("price") or ctx.said.value("number")
+    part = target_part(ctx) if ctx.said.has("part_number") or price is not None else None
+    if price is not None and part is not None:
+        args: dict[str, Any] = {**part_args(part), "price": str(price),
+                                "condition": ctx.said.value("condition") or "new"}
+        return Call("assess_price", args)
+    item = _priced_target(ctx) or ctx.state.focused("listing")
+    if item is not None and item.kind == "listing" and item.id:
+        return Call("assess_price", {"listing_id": item.id})
+    if item is not None and item.data.get("price") is not None:
+        return Call("assess_price", {"part_number": item.data.get("part_number"), "price": str(item.data["price"]),
+                                     "condition": item.data.get("condition") or "new"})
+    if price is not None:
+        return say(f"Which part is {money(price)} for, and in what condition?", kind="question")
+    return say("Which price should I check?", "Tell me the part, its condition and the price, e.g. $420 for a "
+               "used GAA26800LC1.", kind="question")
+
+
+def present_assessment(data: dict[str, Any]) -> Step:
     what = f"{money(data.get('price'))} for a {condition(data.get('condition'))} {data.get('part_number')}"
     if data.get("verdict") == "unknown":
-        return reply(f"Not enough market data to judge {what} ({data.get('sample_size', 0)} data points).")
+        return say(f"Not enough market data to judge {what} ({data.get('sample_size', 0)} data points).")
     label = VERDICT_WORDS.get(str(data.get("verdict")), str(data.get("label") or "").lower())
     trend = (data.get("history") or {}).get("trend_90d_pct")
     trend_text = f"; 90-day trend {trend:+.1f}%" if isinstance(trend, int | float) else ""
-    head = (f"{what} is {label}: {data.get('ratio_to_market')}× the market price of "
-            f"{money(data.get('market_price'))} ({data.get('sample_size')} data points{trend_text}).")
-    return reply(head)
+    return say(f"{what} is {label}: {data.get('ratio_to_market')}× the market price of "
+               f"{money(data.get('market_price'))} ({data.get('sample_size')} data points{trend_text}).")
 
 
-def suggest_price(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    suggested = turn.last("suggest_price")
+@policy("suggest_price")
+def suggest_price(ctx: Ctx) -> Step:
+    suggested = ctx.last("suggest_price")
     if suggested is not None:
         if not suggested.ok:
             return failure(suggested, "suggest a price")
-        return reply(suggestion_sentence(suggested.data))
-    part = target_part(frame, ctx)
+        form = ctx.state.form
+        if form is not None and form.tool == "create_listing":
+            form.hints["suggested"] = str(suggested.data.get("suggested_price"))
+        return say(suggestion_sentence(suggested.data))
+    form = ctx.state.form
+    part = target_part(ctx)
+    if part is None and form is not None and form.values.get("part_number"):
+        part = make_ref("part", {"part_number": form.values["part_number"]})
     if part is None:
-        return reply("Which part, and in what condition?", awaiting={"kind": "part", "goal": "suggest_price"})
-    state = frame.slots.condition or (ctx.draft or {}).get("condition") or "used_good"
-    args = {"part_number": part["part_number"], "condition": state}
-    if part.get("manufacturer"):
-        args["manufacturer"] = part["manufacturer"]
-    return Call("suggest_price", args)
+        return say("Which part, and in what condition?", kind="question")
+    state = ctx.said.value("condition") or (form.values.get("condition") if form else None) or "used_good"
+    return Call("suggest_price", {**part_args(part), "condition": state})
 
 
-def suggestion_sentence(data: Item) -> str:
+def suggestion_sentence(data: dict[str, Any]) -> str:
     low, high = data.get("low"), data.get("high")
     spread = f" (range {money(low)}–{money(high)})" if low and high else ""
     points = data.get("sample_size")
     basis = f", {points} recent data point{'s' if points != 1 else ''}" if points else ""
     return (f"Suggested {money(data.get('suggested_price'))} for a {condition(data.get('condition'))} "
             f"{data.get('part_number')}{spread}; {data.get('confidence')} confidence{basis}.")
+
+
+@policy("market_trends")
+def market_trends(ctx: Ctx) -> Step:
+    done = ctx.last("market_insights")
+    if done is not None:
+        if not done.ok:
+            return failure(done, "read the market")
+        d = done.data
+        trends = [f"{label} {d[key]:+.1f}%" for key, label in (("trend_3m_pct", "3 months"),
+                                                                ("trend_12m_pct", "12 months"))
+                  if isinstance(d.get(key), int | float)]
+        moving = f" Price trend: {', '.join(trends)}." if trends else ""
+        average = f" Average over 90 days {money(d['average_price_90d'])}." if d.get("average_price_90d") else ""
+        return say(f"{d.get('summary') or 'Market for ' + str(d.get('scope'))}.{average}{moving} "
+                   f"{d.get('active_listings', 0)} active listings; {d.get('transactions_12m', 0)} sales in 12 "
+                   "months.".replace("..", "."))
+    part = target_part(ctx)
+    args: dict[str, Any] = {}
+    if part is not None:
+        args["part_number"] = part.data.get("part_number")
+    elif ctx.said.value("manufacturer"):
+        args["manufacturer"] = ctx.said.value("manufacturer")
+    return Call("market_insights", args)

@@ -1,261 +1,227 @@
-"""Drafting a listing by conversation (sellers and parts managers): part → condition → quantity → price (with
-the suggest_price suggestion; for an auction: starting bid, duration, reserve) → fulfilment → photos (offering
-the ones sent earlier) → create_listing (confirmed) → publish_listing (confirmed).
-
-The draft travels in the planner's note on each question it asks, so a restart loses nothing."""
+"""Selling by conversation (sellers and parts managers): a listing drafted as a form (create_listing's own
+arguments), published when asked ("go live") or kept a draft ("keep it a draft for now"), changed, taken
+down, listed. Every write targets the listing in focus or one the user named; when that is unclear, ask."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from agent.planners.local.context import Context, Item
-from agent.planners.local.frame import Call, Env, Frame, Step, reply, target_part
-from agent.planners.local.history import Turn
-from agent.planners.local.policies import auction_draft
-from agent.planners.local.policies.common import failure
+from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.state import FormState, Listed, Ref
+from agent.planners.local.policies.common import failure, named_part, target_part
+from agent.planners.local.policies.form_driver import asks, finishes, start, submits
 from agent.planners.local.policies.pricing import suggestion_sentence
-from agent.planners.local.render import condition, listing_line, money
-from agent.planners.local.understand import bare_amount
-from knowledge.partnumbers import normalize_part_number
-
-ORDER = ("part", "condition", "quantity", "price", "fulfilment", "photos")
-QUESTIONS = {
-    "part": "Which part are you listing? The part number, please.",
-    "condition": "What condition is it in: new, refurbished, used (excellent, good or fair), salvage or for parts?",
-    "quantity": "How many units?",
-    "fulfilment": "Shipping, local pickup, or both?",
-    "photos": "Any photos? Send them now, or reply skip.",
-}
-_PRONOUN = re.compile(r"\b(it|this|that|these|them|this one|that one)\b", re.I)
-_USE_PHOTOS = re.compile(r"\b(attach|use|add|include|keep)\b.{0,20}\b(it|that|those|them|photos?|pictures?|pics?)\b",
-                         re.I)
-_USE_SUGGESTED = re.compile(r"\b(suggest(ed|ion)?|that price|your price|sounds good|use (it|that)|go with)\b", re.I)
+from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say, yes_no
+from agent.planners.local.render import condition, listing_item, listing_price, money
+from agent.reply_draft import DraftChoice
 
 
-def refusal(env: Env, action: str = "create or publish listings") -> Step:
-    return reply(f"Only sellers and parts managers can {action} for {env.organization}; you're set up as a "
-                 f"{env.role.replace('_', ' ')}. Ask your parts manager, or I can post a wanted request or find "
-                 "stock for you instead.")
+def refusal(ctx: Ctx, action: str = "create or publish listings") -> Say:
+    return say(f"Only sellers and parts managers can {action} for {ctx.env.organization}; you're set up as a "
+               f"{ctx.env.role.replace('_', ' ')}. Ask your parts manager — or I can post a wanted request or find "
+               "stock for you instead.")
 
 
-def _draft(frame: Frame, ctx: Context, turn: Turn) -> dict[str, Any]:
-    awaiting = (ctx.awaiting or {}).get("slot") if (ctx.awaiting or {}).get("kind") == "slot" else None
-    draft: dict[str, Any] = dict(ctx.draft or {}) if (awaiting or ctx.draft) else {}
-    slots, text = frame.slots, frame.text
-    if slots.part_number:
-        number = slots.part_number
-        old = (draft.get("part") or {}).get("part_number")
-        if old and normalize_part_number(old) != normalize_part_number(number) and awaiting != "part":
-            draft = {}
-        draft["part"] = {"part_number": number, **({"manufacturer": slots.part_makers[0]}
-                                                    if slots.part_makers else {})}
-    elif not draft.get("part") and (frame.ref or _PRONOUN.search(text)):
-        part = target_part(frame, ctx)
-        if part:
-            draft["part"] = {k: part[k] for k in ("part_number", "manufacturer", "name") if part.get(k)}
-    if slots.condition:
-        draft["condition"] = slots.condition
-    hint = ctx.suggestion or {}
-    if draft.get("part") and hint.get("part_number") == draft["part"].get("part_number") and not draft.get(
-            "condition"):
-        # "what should I charge for a used one?" … "list it": keep the condition and the suggestion
-        draft["condition"] = hint.get("condition")
-        draft.setdefault("suggestion", {k: hint.get(k) for k in (
-            "suggested_price", "low", "high", "confidence", "sample_size", "condition", "part_number")})
-    if slots.quantity and not auction_draft.names_amount(text, slots.quantity):
-        draft["quantity"] = slots.quantity
-    elif awaiting == "quantity" and (slots.bare_number or bare_amount(text)):
-        draft["quantity"] = int(float(slots.bare_number or bare_amount(text) or 1))
-    if slots.listing_type in ("trade", "emergency", "auction"):
-        draft["listing_type"] = slots.listing_type
-    if draft.get("listing_type") == "auction":
-        if draft.get("price") and not draft.get("starting_bid"):  # "…at $300" then "auction it instead"
-            draft["starting_bid"] = draft.pop("price")
-        draft.pop("price", None)
-        auction_draft.read_terms(draft, frame, awaiting)
-    elif slots.price is not None and awaiting != "quantity":
-        draft["price"] = str(slots.price)
-    elif awaiting == "price" and bare_amount(text):
-        draft["price"] = bare_amount(text)
-    elif awaiting == "price" and (slots.yes or _USE_SUGGESTED.search(text)) and draft.get("suggestion"):
-        draft["price"] = str(draft["suggestion"]["suggested_price"])
-    if slots.fulfilment:
-        draft["fulfilment"] = [f for f in slots.fulfilment if f != "will_call"] or slots.fulfilment
-    elif awaiting == "fulfilment" and re.search(r"\bboth\b|\beither\b", text, re.I):
-        draft["fulfilment"] = ["shipping", "local_pickup"]
-    offered = draft.pop("offered_photos", None)
-    if turn.photo_ids:
-        kept = draft.get("photos")
-        draft["photos"] = [*(kept if isinstance(kept, list) else []), *turn.photo_ids]
-    elif awaiting == "photos" and (slots.no or re.search(r"\b(skip|none|no photos?|later)\b", text, re.I)):
-        draft["photos"] = "skipped"
-    elif awaiting == "photos" and offered and (slots.yes or _USE_PHOTOS.search(text)):
-        draft["photos"] = list(offered)
-    if slots.visibility:
-        draft["visibility"] = slots.visibility
-    return draft
+@policy("create_listing")
+def create_listing(ctx: Ctx) -> Step:
+    if not ctx.env.can_sell:
+        return refusal(ctx)
+    form = ctx.state.form
+    if form is None or form.name != "create_listing" or (named_part(ctx) is not None and form.values.get(
+            "part_number") not in (None, ctx.said.value("part_number"))):
+        form = forms.new_form("create_listing", listing_type="sale")
+        part = named_part(ctx) or (target_part(ctx) if _points_at_part(ctx) else None)
+        if part is not None:
+            form.values["part_number"] = part.data.get("part_number")
+    return start(ctx, form)
 
 
-def _ask(slot: str, draft: dict[str, Any], head: str = "", earlier_photos: list[str] | None = None,
-         question: str | None = None) -> Step:
-    question = question or QUESTIONS.get(slot) or auction_draft.QUESTIONS.get(slot, "")
-    if slot == "photos" and earlier_photos:
-        draft = {**draft, "offered_photos": earlier_photos}
-        one = len(earlier_photos) == 1
-        question = (f"Attach the photo{'' if one else 's'} you sent earlier to the listing? Reply yes, send "
-                    "other photos, or skip.")
-    hint = draft.get("suggestion")
-    if slot == "starting_bid" and hint:
-        question += (f" For reference, a {condition(hint.get('condition'))} one sells for about "
-                     f"{money(hint.get('suggested_price'))}.")
-    if slot == "price":
-        question = (f"What price per unit? {suggestion_sentence(hint)} Reply with a price, or 'use suggested'."
-                    if hint else "What price per unit (USD)?")
-    return reply(f"{head} {question}".strip(), awaiting={"kind": "slot", "slot": slot}, draft=draft)
+def _points_at_part(ctx: Ctx) -> bool:
+    return any(w in ctx.said.lowered.split() for w in ("it", "this", "that", "one", "them", "these"))
 
 
-def sell(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    if not env.can_sell:
-        return refusal(env)
-    created = turn.last("create_listing")
-    draft = _draft(frame, ctx, turn)
-    if created is not None:
-        return created_reply(created.data, draft, env, created.args) if created.ok else (
-            reply("OK — no listing created. Say 'create it' when you're ready.", draft=draft)
-            if created.error == "declined" else failure(created, "create the listing"))
-    part = draft.get("part")
-    if not part:
-        return _ask("part", draft)
-    if not part.get("verified"):
-        looked = turn.last("lookup_part")
-        if looked is None:
-            return Call("lookup_part", {k: part[k] for k in ("part_number", "manufacturer") if part.get(k)})
-        matches = looked.data.get("matches", []) if looked.ok else []
-        if not matches or matches[0].get("match_kind") == "fuzzy":
-            guess = f" Did you mean {matches[0]['part_number']}?" if matches else ""
-            draft.pop("part")
-            return _ask("part", draft, f"I can't find {part['part_number']} in the catalog.{guess}")
-        top = matches[0]
-        draft["part"] = {"part_number": top["part_number"], "manufacturer": top["manufacturer"],
-                         "name": top["name"], "verified": True}
-    for slot in ORDER[1:]:
-        if slot == "price" and draft.get("listing_type") == "auction":
-            missing = auction_draft.next_question(draft)
-            if missing is None:
-                continue
-            if missing[0] == "starting_bid" and "suggestion" not in draft:
-                call = _suggestion(draft, turn)
-                if call is not None:
-                    return call
-            return _ask(missing[0], draft, question=missing[1])
-        if slot == "price" and not draft.get("price") and draft.get("listing_type") != "trade":
-            if "suggestion" not in draft:
-                call = _suggestion(draft, turn)
-                if call is not None:
-                    return call
-            return _ask("price", draft)
-        key = "fulfilment" if slot == "fulfilment" else slot
-        if slot != "price" and not draft.get(key):
-            return _ask(slot, draft, earlier_photos=_attachable(ctx, env) if slot == "photos" else None)
-    return Call("create_listing", listing_args(draft, env))
-
-
-def _suggestion(draft: dict[str, Any], turn: Turn) -> Call | None:
-    """Ask suggest_price once; its answer (or None when there is none) goes into the draft."""
-    suggested = turn.last("suggest_price")
-    if suggested is None:
-        return Call("suggest_price", {"part_number": draft["part"]["part_number"],
-                                      "manufacturer": draft["part"]["manufacturer"], "condition": draft["condition"]})
-    draft["suggestion"] = {k: suggested.data.get(k) for k in (
-        "suggested_price", "low", "high", "confidence", "sample_size", "condition", "part_number")
-    } if suggested.ok and suggested.data.get("suggested_price") else None
+@asks("create_listing")
+def _ask_listing(ctx: Ctx, form: FormState, slot: forms.Slot) -> Step | None:
+    if slot.field == "price" and form.values.get("condition") and "suggested" not in form.hints:
+        suggested = ctx.last("suggest_price")
+        if suggested is None:
+            return Call("suggest_price", {"part_number": form.values["part_number"],
+                                          "condition": form.values["condition"]})
+        form.hints["suggested"] = str(suggested.data.get("suggested_price")) if suggested.ok else None
+        form.asked = "price"
+        form.asked_before.append("price")
+        if not suggested.ok or not suggested.data.get("suggested_price"):
+            return say("What price per unit?", kind="question")
+        return say(suggestion_sentence(suggested.data), "What price per unit? Give me a price, or say use suggested.",
+                   kind="question")
+    if slot.field == "fulfillment_options":
+        form.asked = slot.field
+        form.asked_before.append(slot.field)
+        form.hints["both"] = {"field": slot.field, "values": ["shipping", "local_pickup"]}
+        return say(slot.question, kind="question", choices=[
+            DraftChoice(label="Shipping", say="shipping"), DraftChoice(label="Local pickup", say="local pickup"),
+            DraftChoice(label="Both", say="both")])
     return None
 
 
-def _attachable(ctx: Context, env: Env) -> list[str] | None:
-    """Photos the user sent earlier in the conversation (e.g. of the part they now sell), when listings can
-    carry photos."""
-    if not ctx.last_photo_ids or not (env.tools and env.accepts("create_listing", "photo_ids")):
-        return None
-    return list(ctx.last_photo_ids)
+@submits("create_listing")
+def _submit_listing(ctx: Ctx, form: FormState) -> Step:
+    args = forms.args(form)
+    if not args.get("photo_ids"):
+        args.pop("photo_ids", None)
+    return Call("create_listing", args)
 
 
-def listing_args(draft: dict[str, Any], env: Env) -> dict[str, Any]:
-    part = draft["part"]
-    args: dict[str, Any] = {
-        "listing_type": draft.get("listing_type", "sale"), "part_number": part["part_number"],
-        "manufacturer": part.get("manufacturer"), "condition": draft["condition"],
-        "quantity": int(draft.get("quantity") or 1), "fulfillment_options": draft.get("fulfilment"),
-    }
-    if args["listing_type"] == "auction":
-        args.update(auction_draft.auction_args(draft))
-    elif draft.get("price"):
-        args["price"] = str(draft["price"])
-    if draft.get("visibility"):
-        args["visibility"] = draft["visibility"]
-    photos = draft.get("photos")
-    if isinstance(photos, list) and photos and env.accepts("create_listing", "photo_ids") and env.tools:
-        args["photo_ids"] = photos
-    return {k: v for k, v in args.items() if v is not None}
+@finishes("create_listing")
+def _listing_created(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    data = done.data
+    listing = make_ref("listing", data.get("listing") or {})
+    ctx.state.put_focus(listing)
+    line = listing_item(data.get("listing") or {}).title
+    missing = data.get("missing_before_publish") or []
+    if form.after == "draft" or missing:
+        todo = f" Before it can go live it needs: {', '.join(missing)}." if missing else ""
+        return say(f"Saved as a draft: {line}.{todo}", "" if missing else "Say publish it when you want it live.")
+    if form.after == "publish":
+        ctx.state.form = FormState(name="publish_listing", tool="publish_listing", target=listing)
+        return Call("publish_listing", {"listing_id": listing.id})
+    return say(f"Draft created: {line}.", "Publish it now?", proposal=offer("publish_listing", listing),
+               choices=yes_no("Publish", "Keep as draft"))
 
 
-def created_reply(data: Item, draft: dict[str, Any], env: Env, args: Item | None = None) -> Step:
-    listing = data.get("listing", {})
-    if listing.get("listing_type") == "auction" and args:
-        head = f"Draft auction created: {_auction_line(listing, args)}."
-    else:
-        head = f"Draft listing created: {listing_line(listing)[0]}."
-    attached = len(data.get("photo_ids") or [])
-    if attached:
-        head += f" {attached} photo{'s' if attached > 1 else ''} attached."
-    photos = draft.get("photos")
-    if isinstance(photos, list) and photos and not (env.tools and env.accepts("create_listing", "photo_ids")):
-        head += " (Photos can't be attached to a listing from chat yet; add them in the web app.)"
-    if data.get("ready_to_publish"):
-        return reply(head, "Publish it now?", draft=None,
-                     focus={"kind": "listing", "item": {"id": listing.get("id"), **_short(listing)}},
-                     awaiting={"kind": "yesno", "proposal": {"intent": "publish",
-                                                             "ref": {"kind": "listings", "item": {"id": listing.get(
-                                                                 "id"), **_short(listing)}}}})
-    missing = ", ".join(data.get("missing_before_publish") or [])
-    return reply(head, f"Before it can go live it needs: {missing}.", draft=None)
+@finishes("publish_listing")
+def _published(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    return published(done)
 
 
-def _auction_line(listing: Item, args: Item) -> str:
-    reserve = f"reserve {money(args['reserve_price'])} (hidden from bidders)" if args.get("reserve_price") \
-        else "no reserve"
-    ends = str(listing.get("auction_end") or args.get("auction_end") or "")[:16].replace("T", " ")
-    return (f"{listing.get('quantity_available')} × {listing.get('part_number')} "
-            f"{condition(listing.get('condition'))}, starting bid {money(args.get('starting_bid'))}, {reserve}, "
-            f"ends {ends} UTC — {listing.get('seller_organization')}, {listing.get('city')}")
+def published(done: ToolResult) -> Say:
+    listing = done.data.get("listing") or done.data
+    return say(f"Live: {listing.get('quantity_available')} × {listing.get('part_number')} "
+               f"{condition(listing.get('condition'))}, {listing_price(listing)}, visible to "
+               f"{listing.get('visibility')}.")
 
 
-def _short(listing: Item) -> Item:
-    return {k: listing.get(k) for k in ("part_number", "condition", "price", "quantity_available", "status",
-                                        "listing_type", "seller_organization", "is_own_listing")}
+def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
+    """The caller's listing this message means: picked, named or in focus — else found among their listings
+    (searched once); asks when several fit."""
+    if ctx.ask.target is not None and ctx.ask.target.kind == "listing":
+        return ctx.ask.target
+    ref, several = resolve(ctx.state, ctx.said, "listing")
+    if ref is not None and (ref.data.get("is_own_listing") is not False) and _status_ok(ref, status):
+        return ref
+    mine = ctx.last("search_listings")
+    if mine is None:
+        args: dict[str, Any] = {"mine_only": True, "limit": 20}
+        if ctx.said.value("part_number"):
+            args["part_number"] = ctx.said.value("part_number")
+        if status:
+            args["status"] = status
+        return Call("search_listings", {k: v for k, v in args.items() if k != "status"})
+    rows = [r for r in mine.data.get("results") or [] if not status or r.get("status") == status]
+    refs = [make_ref("listing", r) for r in rows]
+    hits = match(refs, ctx.said, allow_single=True) or ([] if _names_something(ctx) else refs)
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        what = f"{status} " if status else ""
+        return say(f"I can't find a {what}listing of yours that matches.", "Which listing — the part number?",
+                   kind="question")
+    top = hits[:5]
+    return say("Which listing?", "", [listing_item(r.data) for r in top], numbered=True,
+               listed=Listed(kind="listing", items=top, goal=ctx.ask.intent), kind="clarify")
 
 
-def publish(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    if not env.can_sell:
-        return refusal(env)
-    done = turn.last("publish_listing")
+def _names_something(ctx: Ctx) -> bool:
+    return bool(ctx.said.entities) or bool(re.search(r"\bthe [a-z0-9 -]+ one\b", ctx.said.lowered))
+
+
+def _status_ok(ref: Ref, status: str | None) -> bool:
+    return status is None or ref.data.get("status") in (None, status)
+
+
+@policy("publish_listing")
+def publish_listing(ctx: Ctx) -> Step:
+    done = ctx.last("publish_listing")
     if done is not None:
         if not done.ok:
             return failure(done, "publish it", declined="OK — it stays a draft.")
-        listing = done.data.get("listing", {})
-        return reply(f"Live: {listing_line(listing)[0]}, visible to {listing.get('visibility')}.",
-                     focus={"kind": "listing", "item": _short(listing) | {"id": listing.get("id")}})
-    listing = frame.ref_item("listings") or ctx.created_listing
-    if listing is None and ctx.focus_listing and ctx.focus_listing.get("is_own_listing"):
-        listing = ctx.focus_listing
-    if listing is None:
-        mine = turn.last("search_listings")
-        if mine is None:
-            return Call("search_listings", {"mine_only": True, "limit": 20})
-        drafts = [x for x in mine.data.get("results", []) if x.get("status") == "draft"]
-        if len(drafts) != 1:
-            return reply(f"You have {len(drafts)} draft listings; which one? Tell me the part number.")
-        listing = drafts[0]
-    return Call("publish_listing", {"listing_id": listing["id"]})
+        return published(done)
+    if not ctx.env.can_sell:
+        return refusal(ctx)
+    form = ctx.state.form
+    if form is not None and form.name == "create_listing":  # "go live" while drafting: finish the draft first
+        form.after = "publish"
+        from agent.planners.local.policies.form_driver import advance
 
+        return advance(ctx, form)
+    target = own_listing(ctx, "draft")
+    if not isinstance(target, Ref):
+        return target
+    if target.data.get("status") not in (None, "draft"):
+        return say(f"{target.label} is already {target.data.get('status')}.")
+    return Call("publish_listing", {"listing_id": target.id})
+
+
+@policy("update_listing")
+def update_listing(ctx: Ctx) -> Step:
+    done = ctx.last("update_listing")
+    if done is not None:
+        if not done.ok:
+            return failure(done, "change it", declined="OK — the listing stays as it was.")
+        listing = done.data.get("listing") or {}
+        return say(f"Updated: {listing_item(listing).title}.")
+    if not ctx.env.can_sell:
+        return refusal(ctx, "change listings")
+    target = own_listing(ctx)
+    if not isinstance(target, Ref):
+        return target
+    form = forms.new_form("update_listing")
+    form.target = target
+    forms.fill(form, ctx.said)
+    number = ctx.said.value("number")
+    if not form.values and number:
+        form.values["price"] = number
+    if not form.values:
+        return say(f"What should change on {target.label} — the price, quantity, condition or who can see it?",
+                   kind="question")
+    return Call("update_listing", forms.args(form, target.id))
+
+
+@policy("cancel_listing")
+def cancel_listing(ctx: Ctx) -> Step:
+    done = ctx.last("cancel_listing")
+    if done is not None:
+        if not done.ok:
+            return failure(done, "take it down", declined="OK — the listing stays up.")
+        listing = done.data.get("listing") or {}
+        return say(f"Taken down: {listing.get('part_number')} ({listing.get('status')}). {done.message}".strip())
+    if not ctx.env.can_sell:
+        return refusal(ctx, "take listings down")
+    target = own_listing(ctx)
+    if not isinstance(target, Ref):
+        return target
+    return Call("cancel_listing", {"listing_id": target.id})
+
+
+@policy("my_listings")
+def my_listings(ctx: Ctx) -> Step:
+    found = ctx.last("search_listings")
+    if found is None:
+        args: dict[str, Any] = {"mine_only": True, "limit": 50}
+        if ctx.said.value("part_number"):
+            args["part_number"] = ctx.said.value("part_number")
+        return Call("search_listings", args)
+    if not found.ok:
+        return failure(found, "list your listings")
+    rows = found.data.get("results") or []
+    status = next((s for s in ("draft", "active", "sold", "expired", "cancelled") if s in ctx.said.lowered
+                   or (s == "active" and "live" in ctx.said.lowered)), None)
+    if status:
+        rows = [r for r in rows if r.get("status") == status]
+    if not rows:
+        return say(f"{ctx.env.organization} has no {status or ''} listings.".replace("  ", " "))
+    top = rows[:5]
+    return say(f"Your {status + ' ' if status else ''}listings ({len(rows)}):", "", [listing_item(r) for r in top], numbered=True,
+               listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top]))

@@ -1,37 +1,189 @@
-"""Browsing wanted posts ("what are people looking for?"): list_wanted_posts, read-only; the posts'
-descriptions are the requesters' words and are shown as data."""
+"""Wanted posts: posting what you need (create_wanted_post), browsing what others need, answering a post
+with your part (respond_to_wanted_post), the responses to your own posts, and taking one."""
 
 from __future__ import annotations
 
-from agent.planners.local.context import Context, Item
-from agent.planners.local.frame import Call, Env, Frame, Step, reply
-from agent.planners.local.history import Turn
-from agent.planners.local.policies.common import failure
-from agent.planners.local.render import money
+import re
+from typing import Any
+
+from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.state import FormState, Listed, Ref
+from agent.planners.local.policies.common import candidates, failure, search_args, search_query, target_part
+from agent.planners.local.policies.form_driver import finishes, start
+from agent.planners.local.policy import Call, Ctx, Step, ToolResult, policy, say
+from agent.planners.local.render import condition, money
+from agent.reply_draft import DraftItem
+
+_COMMAND = re.compile(r"(?i)^\s*(please\s+)?((post|put out|put up|create|make|send|do)\s+)?(a\s+|an\s+)?"
+                      r"(wanted|iso|want ad)(\s+(request|post|ad))?\s*(for)?\s*[:,-]?\s*")
+_URGENCY = {"emergency": "emergency", "urgent": "urgent", "priority": "priority"}
 
 
-def _line(post: Item) -> tuple[str, str]:
-    what = post.get("part_number") or str(post.get("description") or "")[:60]
-    budget = f", up to {money(post.get('max_price'))}" if post.get("max_price") is not None else ""
+@policy("create_wanted")
+def create_wanted(ctx: Ctx) -> Step:
+    part = target_part(ctx)
+    said = ctx.said
+    described = _COMMAND.sub("", search_query(ctx)).strip()
+    if part is None and len(described.split()) < 2:
+        return say("What do you need?", "A part number, or what it is and the equipment it's for.", kind="question")
+    category = None
+    if part is None:  # a described part still needs a category: the one of the best catalog match
+        searched = ctx.last("search_parts")
+        if searched is None:
+            return Call("search_parts", {**search_args(ctx), "query": described, "limit": 5})
+        top = candidates(searched) if searched.ok else []
+        category = top[0].get("category") if top else None
+    name = part.data.get("name") if part else None
+    what = f"{part.data.get('part_number')}" + (f" ({name})" if name else "") if part else described
+    model = said.value("equipment_model")
+    maker = said.extra("equipment_model", "manufacturer")
+    if model and model.lower() not in what.lower():
+        what += f" for {maker or ''} {model}".replace("  ", " ")
+    form = forms.new_form("create_wanted_post", description=f"Need {what}"[:2000], category=category,
+                          quantity_needed=1)
+    if part is not None:
+        form.values["part_number"] = part.data.get("part_number")
+        if part.data.get("manufacturer"):
+            form.values["manufacturer"] = part.data["manufacturer"]
+    if model:
+        form.values.update(equipment_model=model, **({"equipment_manufacturer": maker} if maker else {}))
+    urgency = said.value("urgency")
+    if urgency:
+        form.values["urgency"] = _URGENCY.get(urgency, "urgent")
+    return start(ctx, form)
+
+
+@finishes("create_wanted_post")
+def _posted(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    post = done.data.get("post") or {}
     matches = len(post.get("matches") or [])
-    seen = f" — {matches} match(es) you can see" if matches else ""
-    full = (f"{post.get('quantity_needed')} × {what} ({post.get('urgency')}{budget}) — "
-            f"{post.get('organization')}{seen}")
-    return full, f"{post.get('quantity_needed')}x {what} {post.get('urgency')}"
+    found = f" {matches} possible match{'es' if matches != 1 else ''} already." if matches else ""
+    budget = f", max {money(post['max_price'])} each" if post.get("max_price") else ""
+    by = f", needed by {post['needed_by_date']}" if post.get("needed_by_date") else ""
+    what = post.get("part_number") or post.get("description")
+    return say(f"Posted: wanted {post.get('quantity_needed')} × {what}{budget}{by}, {post.get('urgency')}, visible "
+               f"to {post.get('visibility')}.{found}")
 
 
-def browse_wanted(frame: Frame, ctx: Context, turn: Turn, env: Env) -> Step:
-    listed = turn.last("list_wanted_posts")
-    if listed is None:
-        mine = any(w in frame.text.lower().split() for w in ("my", "our", "mine", "ours"))
-        args: dict[str, object] = {"mine_only": mine}
-        if frame.slots.part_numbers:
-            args["part_number"] = frame.slots.part_numbers[0]
+@policy("browse_wanted")
+def browse_wanted(ctx: Ctx) -> Step:
+    found = ctx.last("list_wanted_posts")
+    if found is None:
+        args: dict[str, Any] = {"limit": 10}
+        if ctx.said.value("part_number"):
+            args["part_number"] = ctx.said.value("part_number")
+        if re.search(r"\b(my|our|mine)\b", ctx.said.lowered):
+            args["mine_only"] = True
         return Call("list_wanted_posts", args)
-    if not listed.ok:
-        return failure(listed, "list wanted posts")
-    posts = list(listed.data.get("posts") or [])
+    if not found.ok:
+        return failure(found, "list wanted posts")
+    posts = found.data.get("posts") or []
     if not posts:
-        return reply("No open wanted posts you can see right now.")
-    head = f"{len(posts)} open wanted request(s), most urgent first:"
-    return reply(head, "Want me to look for stock to answer one?", [_line(p) for p in posts[:5]])
+        return say("No open wanted posts right now.")
+    top = posts[:5]
+    items = [DraftItem(kind="wanted", title=_post_line(p), short=f"{p.get('quantity_needed')}x "
+                       f"{p.get('part_number') or p.get('description')} ({p.get('organization')})") for p in top]
+    return say("Open wanted posts:", "Have one of these? Tell me which and your price.", items, numbered=True,
+               listed=Listed(kind="wanted", items=[make_ref("wanted", p, _post_line(p)) for p in top],
+                             goal="respond_wanted"))
+
+
+def _post_line(p: dict[str, Any]) -> str:
+    budget = f", up to {money(p['max_price'])} each" if p.get("max_price") else ""
+    by = f", by {p['needed_by_date']}" if p.get("needed_by_date") else ""
+    return (f"{p.get('organization')} needs {p.get('quantity_needed')} × {p.get('part_number') or p.get('description')}"
+            f" ({p.get('urgency')}{budget}{by}), {p.get('city') or ''}").rstrip(", ")
+
+
+def _post_target(ctx: Ctx, mine: bool) -> Ref | Step:
+    if ctx.ask.target is not None and ctx.ask.target.kind == "wanted":
+        return ctx.ask.target
+    ref, _ = resolve(ctx.state, ctx.said, "wanted")
+    if ref is not None:
+        return ref
+    found = ctx.last("list_wanted_posts")
+    if found is None:
+        args: dict[str, Any] = {"limit": 20, "mine_only": mine}
+        if ctx.said.value("part_number"):
+            args["part_number"] = ctx.said.value("part_number")
+        return Call("list_wanted_posts", args)
+    refs = [make_ref("wanted", p, _post_line(p)) for p in found.data.get("posts") or []] if found.ok else []
+    hits = match(refs, ctx.said, allow_single=True) if refs else []
+    if len(hits) == 1:
+        return hits[0]
+    if not refs:
+        return say("I can't find that wanted post.")
+    items = [DraftItem(kind="wanted", title=r.label) for r in (hits or refs)[:5]]
+    return say("Which wanted post?", "", items, numbered=True,
+               listed=Listed(kind="wanted", items=(hits or refs)[:5], goal=ctx.ask.intent), kind="clarify")
+
+
+@policy("respond_wanted")
+def respond_wanted(ctx: Ctx) -> Step:
+    if not ctx.env.can_sell:
+        return say("Only sellers and parts managers can answer wanted posts for your organization.")
+    post = _post_target(ctx, mine=False)
+    if not isinstance(post, Ref):
+        return post
+    form = forms.new_form("respond_to_wanted_post")
+    form.target = post
+    if post.data.get("part_number"):
+        form.values["part_number"] = post.data["part_number"]
+    return start(ctx, form)
+
+
+@finishes("respond_to_wanted_post")
+def _responded(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    r = done.data.get("response") or done.data
+    return say(f"Sent your response: {r.get('quantity')} × {r.get('part_number')} {condition(r.get('condition'))} at "
+               f"{money(r.get('price'))} each.")
+
+
+@policy("wanted_responses")
+def wanted_responses(ctx: Ctx) -> Step:
+    found = ctx.last("list_wanted_responses")
+    if found is None:
+        post = _post_target(ctx, mine=True)
+        if not isinstance(post, Ref):
+            return post
+        return Call("list_wanted_responses", {"wanted_post_id": post.id})
+    if not found.ok:
+        return failure(found, "list the responses")
+    rows = found.data.get("responses") or []
+    if not rows:
+        return say("No responses to that wanted post yet.")
+    items = [DraftItem(kind="response", title=_response_line(r)) for r in rows[:5]]
+    return say("Responses:", "Want to take one?", items, numbered=True,
+               listed=Listed(kind="response", items=[make_ref("response", r, _response_line(r)) for r in rows[:5]],
+                             goal="accept_response"))
+
+
+def _response_line(r: dict[str, Any]) -> str:
+    return (f"{r.get('responder_organization')}: {r.get('quantity')} × {r.get('part_number')} "
+            f"{condition(r.get('condition'))} at {money(r.get('price'))} ({r.get('status')})")
+
+
+@policy("accept_response")
+def accept_response(ctx: Ctx) -> Step:
+    done = ctx.last("accept_wanted_response")
+    if done is not None:
+        if not done.ok:
+            return failure(done, "take that response", declined="OK — nothing was accepted.")
+        return say(f"Done: {done.message}".strip())
+    target = ctx.ask.target
+    if target is None or target.kind != "response":
+        target, _ = resolve(ctx.state, ctx.said, "response")
+    if target is None:
+        listed = ctx.last("list_wanted_responses")
+        if listed is None:
+            return wanted_responses(ctx)
+        refs = [make_ref("response", r, _response_line(r)) for r in listed.data.get("responses") or []]
+        hits = match(refs, ctx.said, allow_single=True)
+        if len(hits) != 1:
+            return say("Which response?", "", [DraftItem(kind="response", title=r.label) for r in refs[:5]],
+                       numbered=True, listed=Listed(kind="response", items=refs[:5], goal="accept_response"))
+        target = hits[0]
+    if "accept_wanted_response" not in ctx.env.tools:
+        return say("I can't take wanted-post responses yet.")
+    return Call("accept_wanted_response", {"response_id": target.id})

@@ -1,0 +1,239 @@
+"""Forms from the tools: a WRITE tool's pydantic input model says which arguments exist, their types and
+allowed values; forms.yml says which are asked, in what order and how. Answers fill any slot in any order
+and several at once, a later answer corrects an earlier one, and an answered question is never asked again."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.state import FormState
+from tools.registry import get_tool
+
+FORMS_FILE = Path(__file__).resolve().parent / "forms.yml"
+NUMERIC = {"price", "quantity", "hours", "days", "rating"}
+# What a field's name says it holds, when forms.yml does not say.
+_BY_NAME = {"price": "price", "offered_price": "price", "counter_price": "price", "max_bid": "price",
+            "max_price": "price", "starting_bid": "price", "reserve_price": "price", "price_alert_threshold": "price",
+            "quantity": "quantity", "quantity_needed": "quantity", "counter_quantity": "quantity",
+            "hold_hours": "hours", "rating": "rating", "condition": "condition", "acceptable_conditions": "condition",
+            "fulfillment_options": "fulfillment", "fulfillment_preference": "fulfillment",
+            "listing_type": "listing_type", "visibility": "visibility", "urgency": "urgency",
+            "part_number": "part_number", "manufacturer": "manufacturer", "tracking_number": "tracking_number",
+            "carrier": "carrier", "needed_by_date": "date", "equipment_model": "equipment_model"}
+
+
+@dataclass(frozen=True)
+class Slot:
+    field: str
+    question: str = ""
+    optional: bool = False
+    suggest: bool = False
+    when: dict[str, Any] = dc_field(default_factory=dict)
+
+
+@dataclass
+class FormSpec:
+    name: str
+    tool: str
+    ask: list[Slot]
+    auction: list[Slot]
+    entities: dict[str, str]
+    target_arg: str | None
+    target_kind: str | None
+    schema: dict[str, Any] = dc_field(default_factory=dict)
+
+    def entity_of(self, name: str) -> str | None:
+        return self.entities.get(name) or _BY_NAME.get(name)
+
+    def many(self, name: str) -> bool:
+        return (self.schema.get(name) or {}).get("type") == "array" or ("anyOf" in (self.schema.get(name) or {}) and \
+            any(o.get("type") == "array" for o in self.schema[name]["anyOf"]))
+
+    def slots_for(self, values: dict[str, Any]) -> list[Slot]:
+        slots = list(self.ask)
+        if values.get("listing_type") == "auction":
+            slots = [s for s in slots if s.field != "price"] + list(self.auction)
+        return [s for s in slots if not s.when or all(values.get(k) == v for k, v in s.when.items())]
+
+
+@lru_cache(maxsize=1)
+def _specs() -> dict[str, FormSpec]:
+    data = yaml.safe_load(FORMS_FILE.read_text())
+    specs: dict[str, FormSpec] = {}
+    for name, raw in data.items():
+        target = raw.get("target") or {}
+        entities = dict(raw.get("entities") or {})
+        for slot in [*(raw.get("ask") or []), *(raw.get("auction") or [])]:
+            if slot.get("entity"):
+                entities[slot["field"]] = slot["entity"]
+        specs[name] = FormSpec(
+            name=name, tool=raw["tool"], ask=[_slot(s) for s in raw.get("ask") or []],
+            auction=[_slot(s) for s in raw.get("auction") or []], entities=entities,
+            target_arg=target.get("arg"), target_kind=target.get("kind"))
+    return specs
+
+
+def _slot(raw: dict[str, Any]) -> Slot:
+    return Slot(raw["field"], raw.get("question", ""), bool(raw.get("optional")), bool(raw.get("suggest")),
+                dict(raw.get("when") or {}))
+
+
+def form_names() -> list[str]:
+    return list(_specs())
+
+
+def spec(name: str) -> FormSpec:
+    form = _specs()[name]
+    if not form.schema:
+        try:
+            form.schema = dict(get_tool(form.tool).json_schema().get("properties") or {})
+        except KeyError:  # a tool not (yet) registered: the form works from forms.yml alone
+            form.schema = {}
+    return form
+
+
+def new_form(name: str, **values: Any) -> FormState:
+    return FormState(name=name, tool=spec(name).tool, values={k: v for k, v in values.items() if v is not None})
+
+
+def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> list[str]:
+    """Put what the message says into the form; returns the fields it set or changed."""
+    s = spec(form.name)
+    changed: list[str] = []
+    kind = said.value("listing_type")
+    if kind and "listing_type" in s.schema and form.values.get("listing_type") != kind:
+        form.values["listing_type"] = kind  # first: an auction asks for other amounts than a sale
+        changed.append("listing_type")
+    for name in _fillable(form, s):
+        entity = s.entity_of(name)
+        values = said.values(entity) if entity else []
+        if not values:
+            continue
+        value: Any = sorted(set(values), key=values.index) if s.many(name) else values[-1]
+        value = _coerce(name, entity, value)
+        if value is not None and form.values.get(name) != value:
+            form.values[name] = value
+            changed.append(name)
+    if photo_ids and "photo_ids" in s.schema:
+        form.values["photo_ids"] = [*form.values.get("photo_ids", []), *photo_ids]
+        changed.append("photo_ids")
+    changed += _place_bare_number(form, s, said, changed)
+    return changed
+
+
+def _fillable(form: FormState, s: FormSpec) -> list[str]:
+    """The fields a message may fill: for each entity type, the field asked for if it takes that entity,
+    else the first field taking it in asking order ("$1,200" is the price, not also the reserve)."""
+    asking = [slot.field for slot in s.slots_for(form.values)]
+    others = sorted((set(s.schema) | set(s.entities)) - set(asking))
+    chosen: dict[str, str] = {}
+    if form.asked and s.entity_of(form.asked):
+        chosen[str(s.entity_of(form.asked))] = form.asked
+    for name in [*asking, *others]:
+        entity = s.entity_of(name)
+        if entity is None or name == s.target_arg or (s.schema and name not in s.schema):
+            continue
+        chosen.setdefault(entity, name)
+    return list(chosen.values())
+
+
+def _coerce(name: str, entity: str | None, value: Any) -> Any:
+    if name == "auction_end":
+        return _days_from_now(str(value))
+    if entity == "date":
+        from agent.planners.local.dialogue.dates import resolve_day
+
+        return resolve_day(str(value))
+    return value
+
+
+def _place_bare_number(form: FormState, s: FormSpec, said: Said, changed: list[str]) -> list[str]:
+    """A number the sentence gave no role ("1100", "actually 3") goes to the slot it can fill: the one asked,
+    else the one a correction most plausibly means (money for large amounts, a count for small ones)."""
+    bare = [v for v in said.values("number") if v]
+    if not bare and form.asked and re.fullmatch(r"\s*#?\s*\d+\s*[.!]?\s*", said.text):
+        bare = said.values("choice")  # a bare "2" answering "how many?" is a count, not a pick
+    if not bare:
+        return []
+    amount = _decimal(bare[-1])
+    if amount is None:
+        return []
+    numeric = {slot.field: s.entity_of(slot.field) for slot in [*s.ask, *s.auction]}
+    numeric.update({k: v for k, v in s.entities.items() if v in NUMERIC})
+    numeric = {k: v for k, v in numeric.items() if v in NUMERIC and k not in changed}
+    if not numeric:
+        return []
+    target = form.asked if form.asked in numeric else None
+    if target is None:
+        money = [k for k, v in numeric.items() if v == "price"]
+        counts = [k for k, v in numeric.items() if v == "quantity"]
+        filled_money = [k for k in money if k in form.values]
+        if amount >= 20 or not counts:
+            target = (filled_money or money or [None])[0]
+        else:
+            target = ([k for k in counts if k in form.values] or counts)[0]
+    if target is None:
+        return []
+    kind = numeric[target]
+    value: Any = int(amount) if kind in ("quantity", "hours", "days", "rating") else str(amount)
+    if target == "auction_end":
+        value = _days_from_now(str(int(amount)))
+    form.values[target] = value
+    return [target]
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(str(text).replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _days_from_now(days: str) -> str:
+    from knowledge.clock import now
+
+    return (now() + timedelta(days=int(float(days)))).replace(microsecond=0).isoformat()
+
+
+def missing(form: FormState) -> Slot | None:
+    """The next slot to ask for: a required one that is empty; a minor one (optional, or with a default in
+    the tool's model) only while drafting step by step — someone who said it all in one message is not
+    asked about photos or a quantity of one — and never twice."""
+    s = spec(form.name)
+    drafting = bool(form.asked_before)
+    for slot in s.slots_for(form.values):
+        if slot.field in form.values or slot.field in form.declined:
+            continue
+        minor = slot.optional or (s.schema.get(slot.field) or {}).get("default") is not None
+        if minor and (slot.field in form.asked_before or not drafting):
+            continue
+        return slot
+    return None
+
+
+def args(form: FormState, target_id: str | None = None) -> dict[str, Any]:
+    """The tool arguments: the form's values, typed as the input model wants them."""
+    s = spec(form.name)
+    out: dict[str, Any] = {}
+    for name, value in form.values.items():
+        if name.startswith("_") or (s.schema and name not in s.schema):
+            continue
+        entity = s.entity_of(name)
+        if entity == "quantity" or name in ("rating", "hold_hours"):
+            value = int(value)
+        elif entity == "price" and value is not None:
+            value = str(value)
+        out[name] = value
+    if s.target_arg and target_id:
+        out[s.target_arg] = target_id
+    return out

@@ -1,0 +1,230 @@
+"""From a new message to the asks of this turn, in the light of the conversation so far.
+
+The classifier says what the words alone mean; the dialogue says what they mean here. In order: an answer
+to the question of which reading was meant; an answer to the form being filled (values in any order, a
+correction, a skip, "keep it a draft", a question on the side); a pick from the list just shown ("number
+3", "the refurb one", "hold the apex one"); an assent or refusal of what was just proposed; and otherwise
+the request itself — split when one message asks several things, and met with ONE clarifying question
+naming the two likeliest readings when the classifier is unsure, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.refs import match, points_at_list
+from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.state import AskState, DialogueState, FormState
+from agent.planners.local.nlu import THRESHOLD, Parse
+from agent.planners.local.policy import Env
+
+CONVERSATION = frozenset({"greet", "thanks", "help", "affirm", "deny", "choose", "out_of_scope"})
+# Questions a form may take on the side without being dropped ("what's it worth?" while pricing a listing).
+FORM_HELPERS = {"create_listing": {"suggest_price", "price_check", "market_trends", "details", "price_info"},
+                "submit_offer": {"price_check", "price_info", "details", "check_fit", "how_far", "auction_status"},
+                "place_bid": {"auction_status", "price_check", "details"},
+                "respond_to_offer": {"price_check", "suggest_price", "details", "list_offers"},
+                "create_wanted_post": {"price_info", "suggest_price"},
+                "respond_to_wanted_post": {"suggest_price", "price_check"}}
+# Intents that continue a form rather than leave it.
+FORM_FAMILY = {"create_listing": {"create_listing", "publish_listing", "update_listing"},
+               "submit_offer": {"make_offer", "counter_offer"}, "place_bid": {"place_bid"},
+               "respond_to_offer": {"counter_offer", "accept_offer", "reject_offer"},
+               "create_wanted_post": {"create_wanted"}, "respond_to_wanted_post": {"respond_wanted"},
+               "mark_transaction_shipped": {"mark_shipped"}, "review_transaction": {"rate_seller"},
+               "adjust_stock": {"adjust_stock"}, "transfer_stock": {"transfer_stock"}}
+# What picking an item from a list does when the message says no more than which one.
+DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "offer": "offer_chosen",
+                "hold": "details", "deal": "details", "wanted": "details", "response": "details",
+                "stock": "details", "equipment": "check_fit"}
+TOPIC_CHANGE = 0.75
+REPEATABLE = frozenset({"check_fit", "find_part", "find_stock", "price_info", "price_check", "suggest_price",
+                        "market_trends", "search_market", "own_stock", "diagnose", "closer"})
+_CONTENT = frozenset({"equipment_model", "part_number", "condition", "city", "manufacturer", "location", "price",
+                      "site", "organization", "quantity", "urgency"})
+_ELLIPSIS = re.compile(r"^\s*(?:and |but |ok |so |hm+,? )?(?:what|how) about\b|^\s*(?:and|or)\s+(?:for |with |on |in |at "
+                       r"|if )?\S|^\s*same (?:for|with|on|in)\b|^\s*what if\b|^\s*(?:and )?(?:for|on|in) (?:a|an|the) \S|"
+                       r"^\s*(?:any|anything) (?:in|at|near) \S", re.IGNORECASE)
+_SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
+                    r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
+                    r"hows|how's|tell|show|get|send|make|put)\b)", re.IGNORECASE)
+_ONLY_NUMBER = re.compile(r"^\s*(?:partno|#|pn|p/n|part|number|no\.?|what is|what's|whats|\?|\s)*partno[\s?.!]*$")
+
+
+def entity_dicts(parse: Parse) -> list[dict[str, Any]]:
+    return [{"entity": e.entity, "value": e.value, "text": e.text, "extra": list(e.extra)} for e in parse.entities]
+
+
+def ask_of(parse: Parse, intent: str | None = None, **kw: Any) -> AskState:
+    return AskState(intent=intent or parse.intent, text=parse.text, confidence=parse.confidence,
+                    entities=entity_dicts(parse), **kw)
+
+
+def interpret(text: str, photo_ids: list[str], state: DialogueState, env: Env, amended: dict[str, Any] | None,
+              started: int) -> list[AskState]:
+    parse: Parse = env.nlu.parse(text, env.organization)
+    asks = _interpret(parse, photo_ids, state, env, amended)
+    for ask in asks:
+        ask.started = started
+        ask.photo_ids = ask.photo_ids or photo_ids
+    return asks
+
+
+def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: Env,
+               amended: dict[str, Any] | None) -> list[AskState]:
+    said = Said(parse.text, entity_dicts(parse))
+    proposal, clarify = state.proposal, state.clarify
+    state.proposal, state.clarify = None, None
+    if amended is not None:
+        redo = _amend(parse, said, state, amended)
+        if redo is not None:
+            return [redo]
+    if photo_ids and not (state.form and state.form.name == "create_listing"):
+        goal = parse.intent if parse.confident and parse.intent in ("find_stock", "check_fit", "price_info",
+                                                                    "price_check", "find_part") else None
+        return [ask_of(parse, "photo", values={"goal": goal})]
+    if clarify is not None:
+        picked = _clarified(parse, clarify.intents)
+        if picked is not None:
+            original = env.nlu.parse(clarify.text, env.organization)
+            return [ask_of(original, picked)]
+    if state.form is not None:
+        asks = _form_answer(parse, said, state.form, photo_ids)
+        if asks is not None:
+            return asks
+    if state.listed is not None and state.listed.items:
+        picked_ask = _pick(parse, said, state)
+        if picked_ask is not None:
+            return [picked_ask]
+    if proposal is not None and parse.intent in ("affirm", "deny") and (parse.confident or _short(parse)):
+        if parse.intent == "deny":
+            return [ask_of(parse, "declined", values={"intent": proposal.intent})]
+        return [ask_of(parse, proposal.intent, target=proposal.target, values=dict(proposal.values))]
+    follow_up = _follow_up(parse, state)
+    if follow_up is not None:
+        return [follow_up]
+    return _request(parse, env)
+
+
+def _short(parse: Parse) -> bool:
+    return len(parse.text.split()) <= 3
+
+
+def _follow_up(parse: Parse, state: DialogueState) -> AskState | None:
+    """ "what about a gen2 comfort?", "and in aurora?", "same for the refurb": the last question again, about
+    what this message names."""
+    if state.last_intent not in REPEATABLE or not _ELLIPSIS.search(parse.text) or len(parse.text.split()) > 9:
+        return None
+    if not any(e.entity in _CONTENT for e in parse.entities):
+        return None
+    if parse.confident and parse.intent not in REPEATABLE | CONVERSATION and parse.confidence >= TOPIC_CHANGE:
+        return None
+    return ask_of(parse, state.last_intent, values={"follow_up": state.last_text})
+
+
+def _request(parse: Parse, env: Env) -> list[AskState]:
+    if _ONLY_NUMBER.match(parse.masked) and parse.get("part_number"):
+        return [ask_of(parse, "find_part")]
+    if not parse.confident:
+        if parse.intent == "out_of_scope" and parse.confidence < 0.3 and parse.get("part_number"):
+            return [ask_of(parse, "find_part")]
+        top = [r.intent for r in parse.intents[:2]]
+        return [ask_of(parse, "clarify", values={"intents": top})]
+    asks = split_asks(parse, env)
+    return [ask_of(p) for p in asks]
+
+
+def split_asks(parse: Parse, env: Env) -> list[Parse]:
+    """Two asks in one message ("where's the closest one and is $4200 fair?") become two asks, answered in
+    turn; a message that asks one thing (with several details) stays whole."""
+    if len(parse.text.split()) < 6 or parse.intent in CONVERSATION:
+        return [parse]
+    cuts = [m for m in _SPLIT.finditer(parse.text)]
+    for cut in cuts:
+        left, right = parse.text[:cut.start()].strip(" ,"), parse.text[cut.end():].strip(" ,")
+        if len(left.split()) < 2 or len(right.split()) < 2:
+            continue
+        parts = [env.nlu.parse(left, env.organization), env.nlu.parse(right, env.organization)]
+        together = any({parts[0].intent, parts[1].intent} <= family | {name} for name, family in FORM_FAMILY.items()
+                       if parts[0].intent in family)
+        if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
+                parts[0].intent != parts[1].intent and not together:
+            return parts
+    return [parse]
+
+
+def _clarified(parse: Parse, intents: list[str]) -> str | None:
+    if parse.confident and parse.intent not in ("choose", "affirm") and parse.intent not in intents:
+        return None  # a new request, not an answer to the question
+    choice = parse.value("choice")
+    if choice in ("1", "2") and len(intents) >= int(choice):
+        return intents[int(choice) - 1]
+    for ranked in parse.intents[:2]:
+        if ranked.intent in intents and ranked.confidence >= 0.3:
+            return ranked.intent
+    return None
+
+
+def _amend(parse: Parse, said: Said, state: DialogueState, amended: dict[str, Any]) -> AskState | None:
+    """The user answered a confirmation with words: a change to the pending write proposes it again with the
+    change; anything else is a new request."""
+    tool = str(amended.get("name"))
+    form = state.form if state.form is not None and state.form.tool == tool else _form_from_call(tool, amended)
+    if form is None:
+        return None
+    trial = form.model_copy(deep=True)
+    changed = forms.fill(trial, said)
+    if changed and (parse.intent in FORM_FAMILY.get(form.name, set()) | CONVERSATION | {"update_listing"}
+                    or parse.confidence < TOPIC_CHANGE or not parse.confident):
+        state.form = trial
+        return ask_of(parse, "form", values={"resubmit": True})
+    if parse.intent == "deny" and parse.confident:
+        return ask_of(parse, "declined", values={"intent": form.name})
+    return None
+
+
+def _form_from_call(tool: str, call: dict[str, Any]) -> FormState | None:
+    names = [name for name in forms.form_names() if forms.spec(name).tool == tool]
+    if not names:
+        return None
+    form = forms.new_form(names[0], **{k: v for k, v in (call.get("args") or {}).items()})
+    spec = forms.spec(names[0])
+    if spec.target_arg and spec.target_arg in form.values:
+        form.hints["target_id"] = form.values.pop(spec.target_arg)
+    return form
+
+
+def _form_answer(parse: Parse, said: Said, form: FormState, photo_ids: list[str]) -> list[AskState] | None:
+    trial = form.model_copy(deep=True)
+    changed = forms.fill(trial, said, photo_ids)
+    intent, confident = parse.intent, parse.confident
+    if intent in FORM_HELPERS.get(form.name, set()) and confident and not changed:
+        return [ask_of(parse, intent, values={"form_helper": True})]
+    family = FORM_FAMILY.get(form.name, set())
+    topic_change = confident and parse.confidence >= TOPIC_CHANGE and intent not in family | CONVERSATION and \
+        not (changed and len(changed) >= len(parse.entities))
+    if topic_change and not (form.asked and form.asked in changed):
+        form_dropped = ask_of(parse)
+        return [form_dropped]
+    if changed or intent in family or intent in ("affirm", "deny", "choose") or photo_ids or not confident:
+        return [ask_of(parse, "form", values={"intent": intent, "confident": confident})]
+    return None
+
+
+def _pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
+    listed = state.listed
+    assert listed is not None
+    intent = parse.intent
+    acting = parse.confident and intent not in CONVERSATION
+    if not (intent == "choose" or said.has("choice") or (points_at_list(said) and not acting) or
+            (acting and points_at_list(said))):
+        return None
+    hits = match(listed.items, said)
+    if len(hits) != 1:
+        if intent == "choose" or (said.has("choice") and not acting):
+            return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": len(hits)})
+        return None
+    goal = intent if acting else (listed.goal or DEFAULT_GOAL.get(listed.kind, "details"))
+    return ask_of(parse, goal, target=hits[0], values={"picked": True})

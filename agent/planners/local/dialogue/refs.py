@@ -1,0 +1,173 @@
+"""Objects the conversation can point at, made from the tools' outputs, and how a message points at one:
+by number ("number 3", "the 2nd"), by what it is ("the refurb one", "the auction in Denver"), by who
+("the offer from Apex", "the guy from Northline", "ben's offer"), by superlative ("the cheapest"), or by
+being the one in focus ("it", "that one")."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.state import DialogueState, Ref
+
+_SLIM = {
+    "part": ("part_number", "manufacturer", "name", "msrp", "category", "part_id", "superseded_by",
+             "current_part_number"),
+    "option": ("source_type", "organization_name", "location_name", "city", "distance_km", "part_number",
+               "condition", "price", "price_kind", "quantity_available", "eta_hours", "fulfillment", "same_day",
+               "inventory_item_id", "listing_id", "is_replacement", "contact"),
+    "listing": ("id", "part_number", "manufacturer", "name", "condition", "quantity_available", "price",
+                "listing_type", "status", "seller_organization", "is_own_listing", "city", "distance_km",
+                "current_bid", "auction_end", "fulfillment_options", "minimum_next_bid"),
+    "offer": ("id", "listing_id", "part_number", "buyer_organization", "buyer_name", "seller_organization",
+              "offered_price", "quantity", "status", "awaiting", "offer_type", "counter_offer", "expires_at",
+              "transaction_id"),
+}
+_SUPERLATIVES = (("price", re.compile(r"\b(cheapest|lowest|least expensive|cheaper|best price|lowest priced)\b")),
+                 ("distance_km", re.compile(r"\b(closest|nearest|closer|nearer)\b")),
+                 ("eta_hours", re.compile(r"\b(fastest|quickest|soonest|sooner|faster)\b")))
+_WORDS = ("organization_name", "seller_organization", "buyer_organization", "buyer_name", "location_name", "city",
+          "responder_organization", "organization", "name", "manufacturer", "site_name", "bidder", "listing_name",
+          "description", "condition")
+
+
+def make_ref(kind: str, data: dict[str, Any], label: str = "") -> Ref:
+    keep = _SLIM.get(kind)
+    slim = {k: data.get(k) for k in keep if data.get(k) is not None} if keep else \
+        {k: v for k, v in data.items() if isinstance(v, str | int | float | bool) or v is None}
+    ident = data.get("id") or data.get("inventory_item_id") or data.get("listing_id") or data.get("hold_id") or \
+        data.get("equipment_id") or (data.get("part_number") if kind == "part" else None)
+    return Ref(kind=kind, id=str(ident) if ident is not None else None, label=label or _label(kind, data),
+               data=slim)
+
+
+def _label(kind: str, data: dict[str, Any]) -> str:
+    if kind == "part":
+        return str(data.get("part_number") or "")
+    if kind == "listing":
+        return f"{data.get('part_number')} from {data.get('seller_organization')}"
+    if kind == "offer":
+        return f"{data.get('buyer_organization')}'s offer on {data.get('part_number')}"
+    return str(data.get("part_number") or data.get("name") or data.get("id") or kind)
+
+
+def _text_of(ref: Ref) -> str:
+    return " ".join(str(ref.data.get(k) or "") for k in _WORDS).lower() + " " + ref.label.lower()
+
+
+def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[Ref]:
+    """The items the message points at: a number, a part number, who/where/what words, a superlative."""
+    if not items:
+        return []
+    choices = [int(v) for v in said.values("choice") if v.lstrip("-").isdigit()]
+    if choices:
+        index = choices[0]
+        if index == -1:
+            return [items[-1]]
+        return [items[index - 1]] if 1 <= index <= len(items) else []
+    narrowed = list(items)
+    numbers = {_norm(v) for v in said.values("part_number")}
+    if numbers:
+        narrowed = [r for r in items if _norm(str(r.data.get("part_number") or "")) in numbers] or narrowed
+    for entity in ("organization", "person", "city", "location", "site"):
+        for value in said.values(entity):
+            narrowed = _named(narrowed, entity, value, said.extra(entity, "organization"))
+    for condition in said.values("condition"):
+        narrowed = [r for r in narrowed if str(r.data.get("condition") or "").startswith(condition.split("_")[0])]
+    for listing_type in said.values("listing_type"):
+        narrowed = [r for r in narrowed if r.data.get("listing_type") in (listing_type, None)]
+    if "truck" in said.lowered or "van" in said.lowered:
+        on_truck = [r for r in narrowed if r.data.get("source_type") == "own_truck"]
+        narrowed = on_truck or narrowed
+    for key, pattern in _SUPERLATIVES:
+        if pattern.search(said.lowered):
+            ranked = [r for r in narrowed if r.data.get(key) is not None]
+            if ranked:
+                return [min(ranked, key=lambda r: float(r.data[key]))]
+    if narrowed != items:
+        return narrowed
+    worded = _by_words(items, said)
+    if worded:
+        return worded
+    return items if allow_single and len(items) == 1 else []
+
+
+_STOP = frozenset({"the", "one", "that", "this", "from", "option", "with", "want", "take", "please", "yes", "and",
+                   "for", "publish", "list", "listing", "live", "offer", "hold", "grab", "accept", "reject", "counter",
+                   "pull", "cancel", "make", "put", "it", "on", "of", "a", "an", "my", "our", "me", "go", "ones",
+                   "draft", "about", "what", "how", "is", "are", "get", "got", "can", "you", "i", "we", "us", "show",
+                   "tell", "more", "details", "info", "bid", "watch", "them", "those", "these"})
+
+
+def _by_words(items: list[Ref], said: Said) -> list[Ref]:
+    """Items whose name words the message uses ("the galaxy safety board one"): the one item that has the
+    most of them, when exactly one does."""
+    from rapidfuzz import fuzz
+
+    words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", said.lowered) if w not in _STOP]
+    if not words:
+        return []
+    scores = []
+    for ref in items:
+        tokens = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", _text_of(ref).replace("_", " ")))
+        scores.append(sum(1 for w in words if any(fuzz.ratio(w, t) >= 88 for t in tokens)))
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return []
+    return [items[scores.index(best)]]
+
+
+def _named(items: list[Ref], entity: str, value: str, organization: str | None) -> list[Ref]:
+    """Items that name this person or company: the person themself first, else their company ("ben's offer"
+    is Ben's, not every Apex offer — unless Ben made none, then it is his company's)."""
+    lowered = value.lower()
+    hits = [r for r in items if lowered in _text_of(r)]
+    first = lowered.split()[0] if lowered else ""
+    if not hits and entity in ("person", "organization") and len(first) >= 4:
+        hits = [r for r in items if re.search(rf"\b{re.escape(first)}\b", _text_of(r))]
+    if not hits and entity == "person" and organization:
+        people = [r for r in items if r.data.get("buyer_name") or r.data.get("bidder")]
+        if not people:  # the items don't say who: the person's company stands for them
+            hits = [r for r in items if organization.lower() in _text_of(r)]
+    return hits
+
+
+def _norm(number: str) -> str:
+    from knowledge.partnumbers import normalize_part_number
+
+    return normalize_part_number(number)
+
+
+def points_at_list(said: Said) -> bool:
+    """Does the message pick something out ("number 2", "the refurb one", "the one from apex")?"""
+    return said.has("choice") or bool(re.search(r"\b(one|ones|option|that|this|those|these)\b", said.lowered))
+
+
+def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, list[Ref]]:
+    """The object of one of these kinds the message means: one picked from the last list, one named among
+    those seen, or the one in focus. Returns (the object, the candidates when it is ambiguous)."""
+    if state.listed and state.listed.kind in kinds:
+        hits = match(state.listed.items, said)
+        if len(hits) == 1:
+            return hits[0], []
+        if len(hits) > 1:
+            return None, hits
+    named = said.has("organization", "person", "city", "location", "site", "part_number", "condition",
+                     "listing_type")
+    if named:
+        for kind in kinds:
+            hits = match(state.pool(kind), said)
+            if len(hits) == 1:
+                return hits[0], []
+            if len(hits) > 1:
+                return None, hits
+    focus = state.focused(*kinds)
+    if focus is not None and not (named and not _consistent(focus, said)):
+        return focus, []
+    return None, []
+
+
+def _consistent(ref: Ref, said: Said) -> bool:
+    """Named things do not contradict the object in focus (a different part number or company)."""
+    return not (said.has("organization", "person", "part_number") and not match([ref], said))

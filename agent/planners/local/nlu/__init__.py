@@ -1,0 +1,159 @@
+"""Understanding one message: the ranked intents with a calibrated confidence, and the entities.
+
+    nlu = get_nlu(engine)             # lookup tables from the database, the cached classifier
+    parse = nlu.parse("offer 400 on the refurb one")
+    parse.intent, parse.confidence     # "make_offer", 0.93
+    parse.value("price")               # "400"
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from agent.planners.local.nlu import features
+from agent.planners.local.nlu.classifier import IntentModel, Ranked, cached_model, train
+from agent.planners.local.nlu.entities import Entity, EntityExtractor
+from agent.planners.local.nlu.examples import training_examples
+from knowledge.lookups import LookupTables
+
+log = logging.getLogger(__name__)
+THRESHOLD = 0.5  # below: ask which of the two likeliest readings was meant
+# Entities that fill a form's slots: an answer carrying one is more than a bare yes / no.
+SLOT_ENTITIES = frozenset({"part_number", "price", "quantity", "condition", "fulfillment", "listing_type",
+                           "visibility", "number", "hours", "days", "date", "rating", "tracking_number", "carrier",
+                           "equipment_model", "choice"})
+_BARE_YES = re.compile(r"^\s*(y|yes|yep|yeah|yup|ok|okay|sure|confirm(ed)?|do it|go ahead|yes please)\s*[.!]*\s*$",
+                       re.IGNORECASE)
+_BARE_NO = re.compile(r"^\s*(n|no|nope|nah|cancel|no thanks)\s*[.!]*\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Parse:
+    text: str
+    intents: list[Ranked]
+    entities: list[Entity]
+    masked: str = ""
+    clauses: list[Parse] = field(default_factory=list)
+
+    @property
+    def intent(self) -> str:
+        return self.intents[0].intent if self.intents else "out_of_scope"
+
+    @property
+    def confidence(self) -> float:
+        return self.intents[0].confidence if self.intents else 0.0
+
+    @property
+    def confident(self) -> bool:
+        return self.confidence >= THRESHOLD
+
+    def score(self, intent: str) -> float:
+        return next((r.confidence for r in self.intents if r.intent == intent), 0.0)
+
+    def all(self, entity: str) -> list[Entity]:
+        return [e for e in self.entities if e.entity == entity]
+
+    def get(self, entity: str) -> Entity | None:
+        found = self.all(entity)
+        return found[0] if found else None
+
+    def value(self, entity: str) -> str | None:
+        found = self.get(entity)
+        return found.value if found else None
+
+    def values(self, entity: str) -> list[str]:
+        return [e.value for e in self.all(entity)]
+
+    def has_slots(self) -> bool:
+        return any(e.entity in SLOT_ENTITIES for e in self.entities)
+
+
+class NLU:
+    def __init__(self, model: IntentModel, extractor: EntityExtractor) -> None:
+        self.model, self.extractor = model, extractor
+
+    def parse(self, text: str, organization: str | None = None) -> Parse:
+        entities = self.extractor.extract(text, organization)
+        masked = features.masked(text, entities)
+        if not masked.strip():
+            return Parse(text, [Ranked("out_of_scope", 0.0)], entities, masked)
+        from knowledge.embeddings import embed_query
+
+        embedding = np.asarray(embed_query(features.spoken(masked)), dtype=np.float32)
+        return Parse(text, self.model.rank(masked, embedding), entities, masked)
+
+
+def intent_model() -> IntentModel:
+    from knowledge.settings import get_settings
+
+    def build() -> IntentModel:
+        examples = training_examples()
+        extractor = EntityExtractor(None, None)
+        masked = [features.masked(e.text, extractor.extract(e.text)) for e in examples]
+        return train(examples, masked)
+
+    return _model_once(str(get_settings().home / "cache"), build)
+
+
+_model_lock = threading.Lock()
+_models: dict[str, IntentModel] = {}
+
+
+def _model_once(cache_dir: str, build: object) -> IntentModel:
+    from pathlib import Path
+
+    with _model_lock:
+        if cache_dir not in _models:
+            _models[cache_dir] = cached_model(Path(cache_dir), build)
+        return _models[cache_dir]
+
+
+def make_nlu(tables: LookupTables | None, vocab: object | None) -> NLU:
+    return NLU(intent_model(), EntityExtractor(tables, vocab))  # type: ignore[arg-type]
+
+
+def get_nlu(engine: object | None) -> NLU:
+    """The NLU for this database (lookup tables refreshed every few minutes), or a table-less one."""
+    if engine is None:
+        return _tableless()
+    from knowledge.lookups import load_lookups
+    from knowledge.search.vocabulary import load_vocabulary
+
+    tables, vocab = load_lookups(engine), load_vocabulary(engine)  # type: ignore[arg-type]
+    key = (id(tables), id(vocab))
+    with _model_lock:
+        nlu = _by_tables.get(key)
+    if nlu is None:  # the lookups were (re)loaded: rebuild the phrase tables, keep the trained model
+        nlu = make_nlu(tables, vocab)
+        with _model_lock:
+            _by_tables.clear()
+            _by_tables[key] = nlu
+    return nlu
+
+
+_by_tables: dict[tuple[int, int], NLU] = {}
+
+
+@lru_cache(maxsize=1)
+def _tableless() -> NLU:
+    return make_nlu(None, None)
+
+
+def classify_assent(text: str) -> str:
+    """How an answer to "…? (yes/no)" reads: "yes", "no", or "other" (it says something more — a change,
+    a new request — which the planner must hear). Assent and refusal in any wording ("sure, go ahead",
+    "nah leave it", "ok 👍") are intents of the classifier like any other."""
+    if _BARE_YES.match(text):
+        return "yes"
+    if _BARE_NO.match(text):
+        return "no"
+    parse = _tableless().parse(text)
+    if parse.has_slots() or not parse.confident:
+        return "other"
+    return {"affirm": "yes", "deny": "no"}.get(parse.intent, "other")

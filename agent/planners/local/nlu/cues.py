@@ -1,0 +1,176 @@
+"""Whether a cue word found by its spelling means the entity here, by the words around it: "shipped" in "mark
+it shipped" reports an event (no fulfillment preference) while "$600 shipped" is a price with shipping; "arrived"
+in a delivery confirmation is not a stock adjustment; "today" is a plain day in "it arrived today" and urgency
+in "need it today"; "courier" is the carrier in "sent by courier" and a delivery option in "can a courier
+bring it"."""
+
+from __future__ import annotations
+
+import re
+
+# A message reporting that something went out or came in (not asking for a way to send it).
+_EVENT = re.compile(r"\b(?:went out|gone out|dropped (?:it |them )?at|label printed|printed the label|(?:it'?s|its) gone|(?:is|it's|its) out|on (?:its|the) way|shipped|dropped (?:it |them )?off|"
+                    r"handed|mark(?:ed)? (?:it |as |the \w+ |order )?(?:shipped|sent)|tracking|delivered|arrived|"
+                    r"came in|showed up|got here|picked (?:it |them )?up|sent (?:it |them )?(?:by|via|with|out))\b")
+_PREFERENCE = re.compile(r"\b(?:can|could|would|will|prefer|rather|want|need|include|including|free|pay|paid|only|"
+                         r"or|w/|with|how much|cost|price|offer|counter|list|post|listing)\b")
+_CARRIER_WORDS = re.compile(r"ship|track|sent|send|carrier|label|out the door|went out|dropped|via|handed|guy|driver|"
+                            r"ground|next day|2 ?day|overnight|air\b|on its way|delivered|picked|gone|package|box|"
+                            r"\b1z|arrived|showed up", re.IGNORECASE)
+_STOCK = re.compile(r"\b(?:stock|inventory|count|qty|quantity|on hand|shelf|bin|add|added|subtract|remove|take|took|"
+                    r"write off|log|zero|put|pull|mark|restock)\b|(?:^|\s)[+-]\d")
+_FAULT = re.compile(r"\b(?:old one|old board|the old|part ?number|pn|replace|what part|wont|won't|keeps|label|"
+                    r"need (?:a|the|another)|price|prices|cost|going rate|trend)\b")
+_NEEDED = re.compile(r"\b(?:need|needs|needed|asap|by|before|must|gotta|has to|have to|urgent|rush|deliver|bring|"
+                     r"get (?:it|one|me|them|us)|who (?:has|can|could)|can (?:you|u|someone|anyone)|buy|find|source|"
+                     r"grab|want)\b[^,.;!?]{0,30}$")
+_PAST_OR_LISTED = re.compile(r"\b(?:arrived|came|came in|showed up|delivered|shipped|went|got|received|expir\w*|end\w*|"
+                             r"clos\w*|sold|post|posted|listed|made|sent|put|today's|due|did|bought|wont|won't|"
+                             r"make it)\b[^,.;!?]{0,30}$")
+_LISTING = re.compile(r"\b(?:list|listing|listings|post|posted|publish|sell|selling|visible|visibility|make it|"
+                      r"marketplace|market|wanted|iso|share|show it|offer|only|draft)\b")
+
+
+def judge(name: str, value: str, lowered: str, start: int, end: int) -> tuple[str, str] | None:
+    """(entity, value) the cue stands for here, or None when it is not one."""
+    spelled = lowered[start:end]
+    before, after = lowered[:start], lowered[end:]
+    event = bool(_EVENT.search(lowered))
+    if name == "fulfillment":
+        return _fulfillment(value, spelled, before, after, lowered, event)
+    if name == "carrier":
+        if value == "Courier" and not event:
+            return None
+        if spelled == "mail" and not event:
+            return None
+        if spelled == "ups" and not (_CARRIER_WORDS.search(lowered) or lowered.startswith("ups")):
+            return None
+        return name, value
+    if name == "urgency":
+        if spelled in ("today", "tonight", "this week", "soon"):
+            if _NEEDED.search(before) and not _PAST_OR_LISTED.search(before):
+                return name, value
+            if spelled in ("this week", "soon") and not _PAST_OR_LISTED.search(before):
+                return name, value
+            return ("date", spelled) if spelled == "today" else None
+        if value == "emergency" and spelled == "emergency" and re.match(r"\s+(?:listing|sale)\b", after):
+            return None
+        return name, value
+    if name == "adjust_reason":
+        return _adjust_reason(value, spelled, before, after, lowered)
+    if name == "visibility":
+        if spelled in ("everyone", "everybody"):
+            keep = re.search(r"\b(?:tell|let|post|list|show|open|share|to|for|with|it)\s+$", before)
+            return (name, value) if keep else None
+        return (name, value) if value != "internal" or _LISTING.search(lowered) else None
+    if name == "listing_type" and value == "trade" and spelled in ("swap", "swaps"):
+        keep = re.search(r"\b(?:list|listing|post|sell|market|open to|trade|for (?:a|an|my|our|your|their))\b", lowered)
+        return (name, value) if keep else None
+    if name == "listing_type" and value == "auction" and spelled == "bidding":
+        return None if re.search(r"\b(?:how'?s|hows|how is|going)\b", lowered) else (name, value)
+    return name, value
+
+
+def _fulfillment(value: str, spelled: str, before: str, after: str, lowered: str,
+                 event: bool) -> tuple[str, str] | None:
+    if value == "shipping":
+        if spelled == "shipped":
+            return ("fulfillment", value) if re.search(r"(?:^|[^#\d])\d[\d,.]*\s*k?\s*(?:ea|each)?\s*$", before) \
+                else None
+        if re.search(r"(?:waiting|ready|yet|about|going) to $|(?:haven'?t|hasn'?t|not|never|did (?:it|they|that)) $",
+                     before) or re.match(r"\s+\d+\s+(?:from|to)\b", after):
+            return None
+        if event and not _PREFERENCE.search(lowered):
+            return None
+    if value == "local_pickup":
+        if spelled == "picked up":
+            return None
+        if spelled == "local" and not (re.match(r"\s+(?:only|is fine|pick|or)\b", after)
+                                       or re.search(r"\b(?:or|just|only|keep it)\s+$", before)):
+            return None
+    if value == "emergency_delivery" and spelled == "courier" and event:
+        return "carrier", "Courier"
+    return "fulfillment", value
+
+
+def _adjust_reason(value: str, spelled: str, before: str, after: str, lowered: str) -> tuple[str, str] | None:
+    keep = ("adjust_reason", value)
+    if value in ("received", "returned"):
+        return keep if _STOCK.search(lowered) and not re.search(r"\bfrom (?:the|our) (?:warehouse|shop)", lowered) \
+            else None
+    if value == "found":
+        return None if re.search(r"\b(?:offer|hold|cancel|pull|drop|release|free|withdraw|listing|bid|wanted|post|"
+                                 r"qty|quantity)\b", lowered) else keep
+    if value == "lost":
+        if re.search(r"\b(?:i'?m|i am|im|got|getting)\s+$", before) or _EVENT.search(lowered) or re.match(
+                r"\s+(?:comms|communication|power|signal|connection|track|my|the (?:signal|connection|comms))\b", after):
+            return None
+        return keep
+    if value == "damaged":
+        if re.match(r"\s+(?:it |them |the \w+ )?(?:off|at)\b", after) or re.search(r"\b(?:price|prices|cost|has)\s+$",
+                                                                           before) or _FAULT.search(lowered):
+            return None
+        return keep
+    if value == "used_on_job":
+        if re.search(r"\b(?:offer|bid|max|response|reply|request|order|wanted|post|listing|ticket|claim|still|fault|"
+                     r"throws|error|wont|won't|keeps|code)\b", lowered):
+            return None
+        if spelled == "used" and not used_as_verb(before, after):
+            return None
+        if re.search(r"\b(?:a|the|any|for a|like a)\s+$", before) or re.search(
+                r"\b(?:what|what'?s|whats|which|year|date)\b", lowered):
+            return None
+    return keep
+    return keep
+
+
+def used_as_verb(before: str, after: str) -> bool:
+    """"used 2 on the job", "used the cap", "log 2 used at …" — not "the used one", "2 used lcbs"."""
+    if re.search(r"\b(?:a|the|an|any|for a|like a|is it|it's|its|is)\s+$", before):
+        return False
+    if re.match(r"\s+(?:\d|one\b|two\b|three\b|a couple|some\b|the\b|them\b|it\b|up\b|on\b|this\b|that\b|those\b|"
+                r"these\b|my\b|our\b|all\b|both\b|a \w+ (?:on|at|from|off|this|today))", after):
+        return True
+    if re.search(r"\b(?:i|we|he|she|they|just|already|have|had)\s+$", before):
+        return True
+    return bool(re.search(r"\d\s+$", before) and re.match(r"\s*(?:at|on|this|today|yesterday|,|$)", after))
+
+
+_DATE_CUE = re.compile(r"\b(?:by|before|after|until|till|til|thru|through|since|due|starting|ending|"
+                       r"next|this|week of|expires?|ends?)\s+(?:the\s+)?$")
+_ON_DATE = re.compile(r"\b(?:on|for|from)\s+(?:the\s+)?$")
+_WHEN_WORDS = re.compile(r"\b(?:deliver\w*|ship\w*|need\w*|due|expir\w*|end\w*|arriv\w*|come|coming|pick\w*|hold|"
+                         r"back|out|off|schedul\w*|install\w*|start\w*|close\w*|open\w*|meet|available|there)\b")
+_SHORT_DAYS = {"sat", "sun", "mon", "wed"}
+_TRACKING_CONTEXT = re.compile(r"track|trk|fed ?ex|\bups\b|usps|\bdhl\b|ontrac|shipped|label|carrier|courier")
+_TRACKING_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:\d{10,22}|(?<=tracking )[A-Za-z0-9]{8,30}|"
+                             r"(?<=tracking# )[A-Za-z0-9]{8,30}|(?<=tracking: )[A-Za-z0-9]{8,30}|"
+                             r"(?<=tracking #)[A-Za-z0-9]{8,30}|(?<=trk )[A-Za-z0-9]{8,30})(?![A-Za-z0-9])", re.I)
+
+
+def date_ok(lowered: str, start: int, end: int) -> bool:
+    """Whether a date-shaped span is a day: "the 3rd" alone picks the third option, "4/5" after a seller is a
+    rating, "1/2 hp" a size, "sat" a verb unless said as a day ("on sat")."""
+    spelled, before, after = lowered[start:end], lowered[max(0, start - 20):start], lowered[end:end + 12]
+    ordinal = re.fullmatch(r"(?:the )?(\d{1,2})(?:st|nd|rd|th)", spelled)
+    if ordinal:
+        day = int(ordinal.group(1))
+        cued = _DATE_CUE.search(before) or _ON_DATE.search(before) and _WHEN_WORDS.search(lowered)
+        return 0 < day <= 31 and (day > 10 or bool(cued) or after.startswith(" of "))
+    fraction = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/\d{2,4})?", spelled)
+    if fraction:
+        month, day = int(fraction.group(1)), int(fraction.group(2))
+        if not (1 <= month <= 12 and 1 <= day <= 31) or re.match(r"\s*(?:hp|mfd|uf|in\b|inch|ton|\"|horse)", after):
+            return False
+        return not (day == 5 and month <= 5 and not _DATE_CUE.search(before))
+    if spelled in _SHORT_DAYS:
+        return bool(_DATE_CUE.search(before))
+    return True
+
+
+def tracking_spans(text: str) -> list[tuple[int, int]]:
+    """Long numbers in a message about shipping (FedEx 12/15 digits, USPS 20–22, DHL 10) and whatever follows
+    the word "tracking"."""
+    if not _TRACKING_CONTEXT.search(text.lower()):
+        return []
+    return [(m.start(), m.end()) for m in _TRACKING_TOKEN.finditer(text)]

@@ -1,0 +1,182 @@
+"""The words around a number that say which slot it fills (numbers.py): units of measure after it, money,
+count and choice words before it, and what the whole message is about (money, a stock count, a rating)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Say = Callable[..., Any]
+
+_MONEY_WORDS = re.compile(r"\$|\bprice[sd]?\b|\bcost|\boffer|\bcounter|\bbid|\bpay|\bfair\b|\bdeal\b|\bworth\b|"
+                          r"\bcharge|\bask(?:ing)?\b|\bbudget|\bcheap|\bexpensive|\bbucks\b|\bdollars?\b|\bquote|"
+                          r"\bripoff|\brip off|\bmax\b|\bunder\b|\bbelow\b|\bstarting bid\b|\bapiece\b|\beach\b|\bea\b|"
+                          r"\blowball|\bgrand\b|\bsteep\b|\btoo (?:high|much|low)\b|\bknock|\bdiscount", re.IGNORECASE)
+_PRICED = re.compile(r"\$\s?\d|\d\s?k\b|\d\s*(?:ea|each|apiece|bucks|dollars)\b|\b(?:at|for|offer|counter)\s+\$?\d{3,}")
+_STOCK = re.compile(r"\b(?:stock|inventory|count|recount|qty|quantity|on hand|shelf|bin|should be|actually have|"
+                    r"really have|only have|correction|fix it|zero|subtract|add|write off|take (?:it|them|one) off)\b")
+_RATING = re.compile(r"\b(?:rat(?:e|ed|ing)|review(?:ed)?|feedback|stars?|score)\b|⭐|★|/\s?5\b|out of 5|"
+                     r"\bgets? (?:a |an )?[1-5]\b|\bgive (?:\w+ )?(?:a |an )[1-5]\b")
+_DEAL = re.compile(r"\b(?:accept|reject|decline|take it|deal|pass on|no way|lowball|sold|sell|buy|bought|paid|"
+                   r"for it|fine|works)\b")
+_SHIPPING = re.compile(r"track|trk|fed ?ex|\bups\b|usps|\bdhl\b|ontrac|label")
+FILLER = re.compile(r"\b(?:pls|please|plz|thanks|thx|ty|ok|okay|lets go with|let's go with|go with|i'?ll take|ill take|"
+                    r"take|pick|choose|the|number|option|that|yes|yeah|yep|sure|how about|maybe|hmm|um|uh|lol|"
+                    r"i guess|i think|one|just)\b")
+CHOICE_BEFORE = re.compile(r"(?:\b(?:number|no\.|nr\.?|num|option|opt|choice|item|line|result|lot|response|reply|"
+                           r"pick)|(?:listing|order|post|bid|offer|hold)\s*#)\s*#?\s*$")
+PICK_BEFORE = re.compile(r"\b(?:go with|going with|pick|take|grab|choose|lets do|let's do)\s*(?:the|number|#)?\s*$")
+MONEY_AFTER = re.compile(r"^\s*(?:bucks|dollars|dollar|usd|each|ea\b|apiece|a piece|per unit|a unit|/ea|per\b|a pop|"
+                         r"total|even|flat|obo|firm|or best|shipped|is (?:too )?(?:fine|ok|okay|good|fair|high|low|"
+                         r"steep|reasonable|a lot)|too (?:high|much|low))\b", re.IGNORECASE)
+_MONEY_BEFORE = re.compile(
+    r"(?:offer(?:ing|ed)?|counter(?:ed)?(?:\s+(?:at|with|of|for))?|bid(?:ding)?|price[sd]?(?:\s+(?:it|of|is|at|to))?|"
+    r"asking|ask(?:ing)?(?:\s+for)?|charge|pay(?:ing)?|paid|under|below|over|max(?:imum)?(?:\s+of)?|budget(?:\s+of|\s+is)?|"
+    r"up to|drops?(?:\s+(?:to|below|under))?|make it|change (?:it |that |the price )?to|how about|raise(?:\s+(?:it|my bid))?"
+    r"(?:\s+to)?|lower(?:\s+it)?(?:\s+to)?|alert(?:\s+me)?(?:\s+(?:at|below|under))?|for|at|around|about|is|was|"
+    r"quoted(?:\s+me)?|wants?|take|sell(?:\s+it)?(?:\s+for)?|list(?:\s+it)?(?:\s+(?:at|for))?|go(?:\s+to)?|"
+    r"tell (?:him|her|them)|do|cost(?:s)?|worth|than|only|just|like|approx\.?|~|cap(?:ped)?(?:\s+at)?|ceiling(?:\s+of)?|"
+    r"limit(?:\s+of)?|no more than|not over|less than|more than|least|starting(?:\s+bid)?(?:\s+(?:of|at))?|"
+    r"meet (?:\w+ )?(?:at|in the middle at)|takes?|took|try|(?:bump|drop|raise|lower|set|move|up|put)\s+(?:it|that|"
+    r"the price|the ask)\s+(?:to|at)|reserve(?: price)? (?:to|of|at|is)|give|giving|gave|accept(?:\s+the)?|reject(?:\s+the)?|decline(?:\s+the)?|listed(?:\s+(?:at|for))?|"
+    r"start(?:ing)?(?:\s+(?:it|at|the bid at))?|open(?:ing)?(?:\s+(?:it|at|bid))?(?:\s+at)?|threshold)\s*$",
+    re.IGNORECASE)
+_RESERVE_PRICE = re.compile(r"reserve(?:\s+(?:price|of|at|is))*\s*$")
+UNIT_AFTER = re.compile(r"^\s*(?:x\b|units?\b|pcs?\b|pieces?\b|of (?:them|those|these|it|em|'em|the|our|my|\d+|"
+                        r"two|three|four|five|six)\b|more\b|in stock\b|on hand\b|left\b|spares?\b|extra\b|"
+                        r"total units\b|qty\b)", re.IGNORECASE)
+COUNT_FIELD = re.compile(r"\b(?:qty|quantity|count|units)\b[^.,;!?\d]{0,14}?(?:to|is|=|:|at|of|should be)?\s*$")
+STOCK_BEFORE = re.compile(r"(?:should be|has|have|is|are|says|shows|show|to|now|got|there'?s|theres|it'?s|only|of|by|"
+                          r"really|actually)\s*$")
+QTY_BEFORE = re.compile(r"(?:\bqty|\bquantity|\bx|\bneed|\bneeds|\bwant|\bwants|\bhave|\bhas|\bgot|\blist|\blisting|"
+                        r"\bsell|\bselling|\bauction|\bhold|\bholding|\breserve|\bbuy|\border|\bordering|\bmove|\bmoving|"
+                        r"\btransfer|\bsend|\bship|\bshipped|\breceived|\bused|\buse|\bgrab|\baside|\bkeep|"
+                        r"\bmake (?:it|that)|\bactually|\bonly|\bjust|\bof|\bsubtract|\badd|\bremove|\btake|\btaking|"
+                        r"\bpull|\bput|\bload|\breturned|\breturn|\bwrite off|\bmark|\blog|\binstalled|\bstash|\bbump|"
+                        r"\bdelivered|\blost|\bmissing|\bshort|(?:release|cancel|drop|free up) (?:the|those|these))"
+                        r"\s*:?\s*$", re.IGNORECASE)
+_ONE_BEFORE = re.compile(r"\b(?:hold|reserve|set|stash|keep|save|damaged|broke|broken|doa|send|load|take|lost|short|grab|move|put|transfer|ship|"
+                         r"sell|list|used|install(?:ed)?|pull|remove|subtract|add|mark|write off|log|just|only|qty|"
+                         r"(?:found|got|have) another)\s*$")
+HOURS_AFTER = re.compile(r"^\s*(?:more |extra |additional )?(?:h|hr|hrs|hour|hours)\b", re.IGNORECASE)
+DAYS_AFTER = re.compile(r"^\s*(?:more |extra |additional )?(?:d|day|days)\b|^\s*-\s*day\b", re.IGNORECASE)
+WEEKS_AFTER = re.compile(r"^\s*-?\s*(?:more |extra |additional )?(?:wk|wks|week|weeks)\b", re.IGNORECASE)
+RATING_AFTER = re.compile(r"^\s*(?:stars?\b|/\s?5\b|out of 5\b|\*|⭐|★)", re.IGNORECASE)
+DISTANCE_AFTER = re.compile(r"^\s*(?P<unit>mi|mile|miles|km|kms|kilometers?|kilometres?)\b", re.IGNORECASE)
+SERVICE_LEVEL = re.compile(r"\b(?:fedex|fed ex|ups|usps|dhl|ontrac|next|ground|air|priority)\s*$")
+MEASURE_AFTER = re.compile(
+    r"^\s*-?\s*(?:tons?\b|amps?\b|vac\b|vdc\b|volts?\b|hp\b|rpm\b|psi\b|poles?\b|beams?\b|fpm\b|"
+    r"in(?:ch(?:es)?)?\b(?!\s+(?:stock|the|my|our|a|an|his|her|their|this|that|those|it|there|each|total|transit|"
+    r"hand|all|\w+'s)\b)|\"|ft\b|feet\b|foot\b|mm\b|cm\b|mfd\b|uf\b|ph\b|phase\b|gpm\b|cfm\b|btu\b|lbs?\b|kg\b|kw\b|"
+    r"watts?\b|hz\b|secs?\b|seconds?\b|mins?\b|minutes?\b|months?\b|mos?\b|years?\b|yrs?\b|tries\b|times\b|floors?\b|"
+    r"stops?\b|stor(?:y|ies)\b|%|percent\b|deg\b|degrees?\b|°|ohms?\b|cycles?\b|pm\b|am\b|o'?clock\b|gal\b|"
+    r"gallons?\b|mbh\b|seer\b|kva\b|ma\b|ms\b|ml\b|bar\b|pounds?\b|pins?\b|wires?\b|celsius\b|fahrenheit\b|c\b|f\b)",
+    re.IGNORECASE)
+# An amount said with what makes it money ("the 300 offer", "300 reasonable?", "900 is fine").
+MONEY_NOUN_AFTER = re.compile(r"^\s*(?:offer|bid|counter|price|quote|deal|asking|ask|(?:is\s+)?(?:too\s+)?(?:reasonable|"
+                              r"fair|high|low|steep|cheap|much|expensive|ok|okay|good|fine|a good (?:price|deal)))\b")
+NOT_A_COUNT_BEFORE = re.compile(r"\b(?:car|cars|unit|floor|floors|level|tower|bay|dock|suite|room|gen|series|type|"
+                                r"class|model|rev|version|ver|step|stage|zone|circuit|hwy|highway|interstate|route|"
+                                r"exit|code|error|fault|alarm|err|landing|hall|elevator|escalator|chiller|rtu|"
+                                r"ahu|pump|bed|channel|port|slot|relay|phase|sheet|page|rule|section)\s*#?\s*$")
+_COMING = re.compile(r"\b(?:be (?:there|here|at|by)|come by|swing by|stop by|pick (?:it |them )?up|get there|"
+                     r"i'?ll be|ill be|meet|call (?:me|you)|head(?:ing)? over)\b")
+_NOT_THING = {"and", "or", "but", "to", "for", "at", "on", "is", "it", "if", "so", "then", "in", "with", "from", "by",
+              "of", "the", "a", "an", "per", "plus", "k", "please", "pls", "thanks", "ok", "tops", "max", "would",
+              "will", "sound", "sounds", "work", "works", "which", "that", "was", "are", "were", "be", "i", "we",
+              "you", "they", "he", "she", "me", "us", "them", "high", "low", "fine", "good", "great", "fair", "too",
+              "steep", "cheap", "firm", "shipped", "total", "even", "flat", "obo", "seems", "right", "now", "today",
+              "tomorrow", "not", "instead", "rather", "vs", "lol", "thx", "each", "ea", "apiece", "should", "could",
+              "can", "might", "plz", "sounds", "okay", "yet", "last", "this", "next", "after", "before", "till",
+              "until", "when", "where", "what", "how", "why", "left", "more", "less", "down", "up", "off", "out",
+              "over", "under", "just", "only", "still", "bucks", "dollars", "usd", "has", "have", "had", "do", "does",
+              "did", "said", "says", "no", "yes", "yeah", "yep", "nah", "all", "as", "about", "around"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the whole message is about."""
+
+    money: bool
+    priced: bool  # an explicit price is in it ($, k, "each")
+    how_much: bool
+    stock: bool
+    rating: bool
+    deal: bool  # about a deal being made ("accept", "reject", "lowball"), so a bare amount is money
+
+    @classmethod
+    def of(cls, lowered: str) -> Context:
+        return cls(bool(_MONEY_WORDS.search(lowered)), bool(_PRICED.search(lowered)),
+                   bool(re.search(r"how much|\bprice|\bcost|\bquote|\bfair\b", lowered)),
+                   bool(_STOCK.search(lowered)), bool(_RATING.search(lowered)),
+                   bool(_DEAL.search(lowered)) and not _SHIPPING.search(lowered))
+
+
+def next_is_thing(after: str) -> bool:
+    """"2 lcbs", "3 used", "2 GAA…": a count of things follows (a noun or a condition, not a unit of money)."""
+    word = re.match(r"^\s*([a-z][a-z'-]+)", after)
+    if not word:
+        return bool(re.match(r"^\s*[a-z]{0,4}\d", after))  # a part number follows
+    return word.group(1) not in _NOT_THING
+
+
+def money_before(before: str, ctx: Context) -> bool:
+    if _RESERVE_PRICE.search(before):
+        return bool(re.search(r"auction|bid|reserve (?:price|of|at|is)", before)) or ctx.money
+    return bool(_MONEY_BEFORE.search(before))
+
+
+def time_of_day(before: str, after: str) -> bool:
+    if re.match(r"^\s*(?:pm|am|p\.m|a\.m|o'?clock|ish)\b", after):
+        return True
+    return bool(re.search(r"\b(?:around|about|by|at|after|before|till|until)\s*$", before) and _COMING.search(before))
+
+
+def year_like(amount: Any, before: str) -> bool:
+    return 1980 <= amount <= 2040 and bool(re.search(r"\b(?:year|since|from|in|built|installed|model|of)\s*$", before))
+
+
+def ordinal_is_choice(word: str, lowered: str, start: int, end: int) -> bool:
+    before, after = lowered[max(0, start - 20):start], lowered[end:end + 25]
+    if word == "second" and re.match(r"[ -]?hand|\s+(?:time|thought|opinion|look|guess)", after):
+        return False
+    if word == "first" and re.match(r"\s+(?:thing|time|of all|off|come|then)", after):
+        return False
+    if word in ("top", "bottom", "last"):
+        return bool(re.match(r"\s+(?:one|option|result|listing|choice|reply|response|post|item)", after))
+    if re.match(r"\s*(?:one|option|opt|result|listing|offer|choice|reply|response|post|bid|hold|item|seller|link|pick|"
+                r"down|on the list)\b", after):
+        return True
+    if re.search(r"\b(?:the|take|pick|go with|grab|want|choose|number|no\.?)\s*$", before):
+        return True
+    rest = (lowered[:start] + " " + lowered[end:]).strip()
+    return not FILLER.sub("", rest).strip(" ,.!?")
+
+
+def word_role(word: str, lowered: str, start: int, end: int, ctx: Context) -> str | None:
+    """The slot a number word fills, or None ("part arrived in one piece", "the used one")."""
+    before, after = lowered[max(0, start - 30):start], lowered[end:end + 25]
+    if word in ("one", "two", "three", "four", "five") and (RATING_AFTER.match(after) or ctx.rating and re.search(
+            r"\b(?:rate|rated|give|gives|gets?|rating|review)\b[^,.;]{0,14}$", before)):
+        return "rating"
+    if WEEKS_AFTER.match(after) and word in ("one", "two", "three", "four"):
+        return "days"
+    if re.search(r"\b(?:the|a|an|that|this|which|every|each|any|no|used|new|refurb|other)\s+$", before):
+        return None
+    if word == "one":
+        if re.match(r"\s+(?:of (?:the|your|their|those)|piece|more time|sec|second|min|minute|day|way|thing|"
+                    r"elsewhere|somewhere else|last)\b", after):
+            return None
+        if _ONE_BEFORE.search(before) or re.search(r"(?:^|[,.;!?]\s*)$", before) and re.match(
+                r"\s+(?:got|is|was|broke|went|fell|came|more|of (?:them|those|these)|of em)\b", after):
+            return "quantity"
+        return None
+    if word == "both":
+        counted = re.match(r"\s+(?:of (?:them|those|these|the|em)|units)\b", after) or QTY_BEFORE.search(before) \
+            or re.search(r"\bfor\s+$", before) and ctx.money
+        return "quantity" if counted else None
+    if UNIT_AFTER.match(after) or next_is_thing(after) or QTY_BEFORE.search(before) or _ONE_BEFORE.search(before):
+        return "quantity" if not MEASURE_AFTER.match(after) else None
+    return None

@@ -1,0 +1,153 @@
+"""Auctions and watching: bidding (a maximum bid, raised later), where an auction stands, watching a
+listing with a price alert, stopping, and the watchlist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.refs import match, resolve
+from agent.planners.local.dialogue.state import FormState, Ref
+from agent.planners.local.policies.common import failure
+from agent.planners.local.policies.form_driver import finishes, start
+from agent.planners.local.policies.market import listing_args, present_listings
+from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
+from agent.planners.local.render import listing_item, money
+
+
+def market_listing(ctx: Ctx, goal: str, auction: bool = False) -> Ref | Step:
+    """The listing this message means: picked, named or in focus — else searched for (auctions only when
+    bidding) and picked when exactly one fits, else listed to choose from."""
+    if ctx.ask.target is not None and ctx.ask.target.kind in ("listing", "option"):
+        return _as_listing(ctx.ask.target)
+    ref, several = resolve(ctx.state, ctx.said, "listing", "option")
+    if ref is not None and (ref.kind == "listing" or ref.data.get("listing_id")):
+        return _as_listing(ref)
+    found = ctx.last("search_listings")
+    if found is None:
+        args = listing_args(ctx)
+        if auction:
+            args["listing_type"] = "auction"
+        if not (set(args) - {"limit", "listing_type"}) and not several:
+            return say("Which listing? Tell me the part or search the marketplace first.", kind="question")
+        return Call("search_listings", args)
+    if not found.ok:
+        return failure(found, "search the marketplace")
+    from agent.planners.local.dialogue.refs import make_ref
+
+    rows = [r for r in found.data.get("results") or [] if not r.get("is_own_listing")]
+    refs = [make_ref("listing", r) for r in rows]
+    hits = match(refs, ctx.said, allow_single=True)
+    if len(hits) == 1:
+        return hits[0]
+    if not refs:
+        return say("I couldn't find a listing like that you can see.", "Want me to post a wanted request instead?",
+                   proposal=offer("create_wanted"))
+    return present_listings(ctx, [r.data for r in (hits or refs)], "Which of these?", goal)
+
+
+def _as_listing(ref: Ref) -> Ref:
+    if ref.kind == "listing":
+        return ref
+    return Ref(kind="listing", id=str(ref.data.get("listing_id")), label=ref.label,
+               data={**ref.data, "id": ref.data.get("listing_id"), "seller_organization":
+                     ref.data.get("organization_name"),
+                     "listing_type": "auction" if ref.data.get("price_kind") == "current_bid" else "sale"})
+
+
+@policy("place_bid")
+def place_bid(ctx: Ctx) -> Step:
+    listing = market_listing(ctx, "place_bid", auction=True)
+    if not isinstance(listing, Ref):
+        return listing
+    if listing.data.get("listing_type") not in (None, "auction"):
+        return say(f"{listing.label} isn't an auction, so there's nothing to bid on.", "Want to make an offer instead?",
+                   proposal=offer("make_offer", listing))
+    if listing.data.get("is_own_listing"):
+        return say("That's your own organization's auction; you can't bid on it.")
+    form = forms.new_form("place_bid")
+    form.target = listing
+    return start(ctx, form)
+
+
+@finishes("place_bid")
+def _bid_placed(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    d = done.data
+    ends = str(d.get("auction_end") or "")[:16].replace("T", " ")
+    return say(f"{d.get('message')} Your maximum {money(d.get('your_max_bid'))}; ends {ends} UTC.".strip())
+
+
+@policy("auction_status")
+def auction_status(ctx: Ctx) -> Step:
+    got = ctx.last("get_listing")
+    if got is not None:
+        if not got.ok:
+            return failure(got, "open that auction")
+        return _standing(got.data)
+    listing = market_listing(ctx, "auction_status", auction=True)
+    if not isinstance(listing, Ref):
+        return listing
+    return Call("get_listing", {"listing_id": listing.id})
+
+
+def _standing(d: dict[str, Any]) -> Say:
+    auction = d.get("auction") or {}
+    if d.get("listing_type") != "auction" or not auction:
+        return say(f"{d.get('part_number')} is a fixed-price listing at {money(d.get('price'))}, not an auction.")
+    bids = int(auction.get("bid_count") or 0)
+    ends = str(auction.get("auction_end") or d.get("auction_end") or "")[:16].replace("T", " ")
+    if auction.get("ended") or d.get("status") in ("ended", "sold", "expired"):
+        return say(f"The auction for {d.get('part_number')} has ended at {money(auction.get('current_bid'))} "
+                   f"({bids} bid{'s' if bids != 1 else ''}).")
+    if not bids:
+        return say(f"No bids yet on {d.get('part_number')}; it opens at {money(auction.get('starting_bid'))} and "
+                   f"ends {ends} UTC.", "Want to bid?")
+    you = " You're the high bidder." if auction.get("you_are_winning") else ""
+    return say(f"{d.get('part_number')} is at {money(auction.get('current_bid'))} after {bids} "
+               f"bid{'s' if bids != 1 else ''}; the next bid must be at least {money(auction.get('minimum_next_bid'))}"
+               f"; ends {ends} UTC.{you}", "" if you else "Want to bid?")
+
+
+@policy("watch_listing", "unwatch_listing")
+def watch_listing(ctx: Ctx) -> Step:
+    done = ctx.last("watch_listing")
+    if done is not None:
+        if not done.ok:
+            return failure(done, "watch it", declined="OK — nothing changed.")
+        d = done.data
+        what = (d.get("listing") or {}).get("part_number") or "the listing"
+        if not d.get("watching"):
+            return say(f"Stopped watching {what}.")
+        alert = f", with an alert at {money(d['price_alert_threshold'])} or less" if d.get("price_alert_threshold") \
+            else ""
+        return say(f"Watching {what}{alert}.")
+    listing = market_listing(ctx, ctx.ask.intent)
+    if not isinstance(listing, Ref):
+        return listing
+    args: dict[str, Any] = {"listing_id": listing.id}
+    if ctx.ask.intent == "unwatch_listing":
+        args["remove"] = True
+    else:
+        price = ctx.said.value("price") or ctx.said.value("number")
+        if price:
+            args["price_alert_threshold"] = str(price)
+    return Call("watch_listing", args)
+
+
+@policy("my_watchlist")
+def my_watchlist(ctx: Ctx) -> Step:
+    found = ctx.last("list_watchlist")
+    if found is None:
+        return Call("list_watchlist", {"limit": 10})
+    if not found.ok:
+        return failure(found, "open your watchlist")
+    items = [w.get("listing") for w in found.data.get("items") or [] if w.get("listing")]
+    if not items:
+        return say("You aren't watching any listings.")
+    from agent.planners.local.dialogue.refs import make_ref
+    from agent.planners.local.dialogue.state import Listed
+
+    top = items[:5]
+    return say(f"You're watching {len(items)} listing{'s' if len(items) != 1 else ''}:", "",
+               [listing_item(r) for r in top], numbered=True,
+               listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top]))

@@ -1,0 +1,132 @@
+"""Deals (transactions): what we bought and sold, marking a sale shipped with its tracking number,
+confirming a delivery, and rating the other side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.state import FormState, Listed, Ref
+from agent.planners.local.policies.common import failure
+from agent.planners.local.policies.form_driver import finishes, start
+from agent.planners.local.policy import Call, Ctx, Step, ToolResult, policy, say
+from agent.planners.local.render import money
+from agent.reply_draft import DraftItem
+
+# Which deals each action can apply to, and from whose side.
+ACTIONS = {"mark_shipped": ("seller", ("pending", "paid")), "confirm_delivered": ("buyer", ("shipped", "pending",
+                                                                                          "paid")),
+           "rate_seller": ("buyer", ("delivered", "completed", "shipped"))}
+
+
+def _line(t: dict[str, Any]) -> str:
+    parts = ", ".join(f"{p.get('quantity')} × {p.get('part_number')}" for p in t.get("parts") or []) or "parts"
+    other = t.get("seller_organization") if t.get("role") == "buyer" else t.get("buyer_organization")
+    verb = "from" if t.get("role") == "buyer" else "to"
+    return f"{parts} {verb} {other}, {money(t.get('total'))} ({t.get('status')})"
+
+
+@policy("my_deals")
+def my_deals(ctx: Ctx) -> Step:
+    found = ctx.last("list_transactions")
+    if found is None:
+        role = "buyer" if any(w in ctx.said.lowered for w in ("bought", "purchase", "orders", "ordered")) else \
+            "seller" if any(w in ctx.said.lowered for w in ("sold", "sales", "sell")) else "all"
+        return Call("list_transactions", {"role": role, "limit": 10})
+    if not found.ok:
+        return failure(found, "list your deals")
+    deals = found.data.get("transactions") or []
+    if not deals:
+        return say("No deals yet.")
+    top = deals[:5]
+    return say(f"Your deals ({found.data.get('total', len(deals))}):", "",
+               [DraftItem(kind="deal", title=_line(t)) for t in top], numbered=True,
+               listed=Listed(kind="deal", items=[make_ref("deal", t, _line(t)) for t in top]))
+
+
+def deal_target(ctx: Ctx, action: str) -> Ref | Step:
+    if ctx.ask.target is not None and ctx.ask.target.kind == "deal":
+        return ctx.ask.target
+    ref, _ = resolve(ctx.state, ctx.said, "deal")
+    if ref is not None and ref.data.get("status"):
+        return ref
+    side, statuses = ACTIONS[action]
+    found = ctx.last("list_transactions")
+    if found is None:
+        return Call("list_transactions", {"role": side, "limit": 50})
+    if not found.ok:
+        return failure(found, "list your deals")
+    open_deals = [make_ref("deal", t, _line(t)) for t in found.data.get("transactions") or []
+                  if t.get("status") in statuses]
+    named = _named(open_deals, ctx)
+    if len(named) == 1:
+        return named[0]
+    pool = named or open_deals
+    if not pool:
+        return say("There's no deal waiting for that.")
+    return say("Which deal?", "", [DraftItem(kind="deal", title=r.label) for r in pool[:5]], numbered=True,
+               listed=Listed(kind="deal", items=pool[:5], goal=action), kind="clarify")
+
+
+def _named(deals: list[Ref], ctx: Ctx) -> list[Ref]:
+    numbers = {v.upper() for v in ctx.said.values("part_number")}
+    if numbers:
+        deals = [d for d in deals if numbers & {str(p).upper() for p in _numbers(d)}] or deals
+    if ctx.said.has("organization", "person", "choice"):
+        orgs = [d.model_copy(update={"data": {**d.data, "organization_name": f"{d.data.get('seller_organization')} "
+                                                                          f"{d.data.get('buyer_organization')}"}})
+                for d in deals]
+        hits = match(orgs, ctx.said)
+        ids = {h.id for h in hits}
+        return [d for d in deals if d.id in ids]
+    return deals if numbers or len(deals) == 1 else []
+
+
+def _numbers(deal: Ref) -> list[str]:
+    return [p.get("part_number") for p in deal.data.get("parts") or [] if isinstance(p, dict)] or \
+        [str(deal.label.split(" ")[2]) if len(deal.label.split(" ")) > 2 else ""]
+
+
+@policy("mark_shipped")
+def mark_shipped(ctx: Ctx) -> Step:
+    deal = deal_target(ctx, "mark_shipped")
+    if not isinstance(deal, Ref):
+        return deal
+    form = forms.new_form("mark_transaction_shipped")
+    form.target = deal
+    return start(ctx, form)
+
+
+@finishes("mark_transaction_shipped")
+def _shipped(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    t = done.data.get("transaction") or done.data
+    return say(f"Marked shipped: {_line(t) if t.get('parts') else 'the deal'}; tracking {t.get('tracking_number')}.")
+
+
+@policy("confirm_delivered")
+def confirm_delivered(ctx: Ctx) -> Step:
+    done = ctx.last("confirm_transaction_delivered")
+    if done is not None:
+        if not done.ok:
+            return failure(done, "confirm it", declined="OK — nothing changed.")
+        return say("Confirmed delivered. Want to rate the seller?", proposal=None)
+    deal = deal_target(ctx, "confirm_delivered")
+    if not isinstance(deal, Ref):
+        return deal
+    return Call("confirm_transaction_delivered", {"transaction_id": deal.id})
+
+
+@policy("rate_seller")
+def rate_seller(ctx: Ctx) -> Step:
+    deal = deal_target(ctx, "rate_seller")
+    if not isinstance(deal, Ref):
+        return deal
+    form = forms.new_form("review_transaction")
+    form.target = deal
+    return start(ctx, form)
+
+
+@finishes("review_transaction")
+def _rated(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    return say(f"Thanks — rated {form.values.get('rating')}/5.")

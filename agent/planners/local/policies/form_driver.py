@@ -1,0 +1,153 @@
+"""Filling a form: take in the answer (values in any order, corrections, "skip", "keep it a draft", "use the
+suggested price"), ask for the next missing value, and once nothing is missing propose the WRITE (the graph
+asks the user to confirm). What each form does when complete and after its tool ran is registered by the
+policy that owns it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.state import FormState
+from agent.planners.local.nlu.features import _DEFERRAL
+from agent.planners.local.policies.common import failure
+from agent.planners.local.policy import Call, Ctx, Step, ToolResult, policy, say
+
+Submit = Callable[[Ctx, FormState], Step]
+Finish = Callable[[Ctx, FormState, ToolResult], Step]
+SUBMIT: dict[str, Submit] = {}
+FINISH: dict[str, Finish] = {}
+ASK: dict[str, Callable[[Ctx, FormState, forms.Slot], Step]] = {}
+_USE_SUGGESTED = re.compile(r"\b(use|take|go with|do|fine with|ok with|okay with)\b.*\b(suggest\w*|that|it|yours|"
+                            r"your price|recommend\w*)\b|^\s*suggested\b|\bwhatever you (say|suggest|think)\b",
+                            re.IGNORECASE)
+_PUBLISH = re.compile(r"\b(go(es)? live|make it live|put (it|em|'em|them) (up|live|out)|throw (it|em|'em|them) "
+                      r"(up|live|out)|get (it|em|'em|them) (up|live|out)|publish|post (it|em|'em|them)|list it live|"
+                      r"live now|send it|push it live|make it public)\b", re.IGNORECASE)
+
+
+def submits(name: str) -> Callable[[Submit], Submit]:
+    def register(fn: Submit) -> Submit:
+        SUBMIT[name] = fn
+        return fn
+
+    return register
+
+
+def finishes(name: str) -> Callable[[Finish], Finish]:
+    def register(fn: Finish) -> Finish:
+        FINISH[name] = fn
+        return fn
+
+    return register
+
+
+def asks(name: str) -> Callable[[Callable[[Ctx, FormState, forms.Slot], Step]], Callable[..., Step]]:
+    def register(fn: Callable[[Ctx, FormState, forms.Slot], Step]) -> Callable[..., Step]:
+        ASK[name] = fn
+        return fn
+
+    return register
+
+
+def start(ctx: Ctx, form: FormState) -> Step:
+    """Begin (or restart) a form with what this message already says."""
+    forms.fill(form, ctx.said, ctx.ask.photo_ids)
+    _flags(ctx, form)
+    ctx.state.form = form
+    ctx.ask.values["applied"] = True
+    ctx.ask.intent = "form"  # the rest of this ask (the write's result) belongs to the form
+    return advance(ctx, form)
+
+
+def _flags(ctx: Ctx, form: FormState) -> None:
+    if form.tool != "create_listing":
+        return
+    text = ctx.ask.text
+    if _DEFERRAL.search(text.lower()) or re.search(r"\b(draft|not live|don'?t (publish|post))\b", text, re.I):
+        form.after = "draft"
+    elif _PUBLISH.search(text):
+        form.after = "publish"
+
+
+@policy("form")
+def continue_form(ctx: Ctx) -> Step:
+    form = ctx.state.form
+    if form is None:
+        return say("What would you like to do?")
+    done = ctx.last(form.tool)
+    if done is not None:
+        if done.error == "declined":
+            ctx.state.form = None
+            return say("OK — nothing was done.")
+        if not done.ok:
+            return failure(done)
+        finish = FINISH.get(form.name)
+        ctx.state.form = None
+        return finish(ctx, form, done) if finish else say(done.message or "Done.")
+    if ctx.ask.values.get("resubmit"):
+        return submit(ctx, form)
+    if not ctx.ask.values.get("applied"):
+        ctx.ask.values["applied"] = True
+        reply = _take_answer(ctx, form)
+        if reply is not None:
+            return reply
+    return advance(ctx, form)
+
+
+def _take_answer(ctx: Ctx, form: FormState) -> Step | None:
+    intent = str(ctx.ask.values.get("intent") or "")
+    changed = forms.fill(form, ctx.said, ctx.ask.photo_ids)
+    _flags(ctx, form)
+    asked = form.asked
+    if asked and asked not in changed and form.hints.get("suggested") and (
+            _USE_SUGGESTED.search(ctx.ask.text) or (intent == "affirm" and not changed)):
+        form.values[asked] = form.hints["suggested"]
+        return None
+    both = form.hints.get("both") or {}
+    if asked and both.get("field") == asked and re.search(r"\b(both|either|all|any)\b", ctx.ask.text, re.I):
+        form.values[asked] = list(both["values"])
+        return None
+    if changed:
+        return None
+    slot = next((s for s in forms.spec(form.name).slots_for(form.values) if s.field == asked), None)
+    if intent == "deny" or re.search(r"^\s*(skip|none|no(pe)?|nah|no thanks|not now)\b", ctx.ask.text, re.I):
+        if slot is not None and slot.optional:
+            form.declined.append(slot.field)
+            return None
+        if form.after == "draft":
+            return None
+        ctx.state.form = None
+        return say("OK — I've dropped that; nothing was saved.")
+    if intent == "affirm" and slot is not None and slot.optional:
+        form.declined.append(slot.field)
+        return None
+    if intent in ("affirm", "publish_listing", "create_listing"):
+        return None
+    if slot is not None:
+        return say("Sorry, I didn't catch that.", slot.question, kind="question")
+    return None
+
+
+def advance(ctx: Ctx, form: FormState) -> Step:
+    slot = forms.missing(form)
+    if slot is None:
+        return submit(ctx, form)
+    custom = ASK.get(form.name)
+    if custom is not None:
+        step = custom(ctx, form, slot)
+        if step is not None:
+            return step
+    form.asked = slot.field
+    if slot.field not in form.asked_before:
+        form.asked_before.append(slot.field)
+    return say(slot.question, kind="question")
+
+
+def submit(ctx: Ctx, form: FormState) -> Step:
+    fn = SUBMIT.get(form.name)
+    if fn is not None:
+        return fn(ctx, form)
+    target = form.target.id if form.target is not None else form.hints.get("target_id")
+    return Call(form.tool, forms.args(form, target))

@@ -1,0 +1,224 @@
+"""Our own stock: do WE have it (and where: the warehouse, my truck), what's running low, using or finding
+units (adjust_stock), moving them between trucks and stores (transfer_stock), and our holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.state import FormState, Listed, Ref
+from agent.planners.local.policies.common import failure, target_part
+from agent.planners.local.policies.form_driver import finishes, start
+from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
+from agent.reply_draft import DraftItem
+
+REMOVING = {"used_on_job", "damaged", "lost", "returned"}
+
+
+def _stock_line(i: dict[str, Any]) -> str:
+    low = " (below reorder point)" if i.get("below_reorder_point") else ""
+    return f"{i.get('quantity_available')} × {i.get('part_number')} at {i.get('location_name')}{low}"
+
+
+def _at(location: str | None, env_name: str, item: dict[str, Any]) -> bool:
+    """Is the stock item at the place the message names (my_truck: the caller's own truck)?"""
+    if not location:
+        return True
+    name = str(item.get("location_name") or "")
+    if location == "my_truck":
+        first = env_name.split()[0] if env_name else ""
+        return item.get("location_type") == "truck" and (not first or first.lower() in name.lower())
+    if location == "warehouse":
+        return item.get("location_type") == "warehouse"
+    return name.lower() == location.lower() or location.lower() in name.lower()
+
+
+@policy("own_stock")
+def own_stock(ctx: Ctx) -> Step:
+    focus = ctx.state.focused("listing", "option")
+    if focus is not None and not ctx.said.has("part_number", "location") and ctx.state.focus_kind in (
+            "listing", "option") and "left" in ctx.said.lowered:
+        return say(f"{focus.label}: {focus.data.get('quantity_available')} available.")
+    part = target_part(ctx)
+    found = ctx.last("list_stock")
+    if found is None:
+        args: dict[str, Any] = {"limit": 50}
+        if part is not None:
+            args["part_number"] = part.data.get("part_number")
+        return Call("list_stock", args)
+    if not found.ok:
+        return failure(found, "check your stock")
+    location = ctx.said.value("location")
+    items = [i for i in found.data.get("items") or [] if _at(location, ctx.env.name, i)]
+    where = {"my_truck": "on your truck", "warehouse": "in your warehouses"}.get(location or "",
+                                                                                  f"at {location}" if location else "")
+    what = part.data.get("part_number") if part is not None else "parts"
+    if not items:
+        return say(f"You have no {what} {where or 'in your own stock'}.".replace("  ", " "),
+                   "Want me to find where to get one?" if part is not None else "",
+                   proposal=offer("find_stock", part) if part is not None else None)
+    total = sum(int(i.get("quantity_available") or 0) for i in items)
+    top = items[:6]
+    return say(f"You have {total} × {what} {where}:".replace("  ", " ").replace(" :", ":"), "",
+               [DraftItem(kind="stock", title=_stock_line(i)) for i in top], numbered=len(top) > 1,
+               listed=Listed(kind="stock", items=[make_ref("stock", i, _stock_line(i)) for i in top]))
+
+
+@policy("low_stock")
+def low_stock(ctx: Ctx) -> Step:
+    found = ctx.last("low_stock")
+    if found is None:
+        return Call("low_stock", {"limit": 20})
+    if not found.ok:
+        return failure(found, "check stock levels")
+    alerts = found.data.get("alerts") or []
+    if not alerts:
+        return say("Nothing is below its reorder point.")
+    top = alerts[:6]
+    items = [DraftItem(kind="stock", title=f"{_stock_line(a['item'])}; reorder {a.get('suggested_order_quantity')}")
+             for a in top]
+    return say(f"{len(alerts)} item{'s are' if len(alerts) != 1 else ' is'} below the reorder point:", "", items,
+               numbered=True, listed=Listed(kind="stock", items=[make_ref("stock", a["item"], _stock_line(a["item"]))
+                                                                  for a in top]))
+
+
+def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
+    """The stock item this message means: picked, in focus, or our one unit of the part at the place named."""
+    if ctx.ask.target is not None and ctx.ask.target.kind == "stock":
+        return ctx.ask.target
+    ref, _ = resolve(ctx.state, ctx.said, "stock")
+    if ref is not None and _at(location, ctx.env.name, ref.data):
+        return ref
+    part = target_part(ctx)
+    found = ctx.last("list_stock")
+    if found is None:
+        if part is None:
+            return say("Which part?", kind="question")
+        return Call("list_stock", {"part_number": part.data.get("part_number"), "limit": 50})
+    if not found.ok:
+        return failure(found, "check your stock")
+    items = [make_ref("stock", i, _stock_line(i)) for i in found.data.get("items") or []
+             if _at(location, ctx.env.name, i)]
+    if len(items) == 1:
+        return items[0]
+    if not items:
+        return say("You have none of those there.")
+    picked = match(items, ctx.said)
+    if len(picked) == 1:
+        return picked[0]
+    return say("Which one?", "", [DraftItem(kind="stock", title=r.label) for r in items[:6]], numbered=True,
+               listed=Listed(kind="stock", items=items[:6], goal=ctx.ask.intent), kind="clarify")
+
+
+@policy("adjust_stock")
+def adjust_stock(ctx: Ctx) -> Step:
+    locations = ctx.said.values("location")
+    item = stock_item(ctx, locations[0] if locations else None)
+    if not isinstance(item, Ref):
+        return item
+    form = forms.new_form("adjust_stock")
+    form.target = item
+    reason = ctx.said.value("adjust_reason")
+    count = int(ctx.said.value("quantity") or ctx.said.value("number") or 1)
+    if reason == "cycle_count" or (reason is None and "actually" in ctx.said.lowered):
+        have = int(item.data.get("quantity_on_hand") or 0)
+        form.values.update(reason="cycle_count", quantity_change=count - have)
+        if count == have:
+            return say(f"The count already says {have} at {item.data.get('location_name')}; nothing to change.")
+    elif reason is not None:
+        form.values.update(reason=reason, quantity_change=-count if reason in REMOVING else count)
+    return start(ctx, form)
+
+
+@finishes("adjust_stock")
+def _adjusted(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    return say(f"Done: {done.message}".strip())
+
+
+@policy("transfer_stock")
+def transfer_stock(ctx: Ctx) -> Step:
+    places = ctx.said.all("location")
+    origin = places[0]["value"] if len(places) >= 2 else None
+    item = stock_item(ctx, origin)
+    if not isinstance(item, Ref):
+        return item
+    destination = places[-1]["value"] if places else None
+    form = forms.new_form("transfer_stock", quantity=int(ctx.said.value("quantity") or 1))
+    form.target = item
+    if destination and destination != origin:
+        location_id = _location_id(ctx, destination)
+        if location_id is None:
+            return say(f"I don't know the location {destination}.", "Which truck or warehouse?", kind="question")
+        form.values["to_location_id"] = location_id
+    return start(ctx, form)
+
+
+def _location_id(ctx: Ctx, name: str) -> str | None:
+    """The caller's own stock location by name (the tool checks it is theirs)."""
+    tables = getattr(getattr(ctx.env.nlu, "extractor", None), "tables", None)
+    if tables is None:
+        return None
+    ours = [loc for loc in tables.locations if loc.organization == ctx.env.organization]
+    if name == "my_truck":
+        mine = [loc for loc in ours if loc.assigned_to == ctx.env.name and loc.location_type == "truck"]
+        return mine[0].id if len(mine) == 1 else None
+    if name == "warehouse":
+        stores = [loc for loc in ours if loc.location_type == "warehouse"]
+        return stores[0].id if stores else None
+    same = [loc for loc in ours if loc.name.lower() == name.lower()]
+    return same[0].id if same else None
+
+
+@finishes("transfer_stock")
+def _moved(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    return say(f"Done: {done.message}".strip())
+
+
+@policy("my_holds")
+def my_holds(ctx: Ctx) -> Step:
+    found = ctx.last("list_holds")
+    if found is None:
+        if "list_holds" not in ctx.env.tools:
+            return say("I can't list holds yet.")
+        return Call("list_holds", {})
+    if not found.ok:
+        return failure(found, "list your holds")
+    holds = found.data.get("holds") or found.data.get("items") or []
+    if not holds:
+        return say("You have nothing on hold.")
+    refs = [make_ref("hold", {**h, "id": h.get("hold_id") or h.get("id")}, _hold_line(h)) for h in holds[:6]]
+    return say("Your holds:", "", [DraftItem(kind="hold", title=r.label) for r in refs], numbered=len(refs) > 1,
+               listed=Listed(kind="hold", items=refs, goal="cancel_hold"))
+
+
+def _hold_line(h: dict[str, Any]) -> str:
+    return (f"{h.get('quantity')} × {h.get('part_number')} at {h.get('location_name') or h.get('organization_name')}"
+            f", code {h.get('pickup_code')}, until {str(h.get('expires_at') or '')[11:16]} UTC ({h.get('status')})")
+
+
+@policy("cancel_hold")
+def cancel_hold(ctx: Ctx) -> Step:
+    done = ctx.last("cancel_hold")
+    if done is not None:
+        if not done.ok:
+            return failure(done, "release it", declined="OK — the hold stays.")
+        return say(f"Released: {done.message}".strip())
+    target = ctx.ask.target if ctx.ask.target is not None and ctx.ask.target.kind == "hold" else None
+    if target is None:
+        target, _ = resolve(ctx.state, ctx.said, "hold")
+    if target is None:
+        listed = ctx.last("list_holds")
+        if listed is None:
+            return my_holds(ctx)
+        refs = [make_ref("hold", {**h, "id": h.get("hold_id") or h.get("id")}, _hold_line(h))
+                for h in listed.data.get("holds") or listed.data.get("items") or []
+                if h.get("status") in (None, "active")]
+        hits = match(refs, ctx.said, allow_single=True)
+        if len(hits) != 1:
+            if not refs:
+                return say("You have no active holds.")
+            return say("Which hold?", "", [DraftItem(kind="hold", title=r.label) for r in refs[:6]], numbered=True,
+                       listed=Listed(kind="hold", items=refs[:6], goal="cancel_hold"), kind="clarify")
+        target = hits[0]
+    return Call("cancel_hold", {"hold_id": target.id})

@@ -1,0 +1,88 @@
+"""Names the conversation may mention, read from the store for entity recognition: customer sites,
+organizations, people, stock locations, cities and the catalog's normalised part numbers.
+
+Recognition only: knowing that "Northline" is an organization says nothing about what the caller may see;
+the tools decide that when the name is used.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+
+_TTL_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    organization: str
+
+
+@dataclass(frozen=True)
+class Location:
+    id: str
+    name: str
+    organization: str
+    location_type: str
+    assigned_to: str | None  # the user whose truck it is
+
+
+@dataclass(frozen=True)
+class LookupTables:
+    sites: tuple[str, ...]
+    organizations: tuple[str, ...]
+    people: tuple[Person, ...]
+    locations: tuple[Location, ...]
+    cities: tuple[str, ...]
+    part_numbers: frozenset[str]  # normalised (knowledge.partnumbers.normalize_part_number)
+
+
+_SQL = {
+    "sites": "SELECT DISTINCT site_name FROM equipment WHERE site_name IS NOT NULL ORDER BY 1",
+    "organizations": "SELECT name FROM organizations ORDER BY name",
+    "people": "SELECT u.name, o.name FROM users u JOIN organizations o ON o.id = u.organization_id "
+              "WHERE u.is_active ORDER BY u.name",
+    "locations": "SELECT s.id, s.name, o.name, s.location_type, u.name FROM stock_locations s "
+                 "JOIN organizations o ON o.id = s.organization_id LEFT JOIN users u ON u.id = s.assigned_user_id "
+                 "WHERE s.is_active ORDER BY s.name",
+    "cities": "SELECT city FROM (SELECT city FROM equipment UNION SELECT city FROM stock_locations "
+              "UNION SELECT city FROM organizations UNION SELECT city FROM marketplace_listings) c "
+              "WHERE city IS NOT NULL ORDER BY 1",
+    "part_numbers": "SELECT part_number_norm FROM part_number_lookup",
+}
+
+_cache: dict[str, tuple[float, LookupTables]] = {}
+_lock = threading.Lock()
+
+
+def load_lookups(engine: Engine) -> LookupTables:
+    """The tables for this database, cached for a few minutes."""
+    key = str(engine.url)
+    now = time.monotonic()
+    with _lock:
+        cached = _cache.get(key)
+        if cached and now - cached[0] < _TTL_SECONDS:
+            return cached[1]
+    with engine.connect() as conn:
+        rows = {name: conn.execute(text(sql)).all() for name, sql in _SQL.items()}
+    tables = LookupTables(
+        sites=tuple(r[0] for r in rows["sites"]),
+        organizations=tuple(r[0] for r in rows["organizations"]),
+        people=tuple(Person(r[0], r[1]) for r in rows["people"]),
+        locations=tuple(Location(str(r[0]), r[1], r[2], r[3], r[4]) for r in rows["locations"]),
+        cities=tuple(r[0] for r in rows["cities"]),
+        part_numbers=frozenset(r[0] for r in rows["part_numbers"]),
+    )
+    with _lock:
+        _cache[key] = (now, tables)
+    return tables
+
+
+def forget_lookups() -> None:
+    """Drop cached tables (after seeding)."""
+    with _lock:
+        _cache.clear()
