@@ -263,7 +263,7 @@ def test_confirmation_sentences_name_the_deal_and_hide_invisible_listings(
     hidden = str(live_listing(engine, metro, visibility="internal"))
     for tool_name in ("watch_listing", "place_bid", "submit_offer"):
         text_ = summarize_call(engine, maria, tool_name, {"listing_id": hidden, "max_bid": 5, "offered_price": 5})
-        assert "Test relay" not in text_ and hidden in text_
+        assert "Test relay" not in text_ and "Metro" not in text_ and hidden not in text_
     for listing in (lid, hidden):
         ok(invoke(engine, metro, "cancel_listing", {"listing_id": listing}, idempotency_key=key()))
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import text
 
 from knowledge.models import PartCategory
-from tools._marketplace import cents
+from tools._marketplace import cents, usd
 from tools._parts import canonical_manufacturer, resolve_part
 from tools.results import ToolFailed
 from tools.visibility import listing_visibility_sql
@@ -184,7 +184,7 @@ def insights(ctx: ToolContext, *, as_of: datetime, args: MarketInsightsInput) ->
 def _summary(o: MarketInsightsOutput) -> str:
     trends = ", ".join(f"{n} {v:+.1f}%" for n, v in (("3 mo", o.trend_3m_pct), ("6 mo", o.trend_6m_pct),
                                                     ("12 mo", o.trend_12m_pct)) if v is not None)
-    avg = f"average price (90 days) ${o.average_price_90d}" if o.average_price_90d else "no prices in 90 days"
+    avg = f"average price (90 days) {usd(o.average_price_90d)}" if o.average_price_90d else "no prices in 90 days"
     return (f"{o.scope}: {o.parts_in_scope} catalog parts, {o.active_listings} active listings, "
             f"{o.transactions_12m} transactions and {o.price_points_12m} price points in 12 months; {avg}"
             + (f"; price trend {trends}." if trends else "; not enough data for a trend."))

@@ -219,14 +219,17 @@ def listing_summary(session: Session, caller: Caller, listing: MarketplaceListin
     return summary_of(listing, caller, distance, org_name(session, listing.organization_id))
 
 
-def describe_listing_for_summary(session: Session, caller: Caller, listing_id: uuid.UUID) -> str:
-    """A short "GAA26800LC1 (Door operator) from Metro Salvage" for confirmation sentences; nothing about a
-    listing the caller cannot see."""
+def listing_words(session: Session, caller: Caller, listing_id: uuid.UUID) -> str | None:
+    """A short "GAA26800LC1 (Door operator) from Metro Salvage" for confirmation sentences; None for a listing
+    the caller cannot see (nothing about it is told)."""
     if not is_visible(session, caller, listing_id):
-        return f"listing {listing_id}"
+        return None
     row = session.execute(text(
-        "SELECT l.quantity_available, l.part_number, l.name, o.name AS org FROM marketplace_listings l "
+        "SELECT l.part_number, l.name, o.name AS org FROM marketplace_listings l "
         "JOIN organizations o ON o.id = l.organization_id WHERE l.id = :id"), {"id": listing_id}).one_or_none()
-    if row is None:
-        return f"listing {listing_id}"
-    return f"{row.part_number} ({row.name}) from {row.org}"
+    return None if row is None else f"{row.part_number} ({row.name}) from {row.org}"
+
+
+def describe_listing_for_summary(session: Session, caller: Caller, listing_id: uuid.UUID) -> str:
+    """`listing_words`, or "that listing" when the caller cannot see it."""
+    return listing_words(session, caller, listing_id) or "that listing"

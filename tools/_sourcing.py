@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from knowledge.models import PartCondition
 from tools._geo import distance_km, drive_hours
+from tools._marketplace import usd
 from tools.context import Caller
 
 SourceType = Literal["own_truck", "own_warehouse", "own_site", "partner", "marketplace", "supplier"]
@@ -131,7 +132,7 @@ def listing_option(row: Any, origin: tuple[float, float] | None, note: str | Non
     if row.is_auction or row.listing_type == "auction":
         price, kind = row.current_bid or row.starting_bid or row.price, "current_bid"
     how = {"shipping": f"ships in ~{ship_days} day(s)", "local_pickup": "local pickup after the seller accepts",
-           "emergency_courier": "emergency courier" + (f" (+{row.emergency_premium} premium)"
+           "emergency_courier": "emergency courier" + (f" (+{usd(row.emergency_premium)} premium)"
                                                        if row.emergency_premium else "")}[fulfillment]
     why = (f"{row.listing_type.capitalize()} listing by {row.org_name} in {row.city}, {_where(dist)}; {how} — "
            f"{_fmt_eta(eta)}.")

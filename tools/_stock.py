@@ -109,3 +109,15 @@ def record_movement(session: Session, caller: Caller, item: InventoryItem, chang
         id=uuid.uuid4(), inventory_item_id=item.id, organization_id=item.organization_id, user_id=caller.user_id,
         quantity_change=change, quantity_after=item.quantity_on_hand, reason=reason, note=note,
         transfer_id=transfer_id))
+
+
+def own_item_row(session: Session, caller: Caller, item_id: uuid.UUID) -> Any | None:
+    """An ITEM_SQL row of the caller's organization, unlocked, for confirmation sentences; None otherwise."""
+    return session.execute(text(ITEM_SQL + " WHERE i.id = :id AND i.organization_id = :org"),
+                           {"id": item_id, "org": caller.organization_id}).one_or_none()
+
+
+def own_location_name(session: Session, caller: Caller, location_id: uuid.UUID) -> str | None:
+    """The name of one of the caller's organization's locations (None for anyone else's)."""
+    location = session.get(StockLocation, location_id)
+    return location.name if location is not None and location.organization_id == caller.organization_id else None

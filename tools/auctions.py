@@ -48,8 +48,8 @@ class PlaceBidOutput(BaseModel):
 
 
 def _summarize_bid(caller: Caller, args: PlaceBidInput, session: Session) -> str:
-    return (f"Bid up to {usd(args.max_bid)} on {describe_listing_for_summary(session, caller, args.listing_id)}? "
-            "You pay at most that if you win.")
+    return (f"Bid up to {usd(args.max_bid)} on {describe_listing_for_summary(session, caller, args.listing_id)}, "
+            "paying at most that if you win?")
 
 
 def _increment(listing: MarketplaceListing) -> Decimal:

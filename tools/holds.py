@@ -162,7 +162,7 @@ def _summarize_cancel(caller: Caller, args: CancelHoldInput, session: Session) -
         "WHERE h.id = :id AND h.organization_id = :org"), {"id": args.hold_id, "org": caller.organization_id}
     ).one_or_none()
     if row is None:
-        return f"Release hold {args.hold_id}?"
+        return "Release that hold?"
     whose = "your" if row.user_id == caller.user_id else f"{row.holder}'s"
     return (f"Release {whose} hold on {row.quantity} × {row.part_number} at {row.loc_name} "
             f"(code {row.pickup_code})?")

@@ -171,8 +171,7 @@ def find_inventory(ctx: ToolContext, args: FindInventoryInput) -> FindInventoryO
         options = [o for o in options if o.condition in wanted]
     ranked = rank_options(options, args.emergency)
     if not ranked:
-        message = (f"No source found for {part.part_number}. Post a wanted request (create_wanted_post) or "
-                   "widen the acceptable conditions.")
+        message = f"No source found for {part.part_number}. Post a wanted request or widen the acceptable conditions."
     else:
         best = ranked[0]
         message = f"Best option: {best.why}"
@@ -219,7 +218,7 @@ class EmergencyPickupOutput(BaseModel):
 def summarize_pickup(caller: Caller, args: EmergencyPickupInput, session: Session) -> str:
     row = visible_item(session, caller, args.inventory_item_id, lock=False)
     if row is None:
-        return f"Hold {args.quantity} unit(s) of stock item {args.inventory_item_id}?"
+        return f"Hold {args.quantity} unit(s) of that stock item?"
     dist = distance_km(_origin(caller), row.lat, row.lng)
     away = f" ({dist:.1f} km)" if dist is not None else ""
     return (f"Hold {args.quantity} × {row.part_number} at {row.org_name} – {row.loc_name}{away} "

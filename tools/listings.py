@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -42,11 +41,13 @@ from tools._marketplace import (
     utcnow,
     visible_listing,
 )
+from tools._stock import own_item_row
 from tools.context import Caller
 from tools.photo_store import attach_listing_photos
 from tools.pricing import SuggestPriceInput, SuggestPriceOutput, suggest_price
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
+from tools.wording import changes_words, condition_words, field_names, utc_words, visibility_words
 
 LISTING_DAYS = 30
 
@@ -83,7 +84,7 @@ def search_listings(ctx: ToolContext, args: SearchListingsInput) -> SearchListin
     if origin.get("o_lat") is not None:
         where = "the given lat/lng" if args.lat is not None else "your base location"
     if not hits and message is None:
-        message = "No listings you can see match; try fewer filters or a wanted post (create_wanted_post)."
+        message = "No listings you can see match; try fewer filters, or post a wanted request."
     return SearchListingsOutput(results=hits, distance_from=where, message=message)
 
 
@@ -101,19 +102,21 @@ def get_listing(ctx: ToolContext, args: ListingIdInput) -> ListingDetail:
 
 
 def _summarize_create(caller: Caller, args: CreateListingInput, session: Session) -> str:
-    what = f"{args.quantity} × {args.part_number or 'the selected stock item'}"
-    cond = f" ({args.condition})" if args.condition else ""
+    item = own_item_row(session, caller, args.inventory_item_id) if args.inventory_item_id else None
+    number = args.part_number or (item.part_number if item else "the selected stock item")
+    condition = args.condition or (item.condition if item else None)
+    cond = f", {condition_words(condition)}," if condition else ""
     if args.listing_type == "auction":
         reserve = f" with a reserve of {usd(args.reserve_price)}" if args.reserve_price else ""
-        terms = (f"auction starting at {usd(args.starting_bid)}{reserve} ending "
-                 f"{args.auction_end:%Y-%m-%d %H:%M} UTC")
+        ends = f" ending {utc_words(args.auction_end)}" if args.auction_end else ""
+        terms = f"auction starting at {usd(args.starting_bid)}{reserve}{ends}"
     else:
         terms = f"at {usd(args.price)} each" if args.price else (
             "for trade" if args.listing_type == "trade" else "with a suggested price")
     photos = len(set(args.photo_ids))
     pictured = f" with {photos} photo{'s' if photos > 1 else ''}" if photos else ""
-    return (f"Create a draft {args.listing_type} listing of {what}{cond} {terms}{pictured} for "
-            f"{caller.organization_name}, visible to {args.visibility}? It stays a draft until you publish it.")
+    return (f"Create a draft {args.listing_type} listing of {args.quantity} × {number}{cond} {terms}{pictured} "
+            f"for {caller.organization_name}, visible to {visibility_words(args.visibility)}?")
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_create)
@@ -150,8 +153,8 @@ def create_listing(ctx: ToolContext, args: CreateListingInput) -> CreateListingO
         price_reasoning=hint.reasoning if hint else (
             "Price given by you." if args.price else "Not in the catalog, so no market data to suggest a price."),
         ready_to_publish=not missing, missing_before_publish=missing,
-        message=("Draft created. " + (f"Set {', '.join(missing)} with update_listing, then publish_listing."
-                                      if missing else "Publish it with publish_listing when ready.")),
+        message=("Draft created. " + (f"Set the {field_names(missing)}, then publish it." if missing
+                                      else "Publish it when ready.")),
     )
 
 
@@ -184,7 +187,7 @@ def publish_listing(ctx: ToolContext, args: ListingIdInput) -> ListingChangeOutp
         raise ToolFailed("conflict", f"The listing is {listing.status}; only drafts can be published.")
     missing = publish_problems(listing)
     if missing:
-        raise ToolFailed("invalid", f"Cannot publish yet: set {', '.join(missing)}.",
+        raise ToolFailed("invalid", f"Cannot publish yet: set the {field_names(missing)}.",
                          hint="Use update_listing (create_listing returned a suggested price).")
     if listing.inventory_item_id:
         source_item(ctx.session, ctx.caller, listing.inventory_item_id, 0)
@@ -192,15 +195,15 @@ def publish_listing(ctx: ToolContext, args: ListingIdInput) -> ListingChangeOutp
     listing.expires_at = listing.expires_at or utcnow() + timedelta(days=LISTING_DAYS)
     ctx.session.flush()
     return ListingChangeOutput(listing=listing_detail(ctx.session, ctx.caller, listing),
-                               message=f"Listing is live, visible to {listing.visibility}.")
+                               message=f"Listing is live, visible to {visibility_words(listing.visibility)}.")
 
 
 AUCTION_FIELDS = ("starting_bid", "reserve_price", "auction_end")
 
 
 def _summarize_update(caller: Caller, args: UpdateListingInput, session: Session) -> str:
-    changes = ", ".join(f"{k} → {usd(v) if isinstance(v, Decimal) else v}" for k, v in args.changes().items())
-    return f"Update {describe_listing_for_summary(session, caller, args.listing_id)}: {changes or 'nothing'}?"
+    changes = changes_words(args.changes()) or "nothing to change"
+    return f"Update {describe_listing_for_summary(session, caller, args.listing_id)}: {changes}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_update)
@@ -256,8 +259,8 @@ def update_listing(ctx: ToolContext, args: UpdateListingInput) -> UpdateListingO
 
 def _summarize_cancel(caller: Caller, args: CancelListingInput, session: Session) -> str:
     reason = f" (reason: {args.reason})" if args.reason else ""
-    return (f"Cancel {describe_listing_for_summary(session, caller, args.listing_id)}{reason}? Open offers on it "
-            "will be declined.")
+    what = describe_listing_for_summary(session, caller, args.listing_id)
+    return f"Cancel {what}{reason} and decline its open offers?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_cancel)

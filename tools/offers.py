@@ -23,7 +23,7 @@ from tools._deals import (
 from tools._marketplace import (
     OFFER_STATUS_SQL,
     cents,
-    describe_listing_for_summary,
+    listing_words,
     require_buyer,
     require_seller,
     row_key,
@@ -44,6 +44,7 @@ from tools._offer_types import (
 from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
+from tools.wording import either, fulfilment_choices, fulfilment_words
 
 OFFER_DAYS = 3
 
@@ -77,17 +78,17 @@ def list_offers(ctx: ToolContext, args: ListOffersInput) -> ListOffersOutput:
 
 
 def _summarize_submit(caller: Caller, args: SubmitOfferInput, session: Session) -> str:
-    what = describe_listing_for_summary(session, caller, args.listing_id)
-    how = f", {args.fulfillment_preference.replace('_', ' ')}" if args.fulfillment_preference else ""
+    listing = listing_words(session, caller, args.listing_id)
+    what = f"{args.quantity} × {listing}" if listing else f"{args.quantity} unit(s) of that listing"
+    how = f", {fulfilment_words(args.fulfillment_preference)}" if args.fulfillment_preference else ""
     if args.offer_type == "inquiry":
-        return f"Send an inquiry about {args.quantity} × {what}{how}?"
+        return f"Send an inquiry about {what}{how}?"
     if args.offer_type == "trade":
-        goods = ", ".join(f"{t.quantity} × {t.part_number}" for t in args.trade_items) or "parts"
+        goods = either((f"{t.quantity} × {t.part_number}" for t in args.trade_items), "and") or "parts"
         cash = f" plus {usd(args.offered_price)} each" if args.offered_price else ""
-        return f"Offer a trade of {goods}{cash} for {args.quantity} × {what}{how}?"
+        return f"Offer a trade of {goods}{cash} for {what}{how}?"
     total = usd(args.offered_price * args.quantity) if args.offered_price else "no price"
-    return (f"Submit an offer of {usd(args.offered_price)} each ({total} total) for {args.quantity} × {what}"
-            f"{how}?")
+    return f"Submit an offer of {usd(args.offered_price)} each ({total} total) for {what}{how}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_submit)
@@ -155,26 +156,27 @@ def _check_offer_terms(listing: MarketplaceListing, args: SubmitOfferInput) -> N
         if not args.trade_items:
             raise ToolFailed("invalid", "A trade offer needs trade_items (the parts you give).")
     if args.fulfillment_preference and args.fulfillment_preference not in listing.fulfillment_options:
-        raise ToolFailed("invalid", f"The seller offers only {', '.join(listing.fulfillment_options)}.")
+        raise ToolFailed("invalid", f"The seller offers only {fulfilment_choices(listing.fulfillment_options)}.")
 
 
 def _summarize_respond(caller: Caller, args: RespondToOfferInput, session: Session) -> str:
     row = next(iter(select_offers(session, "f.id = :id", {"id": args.offer_id})), None)
+    verb = "Decline" if args.action == "reject" else args.action.capitalize()
+    counter = f" with {usd(args.counter_price)} each" if args.action == "counter" else ""
     if row is None or caller.organization_id not in (row.seller_org_id, row.buyer_organization_id):
-        return f"{args.action.capitalize()} offer {args.offer_id}?"
+        return f"{verb} that offer{counter}?"
     view = offer_view(row)
     seller_side = caller.organization_id == row.seller_org_id
     party = view.buyer_organization if seller_side else view.seller_organization
-    kind = "offer" if seller_side else "counter-offer"
     price = view.counter_offer.price if not seller_side and view.counter_offer else view.offered_price
     qty = view.counter_offer.quantity if not seller_side and view.counter_offer else view.quantity
-    terms = f"{party}'s {kind} of {usd(price)} each for {qty} × {view.part_number}"
+    asked = "inquiry about" if view.offer_type == "inquiry" and seller_side else \
+        f"{'offer' if seller_side else 'counter-offer'} of {usd(price)} each for"
+    terms = f"{party}'s {asked} {qty} × {view.part_number}"
     if args.action == "accept":
-        return f"Accept {terms}? This creates the {'sale' if seller_side else 'purchase'} and reserves the stock."
-    if args.action == "reject":
-        return f"Decline {terms}?"
-    qty_new = args.counter_quantity or qty
-    return f"Counter {terms} with {usd(args.counter_price)} each for {qty_new}?"
+        return f"Accept {terms}, making the {'sale' if seller_side else 'purchase'} and reserving the stock?"
+    more = f" for {args.counter_quantity}" if counter and args.counter_quantity not in (None, qty) else ""
+    return f"{verb} {terms}{counter}{more}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_respond)
@@ -263,7 +265,7 @@ def _counter(listing: MarketplaceListing, offer: PartOffer, args: RespondToOffer
 def _summarize_withdraw(caller: Caller, args: WithdrawOfferInput, session: Session) -> str:
     row = next(iter(select_offers(session, "f.id = :id", {"id": args.offer_id})), None)
     if row is None or row.buyer_organization_id != caller.organization_id:
-        return f"Withdraw offer {args.offer_id}?"
+        return "Withdraw that offer?"
     return f"Withdraw your offer for {row.quantity} × {row.part_number} from {row.seller_organization}?"
 
 

@@ -31,6 +31,7 @@ from tools._parts import CatalogPart, resolve_part
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
 from tools.visibility import listing_visibility_sql
+from tools.wording import condition_words
 
 Verdict = Literal["below_market", "competitive", "fair", "above_market", "high", "unknown"]
 LABELS: dict[str, str] = {
@@ -162,7 +163,7 @@ def assess_price(ctx: ToolContext, args: AssessPriceInput) -> AssessPriceOutput:
 
 def _evidence(part: CatalogPart, condition: str, price: Decimal, stats: PriceStats, comps: list[Comparable],
               market: Decimal | None, ratio: float | None, verdict: str) -> str:
-    head = f"{part.part_number} ({condition}) at ${price}"
+    head = f"{part.part_number}, {condition_words(condition)}, at ${price}"
     if market is None or ratio is None:
         return (f"{head}: only {stats.n + len(comps)} data point(s) for this part — too few to judge "
                 f"(need {MIN_POINTS}).")
@@ -175,7 +176,7 @@ def _evidence(part: CatalogPart, condition: str, price: Decimal, stats: PriceSta
             lines.append(f"90-day trend {stats.trend_90d_pct:+.1f}%.")
     if comps:
         lines.append(f"{len(comps)} active comparable listing(s), ${comps[0].condition_adjusted_price}–"
-                     f"${comps[-1].condition_adjusted_price} in {condition} terms.")
+                     f"${comps[-1].condition_adjusted_price} in {condition_words(condition)} terms.")
     return " ".join(lines)
 
 
@@ -235,22 +236,22 @@ def suggest_price(ctx: ToolContext, args: SuggestPriceInput) -> SuggestPriceOutp
         recent = [p.price for p in same if p.recorded_at > as_of - timedelta(days=RECENT_DAYS)]
         values = recent if len(recent) >= MIN_POINTS else [p.price for p in same]
         return _suggestion(base, values, "history_same_condition", "high" if len(same) >= 10 else "medium",
-                           f"Median of {len(values)} {condition} sales/prices"
+                           f"Median of {len(values)} {condition_words(condition)} sales/prices"
                            + (" in the last 90 days" if values is recent else " in the last 12 months") + ".")
     comps = comparables(ctx.session, ctx.caller, part, condition)
     values = [adjust(p.price, p.condition, condition) for p in points]
     values += [float(c.condition_adjusted_price) for c in comps]
     if len(values) >= MIN_POINTS:
         return _suggestion(base, values, "condition_adjusted", "medium" if len(values) >= 8 else "low",
-                           f"{len(same) or 'No'} {condition} data point(s), so {len(values)} prices of all "
-                           "conditions and active listings were converted with condition multipliers.")
+                           f"{len(same) or 'No'} {condition_words(condition)} data point(s), so {len(values)} "
+                           "prices of all conditions and active listings were converted with condition multipliers.")
     if part.msrp is not None:
         value = float(part.msrp) * CONDITION_MULTIPLIER[condition]
         return SuggestPriceOutput(**base, suggested_price=cents(value), low=cents(value * 0.8),
                                   high=cents(value * 1.2), confidence="low", sample_size=len(values),
                                   method="msrp_multiplier",
                                   reasoning=f"No market data: MSRP ${part.msrp} × {CONDITION_MULTIPLIER[condition]} "
-                                  f"for {condition}.")
+                                  f"for {condition_words(condition)}.")
     return SuggestPriceOutput(**base, suggested_price=None, low=None, high=None, confidence="none",
                               sample_size=len(values), method="none",
                               reasoning="No price history, listings or MSRP for this part; price it by hand.")

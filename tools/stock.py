@@ -20,13 +20,16 @@ from tools._stock import (
     item_view,
     load_item_view,
     own_item,
+    own_item_row,
     own_location,
+    own_location_name,
     record_movement,
     require_stock_manager,
 )
 from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
+from tools.wording import changes_words, condition_words, field_names
 
 
 class ListStockInput(BaseModel):
@@ -137,7 +140,8 @@ class StockItemOutput(BaseModel):
 
 
 def _summarize_add(caller: Caller, args: AddStockItemInput, session: Session) -> str:
-    return f"Add {args.quantity_on_hand} × {args.part_number} ({args.condition}) to your inventory?"
+    where = own_location_name(session, caller, args.stock_location_id) or "your inventory"
+    return f"Add {args.quantity_on_hand} × {args.part_number}, {condition_words(args.condition)}, to {where}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_add)
@@ -194,8 +198,11 @@ class UpdateStockItemInput(StockItemChanges):
 
 
 def _summarize_update(caller: Caller, args: UpdateStockItemInput, session: Session) -> str:
-    fields = ", ".join(sorted(args.model_dump(exclude={"item_id"}, exclude_none=True))) or "nothing"
-    return f"Update {fields} of stock item {args.item_id}?"
+    changes = changes_words(args.model_dump(exclude={"item_id"}, exclude_none=True)) or "nothing to change"
+    row = own_item_row(session, caller, args.item_id)
+    if row is None:
+        return f"Update that stock item: {changes}?"
+    return f"Update {row.part_number} at {row.location_name}: {changes}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_update)
@@ -212,4 +219,4 @@ def update_stock_item(ctx: ToolContext, args: UpdateStockItemInput) -> StockItem
     for name, value in changes.items():
         setattr(item, name, value)
     return StockItemOutput(item=load_item_view(ctx.session, item.id),
-                           message=f"Updated {', '.join(sorted(changes))} of {item.part_number}.")
+                           message=f"Updated {field_names(sorted(changes))} of {item.part_number}.")

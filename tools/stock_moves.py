@@ -16,13 +16,16 @@ from tools._stock import (
     load_item_view,
     may_adjust,
     own_item,
+    own_item_row,
     own_location,
+    own_location_name,
     record_movement,
     require_stock_manager,
 )
 from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
+from tools.wording import reason_words
 
 
 class StockAdjustment(BaseModel):
@@ -45,7 +48,16 @@ class AdjustStockOutput(BaseModel):
 
 
 def _summarize_adjust(caller: Caller, args: AdjustStockInput, session: Session) -> str:
-    return f"Change stock item {args.item_id} by {args.quantity_change:+d} ({args.reason})?"
+    why = reason_words(args.reason) + (f": {args.note}" if args.note else "")
+    count = abs(args.quantity_change)
+    row = own_item_row(session, caller, args.item_id)
+    if row is None:
+        return f"Change that stock item by {args.quantity_change:+d} ({why})?"
+    after = row.quantity_on_hand + args.quantity_change
+    if args.quantity_change < 0:
+        off = "off" if row.location_type == "truck" else "from"
+        return f"Take {count} × {row.part_number} {off} {row.location_name} ({why}), leaving {after}?"
+    return f"Add {count} × {row.part_number} to {row.location_name} ({why}), making {after}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_adjust)
@@ -70,9 +82,10 @@ def adjust_stock(ctx: ToolContext, args: AdjustStockInput) -> AdjustStockOutput:
                          f"removed ({item.quantity_reserved} are reserved).")
     item.quantity_on_hand = after
     record_movement(session, caller, item, args.quantity_change, args.reason, args.note)
+    why = reason_words(args.reason)
     return AdjustStockOutput(item=load_item_view(session, item.id), quantity_change=args.quantity_change,
-                             reason=args.reason,
-                             message=f"{item.part_number}: {args.quantity_change:+d} ({args.reason}), now {after}.")
+                             reason=args.reason, message=f"{item.part_number}: {args.quantity_change:+d} ({why}), "
+                             f"now {after}.")
 
 
 class TransferStockInput(BaseModel):
@@ -91,7 +104,11 @@ class TransferStockOutput(BaseModel):
 
 
 def _summarize_transfer(caller: Caller, args: TransferStockInput, session: Session) -> str:
-    return f"Move {args.quantity} unit(s) of stock item {args.item_id} to location {args.to_location_id}?"
+    row = own_item_row(session, caller, args.item_id)
+    to = own_location_name(session, caller, args.to_location_id) or "that location"
+    if row is None:
+        return f"Move {args.quantity} unit(s) of that stock item to {to}?"
+    return f"Move {args.quantity} × {row.part_number} from {row.location_name} to {to}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_transfer)

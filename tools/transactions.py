@@ -17,12 +17,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge.models import InventoryItem, MarketplaceListing, PartTransaction
-from tools._deals import transaction_view
-from tools._marketplace import require_buyer, require_seller, utcnow
+from tools._deals import PICKUP_FULFILMENT, transaction_view
+from tools._marketplace import org_name, require_buyer, require_seller, utcnow
 from tools._offer_types import TransactionView
 from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
+from tools.wording import either
 
 SHIPPABLE = ("pending", "paid")
 
@@ -60,6 +61,18 @@ def own_transaction(session: Session, caller: Caller, transaction_id: uuid.UUID)
         raise ToolFailed("not_found", f"No transaction {transaction_id} of {caller.organization_name}.",
                          hint="List your transactions to find their ids.")
     return tx
+
+
+def _deal_words(session: Session, caller: Caller, transaction_id: uuid.UUID) -> tuple[PartTransaction, str, str] | None:
+    """For confirmation sentences: the transaction, its parts ("1 × PPX-640007") and the other organization's
+    name — None when the caller's organization is not party to it (then nothing about it is told)."""
+    tx = session.get(PartTransaction, transaction_id)
+    if tx is None or caller.organization_id not in (tx.seller_organization_id, tx.buyer_organization_id):
+        return None
+    parts = either((f"{p.get('quantity') or 1} × {p.get('part_number')}" for p in tx.parts), "and") or "parts"
+    other = tx.buyer_organization_id if tx.seller_organization_id == caller.organization_id \
+        else tx.seller_organization_id
+    return tx, parts, org_name(session, other)
 
 
 class ListTransactionsInput(BaseModel):
@@ -135,7 +148,12 @@ class ShipTransactionInput(ShippingInfo, TransactionIdInput):
 
 
 def _summarize_ship(caller: Caller, args: ShipTransactionInput, session: Session) -> str:
-    return f"Mark transaction {args.transaction_id} shipped with tracking {args.tracking_number}?"
+    tracking = f"{args.carrier} {args.tracking_number}" if args.carrier else args.tracking_number
+    deal = _deal_words(session, caller, args.transaction_id)
+    if deal is None:
+        return f"Mark that sale shipped ({tracking})?"
+    _, parts, buyer = deal
+    return f"Mark your sale of {parts} to {buyer} shipped ({tracking})?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_ship)
@@ -158,7 +176,13 @@ def mark_transaction_shipped(ctx: ToolContext, args: ShipTransactionInput) -> Tr
 
 
 def _summarize_delivered(caller: Caller, args: TransactionIdInput, session: Session) -> str:
-    return f"Confirm that transaction {args.transaction_id} was delivered or picked up?"
+    deal = _deal_words(session, caller, args.transaction_id)
+    if deal is None:
+        return "Confirm that deal was delivered or picked up?"
+    tx, parts, seller = deal
+    if tx.fulfillment_type in PICKUP_FULFILMENT and tx.status != "shipped":
+        return f"Confirm you picked up the {parts} from {seller}?"
+    return f"Confirm the {parts} from {seller} was delivered?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_delivered)
@@ -192,7 +216,12 @@ class ReviewTransactionInput(ReviewCreate, TransactionIdInput):
 
 
 def _summarize_review(caller: Caller, args: ReviewTransactionInput, session: Session) -> str:
-    return f"Rate the other party of transaction {args.transaction_id} {args.rating}/5?"
+    said = f", saying “{args.review}”" if args.review else ""
+    deal = _deal_words(session, caller, args.transaction_id)
+    if deal is None:
+        return f"Rate the other party of that deal {args.rating}/5{said}?"
+    _, parts, other = deal
+    return f"Rate {other} {args.rating}/5 for the {parts} deal{said}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_review)

@@ -32,6 +32,7 @@ from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
 from tools.visibility import wanted_visibility_sql
+from tools.wording import condition_words, either, visibility_words
 
 Urgency = Literal["standard", "priority", "urgent", "emergency"]
 
@@ -174,9 +175,12 @@ class CreateWantedPostOutput(BaseModel):
 
 def _summarize_wanted(caller: Caller, args: CreateWantedPostInput, session: Session) -> str:
     what = args.part_number or args.description[:60]
-    budget = f", budget {usd(args.max_price)} each" if args.max_price else ""
-    return (f"Post a wanted request for {args.quantity_needed} × {what} ({args.urgency}{budget}), visible to "
-            f"{args.visibility}, for {args.expires_in_days} days?")
+    conditions = either(condition_words(c) for c in args.acceptable_conditions)
+    urgency = "" if args.urgency == "standard" else args.urgency
+    budget = f"budget {usd(args.max_price)} each" if args.max_price else ""
+    terms = (conditions, urgency, budget, f"visible to {visibility_words(args.visibility)}",
+             f"for {args.expires_in_days} days")
+    return f"Post a wanted request for {args.quantity_needed} × {what}, {', '.join(t for t in terms if t)}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_wanted)

@@ -28,6 +28,7 @@ from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
 from tools.wanted_responses import RESPONSE_SQL, WantedResponseView, response_view, visible_post
+from tools.wording import condition_words, fulfilment_choices, fulfilment_words
 
 # Besides the user who posted it, these roles of the posting organization may accept answers for it.
 ACCEPTING_ROLES = frozenset({"buyer", "parts_manager", "admin"})
@@ -62,11 +63,13 @@ def _summarize_accept(caller: Caller, args: AcceptWantedResponseInput, session: 
                                "AND w.organization_id = :org"),
                           {"id": args.response_id, "org": caller.organization_id}).one_or_none()
     if row is None:
-        return f"Accept answer {args.response_id} to your wanted post?"
+        return "Accept that answer to your wanted post?"
     quantity = args.quantity or row.quantity
-    total = f" ({usd(row.price * quantity)} total)" if row.price is not None else ""
-    return (f"Accept {row.org}'s answer: {quantity} × {row.part_number} ({row.condition}) at {usd(row.price)} "
-            f"each{total}? This makes the purchase.")
+    price = f"at {usd(row.price)} each ({usd(row.price * quantity)} total)" if row.price is not None \
+        else "with no price yet"
+    how = f", {fulfilment_words(args.fulfillment_preference)}" if args.fulfillment_preference else ""
+    return (f"Accept {row.org}'s answer and buy {quantity} × {row.part_number}, {condition_words(row.condition)}, "
+            f"{price}{how}?")
 
 
 def _open_post(session: Session, caller: Caller, args: AcceptWantedResponseInput) -> tuple[WantedPost, WantedResponse]:
@@ -111,7 +114,7 @@ def _through_listing(ctx: ToolContext, args: AcceptWantedResponseInput, response
     fulfilment = args.fulfillment_preference or ("local_pickup" if "local_pickup" in options or not options
                                                  else options[0])
     if options and fulfilment not in options:
-        raise ToolFailed("invalid", f"The seller offers only {', '.join(options)}.")
+        raise ToolFailed("invalid", f"The seller offers only {fulfilment_choices(options)}.")
     offer = PartOffer(
         id=uuid.uuid4(), listing_id=listing.id, buyer_id=caller.user_id, buyer_organization_id=caller.organization_id,
         offer_type="purchase", quantity=quantity, offered_price=price, currency=listing.currency,

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from knowledge.models import MarketplaceListing, WantedPost, WantedResponse
 from tools._listing_types import Condition, Money, PartNumberText
-from tools._marketplace import UNTRUSTED_NOTE, require_seller, row_key, usd
+from tools._marketplace import UNTRUSTED_NOTE, org_name, require_seller, row_key, usd
 from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
 from tools.visibility import wanted_visibility_sql
+from tools.wording import condition_words, either
 
 
 class WantedResponseView(BaseModel):
@@ -81,8 +82,21 @@ class RespondToWantedOutput(BaseModel):
 
 
 def _summarize_respond(caller: Caller, args: RespondToWantedInput, session: Session) -> str:
-    price = f" at {usd(args.price)} each" if args.price else ""
-    return f"Answer wanted post {args.wanted_post_id} with your offer{price}?"
+    try:
+        post = visible_post(session, caller, args.wanted_post_id)
+    except ToolFailed:
+        return "Answer that wanted request with your offer" + (f" at {usd(args.price)} each?" if args.price else "?")
+    listing = session.get(MarketplaceListing, args.listing_id) if args.listing_id else None
+    if listing is not None and listing.organization_id != caller.organization_id:
+        listing = None
+    number = args.part_number or (listing.part_number if listing else post.part_number) or "the part"
+    condition = args.condition or (listing.condition if listing else None)
+    price = args.price or (listing.price if listing else None)
+    terms = "".join((f", {condition_words(condition)}" if condition else "",
+                     f", at {usd(price)} each" if price else "", ", from your listing" if listing else ""))
+    asked = f"{post.quantity_needed} × {post.part_number}" if post.part_number else "a part"
+    return (f"Answer {org_name(session, post.organization_id)}'s wanted request for {asked} with "
+            f"{args.quantity or post.quantity_needed} × {number}{terms}?")
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_respond)
@@ -111,7 +125,8 @@ def respond_to_wanted_post(ctx: ToolContext, args: RespondToWantedInput) -> Resp
     if condition is None or number is None:
         raise ToolFailed("invalid", "Give listing_id, or the condition (and part_number when the post has none).")
     if post.acceptable_conditions and condition not in post.acceptable_conditions:
-        raise ToolFailed("invalid", f"The requester accepts only {', '.join(post.acceptable_conditions)}.")
+        raise ToolFailed("invalid", "The requester accepts only "
+                         f"{either(condition_words(c) for c in post.acceptable_conditions)}.")
     taken = session.execute(text("SELECT 1 FROM wanted_responses WHERE wanted_post_id = :p AND "
                                  "responder_organization_id = :o AND status = 'open'"),
                             {"p": post.id, "o": caller.organization_id}).first()
