@@ -58,7 +58,7 @@ def test_expired_offer_reads_expired_and_cannot_be_answered(engine: Engine, mari
         assert [o.id for o in ok(invoke(engine, maria, "list_offers", {"direction": "sent", "listing_id": lid,
                                                                         "status": "expired"})).offers] == [offer.id]
         assert ok(invoke(engine, maria, "get_listing", {"listing_id": lid})).your_open_offers == 0
-        for action in ("accept", "counter"):
+        for action in ("accept", "reject", "counter"):
             failure = fails(invoke(engine, metro, "respond_to_offer", {"offer_id": str(offer.id), "action": action,
                                                                         "counter_price": "95"},
                                    idempotency_key=key()), "conflict")

@@ -239,7 +239,7 @@ def respond_to_offer(ctx: ToolContext, args: RespondToOfferInput) -> RespondToOf
 def _require_unexpired(offer: PartOffer) -> None:
     if offer.status in OPEN_OFFER_STATUSES and offer.expires_at is not None and offer.expires_at <= utcnow():
         raise ToolFailed("conflict", f"The offer has expired (it was open until {offer.expires_at:%Y-%m-%d %H:%M} "
-                         "UTC); it can no longer be accepted, countered or withdrawn.",
+                         "UTC); it can no longer be answered or withdrawn.",
                          hint="The buyer can make a new offer with submit_offer.")
 
 
