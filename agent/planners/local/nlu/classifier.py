@@ -26,10 +26,10 @@ from agent.planners.local.nlu import features
 from agent.planners.local.nlu.examples import DATA_DIR, NLU_DIR, Example
 
 log = logging.getLogger(__name__)
-EMBEDDING_WEIGHT = 2.0
-C = 0.5
+EMBEDDING_WEIGHT = 1.5
+C = 1.0
 FOLDS = 4
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -39,21 +39,21 @@ class Ranked:
 
 
 def _embed(texts: Sequence[str]) -> np.ndarray:
-    from knowledge.embeddings import embed_documents, embed_query
+    """The examples' vectors, as `embed_query` computes them at run time (lower case); vectors computed before are
+    read from the on-disk embedding cache, so retraining after an edit embeds only the new lines."""
+    from knowledge.embedding_cache import embed_documents_cached
 
-    if len(texts) == 1:
-        return np.asarray([embed_query(texts[0])], dtype=np.float32)
-    return np.asarray(embed_documents(list(texts)), dtype=np.float32)
+    return np.asarray(embed_documents_cached([t.strip().lower() for t in texts]), dtype=np.float32)
 
 
 class IntentModel:
     """Fitted vectorizers, the linear model and its temperature."""
 
     def __init__(self) -> None:
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1)
+        self.chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 5), sublinear_tf=True, min_df=1)
         self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
                                      token_pattern=r"(?u)[^\s]+")
-        self.model = LinearSVC(C=C)
+        self.model = LinearSVC(C=C, tol=1e-3)
         self.temperature = 1.0
         self.labels: list[str] = []
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 # A message reporting that something went out or came in (not asking for a way to send it).
-_EVENT = re.compile(r"\b(?:went out|gone out|dropped (?:it |them )?at|label printed|printed the label|(?:it'?s|its) gone|(?:is|it's|its) out|on (?:its|the) way|shipped|dropped (?:it |them )?off|"
+_EVENT = re.compile(r"\b(?:went out|gone out|(?:put|dropped|threw|tossed) (?:it |them )?in the mail|"
+                    r"dropped (?:it |them )?(?:at|off)|label printed|printed the label|(?:it'?s|its) gone|"
+                    r"(?:is|it's|its) out|on (?:its|the) way|shipped|"
                     r"handed|mark(?:ed)? (?:it |as |the \w+ |order )?(?:shipped|sent)|tracking|delivered|arrived|"
                     r"came in|showed up|got here|picked (?:it |them )?up|sent (?:it |them )?(?:by|via|with|out))\b")
 _PREFERENCE = re.compile(r"\b(?:can|could|would|will|prefer|rather|want|need|include|including|free|pay|paid|only|"
@@ -31,96 +33,88 @@ _LISTING = re.compile(r"\b(?:list|listing|listings|post|posted|publish|sell|sell
                       r"marketplace|market|wanted|iso|share|show it|offer|only|draft)\b")
 
 
-def judge(name: str, value: str, lowered: str, start: int, end: int) -> tuple[str, str] | None:
+_NOT_SHIPPED_YET = re.compile(r"(?:waiting|ready|yet|about|going) to $|"
+                              r"(?:haven'?t|hasn'?t|not|never|did (?:it|they|that)) $")
+_TRADE = re.compile(r"\b(?:list|listing|post|sell|market|open to|trade|for (?:a|an|my|our|your|their))\b")
+_NOT_FOUND_STOCK = re.compile(r"\b(?:offer|hold|cancel|pull|drop|release|free|withdraw|listing|bid|wanted|post|qty|"
+                              r"quantity)\b")
+_LOST_SIGNAL = re.compile(r"\s+(?:comms|communication|power|signal|connection|track|my|the (?:signal|connection|"
+                          r"comms))\b")
+_NOT_A_JOB = re.compile(r"\b(?:offer|bid|max|response|reply|request|order|wanted|post|listing|auction|ticket|claim|"
+                        r"still|fault|throws|error|wont|won't|keeps|code|what|what'?s|whats|which|year|date)\b")
+_USED_OBJECT = re.compile(r"\s+(?:\d|one\b|two\b|three\b|a couple|some\b|the\b|them\b|it\b|up\b|on\b|this\b|"
+                          r"that\b|those\b|these\b|my\b|our\b|all\b|both\b|a \w+ (?:on|at|from|off|this|today))")
+
+
+Verdict = tuple[str, str] | None
+_DAY_WORDS = ("today", "tonight", "this week", "soon")
+
+
+def judge(name: str, value: str, lowered: str, start: int, end: int) -> Verdict:
     """(entity, value) the cue stands for here, or None when it is not one."""
-    spelled = lowered[start:end]
-    before, after = lowered[:start], lowered[end:]
-    event = bool(_EVENT.search(lowered))
+    spelled, before, after = lowered[start:end], lowered[:start], lowered[end:]
     if name == "fulfillment":
-        return _fulfillment(value, spelled, before, after, lowered, event)
-    if name == "carrier":
-        if value == "Courier" and not event:
-            return None
-        if spelled == "mail" and not event:
-            return None
-        if spelled == "ups" and not (_CARRIER_WORDS.search(lowered) or lowered.startswith("ups")):
-            return None
-        return name, value
-    if name == "urgency":
-        if spelled in ("today", "tonight", "this week", "soon"):
-            if _NEEDED.search(before) and not _PAST_OR_LISTED.search(before):
-                return name, value
-            if spelled in ("this week", "soon") and not _PAST_OR_LISTED.search(before):
-                return name, value
-            return ("date", spelled) if spelled == "today" else None
-        if value == "emergency" and spelled == "emergency" and re.match(r"\s+(?:listing|sale)\b", after):
-            return None
-        return name, value
+        return _fulfillment(value, spelled, before, after, lowered)
     if name == "adjust_reason":
         return _adjust_reason(value, spelled, before, after, lowered)
-    if name == "visibility":
-        if spelled in ("everyone", "everybody"):
-            keep = re.search(r"\b(?:tell|let|post|list|show|open|share|to|for|with|it)\s+$", before)
-            return (name, value) if keep else None
-        return (name, value) if value != "internal" or _LISTING.search(lowered) else None
-    if name == "listing_type" and value == "trade" and spelled in ("swap", "swaps"):
-        keep = re.search(r"\b(?:list|listing|post|sell|market|open to|trade|for (?:a|an|my|our|your|their))\b", lowered)
-        return (name, value) if keep else None
-    if name == "listing_type" and value == "auction" and spelled == "bidding":
-        return None if re.search(r"\b(?:how'?s|hows|how is|going)\b", lowered) else (name, value)
-    return name, value
+    keep = (name, value)
+    if name == "carrier":
+        if value == "Courier" and not _EVENT.search(lowered):
+            return None
+        return keep if spelled != "ups" or _CARRIER_WORDS.search(lowered) or lowered.startswith("ups") else None
+    if name == "urgency" and spelled in _DAY_WORDS:
+        urgent = not _PAST_OR_LISTED.search(before) and (spelled in ("this week", "soon") or _NEEDED.search(before))
+        return keep if urgent else ("date", spelled) if spelled == "today" else None
+    if name == "urgency" and spelled == "emergency" and re.match(r"\s+(?:listing|sale)\b", after):
+        return None
+    if name == "visibility" and spelled in ("everyone", "everybody"):
+        return keep if re.search(r"\b(?:tell|let|post|list|show|open|share|to|for|with|it)\s+$", before) else None
+    if name == "visibility" and value == "internal":
+        return keep if _LISTING.search(lowered) else None
+    if name == "listing_type" and spelled in ("swap", "swaps"):
+        return keep if _TRADE.search(lowered) else None
+    if name == "listing_type" and spelled == "bidding":
+        return None if re.search(r"\b(?:how'?s|hows|how is|going)\b", lowered) else keep
+    return keep
 
 
-def _fulfillment(value: str, spelled: str, before: str, after: str, lowered: str,
-                 event: bool) -> tuple[str, str] | None:
-    if value == "shipping":
-        if spelled == "shipped":
-            return ("fulfillment", value) if re.search(r"(?:^|[^#\d])\d[\d,.]*\s*k?\s*(?:ea|each)?\s*$", before) \
-                else None
-        if re.search(r"(?:waiting|ready|yet|about|going) to $|(?:haven'?t|hasn'?t|not|never|did (?:it|they|that)) $",
-                     before) or re.match(r"\s+\d+\s+(?:from|to)\b", after):
-            return None
-        if event and not _PREFERENCE.search(lowered):
-            return None
-    if value == "local_pickup":
-        if spelled == "picked up":
-            return None
-        if spelled == "local" and not (re.match(r"\s+(?:only|is fine|pick|or)\b", after)
-                                       or re.search(r"\b(?:or|just|only|keep it)\s+$", before)):
-            return None
-    if value == "emergency_delivery" and spelled == "courier" and event:
+def _fulfillment(value: str, spelled: str, before: str, after: str, lowered: str) -> Verdict:
+    keep = ("fulfillment", value)
+    if spelled == "shipped":  # "$600 shipped": the price includes shipping; otherwise it reports an event
+        return keep if re.search(r"(?:^|[^#\d])\d[\d,.]*\s*k?\s*(?:ea|each)?\s*$", before) else None
+    if value == "shipping" and (_NOT_SHIPPED_YET.search(before) or re.match(r"\s+\d+\s+(?:from|to)\b", after)
+                                or (_EVENT.search(lowered) and not _PREFERENCE.search(lowered))):
+        return None
+    if spelled == "picked up":
+        return None
+    if spelled == "local" and not (re.match(r"\s+(?:only|is fine|pick|or)\b", after)
+                                   or re.search(r"\b(?:or|just|only|keep it)\s+$", before)):
+        return None
+    if spelled == "courier" and _EVENT.search(lowered):
         return "carrier", "Courier"
-    return "fulfillment", value
+    return keep
 
 
-def _adjust_reason(value: str, spelled: str, before: str, after: str, lowered: str) -> tuple[str, str] | None:
+def _adjust_reason(value: str, spelled: str, before: str, after: str, lowered: str) -> Verdict:
     keep = ("adjust_reason", value)
     if value in ("received", "returned"):
-        return keep if _STOCK.search(lowered) and not re.search(r"\bfrom (?:the|our) (?:warehouse|shop)", lowered) \
-            else None
+        counted = _STOCK.search(lowered) and not re.search(r"\bfrom (?:the|our) (?:warehouse|shop)", lowered)
+        return keep if counted else None
     if value == "found":
-        return None if re.search(r"\b(?:offer|hold|cancel|pull|drop|release|free|withdraw|listing|bid|wanted|post|"
-                                 r"qty|quantity)\b", lowered) else keep
+        return None if _NOT_FOUND_STOCK.search(lowered) else keep
     if value == "lost":
-        if re.search(r"\b(?:i'?m|i am|im|got|getting)\s+$", before) or _EVENT.search(lowered) or re.match(
-                r"\s+(?:comms|communication|power|signal|connection|track|my|the (?:signal|connection|comms))\b", after):
-            return None
-        return keep
+        lost = not (re.search(r"\b(?:i'?m|i am|im|got|getting)\s+$", before) or _EVENT.search(lowered)
+                    or _LOST_SIGNAL.match(after))
+        return keep if lost else None
     if value == "damaged":
-        if re.match(r"\s+(?:it |them |the \w+ )?(?:off|at)\b", after) or re.search(r"\b(?:price|prices|cost|has)\s+$",
-                                                                           before) or _FAULT.search(lowered):
-            return None
-        return keep
+        broke = not (re.match(r"\s+(?:it |them |the \w+ )?(?:off|at)\b", after)
+                     or re.search(r"\b(?:price|prices|cost|has)\s+$", before) or _FAULT.search(lowered))
+        return keep if broke else None
     if value == "used_on_job":
-        if re.search(r"\b(?:offer|bid|max|response|reply|request|order|wanted|post|listing|ticket|claim|still|fault|"
-                     r"throws|error|wont|won't|keeps|code)\b", lowered):
+        if (spelled == "used" and not used_as_verb(before, after)) or _NOT_A_JOB.search(lowered):
             return None
-        if spelled == "used" and not used_as_verb(before, after):
+        if re.search(r"\b(?:a|the|any|for a|like a)\s+$", before):
             return None
-        if re.search(r"\b(?:a|the|any|for a|like a)\s+$", before) or re.search(
-                r"\b(?:what|what'?s|whats|which|year|date)\b", lowered):
-            return None
-    return keep
     return keep
 
 
@@ -128,10 +122,7 @@ def used_as_verb(before: str, after: str) -> bool:
     """"used 2 on the job", "used the cap", "log 2 used at …" — not "the used one", "2 used lcbs"."""
     if re.search(r"\b(?:a|the|an|any|for a|like a|is it|it's|its|is)\s+$", before):
         return False
-    if re.match(r"\s+(?:\d|one\b|two\b|three\b|a couple|some\b|the\b|them\b|it\b|up\b|on\b|this\b|that\b|those\b|"
-                r"these\b|my\b|our\b|all\b|both\b|a \w+ (?:on|at|from|off|this|today))", after):
-        return True
-    if re.search(r"\b(?:i|we|he|she|they|just|already|have|had)\s+$", before):
+    if _USED_OBJECT.match(after) or re.search(r"\b(?:i|we|he|she|they|just|already|have|had)\s+$", before):
         return True
     return bool(re.search(r"\d\s+$", before) and re.match(r"\s*(?:at|on|this|today|yesterday|,|$)", after))
 
@@ -155,7 +146,7 @@ def date_ok(lowered: str, start: int, end: int) -> bool:
     ordinal = re.fullmatch(r"(?:the )?(\d{1,2})(?:st|nd|rd|th)", spelled)
     if ordinal:
         day = int(ordinal.group(1))
-        cued = _DATE_CUE.search(before) or _ON_DATE.search(before) and _WHEN_WORDS.search(lowered)
+        cued = _DATE_CUE.search(before) or (_ON_DATE.search(before) and _WHEN_WORDS.search(lowered))
         return 0 < day <= 31 and (day > 10 or bool(cued) or after.startswith(" of "))
     fraction = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/\d{2,4})?", spelled)
     if fraction:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from agent.planners.local.nlu.entities import Entity
+from typing import Protocol
 
 # Entity types that say what is talked about, not what is wanted: replaced by their type.
 MASKED = {"part_number": "partno", "price": "money", "quantity": "qty", "choice": "pick", "number": "num",
@@ -18,20 +17,37 @@ MASKED = {"part_number": "partno", "price": "money", "quantity": "qty", "choice"
 # How the sentence encoder reads a masked entity (natural words keep the embedding meaningful).
 SPOKEN = {"partno": "the part", "money": "$100", "qty": "2", "pick": "the second", "num": "100", "model": "the unit",
           "maker": "otis", "company": "apex", "someone": "ben", "site": "the hotel", "town": "denver",
-          "day": "monday", "trackno": "1Z12345", "stars": "5 stars", "dist": "50 miles", "hrs": "4 hours",
+          "day": "monday", "trackno": "1z12345", "stars": "5 stars", "dist": "50 miles", "hrs": "4 hours",
           "ndays": "7 days"}
 _NEGATORS = re.compile(r"^(?:not|no|nope|nah|never|dont|don't|do not|doesnt|doesn't|didnt|didn't|wont|won't|cant|"
                        r"can't|cannot|isnt|isn't|aint|ain't|without|neither|nor|stop|n't|shouldnt|shouldn't|"
                        r"wouldnt|wouldn't|arent|aren't|nothing|none)$")
-_DEFERRAL = re.compile(r"\b(?:not (?:yet|now|today|right now)|for now|hold off|later|wait(?:ing)? (?:on|for|till|until)|"
-                       r"till|until|next week|tomorrow|monday|tuesday|wednesday|thursday|friday|another time|"
+_DEFERRAL = re.compile(r"\b(?:not (?:yet|now|today|right now)|for now|hold off|later|"
+                       r"wait(?:ing)? (?:on|for|till|until)|till|until|next week|tomorrow|monday|tuesday|wednesday|"
+                       r"thursday|friday|another time|"
                        r"(?:keep|leave) it (?:as )?(?:a )?draft|as a draft|in draft|park it|on ice|sit on it|"
                        r"hang on|give me a (?:sec|min|minute)|not ready)\b")
+# Emoji that answer for words: read as those words by every feature (the encoder does not know them).
+EMOJI = {"👍": "yes", "👌": "ok", "✅": "yes", "✔️": "yes", "✔": "yes", "☑️": "yes", "💯": "yes", "🙌": "yes",
+         "👎": "no", "❌": "no", "✖️": "no", "🚫": "no", "🛑": "stop", "👋": "hi", "🙏": "thanks",
+         "🤝": "deal", "🚚": "truck", "📦": "package", "💲": "$", "💰": "cash", "⏰": "time", "🔥": "urgent"}
+_EMOJI = re.compile("|".join(sorted(map(re.escape, EMOJI), key=len, reverse=True)))
 _CLAUSE_END = re.compile(r"^[,.;!?]+$|^(?:but|and|so|then|because|cause|cuz)$")
 _TOKEN = re.compile(r"[a-z0-9$#][a-z0-9'$#./-]*|[,.;!?]+|[^\sa-z0-9]", re.IGNORECASE)
 
 
-def masked(text: str, entities: Sequence[Entity]) -> str:
+class Span(Protocol):
+    """An entity found in a message or annotated in an example."""
+
+    @property
+    def entity(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def masked(text: str, entities: Sequence[Span]) -> str:
     """Lower-cased text with the masked entity types replaced by their type word."""
     out, pos = [], 0
     lowered = text.lower()
@@ -43,7 +59,7 @@ def masked(text: str, entities: Sequence[Entity]) -> str:
         out.append(f" {word} ")
         pos = entity.end
     out.append(lowered[pos:])
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    return re.sub(r"\s+", " ", _EMOJI.sub(lambda m: f" {EMOJI[m.group(0)]} ", "".join(out))).strip()
 
 
 def spoken(masked_text: str) -> str:

@@ -5,7 +5,6 @@ or the 4000" the bare 4000 is the Dash 4000 (a sibling of a model already named)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.partnumbers import normalize_part_number
@@ -84,7 +83,9 @@ def _first_words(vocab: Vocabulary) -> dict[str, EquipmentRef]:
                 group = seen.setdefault(words[0], [])
                 if all(r.model != ref.model for r in group):
                     group.append(ref)
-    taken: Callable[[str], bool] = lambda w: w in vocab.manufacturers or normalize_part_number(w) in vocab.equipment
+    def taken(word: str) -> bool:
+        return word in vocab.manufacturers or normalize_part_number(word) in vocab.equipment
+
     return {w: refs[0] for w, refs in seen.items() if len(refs) == 1 and w not in _EVERYDAY_FIRST and not taken(w)}
 
 

@@ -68,7 +68,7 @@ def site_forms(name: str, cities: set[str]) -> Iterator[str]:
         initials = "".join(w[0] for w in words[:3])
         forms.add(f"{initials} {' '.join(words[3:])}")
     if words[-2:] == ["shopping", "center"]:
-        forms.add(" ".join(words[:-2] + ["mall"]))
+        forms.add(" ".join([*words[:-2], "mall"]))
     for form in sorted(forms):
         single = " " not in form
         if form in cities or (single and (form in EVERYDAY or form in TYPE_WORDS or form.isdigit())):

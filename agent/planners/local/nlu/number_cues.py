@@ -10,10 +10,16 @@ from typing import Any
 
 Say = Callable[..., Any]
 
-_MONEY_WORDS = re.compile(r"\$|\bprice[sd]?\b|\bcost|\boffer|\bcounter|\bbid|\bpay|\bfair\b|\bdeal\b|\bworth\b|"
-                          r"\bcharge|\bask(?:ing)?\b|\bbudget|\bcheap|\bexpensive|\bbucks\b|\bdollars?\b|\bquote|"
-                          r"\bripoff|\brip off|\bmax\b|\bunder\b|\bbelow\b|\bstarting bid\b|\bapiece\b|\beach\b|\bea\b|"
-                          r"\blowball|\bgrand\b|\bsteep\b|\btoo (?:high|much|low)\b|\bknock|\bdiscount", re.IGNORECASE)
+
+def _any(*fragments: str) -> str:
+    return "(?:" + "|".join(fragments) + ")"
+
+
+_MONEY_WORDS = re.compile(r"\$|\b" + _any(
+    r"price[sd]?\b", "cost", "offer", "counter", "bid", "pay", r"fair\b", r"deal\b", r"worth\b", "charge",
+    r"ask(?:ing)?\b", "budget", "cheap", "expensive", r"bucks\b", r"dollars?\b", "quote", "ripoff", "rip off",
+    r"max\b", r"under\b", r"below\b", r"starting bid\b", r"apiece\b", r"each\b", r"ea\b", "lowball", r"grand\b",
+    r"steep\b", "compare", r"market\b", r"too (?:high|much|low)\b", "knock", "discount"), re.IGNORECASE)
 _PRICED = re.compile(r"\$\s?\d|\d\s?k\b|\d\s*(?:ea|each|apiece|bucks|dollars)\b|\b(?:at|for|offer|counter)\s+\$?\d{3,}")
 _STOCK = re.compile(r"\b(?:stock|inventory|count|recount|qty|quantity|on hand|shelf|bin|should be|actually have|"
                     r"really have|only have|correction|fix it|zero|subtract|add|write off|take (?:it|them|one) off)\b")
@@ -31,18 +37,22 @@ PICK_BEFORE = re.compile(r"\b(?:go with|going with|pick|take|grab|choose|lets do
 MONEY_AFTER = re.compile(r"^\s*(?:bucks|dollars|dollar|usd|each|ea\b|apiece|a piece|per unit|a unit|/ea|per\b|a pop|"
                          r"total|even|flat|obo|firm|or best|shipped|is (?:too )?(?:fine|ok|okay|good|fair|high|low|"
                          r"steep|reasonable|a lot)|too (?:high|much|low))\b", re.IGNORECASE)
-_MONEY_BEFORE = re.compile(
-    r"(?:offer(?:ing|ed)?|counter(?:ed)?(?:\s+(?:at|with|of|for))?|bid(?:ding)?|price[sd]?(?:\s+(?:it|of|is|at|to))?|"
-    r"asking|ask(?:ing)?(?:\s+for)?|charge|pay(?:ing)?|paid|under|below|over|max(?:imum)?(?:\s+of)?|budget(?:\s+of|\s+is)?|"
-    r"up to|drops?(?:\s+(?:to|below|under))?|make it|change (?:it |that |the price )?to|how about|raise(?:\s+(?:it|my bid))?"
-    r"(?:\s+to)?|lower(?:\s+it)?(?:\s+to)?|alert(?:\s+me)?(?:\s+(?:at|below|under))?|for|at|around|about|is|was|"
-    r"quoted(?:\s+me)?|wants?|take|sell(?:\s+it)?(?:\s+for)?|list(?:\s+it)?(?:\s+(?:at|for))?|go(?:\s+to)?|"
-    r"tell (?:him|her|them)|do|cost(?:s)?|worth|than|only|just|like|approx\.?|~|cap(?:ped)?(?:\s+at)?|ceiling(?:\s+of)?|"
-    r"limit(?:\s+of)?|no more than|not over|less than|more than|least|starting(?:\s+bid)?(?:\s+(?:of|at))?|"
-    r"meet (?:\w+ )?(?:at|in the middle at)|takes?|took|try|(?:bump|drop|raise|lower|set|move|up|put)\s+(?:it|that|"
-    r"the price|the ask)\s+(?:to|at)|reserve(?: price)? (?:to|of|at|is)|give|giving|gave|accept(?:\s+the)?|reject(?:\s+the)?|decline(?:\s+the)?|listed(?:\s+(?:at|for))?|"
-    r"start(?:ing)?(?:\s+(?:it|at|the bid at))?|open(?:ing)?(?:\s+(?:it|at|bid))?(?:\s+at)?|threshold)\s*$",
-    re.IGNORECASE)
+_MONEY_BEFORE = re.compile(_any(
+    r"offer(?:ing|ed)?", r"counter(?:ed)?(?:\s+(?:at|with|of|for))?", r"bid(?:ding)?",
+    r"price[sd]?(?:\s+(?:it|of|is|at|to))?", "asking", r"ask(?:ing)?(?:\s+for)?", "charge", r"pay(?:ing)?", "paid",
+    "under", "below", "over", r"max(?:imum)?(?:\s+of)?", r"budget(?:\s+of|\s+is)?", "up to",
+    r"drops?(?:\s+(?:to|below|under))?", "make it", "change (?:it |that |the price )?to", "how about",
+    r"raise(?:\s+(?:it|my bid))?(?:\s+to)?", r"lower(?:\s+it)?(?:\s+to)?", r"alert(?:\s+me)?(?:\s+(?:at|below|under))?",
+    "for", "at", "around", "about", "is", "was", r"quoted(?:\s+me)?", "wants?", "takes?", "took", "try",
+    r"sell(?:\s+it)?(?:\s+for)?", r"list(?:\s+it)?(?:\s+(?:at|for))?", r"listed(?:\s+(?:at|for))?", r"go(?:\s+to)?",
+    "tell (?:him|her|them)", "do", "costs?", "worth", "than", "only", "just", "like", r"approx\.?", "~",
+    r"cap(?:ped)?(?:\s+at)?", r"ceiling(?:\s+of)?", r"limit(?:\s+of)?", "no more than", "not over", "less than",
+    "more than", "least", r"starting(?:\s+bid)?(?:\s+(?:of|at))?", r"start(?:ing)?(?:\s+(?:it|at|the bid at))?",
+    r"open(?:ing)?(?:\s+(?:it|at|bid))?(?:\s+at)?", "threshold", r"meet (?:\w+ )?(?:at|in the middle at)", "put in",
+    "another", r"(?:send|come|go) back(?:\s+(?:at|with))?", "give", "giving", "gave",
+    r"(?:accept|reject|decline)(?:\s+the)?",
+    r"(?:bump|drop|raise|lower|set|move|up|put)\s+(?:it|that|the price|the ask)\s+(?:to|at)",
+    "reserve(?: price)? (?:to|of|at|is)") + r"\s*$", re.IGNORECASE)
 _RESERVE_PRICE = re.compile(r"reserve(?:\s+(?:price|of|at|is))*\s*$")
 UNIT_AFTER = re.compile(r"^\s*(?:x\b|units?\b|pcs?\b|pieces?\b|of (?:them|those|these|it|em|'em|the|our|my|\d+|"
                         r"two|three|four|five|six)\b|more\b|in stock\b|on hand\b|left\b|spares?\b|extra\b|"
@@ -50,16 +60,18 @@ UNIT_AFTER = re.compile(r"^\s*(?:x\b|units?\b|pcs?\b|pieces?\b|of (?:them|those|
 COUNT_FIELD = re.compile(r"\b(?:qty|quantity|count|units)\b[^.,;!?\d]{0,14}?(?:to|is|=|:|at|of|should be)?\s*$")
 STOCK_BEFORE = re.compile(r"(?:should be|has|have|is|are|says|shows|show|to|now|got|there'?s|theres|it'?s|only|of|by|"
                           r"really|actually)\s*$")
-QTY_BEFORE = re.compile(r"(?:\bqty|\bquantity|\bx|\bneed|\bneeds|\bwant|\bwants|\bhave|\bhas|\bgot|\blist|\blisting|"
-                        r"\bsell|\bselling|\bauction|\bhold|\bholding|\breserve|\bbuy|\border|\bordering|\bmove|\bmoving|"
-                        r"\btransfer|\bsend|\bship|\bshipped|\breceived|\bused|\buse|\bgrab|\baside|\bkeep|"
-                        r"\bmake (?:it|that)|\bactually|\bonly|\bjust|\bof|\bsubtract|\badd|\bremove|\btake|\btaking|"
-                        r"\bpull|\bput|\bload|\breturned|\breturn|\bwrite off|\bmark|\blog|\binstalled|\bstash|\bbump|"
-                        r"\bdelivered|\blost|\bmissing|\bshort|(?:release|cancel|drop|free up) (?:the|those|these))"
-                        r"\s*:?\s*$", re.IGNORECASE)
-_ONE_BEFORE = re.compile(r"\b(?:hold|reserve|set|stash|keep|save|damaged|broke|broken|doa|send|load|take|lost|short|grab|move|put|transfer|ship|"
-                         r"sell|list|used|install(?:ed)?|pull|remove|subtract|add|mark|write off|log|just|only|qty|"
-                         r"(?:found|got|have) another)\s*$")
+QTY_BEFORE = re.compile(r"\b" + _any(
+    "qty", "quantity", "x", "needs?", "wants?", "have", "has", "got", "list", "listing", "sell", "selling", "auction",
+    "hold", "holding", "reserve", "buy", "order", "ordering", "move", "moving", "transfer", "send", "ship", "shipped",
+    "received", "used", "use", "grab", "aside", "keep", "make (?:it|that)", "actually", "only", "just", "of",
+    "subtract", "add", "remove", "take", "taking", "pull", "put", "load", "returned", "return", "write off", "mark",
+    "log", "installed", "stash", "bump", "delivered", "lost", "missing", "short",
+    "(?:release|cancel|drop|free up) (?:the|those|these)") + r"\s*:?\s*$", re.IGNORECASE)
+_ONE_BEFORE = re.compile(r"\b" + _any(
+    "hold", "reserve", "set", "stash", "keep", "save", "damaged", "broke", "broken", "doa", "send", "load", "take",
+    "lost", "short", "grab", "move", "put", "transfer", "ship", "sell", "list", "used", r"install(?:ed)?", "pull",
+    "remove", "subtract", "add", "mark", "write off", "log", "just", "only", "qty", "(?:found|got|have) another")
+    + r"\s*$")
 HOURS_AFTER = re.compile(r"^\s*(?:more |extra |additional )?(?:h|hr|hrs|hour|hours)\b", re.IGNORECASE)
 DAYS_AFTER = re.compile(r"^\s*(?:more |extra |additional )?(?:d|day|days)\b|^\s*-\s*day\b", re.IGNORECASE)
 WEEKS_AFTER = re.compile(r"^\s*-?\s*(?:more |extra |additional )?(?:wk|wks|week|weeks)\b", re.IGNORECASE)
@@ -75,8 +87,9 @@ MEASURE_AFTER = re.compile(
     r"gallons?\b|mbh\b|seer\b|kva\b|ma\b|ms\b|ml\b|bar\b|pounds?\b|pins?\b|wires?\b|celsius\b|fahrenheit\b|c\b|f\b)",
     re.IGNORECASE)
 # An amount said with what makes it money ("the 300 offer", "300 reasonable?", "900 is fine").
-MONEY_NOUN_AFTER = re.compile(r"^\s*(?:offer|bid|counter|price|quote|deal|asking|ask|(?:is\s+)?(?:too\s+)?(?:reasonable|"
-                              r"fair|high|low|steep|cheap|much|expensive|ok|okay|good|fine|a good (?:price|deal)))\b")
+MONEY_NOUN_AFTER = re.compile(r"^\s*(?:offer|bid|counter|price|quote|deal|asking|ask|(?:is\s+)?(?:too\s+)?"
+                              r"(?:reasonable|fair|high|low|steep|cheap|much|expensive|ok|okay|good|fine|"
+                              r"a good (?:price|deal)))\b")
 NOT_A_COUNT_BEFORE = re.compile(r"\b(?:car|cars|unit|floor|floors|level|tower|bay|dock|suite|room|gen|series|type|"
                                 r"class|model|rev|version|ver|step|stage|zone|circuit|hwy|highway|interstate|route|"
                                 r"exit|code|error|fault|alarm|err|landing|hall|elevator|escalator|chiller|rtu|"
@@ -89,10 +102,11 @@ _NOT_THING = {"and", "or", "but", "to", "for", "at", "on", "is", "it", "if", "so
               "you", "they", "he", "she", "me", "us", "them", "high", "low", "fine", "good", "great", "fair", "too",
               "steep", "cheap", "firm", "shipped", "total", "even", "flat", "obo", "seems", "right", "now", "today",
               "tomorrow", "not", "instead", "rather", "vs", "lol", "thx", "each", "ea", "apiece", "should", "could",
-              "can", "might", "plz", "sounds", "okay", "yet", "last", "this", "next", "after", "before", "till",
+              "can", "might", "plz", "okay", "yet", "last", "this", "next", "after", "before", "till",
               "until", "when", "where", "what", "how", "why", "left", "more", "less", "down", "up", "off", "out",
               "over", "under", "just", "only", "still", "bucks", "dollars", "usd", "has", "have", "had", "do", "does",
-              "did", "said", "says", "no", "yes", "yeah", "yep", "nah", "all", "as", "about", "around"}
+              "did", "said", "says", "no", "yes", "yeah", "yep", "nah", "all", "as", "about", "around", "compare",
+              "compares", "look", "looks", "feel", "feels"}
 
 
 @dataclass(frozen=True)
@@ -158,8 +172,8 @@ def ordinal_is_choice(word: str, lowered: str, start: int, end: int) -> bool:
 def word_role(word: str, lowered: str, start: int, end: int, ctx: Context) -> str | None:
     """The slot a number word fills, or None ("part arrived in one piece", "the used one")."""
     before, after = lowered[max(0, start - 30):start], lowered[end:end + 25]
-    if word in ("one", "two", "three", "four", "five") and (RATING_AFTER.match(after) or ctx.rating and re.search(
-            r"\b(?:rate|rated|give|gives|gets?|rating|review)\b[^,.;]{0,14}$", before)):
+    if word in ("one", "two", "three", "four", "five") and (RATING_AFTER.match(after) or (ctx.rating and re.search(
+            r"\b(?:rate|rated|give|gives|gets?|rating|review)\b[^,.;]{0,14}$", before))):
         return "rating"
     if WEEKS_AFTER.match(after) and word in ("one", "two", "three", "four"):
         return "days"
@@ -169,13 +183,13 @@ def word_role(word: str, lowered: str, start: int, end: int, ctx: Context) -> st
         if re.match(r"\s+(?:of (?:the|your|their|those)|piece|more time|sec|second|min|minute|day|way|thing|"
                     r"elsewhere|somewhere else|last)\b", after):
             return None
-        if _ONE_BEFORE.search(before) or re.search(r"(?:^|[,.;!?]\s*)$", before) and re.match(
-                r"\s+(?:got|is|was|broke|went|fell|came|more|of (?:them|those|these)|of em)\b", after):
+        if _ONE_BEFORE.search(before) or (re.search(r"(?:^|[,.;!?]\s*)$", before) and re.match(
+                r"\s+(?:got|is|was|broke|went|fell|came|more|of (?:them|those|these)|of em)\b", after)):
             return "quantity"
         return None
     if word == "both":
         counted = re.match(r"\s+(?:of (?:them|those|these|the|em)|units)\b", after) or QTY_BEFORE.search(before) \
-            or re.search(r"\bfor\s+$", before) and ctx.money
+            or (re.search(r"\bfor\s+$", before) and ctx.money)
         return "quantity" if counted else None
     if UNIT_AFTER.match(after) or next_is_thing(after) or QTY_BEFORE.search(before) or _ONE_BEFORE.search(before):
         return "quantity" if not MEASURE_AFTER.match(after) else None

@@ -23,6 +23,7 @@ _NUMBER = re.compile(
 _ORDINAL_WORDS = re.compile(rf"(?<![a-z0-9])(?:{'|'.join(sorted(ORDINALS, key=len, reverse=True))})(?![a-z0-9])")
 _COUNT_WORDS = re.compile(rf"(?<![a-z0-9])(?:{'|'.join(sorted(WORD_NUMBERS, key=len, reverse=True))})(?![a-z0-9])")
 _STARS = re.compile(r"(?:⭐|★|🌟){1,5}")
+_ALTERNATIVE = re.compile(r"\s*(?:,\s*)?(?:not|instead of|rather than|vs\.?|or)\s*")
 _SMALL_ANSWER = 12  # a bare number up to this is more likely picking an option than naming a price
 
 
@@ -56,13 +57,9 @@ def number_mentions(text: str, taken: list[tuple[int, int]]) -> list[NumberMenti
         start, end = match.start(), match.end()
         if any(s < end and start < e for s, e in taken):
             continue
-        if (start > 0 and (text[start - 1].isalpha() or (text[start - 1] in "/-.#" and not _hash_choice(lowered, start)))) \
-                or (end < len(text) and (text[end:end + 1].isalpha() and not match.group("k") and not match.group("x")
-                                         and lowered[end:end + 2] not in ("st", "nd", "rd", "th"))) \
-                or text[end:end + 1] in ("-", "%") or text[end:end + 2] in ("/1", "/2", "/3", "/4", "/5", "/6", "/8"):
-            if not (text[end:end + 2] == "/5" and ctx.rating and amount_of(match) <= 5
-                    or nc.DISTANCE_AFTER.match(lowered[end:])):
-                continue  # inside a code, a range or a fraction ("r410a", "3-7", "1/2 hp", "24v", "100%")
+        out_of_five = text[end:end + 2] == "/5" and ctx.rating and amount_of(match) <= 5
+        if _embedded(match, text, lowered) and not (out_of_five or nc.DISTANCE_AFTER.match(lowered[end:])):
+            continue  # inside a code, a range or a fraction ("r410a", "3-7", "1/2 hp", "24v", "100%")
         mention = _mention(match, lowered, ctx, _alone(lowered, start, end))
         if mention is not None:
             found.append(mention)
@@ -70,12 +67,17 @@ def number_mentions(text: str, taken: list[tuple[int, int]]) -> list[NumberMenti
     return _not_pairs(sorted(found, key=lambda m: m.start), lowered)
 
 
+def _embedded(match: re.Match[str], text: str, lowered: str) -> bool:
+    start, end = match.start(), match.end()
+    if start > 0 and (text[start - 1].isalpha() or text[start - 1] in "/-."):
+        return True
+    glued = text[end:end + 1].isalpha() and not match.group("k") and not match.group("x") \
+        and lowered[end:end + 2] not in ("st", "nd", "rd", "th")
+    return glued or text[end:end + 1] in ("-", "%") or bool(re.match(r"/\d", text[end:end + 2]))
+
+
 def amount_of(match: re.Match[str]) -> Decimal:
     return _decimal(match.group("num")) or Decimal(0)
-
-
-def _hash_choice(lowered: str, start: int) -> bool:
-    return lowered[start - 1] == "#"
 
 
 def _alone(lowered: str, start: int, end: int) -> bool:
@@ -102,7 +104,7 @@ def _mention(match: re.Match[str], lowered: str, ctx: nc.Context, alone: bool) -
         scale = 1000 if match.group("k") else 1
         return said("price", _plain(amount * scale))
     if nc.MEASURE_AFTER.match(after) or nc.NOT_A_COUNT_BEFORE.search(before) or \
-            amount <= 12 and nc.time_of_day(before, after) \
+            (amount <= 12 and nc.time_of_day(before, after)) \
             or (match.group("num").startswith("0") and len(match.group("num")) > 1 and "." not in match.group("num")):
         return None
     if match.group("x"):
@@ -126,7 +128,9 @@ def _mention(match: re.Match[str], lowered: str, ctx: nc.Context, alone: bool) -
 def _count_or_money(amount: Decimal, whole: bool, before: str, after: str, ctx: nc.Context, alone: bool,
                     said: nc.Say) -> NumberMention:
     small = whole and amount <= 50
-    if nc.MONEY_AFTER.match(after) or amount >= 20 and nc.MONEY_NOUN_AFTER.match(after):
+    if nc.MONEY_AFTER.match(after) or (amount >= 20 and nc.MONEY_NOUN_AFTER.match(after)):
+        return said("price", _plain(amount))
+    if ctx.money and amount >= 20 and re.match(r"\s+more\b", after):
         return said("price", _plain(amount))
     if whole and amount < 1000 and (nc.UNIT_AFTER.match(after) or nc.COUNT_FIELD.search(before)
                                     or re.match(r"\s+at\s+(?:\$|\d)", after)):
@@ -191,7 +195,9 @@ def _not_pairs(found: list[NumberMention], lowered: str) -> list[NumberMention]:
     out = list(found)
     for i in range(1, len(out)):
         first, second = out[i - 1], out[i]
-        if second.role == "number" and first.role != "number" and \
-                re.fullmatch(r"\s*(?:,\s*)?(?:not|instead of|rather than|vs\.?|or)\s*", lowered[first.end:second.start]):
+        between = lowered[first.end:second.start]
+        if first.role == "number" and second.role != "number" and _ALTERNATIVE.fullmatch(between):
+            out[i - 1] = NumberMention(second.role, first.value, first.start, first.end)
+        elif second.role == "number" and first.role != "number" and _ALTERNATIVE.fullmatch(between):
             out[i] = NumberMention(first.role, second.value, second.start, second.end)
     return out
