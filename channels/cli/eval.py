@@ -1,4 +1,5 @@
-"""`partpilot eval`: run the eval tasks (and retrieval metrics) and write a report."""
+"""`partpilot eval`: run the eval tasks (and retrieval metrics) and write a report; `partpilot eval nlu`: the
+local planner's intent accuracy and slot F1 on the held-out NLU examples."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ import typer
 from rich.console import Console
 
 err = Console(stderr=True)
+app = typer.Typer(help="Score the agent on the eval tasks (results.jsonl, summary.json, report.md and a chart in "
+                       "--out); `eval nlu` scores the local planner's NLU.")
+_ERROR_LISTS = ("intent_errors", "slot_errors")
 
 
+@app.callback(invoke_without_command=True)
 def eval_command(
+    ctx: typer.Context,
     planner: Annotated[str, typer.Option(help="local, claude, oracle (replays reference actions) or null.")] = "local",
     suite: Annotated[str | None, typer.Option(help="Only this suite (a folder of evals/tasks).")] = None,
     trials: Annotated[int, typer.Option(min=1, help="Runs per task; pass^k is reported for k = 1..K.")] = 1,
@@ -23,6 +29,8 @@ def eval_command(
     photos: Annotated[int, typer.Option(min=1, help="Nameplates in the photo identification sample.")] = 10,
 ) -> None:
     """Score the agent on the eval tasks: results.jsonl, summary.json, report.md and a chart in --out."""
+    if ctx.invoked_subcommand is not None:
+        return
     from evals.run import EvalOptions, run_eval
     from knowledge.db import get_engine
 
@@ -41,5 +49,37 @@ def eval_command(
     err.print(f"report: {out / 'report.md'}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("eval")(eval_command)
+@app.command("nlu")
+def eval_nlu(
+    split: Annotated[str, typer.Option(help="test (held out, never trained on) or train.")] = "test",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole report as JSON.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="Include the misread examples.")] = False,
+) -> None:
+    """Intent accuracy, slot F1 and calibration of the local planner's NLU on the annotated examples."""
+    if split not in ("test", "train"):
+        err.print(f"--split must be test or train, not {split!r}")
+        raise typer.Exit(2)
+    from agent.planners.local.nlu import get_nlu
+    from agent.planners.local.nlu.evaluate import run
+    from knowledge.db import get_engine
+
+    report = run(get_nlu(get_engine()), split)
+    if not errors:
+        for key in _ERROR_LISTS:
+            report.pop(key, None)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{split}: {report['examples']} examples, intent accuracy {report['intent_accuracy']:.3f}, "
+               f"slot F1 {report['slot_f1']:.3f} (P {report['slot_precision']:.3f} R {report['slot_recall']:.3f}), "
+               f"confident {report['confident_share']:.0%} at {report['confident_accuracy']:.3f}, "
+               f"{report['ms_per_utterance']} ms per message")
+    for confusion in report["top_confusions"][:5]:
+        typer.echo(f"  {confusion['expected']} read as {confusion['got']}: {confusion['count']}")
+    for key in _ERROR_LISTS:
+        for row in report.get(key, []):
+            typer.echo(f"  {key[:-7]}: {json.dumps(row, ensure_ascii=False)}")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="eval")

@@ -154,6 +154,9 @@ def classify_assent(text: str) -> str:
     if _BARE_NO.match(text):
         return "no"
     parse = _tableless().parse(text)
-    if parse.has_slots() or not parse.confident:
+    if not parse.confident:
+        return "other"
+    deferred = parse.intent == "deny" and all(e.entity == "date" for e in parse.entities)  # "hold off till monday"
+    if parse.has_slots() and not deferred:
         return "other"
     return {"affirm": "yes", "deny": "no"}.get(parse.intent, "other")

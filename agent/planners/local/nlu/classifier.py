@@ -38,7 +38,7 @@ class Ranked:
     confidence: float
 
 
-def _embed(texts: Sequence[str]) -> np.ndarray:
+def embed_examples(texts: Sequence[str]) -> np.ndarray:
     """The examples' vectors, as `embed_query` computes them at run time (lower case); vectors computed before are
     read from the on-disk embedding cache, so retraining after an edit embeds only the new lines."""
     from knowledge.embedding_cache import embed_documents_cached
@@ -65,9 +65,11 @@ class IntentModel:
             chars, toks = self.chars.transform(masked), self.words.transform(words)
         return sparse.hstack([chars, toks, sparse.csr_matrix(embeddings * EMBEDDING_WEIGHT)]).tocsr()
 
-    def fit(self, masked: Sequence[str], embeddings: np.ndarray, intents: Sequence[str]) -> IntentModel:
+    def fit(self, masked: Sequence[str], embeddings: np.ndarray, intents: Sequence[str],
+            temperature: float | None = None) -> IntentModel:
+        """Fit the model; the softmax temperature is fitted on cross-validated scores unless given."""
         y = np.asarray(intents)
-        self.temperature = _fit_temperature(masked, embeddings, y)
+        self.temperature = temperature if temperature is not None else _fit_temperature(masked, embeddings, y)
         self.model.fit(self._matrix(masked, embeddings, fit=True), y)
         self.labels = [str(c) for c in self.model.classes_]
         return self
@@ -124,7 +126,7 @@ def data_fingerprint() -> str:
 
 def train(examples: Sequence[Example], masked: Sequence[str]) -> IntentModel:
     started = time.perf_counter()
-    embeddings = _embed([features.spoken(m) for m in masked])
+    embeddings = embed_examples([features.spoken(m) for m in masked])
     model = IntentModel().fit(masked, embeddings, [e.intent for e in examples])
     log.info("intent model trained on %d examples in %.1f s (T=%.2f)", len(examples),
              time.perf_counter() - started, model.temperature)

@@ -63,7 +63,8 @@ STOCK_BEFORE = re.compile(r"(?:should be|has|have|is|are|says|shows|show|to|now|
 QTY_BEFORE = re.compile(r"\b" + _any(
     "qty", "quantity", "x", "needs?", "wants?", "have", "has", "got", "list", "listing", "sell", "selling", "auction",
     "hold", "holding", "reserve", "buy", "order", "ordering", "move", "moving", "transfer", "send", "ship", "shipped",
-    "received", "used", "use", "grab", "aside", "keep", "make (?:it|that)", "actually", "only", "just", "of",
+    "received", "used", "use", "grab", "aside", "keep", "make (?:it|that)", "actually", "only", "just",
+    "of(?: the| those| these)?",
     "subtract", "add", "remove", "take", "taking", "pull", "put", "load", "returned", "return", "write off", "mark",
     "log", "installed", "stash", "bump", "delivered", "lost", "missing", "short",
     "(?:release|cancel|drop|free up) (?:the|those|these)") + r"\s*:?\s*$", re.IGNORECASE)
