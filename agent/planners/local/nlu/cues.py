@@ -37,7 +37,7 @@ _NOT_SHIPPED_YET = re.compile(r"(?:waiting|ready|yet|about|going) to $|"
                               r"(?:haven'?t|hasn'?t|not|never|did (?:it|they|that)) $")
 _TRADE = re.compile(r"\b(?:list|listing|post|sell|market|open to|trade|for (?:a|an|my|our|your|their))\b")
 _NOT_FOUND_STOCK = re.compile(r"\b(?:offer|hold|cancel|pull|drop|release|free|withdraw|listing|bid|wanted|post|qty|"
-                              r"quantity)\b")
+                              r"quantity|problem|issue|fault|cause|short|leak)\b")
 _LOST_SIGNAL = re.compile(r"\s+(?:comms|communication|power|signal|connection|track|my|the (?:signal|connection|"
                           r"comms))\b")
 _NOT_A_JOB = re.compile(r"\b(?:offer|bid|max|response|reply|request|order|wanted|post|listing|auction|ticket|claim|"
@@ -90,7 +90,7 @@ def _fulfillment(value: str, spelled: str, before: str, after: str, lowered: str
     if spelled == "local" and not (re.match(r"\s+(?:only|is fine|pick|or)\b", after)
                                    or re.search(r"\b(?:or|just|only|keep it)\s+$", before)):
         return None
-    if spelled == "courier" and _EVENT.search(lowered):
+    if value == "emergency_delivery" and spelled in ("courier", "hot shot", "hotshot") and _EVENT.search(lowered):
         return "carrier", "Courier"
     return keep
 
@@ -101,7 +101,7 @@ def _adjust_reason(value: str, spelled: str, before: str, after: str, lowered: s
         counted = _STOCK.search(lowered) and not re.search(r"\bfrom (?:the|our) (?:warehouse|shop)", lowered)
         return keep if counted else None
     if value == "found":
-        return None if _NOT_FOUND_STOCK.search(lowered) else keep
+        return None if _NOT_FOUND_STOCK.search(lowered) or _FAULT.search(lowered) else keep
     if value == "lost":
         lost = not (re.search(r"\b(?:i'?m|i am|im|got|getting)\s+$", before) or _EVENT.search(lowered)
                     or _LOST_SIGNAL.match(after))

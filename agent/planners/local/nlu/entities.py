@@ -12,7 +12,7 @@ from functools import lru_cache
 from agent.planners.local.nlu import cues, names
 from agent.planners.local.nlu import lexicon as lx
 from agent.planners.local.nlu.models import ModelSpotter
-from agent.planners.local.nlu.numbers import number_mentions
+from agent.planners.local.nlu.numbers import WORD_NUMBERS, number_mentions
 from knowledge.lookups import LookupTables
 from knowledge.partnumbers import looks_like_part_number, normalize_part_number
 from knowledge.search.vocabulary import Vocabulary
@@ -30,6 +30,7 @@ _NEW_NOT_CONDITION = re.compile(r"new (?:listings?|offers?|posts?|wanted|holds?|
                                 r"bids?|orders?|isos?|parameters?|messages?|responses?|repl(?:y|ies)|here|"
                                 r"alerts?|customers?|guy|tech|account|job|to)\b|"
                                 r"(?:what'?s|anything|something|whats) new|new to|newer", re.IGNORECASE)
+_NUMBERED_VEHICLE = re.compile(r"\b(truck|van)\s*#?\s*0?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 _OFFER_CONTEXT = re.compile(r"offer|bid|counter|lowball", re.IGNORECASE)
 
 
@@ -128,8 +129,9 @@ class EntityExtractor:
                 person = names.wordlike_person(lowered, m.start(), m.end(), text, self.tables)
                 if person:
                     out.append(Entity("person", person, m.start(), m.end(), text[m.start():m.end()]))
-            for m in re.finditer(r"\b(truck|van)\s*#?\s*0?(\d{1,2})\b", lowered):
-                value = _numbered_truck(self.tables, int(m.group(2)), organization) or f"{m.group(1)} {m.group(2)}"
+            for m in _NUMBERED_VEHICLE.finditer(lowered):
+                number = int(m.group(2)) if m.group(2).isdigit() else WORD_NUMBERS[m.group(2)]
+                value = _numbered_truck(self.tables, number, organization) or f"{m.group(1)} {number}"
                 out.append(Entity("location", value, m.start(), m.end(), text[m.start():m.end()]))
         return out
 
@@ -153,6 +155,9 @@ def _is_condition(lowered: str, start: int, end: int, value: str) -> bool:
         return False
     if value == "for_parts" and re.match(r"for parts\b", lowered[start:]) and re.search(
             r"\b(?:owe|pay|paid|spend|spent|budget|looking|search|shop)\b", lowered[:start]):
+        return False
+    if lowered[start:end] == "rough" and re.search(r"\b(?:market|day|week|times|road|been)\b[^,.;]{0,12}$",
+                                                    lowered[:start]):
         return False
     return not (lowered[start:end] == "used" and cues.used_as_verb(lowered[:start], lowered[end:]))
 

@@ -104,6 +104,9 @@ def location_forms(name: str, organization: str, cities: set[str]) -> Iterator[t
         forms.add((f"the {last}", True))
     if "will-call" in words:
         forms.add((f"{org_word} will call", False))
+    if words[0] == org_word:  # "rival's warehouse", "metros yard"
+        for word in (w for w in words[1:] if w in TYPE_WORDS and w != "counter"):  # "keystone's counter" is an offer
+            forms |= {(f"{org_word}'s {word}", False), (f"{org_word}s {word}", False)}
     for form, own in forms:
         for spelling in _spelling_variants(form):
             yield spelling, own

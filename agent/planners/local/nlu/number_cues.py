@@ -53,6 +53,8 @@ _MONEY_BEFORE = re.compile(_any(
     r"(?:accept|reject|decline)(?:\s+the)?",
     r"(?:bump|drop|raise|lower|set|move|up|put)\s+(?:it|that|the price|the ask)\s+(?:to|at)",
     "reserve(?: price)? (?:to|of|at|is)") + r"\s*$", re.IGNORECASE)
+# "raise the 59313150 draft to 4400": a new amount for something already priced.
+REPRICE = re.compile(r"\b(?:raise|lower|drop|bump|knock|bring|reprice|change|set|update|up)\b[^,.;]{0,30}\bto\s*$")
 _RESERVE_PRICE = re.compile(r"reserve(?:\s+(?:price|of|at|is))*\s*$")
 UNIT_AFTER = re.compile(r"^\s*(?:x\b|units?\b|pcs?\b|pieces?\b|of (?:them|those|these|it|em|'em|the|our|my|\d+|"
                         r"two|three|four|five|six)\b|more\b|in stock\b|on hand\b|left\b|spares?\b|extra\b|"
@@ -66,7 +68,7 @@ QTY_BEFORE = re.compile(r"\b" + _any(
     "received", "used", "use", "grab", "aside", "keep", "make (?:it|that)", "actually", "only", "just",
     "of(?: the| those| these)?",
     "subtract", "add", "remove", "take", "taking", "pull", "put", "load", "returned", "return", "write off", "mark",
-    "log", "installed", "stash", "bump", "delivered", "lost", "missing", "short",
+    "log", "installed", "stash", "bump", "delivered", "lost", "missing", "short", "all",
     "(?:release|cancel|drop|free up) (?:the|those|these)") + r"\s*:?\s*$", re.IGNORECASE)
 _ONE_BEFORE = re.compile(r"\b" + _any(
     "hold", "reserve", "set", "stash", "keep", "save", "damaged", "broke", "broken", "doa", "send", "load", "take",
@@ -76,7 +78,7 @@ _ONE_BEFORE = re.compile(r"\b" + _any(
 HOURS_AFTER = re.compile(r"^\s*(?:more |extra |additional )?(?:h|hr|hrs|hour|hours)\b", re.IGNORECASE)
 DAYS_AFTER = re.compile(r"^\s*(?:more |extra |additional )?(?:d|day|days)\b|^\s*-\s*day\b", re.IGNORECASE)
 WEEKS_AFTER = re.compile(r"^\s*-?\s*(?:more |extra |additional )?(?:wk|wks|week|weeks)\b", re.IGNORECASE)
-RATING_AFTER = re.compile(r"^\s*(?:stars?\b|/\s?5\b|out of 5\b|\*|⭐|★)", re.IGNORECASE)
+RATING_AFTER = re.compile(r"^\s*(?:stars?\b|/\s?5\b|out of (?:5|five)\b|\*|⭐|★)", re.IGNORECASE)
 DISTANCE_AFTER = re.compile(r"^\s*(?P<unit>mi|mile|miles|km|kms|kilometers?|kilometres?)\b", re.IGNORECASE)
 SERVICE_LEVEL = re.compile(r"\b(?:fedex|fed ex|ups|usps|dhl|ontrac|next|ground|air|priority)\s*$")
 MEASURE_AFTER = re.compile(
@@ -94,7 +96,7 @@ MONEY_NOUN_AFTER = re.compile(r"^\s*(?:offer|bid|counter|price|quote|deal|asking
 NOT_A_COUNT_BEFORE = re.compile(r"\b(?:car|cars|unit|floor|floors|level|tower|bay|dock|suite|room|gen|series|type|"
                                 r"class|model|rev|version|ver|step|stage|zone|circuit|hwy|highway|interstate|route|"
                                 r"exit|code|error|fault|alarm|err|landing|hall|elevator|escalator|chiller|rtu|"
-                                r"ahu|pump|bed|channel|port|slot|relay|phase|sheet|page|rule|section)\s*#?\s*$")
+                                r"ahu|pump|bed|channel|port|slot|relay|phase|sheet|page|rule|section|out of)\s*#?\s*$")
 _COMING = re.compile(r"\b(?:be (?:there|here|at|by)|come by|swing by|stop by|pick (?:it |them )?up|get there|"
                      r"i'?ll be|ill be|meet|call (?:me|you)|head(?:ing)? over)\b")
 _NOT_THING = {"and", "or", "but", "to", "for", "at", "on", "is", "it", "if", "so", "then", "in", "with", "from", "by",
@@ -146,7 +148,9 @@ def money_before(before: str, ctx: Context) -> bool:
 def time_of_day(before: str, after: str) -> bool:
     if re.match(r"^\s*(?:pm|am|p\.m|a\.m|o'?clock|ish)\b", after):
         return True
-    return bool(re.search(r"\b(?:around|about|by|at|after|before|till|until)\s*$", before) and _COMING.search(before))
+    if re.search(r"\b(?:till|until|til)\s*$", before):
+        return True
+    return bool(re.search(r"\b(?:around|about|by|at|after|before)\s*$", before) and _COMING.search(before))
 
 
 def year_like(amount: Any, before: str) -> bool:
@@ -178,7 +182,9 @@ def word_role(word: str, lowered: str, start: int, end: int, ctx: Context) -> st
         return "rating"
     if WEEKS_AFTER.match(after) and word in ("one", "two", "three", "four"):
         return "days"
-    if re.search(r"\b(?:the|a|an|that|this|which|every|each|any|no|used|new|refurb|other)\s+$", before):
+    if NOT_A_COUNT_BEFORE.search(before):
+        return None
+    if re.search(r"\b(?:the|a|an|that|this|which|every|each|any|no|other)\s+(?:(?:used|new|refurb\w*)\s+)?$", before):
         return None
     if word == "one":
         if re.match(r"\s+(?:of (?:the|your|their|those)|piece|more time|sec|second|min|minute|day|way|thing|"

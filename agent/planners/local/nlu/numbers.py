@@ -58,6 +58,9 @@ def number_mentions(text: str, taken: list[tuple[int, int]]) -> list[NumberMenti
         if any(s < end and start < e for s, e in taken):
             continue
         out_of_five = text[end:end + 2] == "/5" and ctx.rating and amount_of(match) <= 5
+        if re.search(r"(?:^|\s)x$", lowered[:start]):  # "x2"
+            found.append(NumberMention("quantity", str(int(amount_of(match))), start - 1, end))
+            continue
         if _embedded(match, text, lowered) and not (out_of_five or nc.DISTANCE_AFTER.match(lowered[end:])):
             continue  # inside a code, a range or a fraction ("r410a", "3-7", "1/2 hp", "24v", "100%")
         mention = _mention(match, lowered, ctx, _alone(lowered, start, end))
@@ -143,7 +146,8 @@ def _count_or_money(amount: Decimal, whole: bool, before: str, after: str, ctx: 
         return said("quantity")
     if whole and nc.QTY_BEFORE.search(before) and (small or not ctx.money) and not nc.money_before(before, ctx):
         return said("quantity")
-    if nc.money_before(before, ctx) and (ctx.money or amount >= 20) and not nc.next_is_thing(after):
+    if (nc.money_before(before, ctx) and (ctx.money or amount >= 20) and not nc.next_is_thing(after)) \
+            or (amount >= 50 and nc.REPRICE.search(before)):
         return said("price", _plain(amount))
     if nc.next_is_thing(after) and whole and amount < 1000:
         return said("quantity")
