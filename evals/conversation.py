@@ -79,7 +79,8 @@ class Session:
             self.confirmed.add(pending)
         turn = self.runner.send(self.thread, self.caller, text, photo_ids=tuple(photo_ids or ()))
         self.transcript.turns.append({
-            "user": text, "photos": list(photo_ids or []), "source": source, "agent": turn.reply,
+            "user": text, "photos": list(photo_ids or []), "source": source,
+            "agent": seen_reply(turn, self.caller.channel),
             "confirmation": None if turn.confirmation is None else
             {"tool": turn.confirmation.tool, "summary": turn.confirmation.summary},
             "tools": [c.name for c in turn.tool_calls], "latency_ms": turn.latency_ms})
@@ -110,6 +111,17 @@ class Session:
                 calls.append(record)
         self.transcript.calls = calls
         return self.transcript
+
+
+def seen_reply(turn: TurnResult, channel: str) -> str:
+    """The reply as the person reads it on their channel: an SMS is what the SMS renderer sends (one short
+    plain line), everywhere else the reply text."""
+    if channel == "sms":
+        from channels.replies import reply_from_turn
+        from channels.sms.render import render_sms
+
+        return " ".join(render_sms(reply_from_turn(turn)))
+    return turn.reply
 
 
 def _outcome(message: ToolMessage) -> tuple[bool, str]:

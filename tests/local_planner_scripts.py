@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from agent.planners.local.history import META_KEY
 from agent.runner import AgentRunner, TurnResult
 from tools.context import Caller, caller_by_email
 from tools.registry import invoke
@@ -39,13 +38,11 @@ class Conversation:
         return turn
 
     def shown(self) -> list[dict[str, Any]]:
-        """What the planner's last reply listed (the items "the second one" refers to)."""
+        """What the planner's last reply listed (the items "the second one" refers to), from the dialogue state
+        the graph keeps for it."""
         state = self.runner.graph.get_state(self.runner._config(self.thread, self.caller))
-        for message in reversed(state.values.get("messages", [])):
-            note = message.additional_kwargs.get(META_KEY) if message.type == "ai" else None
-            if note and not message.tool_calls:
-                return list((note.get("shown") or {}).get("items") or [])
-        return []
+        listed = (state.values.get("planner_state") or {}).get("listed") or {}
+        return [item.get("data") or {} for item in listed.get("items") or []]
 
 
 def names(turn: TurnResult) -> list[str]:

@@ -1,5 +1,5 @@
 """An `OutboundReply` as SMS bodies: plain text (no Markdown), GSM-7 where possible, at most ~320 characters
-per message. A planner's draft becomes one short message with numbered lines and "Reply 1, 2 or 3."
+per message. A planner's draft becomes one short single-line message ("… 1) … 2) … Reply 1 or 2.")
 (shortened to fit: short forms first, then fewer items, then cut lines); prose without a draft is split on
 paragraph boundaries. A confirmation always ends with "Reply YES to confirm, NO to cancel"."""
 
@@ -52,6 +52,8 @@ def render_sms(reply: OutboundReply, max_chars: int = PREFERRED_CHARS) -> list[s
         if reply.confirmation:
             text = f"{text}\n\n{plain_text(reply.confirmation)}\n{CONFIRM_PROMPT}".strip()
         text = to_gsm(text)
+        if len(" ".join(text.split())) <= max_chars:  # fits one message: one line, like a draft
+            text = " ".join(text.split())
     pieces: list[str] = []
     for paragraph in (p.strip() for p in text.split("\n\n")):
         if not paragraph:
@@ -74,9 +76,14 @@ def draft_sms(draft: ReplyDraft, confirmation: str | None, notes: list[str], max
                 *((True, shown, False) for shown in range(count - 1, 0, -1))]
     for short, shown, with_notes in variants:
         lines, cuttable = _draft_lines(draft, confirmation, notes, short, shown, with_notes)
-        if len("\n".join(lines)) <= max_chars:
-            return "\n".join(lines)
-    return "\n".join(_cut_longest(lines, cuttable, max_chars))
+        if len(_joined(lines)) <= max_chars:
+            return _joined(lines)
+    return _joined(_cut_longest(lines, cuttable, max_chars))
+
+
+def _joined(lines: list[str]) -> str:
+    """One line: a phone shows it as it comes, and a reply is just "2" or "yes"."""
+    return " ".join(line for line in lines if line)
 
 
 def _draft_lines(draft: ReplyDraft, confirmation: str | None, notes: list[str], short: bool, shown: int,
@@ -104,8 +111,6 @@ def _draft_lines(draft: ReplyDraft, confirmation: str | None, notes: list[str], 
         add(note, cut=True)
     add(draft.question)
     if confirmation:
-        if lines:
-            lines.append("")  # the confirmation is a paragraph of its own
         add(confirmation)
         add(CONFIRM_PROMPT)
     elif draft.numbered and shown:
@@ -121,7 +126,7 @@ def _cut_longest(lines: list[str], cuttable: list[int], max_chars: int) -> list[
     """Cut the longest cuttable line (never below the next longest, so long lines end up alike) until the
     text fits or every such line is as short as allowed."""
     lines = list(lines)
-    while cuttable and (over := len("\n".join(lines)) - max_chars) > 0:
+    while cuttable and (over := len(_joined(lines)) - max_chars) > 0:
         longest, *others = sorted(cuttable, key=lambda i: len(lines[i]), reverse=True)
         length = len(lines[longest])
         if length <= SHORTEST_CUT:

@@ -130,6 +130,7 @@ def _apply(state: DialogueState, outcome: Say) -> None:
     if outcome.listed is not None:
         state.listed = outcome.listed
     state.proposal = outcome.proposal
+    state.question = outcome.question
 
 
 def _calls_by_id(history: list[BaseMessage]) -> dict[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from agent.planners.local.dialogue.said import Said
-from agent.planners.local.dialogue.state import AskState, DialogueState, Listed, Proposal, Ref
+from agent.planners.local.dialogue.state import AskState, DialogueState, Listed, Proposal, Question, Ref
 from agent.reply_draft import DraftChoice, DraftItem, ReplyDraft
 from tools.registry import get_tool
 
@@ -107,6 +107,7 @@ class Say:
     listed: Listed | None = None
     clear_listed: bool = False
     proposal: Proposal | None = None
+    question: Question | None = None
 
 
 Step = Call | Say
@@ -136,14 +137,19 @@ def load_policies() -> dict[str, Policy]:
 
 def say(headline: str, question: str = "", items: list[DraftItem] | None = None, *, numbered: bool = False,
         choices: list[DraftChoice] | None = None, notes: list[str] | None = None, kind: str = "answer",
-        listed: Listed | None = None, proposal: Proposal | None = None, clear_listed: bool = False) -> Say:
+        listed: Listed | None = None, proposal: Proposal | None = None, clear_listed: bool = False,
+        awaits: Question | None = None) -> Say:
     draft = ReplyDraft(headline=headline, question=question, items=items or [], numbered=numbered,
                        choices=choices or [], notes=notes or [], kind=kind)  # type: ignore[arg-type]
-    return Say(draft, listed=listed, proposal=proposal, clear_listed=clear_listed)
+    return Say(draft, listed=listed, proposal=proposal, clear_listed=clear_listed, question=awaits)
 
 
 def offer(intent: str, target: Ref | None = None, **values: Any) -> Proposal:
     return Proposal(intent=intent, target=target, values=values)
+
+
+def awaiting(intent: str, *needs: str, target: Ref | None = None) -> Question:
+    return Question(intent=intent, needs=list(needs), target=target)
 
 
 def yes_no(label_yes: str = "Yes", label_no: str = "No") -> list[DraftChoice]:

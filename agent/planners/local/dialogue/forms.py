@@ -159,8 +159,11 @@ def _coerce(name: str, entity: str | None, value: Any) -> Any:
 
 def _place_bare_number(form: FormState, s: FormSpec, said: Said, changed: list[str]) -> list[str]:
     """A number the sentence gave no role ("1100", "actually 3") goes to the slot it can fill: the one asked,
-    else the one a correction most plausibly means (money for large amounts, a count for small ones)."""
+    else the one a correction most plausibly means (money for large amounts, a count for small ones). So does
+    a number read as a count or a price when this form has no such slot ("put 300 on it" for a bid)."""
+    takes = {s.entity_of(name) for name in [*s.schema, *s.entities]}
     bare = [v for v in said.values("number") if v]
+    bare += [v for kind in ("quantity", "price") if kind not in takes for v in said.values(kind)]
     if not bare and form.asked and re.fullmatch(r"\s*#?\s*\d+\s*[.!]?\s*", said.text):
         bare = said.values("choice")  # a bare "2" answering "how many?" is a count, not a pick
     if not bare:

@@ -35,6 +35,8 @@ FORM_FAMILY = {"create_listing": {"create_listing", "publish_listing", "update_l
                "create_wanted_post": {"create_wanted"}, "respond_to_wanted_post": {"respond_wanted"},
                "mark_transaction_shipped": {"mark_shipped"}, "review_transaction": {"rate_seller"},
                "adjust_stock": {"adjust_stock"}, "transfer_stock": {"transfer_stock"}}
+# A second ask the first one takes in ("list it … then make it live" is one listing, published once made).
+ABSORBS = {"create_listing": {"publish_listing"}, "create_wanted": {"publish_listing"}}
 # What picking an item from a list does when the message says no more than which one.
 DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "offer": "offer_chosen",
                 "hold": "details", "deal": "details", "wanted": "details", "response": "details",
@@ -50,6 +52,22 @@ _ELLIPSIS = re.compile(r"^\s*(?:and |but |ok |so |hm+,? )?(?:what|how) about\b|^
 _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
                     r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
                     r"hows|how's|tell|show|get|send|make|put)\b)", re.IGNORECASE)
+# Per family, the intents that only look (read): between two readings of the same errand, look first.
+LOOK_FIRST = {"sourcing": ("find_stock", "own_stock", "closer", "how_far", "my_holds"),
+              "parts": ("find_part", "details", "check_fit", "diagnose"),
+              "pricing": ("price_info", "price_check", "suggest_price", "market_trends"),
+              "offers": ("list_offers",), "auctions": ("auction_status", "my_watchlist"),
+              "wanted": ("browse_wanted", "wanted_responses"), "selling": ("my_listings",),
+              "inventory": ("low_stock",), "deals": ("my_deals",)}
+
+
+def _family(intent: str) -> str:
+    from agent.planners.local.nlu.examples import family
+
+    return family(intent)
+
+
+_LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
 _ONLY_NUMBER = re.compile(r"^\s*(?:partno|#|pn|p/n|part|number|no\.?|what is|what's|whats|\?|\s)*partno[\s?.!]*$")
 
 
@@ -75,8 +93,8 @@ def interpret(text: str, photo_ids: list[str], state: DialogueState, env: Env, a
 def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: Env,
                amended: dict[str, Any] | None) -> list[AskState]:
     said = Said(parse.text, entity_dicts(parse))
-    proposal, clarify = state.proposal, state.clarify
-    state.proposal, state.clarify = None, None
+    proposal, clarify, question = state.proposal, state.clarify, state.question
+    state.proposal, state.clarify, state.question = None, None, None
     if amended is not None:
         redo = _amend(parse, said, state, amended)
         if redo is not None:
@@ -94,10 +112,17 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
         asks = _form_answer(parse, said, state.form, photo_ids)
         if asks is not None:
             return asks
+    if question is not None and any(parse.get(need) for need in question.needs) and not (
+            parse.confident and parse.confidence >= TOPIC_CHANGE and parse.intent not in CONVERSATION | {
+                question.intent, "find_part", "check_fit"}):
+        return [ask_of(parse, question.intent, target=question.target, values={"answer": True})]
     if state.listed is not None and state.listed.items:
         picked_ask = _pick(parse, said, state)
         if picked_ask is not None:
             return [picked_ask]
+    if proposal is None and parse.intent == "affirm" and parse.confident and state.listed is not None and \
+            state.listed.goal and not parse.has_slots():
+        return [ask_of(parse, state.listed.goal)]  # "ok grab it" after "want me to hold one?": the best one
     if proposal is not None and parse.intent in ("affirm", "deny") and (parse.confident or _short(parse)):
         if parse.intent == "deny":
             return [ask_of(parse, "declined", values={"intent": proposal.intent})]
@@ -119,9 +144,13 @@ def _follow_up(parse: Parse, state: DialogueState) -> AskState | None:
         return None
     if not any(e.entity in _CONTENT for e in parse.entities):
         return None
-    if parse.confident and parse.intent not in REPEATABLE | CONVERSATION and parse.confidence >= TOPIC_CHANGE:
-        return None
-    return ask_of(parse, state.last_intent, values={"follow_up": state.last_text})
+    if parse.confident and parse.intent not in CONVERSATION and (parse.intent in REPEATABLE or
+                                                                 parse.confidence >= TOPIC_CHANGE):
+        return None  # the words say what they want themselves ("anything in aurora?" is where to get it)
+    places_only = all(e.entity in ("city", "location", "site") for e in parse.entities if e.entity in _CONTENT)
+    intent = "find_stock" if places_only and state.last_intent in ("find_part", "price_info", "check_fit") \
+        else str(state.last_intent)
+    return ask_of(parse, intent, values={"follow_up": state.last_text})
 
 
 def _request(parse: Parse, env: Env) -> list[AskState]:
@@ -131,9 +160,22 @@ def _request(parse: Parse, env: Env) -> list[AskState]:
         if parse.intent == "out_of_scope" and parse.confidence < 0.3 and parse.get("part_number"):
             return [ask_of(parse, "find_part")]
         top = [r.intent for r in parse.intents[:2]]
+        looking = [i for i in top if i in LOOK_FIRST.get(_family(top[0]), ()) and _family(i) == _family(top[1])]
+        if len(top) == 2 and looking and parse.intents[0].confidence + parse.intents[1].confidence >= 0.35:
+            # two readings of one errand ("order 3 for me": hold, or where to get it): look first, it changes
+            # nothing and the next step is the same
+            return [ask_of(parse, looking[0])]
         return [ask_of(parse, "clarify", values={"intents": top})]
     asks = split_asks(parse, env)
-    return [ask_of(p) for p in asks]
+    return [ask_of(p, _urgent(p)) for p in asks]
+
+
+def _urgent(parse: Parse) -> str:
+    """A part asked for in an emergency ("car's down, need a GAA24350BH1") is asked for to get it now."""
+    if parse.intent == "find_part" and parse.get("urgency") is not None and \
+            parse.value("urgency") in ("emergency", "urgent"):
+        return "find_stock"
+    return parse.intent
 
 
 def split_asks(parse: Parse, env: Env) -> list[Parse]:
@@ -141,14 +183,15 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
     turn; a message that asks one thing (with several details) stays whole."""
     if len(parse.text.split()) < 6 or parse.intent in CONVERSATION:
         return [parse]
-    cuts = [m for m in _SPLIT.finditer(parse.text)]
+    cuts = list(_SPLIT.finditer(parse.text))
+    if not parse.confident or parse.confidence < TOPIC_CHANGE:
+        cuts += list(_LOOSE_SPLIT.finditer(parse.text))
     for cut in cuts:
         left, right = parse.text[:cut.start()].strip(" ,"), parse.text[cut.end():].strip(" ,")
         if len(left.split()) < 2 or len(right.split()) < 2:
             continue
         parts = [env.nlu.parse(left, env.organization), env.nlu.parse(right, env.organization)]
-        together = any({parts[0].intent, parts[1].intent} <= family | {name} for name, family in FORM_FAMILY.items()
-                       if parts[0].intent in family)
+        together = parts[1].intent in ABSORBS.get(parts[0].intent, ())
         if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
                 parts[0].intent != parts[1].intent and not together:
             return parts
@@ -202,7 +245,9 @@ def _form_answer(parse: Parse, said: Said, form: FormState, photo_ids: list[str]
     intent, confident = parse.intent, parse.confident
     if intent in FORM_HELPERS.get(form.name, set()) and confident and not changed:
         return [ask_of(parse, intent, values={"form_helper": True})]
-    family = FORM_FAMILY.get(form.name, set())
+    family = FORM_FAMILY.get(form.name, set()) | {"update_listing"}  # "make it 380 instead" corrects any form
+    if form.hints.get("declined") and not (intent in family | {"affirm"} or (changed and not confident)):
+        return None  # a form the user said no to is only taken up again by a correction to it
     topic_change = confident and parse.confidence >= TOPIC_CHANGE and intent not in family | CONVERSATION and \
         not (changed and len(changed) >= len(parse.entities))
     if topic_change and not (form.asked and form.asked in changed):
@@ -218,13 +263,25 @@ def _pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
     assert listed is not None
     intent = parse.intent
     acting = parse.confident and intent not in CONVERSATION
-    if not (intent == "choose" or said.has("choice") or (points_at_list(said) and not acting) or
-            (acting and points_at_list(said))):
-        return None
     hits = match(listed.items, said)
+    named = len(hits) == 1 and said.has("organization", "person", "city", "location", "condition", "site")
+    if not (intent == "choose" or said.has("choice") or points_at_list(said) or named):
+        return None
     if len(hits) != 1:
         if intent == "choose" or (said.has("choice") and not acting):
             return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": len(hits)})
         return None
-    goal = intent if acting else (listed.goal or DEFAULT_GOAL.get(listed.kind, "details"))
+    goal = _acting_on(parse, listed.kind) if acting or parse.intent not in ("choose", "affirm") else None
+    goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")
     return ask_of(parse, goal, target=hits[0], values={"picked": True})
+
+
+def _acting_on(parse: Parse, kind: str) -> str | None:
+    """The likeliest intent that acts on this kind of object ("put 300 on the one in denver" with auctions in
+    view is a bid, even when the words alone lean elsewhere)."""
+    from agent.planners.local.nlu.examples import acts_on
+
+    for ranked in parse.intents:
+        if kind in acts_on(ranked.intent) and ranked.confidence >= 0.2:
+            return ranked.intent
+    return None  # nothing likely acts on it: what the list was shown for

@@ -27,6 +27,14 @@ _SLIM = {
 _SUPERLATIVES = (("price", re.compile(r"\b(cheapest|lowest|least expensive|cheaper|best price|lowest priced)\b")),
                  ("distance_km", re.compile(r"\b(closest|nearest|closer|nearer)\b")),
                  ("eta_hours", re.compile(r"\b(fastest|quickest|soonest|sooner|faster)\b")))
+_NAMES = ("organization", "person", "city", "location", "site")
+# What a message may name an object of each kind by ("the shop" says where to ship, not which answer).
+_RELEVANT = {"option": {"organization", "person", "city", "location", "condition"},
+             "listing": {"organization", "person", "city", "condition"},
+             "offer": {"organization", "person", "city"}, "response": {"organization", "person", "condition"},
+             "hold": {"organization", "location", "city", "condition"}, "deal": {"organization", "person"},
+             "stock": {"location", "condition"}, "wanted": {"organization", "person", "city"},
+             "part": {"organization"}, "equipment": {"site", "city"}}
 _WORDS = ("organization_name", "seller_organization", "buyer_organization", "buyer_name", "location_name", "city",
           "responder_organization", "organization", "name", "manufacturer", "site_name", "bidder", "listing_name",
           "description", "condition")
@@ -67,14 +75,17 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
             return [items[-1]]
         return [items[index - 1]] if 1 <= index <= len(items) else []
     narrowed = list(items)
+    filtered = False
     numbers = {_norm(v) for v in said.values("part_number")}
     if numbers:
         narrowed = [r for r in items if _norm(str(r.data.get("part_number") or "")) in numbers] or narrowed
-    for entity in ("organization", "person", "city", "location", "site"):
+    relevant = _RELEVANT.get(items[0].kind, _NAMES)
+    for entity in (e for e in _NAMES if e in relevant):
         for value in said.values(entity):
-            narrowed = _named(narrowed, entity, value, said.extra(entity, "organization"))
-    for condition in said.values("condition"):
+            narrowed, filtered = _named(narrowed, entity, value, said.extra(entity, "organization")), True
+    for condition in said.values("condition") if "condition" in relevant else []:
         narrowed = [r for r in narrowed if str(r.data.get("condition") or "").startswith(condition.split("_")[0])]
+        filtered = True
     for listing_type in said.values("listing_type"):
         narrowed = [r for r in narrowed if r.data.get("listing_type") in (listing_type, None)]
     if "truck" in said.lowered or "van" in said.lowered:
@@ -85,7 +96,7 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
             ranked = [r for r in narrowed if r.data.get(key) is not None]
             if ranked:
                 return [min(ranked, key=lambda r: float(r.data[key]))]
-    if narrowed != items:
+    if narrowed != items or filtered:
         return narrowed
     worded = _by_words(items, said)
     if worded:

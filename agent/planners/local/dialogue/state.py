@@ -60,6 +60,15 @@ class Proposal(BaseModel):
     values: dict[str, Any] = Field(default_factory=dict)
 
 
+class Question(BaseModel):
+    """A value the last reply asked for outside a form ("Which equipment should it fit?"): an answer that
+    carries one of `needs` (entity types) continues `intent` about `target`."""
+
+    intent: str
+    needs: list[str]
+    target: Ref | None = None
+
+
 class Clarify(BaseModel):
     """The two readings the last reply asked the user to choose between, and the words they were about."""
 
@@ -97,6 +106,7 @@ class DialogueState(BaseModel):
     form: FormState | None = None
     proposal: Proposal | None = None
     clarify: Clarify | None = None
+    question: Question | None = None
     equipment: Ref | None = None
     pools: dict[str, list[Ref]] = Field(default_factory=dict)
     sourcing: dict[str, Any] | None = None  # the last find_inventory: its arguments and every option

@@ -30,6 +30,7 @@ SLOT_ENTITIES = frozenset({"part_number", "price", "quantity", "condition", "ful
                            "equipment_model", "choice"})
 _BARE_YES = re.compile(r"^\s*(y|yes|yep|yeah|yup|ok|okay|sure|confirm(ed)?|do it|go ahead|yes please)\s*[.!]*\s*$",
                        re.IGNORECASE)
+_LEADING_YES = re.compile(r"^\s*(yes|yep|yeah|yup|ok|okay|sure|y)\b[\s,.!]*", re.IGNORECASE)
 _BARE_NO = re.compile(r"^\s*(n|no|nope|nah|cancel|no thanks)\s*[.!]*\s*$", re.IGNORECASE)
 
 
@@ -153,6 +154,10 @@ def classify_assent(text: str) -> str:
         return "yes"
     if _BARE_NO.match(text):
         return "no"
+    lead = _LEADING_YES.match(text)
+    if lead and not re.search(r"\b(but|and|also|instead|except|only|not)\b", text[lead.end():], re.IGNORECASE) \
+            and len(text[lead.end():].split()) <= 3 and not _tableless().parse(text[lead.end():]).has_slots():
+        return "yes"  # "yes pull it", "ok do it": the answer, then the action it agrees to
     parse = _tableless().parse(text)
     if not parse.confident:
         return "other"

@@ -102,3 +102,9 @@ def gloss(intent: str) -> str:
 def family(intent: str) -> str:
     spec = load_domain()["intents"].get(intent) or {}
     return str(spec.get("family") or "general")
+
+
+def acts_on(intent: str) -> list[str]:
+    """The kinds of object an intent acts on (domain.yml), for reading "the one in denver" in context."""
+    spec = load_domain()["intents"].get(intent) or {}
+    return list(spec.get("acts_on") or [])

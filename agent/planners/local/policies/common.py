@@ -21,8 +21,8 @@ _FILLER = re.compile(r"\b(hi|hey|hello|yo|please|pls|plz|thanks|thx|can you|coul
 
 def failure(result: ToolResult, doing: str = "", declined: str = "OK — nothing was done.") -> Say:
     """A tool's expected failure in plain words: what went wrong and what to do about it."""
-    error, message = result.error, result.message.strip()
-    hint = str(result.data.get("hint") or "").strip()
+    error, message = result.error, _for_people(result.message)
+    hint = _for_people(str(result.data.get("hint") or ""))
     if error == "declined":
         return say(declined)
     if error == "forbidden":
@@ -33,6 +33,14 @@ def failure(result: ToolResult, doing: str = "", declined: str = "OK — nothing
         return say(f"That can't be done now: {message} {hint}".strip(), kind="error")
     prefix = f"I couldn't {doing}: " if doing and error not in ("not_found", "unavailable") else ""
     return say(f"{prefix}{message} {hint}".strip() or "That didn't work.", kind="error")
+
+
+def _for_people(text: str) -> str:
+    """A tool's message without the sentences meant for a model (they name tools and ids)."""
+    from agent.reply_draft import internals_in
+
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    return " ".join(s for s in sentences if s and not internals_in(s))
 
 
 def search_query(ctx: Ctx, text: str | None = None, said: Said | None = None) -> str:
@@ -154,3 +162,23 @@ def part_args(part: Ref) -> dict[str, Any]:
     if part.data.get("manufacturer"):
         args["manufacturer"] = part.data["manufacturer"]
     return args
+
+
+def in_view(ctx: Ctx, *kinds: str) -> Ref | None:
+    """The object of these kinds the user is looking at: picked, named, in focus, or the only one listed."""
+    if ctx.ask.target is not None and ctx.ask.target.kind in kinds:
+        return ctx.ask.target
+    ref, _ = resolve(ctx.state, ctx.said, *kinds)
+    if ref is not None:
+        return ref
+    listed = ctx.state.listed
+    if listed is not None and listed.kind in kinds and len(listed.items) == 1:
+        return listed.items[0]
+    return None
+
+
+def about_them(ctx: Ctx) -> bool:
+    """Is the question about someone else's stock ("how many they got left") rather than ours?"""
+    words = set(re.findall(r"[a-z']+", ctx.said.lowered))
+    return bool(words & {"they", "they've", "theyve", "them", "their", "seller", "he", "she", "it"}) and \
+        not words & {"we", "our", "us", "i", "my", "me", "we've", "weve", "ours"}

@@ -78,7 +78,8 @@ def search_market(ctx: Ctx) -> Step:
         part = target_part(ctx)
         return say(found.message or "No listings you can see match that.", "Want me to post a wanted request?",
                    proposal=offer("create_wanted", part))
-    return present_listings(ctx, results, "On the marketplace:")
+    auctions = all(r.get("listing_type") == "auction" for r in results)
+    return present_listings(ctx, results, "On the marketplace:", "place_bid" if auctions else None)
 
 
 def present_listing(ctx: Ctx, d: dict[str, Any]) -> Say:
@@ -120,6 +121,11 @@ def details(ctx: Ctx) -> Step:
     part = target_part(ctx)
     if part is None:
         return say("More about which part or listing?", kind="question")
+    detail = ctx.last("get_part")
+    if detail is not None and detail.ok:
+        return _part_detail(ctx, detail.data)
+    if part.data.get("part_id") and detail is None:
+        return Call("get_part", {"part_id": part.data["part_id"]})
     looked = ctx.last("lookup_part")
     if looked is None:
         return Call("lookup_part", {"part_number": part.data.get("part_number")})
@@ -133,3 +139,23 @@ def _describe(ref: Ref) -> Say:
                       for k, v in ref.data.items() if v not in (None, "", []) and not k.endswith("id")
                       and not isinstance(v, dict | list))
     return say(f"{ref.label}: {facts}.")
+
+
+def _part_detail(ctx: Ctx, d: dict[str, Any]) -> Say:
+    fits = [f"{e.get('manufacturer')} {e.get('model')}" for e in d.get("compatible_equipment") or []]
+    fits = fits or list(d.get("compatible_models_listed") or [])
+    shown = ", ".join(fits[:8]) + (f" and {len(fits) - 8} more" if len(fits) > 8 else "")
+    headline = f"{d.get('part_number')} — {d.get('manufacturer')} {d.get('name')}"
+    if d.get("msrp") is not None:
+        headline += f" (list {money(d['msrp'])})"
+    headline += f". Fits: {shown}." if shown else ". No equipment models on record."
+    if d.get("current_part_number") and d.get("current_part_number") != d.get("part_number"):
+        headline += f" Superseded: order {d['current_part_number']} today."
+    elif d.get("is_discontinued"):
+        headline += " Discontinued."
+    else:
+        headline += " It's the current number."
+    ctx.state.put_focus(make_ref("part", {**d, "part_id": d.get("id")}))
+    from agent.planners.local.policies.parts import SOURCE_QUESTION
+
+    return say(headline, SOURCE_QUESTION, proposal=offer("find_stock", ctx.state.focus.get("part")))

@@ -67,6 +67,11 @@ def present_options(ctx: Ctx, found: ToolResult, options: list[dict[str, Any]] |
 @policy("find_stock")
 def find_stock(ctx: Ctx) -> Step:
     part = target_part(ctx)
+    other = ctx.said.value("organization")
+    if part is None and other and other != ctx.env.organization:
+        return say(f"I can't see {other}'s own stock: other companies' stock shows up only where they make it "
+                   "available for sale or trade.", "Tell me the part and I'll check who has it, them included.",
+                   kind="question")
     if part is None:
         listed = ctx.state.listed
         if listed is not None and listed.kind == "part" and not describes_part(ctx):
@@ -91,6 +96,17 @@ def find_stock(ctx: Ctx) -> Step:
         if cached is None:
             return Call("find_inventory", inventory_args(ctx, part))
         found = cached
+    if found.error == "not_found":  # not a catalog part: maybe someone lists it anyway
+        listed = ctx.last("search_listings")
+        if listed is None:
+            return Call("search_listings", {"part_number": part.data.get("part_number"), "limit": 10})
+        rows = listed.data.get("results") or [] if listed.ok else []
+        if rows:
+            from agent.planners.local.policies.market import present_listings
+
+            return present_listings(ctx, rows, f"{part.data.get('part_number')} isn't in the catalog, but it's "
+                                    "on the marketplace:", "make_offer")
+        return failure(found)
     city = ctx.said.value("city")
     if city and found.ok:
         here = [o for o in found.data.get("options") or [] if str(o.get("city") or "").lower() == city.lower()]

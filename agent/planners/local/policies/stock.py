@@ -3,12 +3,14 @@ units (adjust_stock), moving them between trucks and stores (transfer_stock), an
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
-from agent.planners.local.policies.common import failure, target_part
+from agent.planners.local.policies.common import about_them, failure, in_view, target_part
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
 from agent.reply_draft import DraftItem
@@ -36,10 +38,10 @@ def _at(location: str | None, env_name: str, item: dict[str, Any]) -> bool:
 
 @policy("own_stock")
 def own_stock(ctx: Ctx) -> Step:
-    focus = ctx.state.focused("listing", "option")
-    if focus is not None and not ctx.said.has("part_number", "location") and ctx.state.focus_kind in (
-            "listing", "option") and "left" in ctx.said.lowered:
-        return say(f"{focus.label}: {focus.data.get('quantity_available')} available.")
+    seen = in_view(ctx, "listing", "option") if not ctx.said.has("part_number", "location") else None
+    if seen is not None and (about_them(ctx) or ctx.state.focus_kind in ("listing", "option")):
+        who = seen.data.get("seller_organization") or seen.data.get("organization_name") or "They"
+        return say(f"{who} has {seen.data.get('quantity_available')} × {seen.data.get('part_number')} available.")
     part = target_part(ctx)
     found = ctx.last("list_stock")
     if found is None:
@@ -93,13 +95,22 @@ def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
     part = target_part(ctx)
     found = ctx.last("list_stock")
     if found is None:
-        if part is None:
+        if part is None and not location:
             return say("Which part?", kind="question")
-        return Call("list_stock", {"part_number": part.data.get("part_number"), "limit": 50})
+        args: dict[str, Any] = {"limit": 100}
+        if part is not None:
+            args["part_number"] = part.data.get("part_number")
+        place = _location_id(ctx, location) if location else None
+        if place:
+            args["location_id"] = place
+        return Call("list_stock", args)
     if not found.ok:
         return failure(found, "check your stock")
     items = [make_ref("stock", i, _stock_line(i)) for i in found.data.get("items") or []
              if _at(location, ctx.env.name, i)]
+    if part is None:  # "the 30a contactor off my truck": what the words describe among what is there
+        words = Said(ctx.said.text, [e for e in ctx.said.entities if e.get("entity") == "choice"])
+        items = [i for i in match(items, words) if _described(i, ctx.said.lowered)] if items else []
     if len(items) == 1:
         return items[0]
     if not items:
@@ -109,6 +120,12 @@ def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
         return picked[0]
     return say("Which one?", "", [DraftItem(kind="stock", title=r.label) for r in items[:6]], numbered=True,
                listed=Listed(kind="stock", items=items[:6], goal=ctx.ask.intent), kind="clarify")
+
+
+def _described(item: Ref, lowered: str) -> bool:
+    """Does the message use a word of the item's name (a stock write never rests on a guess)?"""
+    name = set(re.findall(r"[a-z0-9]{3,}", str(item.data.get("name") or "").lower()))
+    return bool(name & set(re.findall(r"[a-z0-9]{3,}", lowered)) - {"the", "and", "for", "off", "box"})
 
 
 @policy("adjust_stock")

@@ -15,8 +15,8 @@ from agent.planners.local.policy import Call, Ctx, Step, ToolResult, policy, say
 from agent.planners.local.render import condition, money
 from agent.reply_draft import DraftItem
 
-_COMMAND = re.compile(r"(?i)^\s*(please\s+)?((post|put out|put up|create|make|send|do)\s+)?(a\s+|an\s+)?"
-                      r"(wanted|iso|want ad)(\s+(request|post|ad))?\s*(for)?\s*[:,-]?\s*")
+_COMMAND = re.compile(r"(?i)^\s*(please\s+)?((post|put out|put up|create|make|send|do|blast out)\s+)?(a\s+|an\s+)?"
+                      r"(wanted|iso|want ad|wtb)(\s+(request|post|ad|listing))?\s*(for)?\s*[:,-]?\s*")
 _URGENCY = {"emergency": "emergency", "urgent": "urgent", "priority": "priority"}
 
 
@@ -40,7 +40,7 @@ def create_wanted(ctx: Ctx) -> Step:
     maker = said.extra("equipment_model", "manufacturer")
     if model and model.lower() not in what.lower():
         what += f" for {maker or ''} {model}".replace("  ", " ")
-    form = forms.new_form("create_wanted_post", description=f"Need {what}"[:2000], category=category,
+    form = forms.new_form("create_wanted_post", description=what[:1].upper() + what[1:2000], category=category,
                           quantity_needed=1)
     if part is not None:
         form.values["part_number"] = part.data.get("part_number")
@@ -166,11 +166,6 @@ def _response_line(r: dict[str, Any]) -> str:
 
 @policy("accept_response")
 def accept_response(ctx: Ctx) -> Step:
-    done = ctx.last("accept_wanted_response")
-    if done is not None:
-        if not done.ok:
-            return failure(done, "take that response", declined="OK — nothing was accepted.")
-        return say(f"Done: {done.message}".strip())
     target = ctx.ask.target
     if target is None or target.kind != "response":
         target, _ = resolve(ctx.state, ctx.said, "response")
@@ -184,6 +179,11 @@ def accept_response(ctx: Ctx) -> Step:
             return say("Which response?", "", [DraftItem(kind="response", title=r.label) for r in refs[:5]],
                        numbered=True, listed=Listed(kind="response", items=refs[:5], goal="accept_response"))
         target = hits[0]
-    if "accept_wanted_response" not in ctx.env.tools:
-        return say("I can't take wanted-post responses yet.")
-    return Call("accept_wanted_response", {"response_id": target.id})
+    form = forms.new_form("accept_wanted_response")
+    form.target = target
+    return start(ctx, form)
+
+
+@finishes("accept_wanted_response")
+def _accepted(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    return say(f"Done: {done.message}".strip())
