@@ -28,7 +28,7 @@ from agent.planners.local.nlu.examples import DATA_DIR, NLU_DIR, Example
 log = logging.getLogger(__name__)
 EMBEDDING_WEIGHT = 1.5
 C = 1.0
-FOLDS = 4
+FOLDS = 3
 CODE_VERSION = "2"
 
 
