@@ -24,7 +24,6 @@ _RATING = re.compile(r"^\d+(?:[./-]\d+)*(v|vac|vdc|a|amp|amps|hp|kw|w|hz|mfd|uf|
 _SHORT_CODE = re.compile(r"^(?:\d{1,4}-\d{1,4}|[A-Za-z]{1,2}-?\d{1,3})$")
 _SPACED = re.compile(r"\b([A-Za-z]{2,4})[\s-]+(\d{3,6})[\s-]+([A-Za-z]{1,3}\d{1,2})\b")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
-_WORD = re.compile(r"[a-z0-9]+(?:[-/.][a-z0-9]+)*")
 _MONEYISH = re.compile(r"^\d+(?:\.\d+)?k?$", re.IGNORECASE)
 _NEW_NOT_CONDITION = re.compile(r"new (?:listings?|offers?|posts?|wanted|holds?|number|one for me|york|mexico|jersey|"
                                 r"bids?|orders?|isos?|parameters?|messages?|responses?|repl(?:y|ies)|here|"
