@@ -33,7 +33,7 @@ def unit_of(engine: Engine, equipment_id: str, email: str = TECH) -> tuple[str, 
 def test_fit_is_checked_on_the_unit_at_the_site(runner: AgentRunner, engine: Engine) -> None:
     turn = talk(runner, engine).say("does GAA24350BH1 fit the Gen2 at the Brown Palace?")
     assert names(turn) == ["find_installed_equipment", "check_compatibility"]
-    assert args_of(turn, "find_installed_equipment") == {"site": "Brown Palace"}
+    assert args_of(turn, "find_installed_equipment") == {"site": "Brown Palace Hotel"}  # the site's own name
     check = args_of(turn, "check_compatibility")
     assert unit_of(engine, check["equipment_id"]) == ("Brown Palace Hotel", "Gen2") and "equipment_model" not in check
     assert turn.reply.startswith("Yes") and "Brown Palace Hotel" in turn.reply and "Car 1" in turn.reply
@@ -51,7 +51,7 @@ def test_at_the_site_a_described_part_is_searched_for_its_unit(runner: AgentRunn
         chat.say(str(listed[0]))
     else:
         assert turn.reply.startswith("Best match") and "GAA24350BH1" in turn.reply.split("\n")[0]
-    fit = chat.say("does it fit?")
+    fit = chat.say("will it fit?")
     check = args_of(fit, "check_compatibility")
     assert check["part_number"] == "GAA24350BH1" and unit_of(engine, check["equipment_id"])[0] == "Brown Palace Hotel"
 

@@ -55,11 +55,11 @@ def search_query(ctx: Ctx, text: str | None = None, said: Said | None = None) ->
         maker = said.extra("equipment_model", "manufacturer")
         if maker and e["value"] == maker:
             query = query.replace(e["text"], " ")
+    query = re.sub(r"(?i)\b(i'?m|we'?re|i am|we are)\b", " ", query)
     query = _FILLER.sub(" ", query)
     query = re.sub(r"(?i)\b(for|on|in|at|fits?|to fit|with)( (a|an|the|our|my|this|that))?\s*$", " ", query.strip())
     query = re.sub(r"(?i)\b(for|on|at|in) (a|an|the|our|my)\b\s*(?=[,.?!]|$)", " ", query)
-    query = re.sub(r"(?i)^\s*(a|an|the|some|new|me|i|we|my|our)\b", " ", query)
-    query = re.sub(r"(?i)\b(i'?m|we'?re|i am|we are)\b", " ", query)
+    query = re.sub(r"(?i)^[\s,.;:!?-]*(a|an|the|some|new|me|i|we|my|our)\b", " ", query)
     query = re.sub(r"\s+", " ", query).strip(" ,.?!-")
     return query or said.text.strip()
 

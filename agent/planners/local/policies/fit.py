@@ -7,46 +7,39 @@ from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import Listed, Ref
-from agent.planners.local.policies.common import candidates, failure, search_args, target_part, winner
+from agent.planners.local.policies import sites
+from agent.planners.local.policies.common import candidates, failure, part_args, search_args, target_part, winner
 from agent.planners.local.policies.parts import ask_which, present_part
-from agent.planners.local.policy import Call, Ctx, Step, ToolResult, policy, say
+from agent.planners.local.policy import Call, Ctx, Step, awaiting, policy, say
 from agent.planners.local.render import money
 from agent.reply_draft import DraftItem
 
-SITES = "find_installed_equipment"
-
-
-def _models(found: ToolResult) -> list[dict[str, Any]]:
-    """A site's units grouped by model, with a count and the first unit."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for unit in (found.data.get("units") or []) if found.ok else []:
-        key = (unit["manufacturer"], unit["model"])
-        group = out.setdefault(key, {**unit, "count": 0, "label": f"{unit['manufacturer']} {unit['model']}"})
-        group["count"] += 1
-    return list(out.values())
-
 
 def _equipment_named(ctx: Ctx) -> Ref | None:
+    """The equipment this message names: a unit just listed ("the 48TC" after "which unit?"), else the model."""
     model = ctx.said.value("equipment_model")
-    if model:
-        maker = ctx.said.extra("equipment_model", "manufacturer") or ""
-        return Ref(kind="equipment", label=f"{maker} {model}".strip(), data={"model": model, "manufacturer": maker})
-    return None
-
-
-def _site(ctx: Ctx) -> str | None:
-    return ctx.said.value("site") or ctx.ask.values.get("site")
+    if not model:
+        return None
+    listed = ctx.state.listed
+    if listed is not None and listed.kind == "equipment":
+        unit = sites.same_model([u.data for u in listed.items], str(model))
+        if unit is not None:
+            return next(u for u in listed.items if u.data is unit)
+    maker = ctx.said.extra("equipment_model", "manufacturer") or ""
+    return Ref(kind="equipment", label=f"{maker} {model}".strip(), data={"model": model, "manufacturer": maker})
 
 
 @policy("check_fit")
 def check_fit(ctx: Ctx) -> Step:
     part = target_part(ctx)
-    equipment = _equipment_named(ctx) or (None if _site(ctx) else ctx.state.equipment)
+    picked = ctx.ask.target if ctx.ask.target is not None and ctx.ask.target.kind == "equipment" else None
+    site = None if picked is not None else sites.site_named(ctx)
+    # A site named now stands for its own units, not for the equipment talked about before.
+    equipment = picked or _equipment_named(ctx) or (None if site else ctx.state.equipment)
     if part is None and equipment is not None:
         searched = ctx.last("search_parts")  # "does the LCB II board work in a 411M?": which part is meant
         if searched is None:
-            args = {k: v for k, v in search_args(ctx).items() if k != "compatible_with"}
-            return Call("search_parts", args)
+            return Call("search_parts", {k: v for k, v in search_args(ctx).items() if k != "compatible_with"})
         parts = candidates(searched) if searched.ok else []
         best = winner(parts)
         if best is None:
@@ -56,40 +49,18 @@ def check_fit(ctx: Ctx) -> Step:
             return ask_which(parts, "Which part do you mean?", goal="check_fit")
         part = make_ref("part", best)
     if part is None:
-        return say("Which part? Give me the part number or describe it.", kind="question")
+        return say("Which part? Give me the part number or describe it.", kind="question",
+                   awaits=awaiting("check_fit", "part_number"))
     ctx.state.put_focus(part)
     note = ""
-    site = _site(ctx)
     if site and not (equipment and equipment.data.get("equipment_id")):
-        found = ctx.last(SITES)
-        if found is None:
-            return Call(SITES, {"site": site})
-        models = _models(found)
-        if equipment is not None:
-            same = [g for g in models if g["model"].lower() == str(equipment.data.get("model")).lower()]
-            if same:
-                equipment = _unit_ref(same[0], site)
-            else:
-                note = (f"There's no {equipment.label} at {site} in your records; I checked the {equipment.label} "
-                        "model.")
-        elif len(models) == 1:
-            equipment = _unit_ref(models[0], site)
-        elif models:
-            return say(f"Which unit at {site}?", "Tell me the model.",
-                       [DraftItem(kind="equipment", title=f"{g['count']} × {g['label']}") for g in models[:5]],
-                       numbered=True, listed=Listed(kind="equipment", items=[_unit_ref(g, site) for g in models[:5]],
-                                                    goal="check_fit"))
-        else:
-            near = found.data.get("did_you_mean") or []
-            guess = f" Did you mean {' or '.join(near)}?" if near else ""
-            return say(f"{site} isn't among your organization's sites.{guess}",
-                       f"Which equipment should {part.data.get('part_number')} fit — maker and model?",
-                       kind="question")
-    if equipment is None and ctx.ask.target is not None and ctx.ask.target.kind == "equipment":
-        equipment = ctx.ask.target
+        step = _unit_at_site(ctx, part, site, equipment)
+        if not isinstance(step, tuple):
+            return step
+        equipment, note = step
     if equipment is None:
         return say(f"Which equipment should {part.data.get('part_number')} fit — maker and model (e.g. Otis Gen2)?",
-                   kind="question")
+                   kind="question", awaits=awaiting("check_fit", "equipment_model", "site", target=part))
     checked = ctx.last("check_compatibility")
     if checked is None:
         args: dict[str, Any] = {"part_number": part.data.get("part_number")}
@@ -104,14 +75,40 @@ def check_fit(ctx: Ctx) -> Step:
         return Call("check_compatibility", args)
     if not checked.ok:
         return failure(checked, "check the fit")
-    return _verdict(ctx, checked.data, equipment, site, note)
+    return _verdict(ctx, checked.data, equipment, note)
 
 
-def _unit_ref(group: dict[str, Any], site: str) -> Ref:
-    return Ref(kind="equipment", id=str(group.get("equipment_id")), label=group["label"],
-               data={"model": group["model"], "manufacturer": group["manufacturer"],
-                     "equipment_id": group.get("equipment_id"), "unit": group.get("unit"),
-                     "site": group.get("site_name") or site, "count": group.get("count")})
+def _unit_at_site(ctx: Ctx, part: Ref, site: str, equipment: Ref | None) -> Step | tuple[Ref | None, str]:
+    """The caller's unit at the site the part is to fit: the model named, the only one there, or the one of
+    the part's trade and maker (its catalog entry says which) — else ONE question naming the candidates.
+    Returns the unit (or the model named, with a note why) or the next step."""
+    found = ctx.last(sites.SITES)
+    if found is None:
+        return Call(sites.SITES, {"site": site})
+    groups = sites.models(found)
+    if equipment is not None:
+        same = sites.same_model(groups, str(equipment.data.get("model") or ""))
+        if same is not None:
+            return sites.unit_ref(same, site), ""
+        if groups:
+            return equipment, (f"There's no {equipment.label} at {sites.where(found, site)} in your records; I "
+                               f"checked the {equipment.label} model.")
+        return equipment, f"{sites.unknown(found, site, suggest=False)[:-1]}; I checked the {equipment.label} model."
+    if not groups:
+        return say(sites.unknown(found, site), f"Which equipment should {part.data.get('part_number')} fit — maker "
+                   "and model?", kind="question", awaits=awaiting("check_fit", "equipment_model", target=part))
+    if len(groups) > 1 and not (part.data.get("category") and part.data.get("manufacturer")):
+        looked = ctx.last("lookup_part")
+        if looked is None:
+            return Call("lookup_part", part_args(part))
+        matches = (looked.data.get("matches") or []) if looked.ok else []
+        if matches:
+            part = make_ref("part", {**part.data, **matches[0]})
+            ctx.state.put_focus(part)
+    fitting = sites.for_part(groups, part.data)
+    if len(fitting) > 1:
+        return sites.which_unit(fitting, site, part)
+    return sites.unit_ref(fitting[0], site), ""
 
 
 def verdict_sentence(data: dict[str, Any]) -> str:
@@ -123,7 +120,7 @@ def verdict_sentence(data: dict[str, Any]) -> str:
     return f"Not sure ({confidence:.0%}): {data.get('explanation')}"
 
 
-def _verdict(ctx: Ctx, data: dict[str, Any], equipment: Ref, site: str | None, note: str) -> Step:
+def _verdict(ctx: Ctx, data: dict[str, Any], equipment: Ref, note: str) -> Step:
     headline = verdict_sentence(data)
     if equipment.data.get("equipment_id") and equipment.data.get("count"):
         others = int(equipment.data["count"]) - 1
@@ -148,24 +145,22 @@ def _verdict(ctx: Ctx, data: dict[str, Any], equipment: Ref, site: str | None, n
 
 @policy("site_equipment")
 def site_equipment(ctx: Ctx) -> Step:
-    site = _site(ctx)
+    site = sites.site_named(ctx)
     if site is None:
         return say("Which site? Give me the customer or building name, e.g. the Brown Palace.", kind="question")
-    found = ctx.last(SITES)
+    found = ctx.last(sites.SITES)
     if found is None:
-        return Call(SITES, {"site": site, "limit": 200})
+        return Call(sites.SITES, {"site": site, "limit": 200})
     if not found.ok:
         return failure(found, "look up the site's equipment")
-    models = _models(found)
+    models = sites.models(found)
     if not models:
-        near = found.data.get("did_you_mean") or []
-        guess = f" Did you mean {' or '.join(near)}?" if near else ""
-        return say(f"{site} isn't among your organization's sites.{guess}")
-    where = " and ".join(found.data.get("sites") or [site])
+        return say(sites.unknown(found, site))
+    where = sites.where(found, site)
     if len(models) == 1:
-        ctx.state.equipment = _unit_ref(models[0], where)
+        ctx.state.equipment = sites.unit_ref(models[0], where)
     items = [DraftItem(kind="equipment", title=f"{g['count']} × {g['label']} "
                                                f"({str(g.get('equipment_type') or '').replace('_', ' ')})",
                        short=f"{g['count']}x {g['label']}") for g in models]
     return say(f"At {where} your organization services:", "Need a part for one of them?", items, numbered=True,
-               listed=Listed(kind="equipment", items=[_unit_ref(g, where) for g in models], goal="find_part"))
+               listed=Listed(kind="equipment", items=[sites.unit_ref(g, where) for g in models], goal="find_part"))

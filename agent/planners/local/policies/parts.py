@@ -7,6 +7,7 @@ from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import Listed, Ref
+from agent.planners.local.policies import sites
 from agent.planners.local.policies.common import (
     candidates,
     describes_part,
@@ -24,9 +25,7 @@ SOURCE_QUESTION = "Want me to find where to get one?"
 
 
 def present_part(part: Ref, headline: str, question: str = SOURCE_QUESTION) -> Say:
-    return say(headline, question, proposal=offer("find_stock", part),
-               choices=[DraftChoice(label="Find stock", say="where can I get one"),
-                        DraftChoice(label="Check fit", say="will it fit my unit")])
+    return say(headline, question, proposal=offer("find_stock", part))
 
 
 def ask_which(parts: list[dict[str, Any]], headline: str, goal: str | None = None) -> Say:
@@ -35,9 +34,10 @@ def ask_which(parts: list[dict[str, Any]], headline: str, goal: str | None = Non
                listed=Listed(kind="part", items=[make_ref("part", p) for p in top], goal=goal))
 
 
-def present_search(ctx: Ctx, searched: Any, goal: str | None = None) -> Say:
+def present_search(ctx: Ctx, searched: Any, goal: str | None = None, fits: str = "") -> Say:
     parts = candidates(searched)
-    fits = ", ".join(searched.data.get("detected_equipment") or []) or str(searched.args.get("compatible_with") or "")
+    fits = fits or ", ".join(searched.data.get("detected_equipment") or []) or \
+        str(searched.args.get("compatible_with") or "")
     where = f" for {fits}" if fits else ""
     if not parts:
         message = searched.message or "No catalog part matched."
@@ -92,7 +92,8 @@ def find_part(ctx: Ctx) -> Step:
             return Call("search_parts", search_args(ctx) if wordy else {"query": number, "limit": 10})
         parts = candidates(searched)
         if not parts:
-            return failure(looked)
+            return say(f"I couldn't find {number} in the catalog.", "Check the number on the nameplate, or tell "
+                       "me what the part is and what it goes on.", kind="error")
         if len(ctx.ask.text.split()) > 2 and winner(parts) is not None:
             return present_search(ctx, searched)
         return ask_which(parts, f"{number} isn't in the catalog as typed. Closest matches:")
@@ -102,6 +103,9 @@ def find_part(ctx: Ctx) -> Step:
             return present_part(part, part_item(part.data).title + ".")
         return say("What part are you after?", "A part number, a description, or the equipment it goes on helps.",
                    kind="question")
+    site = sites.site_named(ctx)
+    if site and not ctx.said.has("equipment_model"):
+        return _search_at_site(ctx, site)
     searched = ctx.last("search_parts")
     if searched is None:
         return Call("search_parts", search_args(ctx))
@@ -110,20 +114,68 @@ def find_part(ctx: Ctx) -> Step:
     return present_search(ctx, searched, ctx.ask.values.get("goal"))
 
 
+def _search_at_site(ctx: Ctx, site: str) -> Step:
+    """A part described for a site's unit: the site's units, the model the part is for (the only one there,
+    or the one of the trade of what a plain search finds), then a search for parts that fit that model. The
+    unit stays the equipment talked about, so "does it fit?" checks it."""
+    found = ctx.last(sites.SITES)
+    if found is None:
+        return Call(sites.SITES, {"site": site})
+    groups = sites.models(found)
+    plain = next((r for r in ctx.results if r.name == "search_parts" and not r.args.get("compatible_with")), None)
+    target = groups[0] if len(groups) == 1 else None
+    if target is None and groups:
+        if plain is None:
+            return Call("search_parts", search_args(ctx))
+        top = candidates(plain)[:1] if plain.ok else []
+        fitting = sites.for_part(groups, top[0]) if top else groups
+        target = fitting[0] if len(fitting) == 1 else None
+    if target is None:
+        if plain is None:
+            return Call("search_parts", search_args(ctx))
+        if not plain.ok:
+            return failure(plain, "search the catalog")
+        shown = present_search(ctx, plain, ctx.ask.values.get("goal"))
+        context = (f"At {sites.where(found, site)} you service {sites.units_text(groups)}; I couldn't tell which "
+                   "one this is for, so these are from the whole catalog." if groups else sites.unknown(found, site))
+        shown.draft.notes = [context, *shown.draft.notes]
+        return shown
+    unit = sites.unit_ref(target, site)
+    fitted = next((r for r in ctx.results if r.name == "search_parts"
+                   and r.args.get("compatible_with") == target["model"]), None)
+    if fitted is None:
+        return Call("search_parts", {**search_args(ctx), "compatible_with": target["model"]})
+    if not fitted.ok:
+        return failure(fitted, "search the catalog")
+    ctx.state.equipment = unit
+    count = int(target["count"])
+    return present_search(ctx, fitted, ctx.ask.values.get("goal"),
+                          f"the {unit.label} at {unit.data['site']} ({count} unit{'s' if count > 1 else ''})")
+
+
 @policy("diagnose")
 def diagnose(ctx: Ctx) -> Step:
-    """A symptom: search the catalog for the parts that cause it (never act on the verb inside it)."""
-    searched = ctx.last("search_parts")
-    if searched is None:
-        return Call("search_parts", search_args(ctx))
-    if not searched.ok:
-        return failure(searched, "search the catalog")
-    parts = candidates(searched)
+    """A symptom: search for the parts that usually cause it on that equipment (knowledge.search.symptoms),
+    never act on the verb inside it ("won't hold", "won't start")."""
+    from knowledge.search.symptoms import likely_parts
+
+    causes = likely_parts(ctx.ask.text)[:2]
+    base = search_args(ctx)
+    searches = [r for r in ctx.results if r.name == "search_parts"]
+    queries = [f"{cause}" for cause in causes] or [base["query"]]
+    if len(searches) < len(queries):
+        return Call("search_parts", {**base, "query": queries[len(searches)]})
+    parts: list[dict[str, Any]] = []
+    for searched in searches:
+        for part in candidates(searched)[:2] if searched.ok else []:
+            if part["part_number"] not in {p["part_number"] for p in parts}:
+                parts.append(part)
     if not parts:
-        return say("I couldn't match that symptom to a part.", "What's the equipment model, or the part you suspect?")
-    fits = str(searched.args.get("compatible_with") or "")
+        return say("I couldn't match that fault to a part.", "What's the equipment model, or the part you suspect?")
+    fits = str(base.get("compatible_with") or "")
+    cause = f" — usually the {' or the '.join(causes)}" if causes else ""
     top = parts[:3]
-    return say(f"Likely parts for that{' on the ' + fits if fits else ''}:", "Which one do you want to look at?",
+    return say(f"Likely parts for that{' on the ' + fits if fits else ''}{cause}:", "Which one do you want to look at?",
                [part_item(p, p.get("note", "")) for p in top], numbered=True,
                listed=Listed(kind="part", items=[make_ref("part", p) for p in top]))
 
@@ -152,7 +204,8 @@ def photo(ctx: Ctx) -> Step:
     raw: list[dict[str, Any]] = data.get("candidates") or []
     numbers = {c["part_number"] for c in raw}
     best = max((float(c.get("confidence") or 0) for c in raw), default=0.0)
-    current = [c for c in raw if c.get("superseded_by") not in numbers and float(c.get("confidence") or 0) >= 0.5 * best]
+    current = [c for c in raw
+               if c.get("superseded_by") not in numbers and float(c.get("confidence") or 0) >= 0.5 * best]
     notes = ["The label also had text that looks like instructions; I ignored it."] if data.get("suspicious_text") \
         else []
     if not current:
@@ -179,6 +232,11 @@ def photo(ctx: Ctx) -> Step:
                    "Is that it? (Or send a closer photo of the label.)", notes=notes,
                    proposal=offer(goal or "part_chosen", part), choices=[DraftChoice(label="Yes", say="yes"),
                                                                           DraftChoice(label="No", say="no")])
+    successors = {c.get("superseded_by") for c in current}
+    current = [{**c, "note": f"superseded by {c['superseded_by']}"} if c.get("superseded_by") else c for c in current]
+    if len(successors) == 1 and None not in successors:  # whichever it is, one number replaces them all
+        successor = successors.pop()
+        notes.append(f"Either way it's superseded: order {successor} today.")
     picked = ask_which(current, "I can't be sure from the photo. Is it one of these?", goal)
     picked.draft.notes = [*notes, "Or send a closer photo of the label."]
     return picked
