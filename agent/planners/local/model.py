@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import PrivateAttr
 
 from agent.planners.local.dialogue.state import STATE_KEY, DialogueState
 from agent.planners.local.engine import step
@@ -87,6 +89,8 @@ class LocalPlanner(BaseChatModel):
     """The offline dialogue engine: a trained intent classifier and entity lookups, a typed dialogue state,
     forms from the tools' input models, and one small policy per intent."""
 
+    _spent: list[float] = PrivateAttr(default_factory=list)
+
     @property
     def _llm_type(self) -> str:
         return "partpilot-local-planner"
@@ -133,6 +137,17 @@ class LocalPlanner(BaseChatModel):
                 chunk_position="last" if last else None))
 
     def _step(self, messages: list[BaseMessage], tools: list[dict[str, Any]] | None) -> AIMessage:
+        started = time.perf_counter()
+        try:
+            return self._decide(messages, tools)
+        finally:
+            self._spent.append((time.perf_counter() - started) * 1000)
+
+    def spent_ms(self) -> list[float]:
+        """How long each planner step took (milliseconds), oldest first; `partpilot bench agent` reads it."""
+        return list(self._spent)
+
+    def _decide(self, messages: list[BaseMessage], tools: list[dict[str, Any]] | None) -> AIMessage:
         state = _state_of(messages)
         outcome = step(messages, state, make_env(messages, tools))
         kwargs: dict[str, Any] = {STATE_KEY: state.model_dump(mode="json")}

@@ -35,6 +35,10 @@ FORM_FAMILY = {"create_listing": {"create_listing", "publish_listing", "update_l
                "create_wanted_post": {"create_wanted"}, "respond_to_wanted_post": {"respond_wanted"},
                "mark_transaction_shipped": {"mark_shipped"}, "review_transaction": {"rate_seller"},
                "adjust_stock": {"adjust_stock"}, "transfer_stock": {"transfer_stock"}}
+WRITES = frozenset({"create_listing", "publish_listing", "update_listing", "cancel_listing", "make_offer",
+                    "accept_offer", "reject_offer", "counter_offer", "withdraw_offer", "place_bid", "watch_listing",
+                    "unwatch_listing", "create_wanted", "respond_wanted", "accept_response", "hold", "cancel_hold",
+                    "adjust_stock", "transfer_stock", "mark_shipped", "confirm_delivered", "rate_seller"})
 # A second ask the first one takes in ("list it … then make it live" is one listing, published once made).
 ABSORBS = {"create_listing": {"publish_listing"}, "create_wanted": {"publish_listing"}}
 # What picking an item from a list does when the message says no more than which one.
@@ -183,10 +187,10 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
     turn; a message that asks one thing (with several details) stays whole."""
     if len(parse.text.split()) < 6 or parse.intent in CONVERSATION:
         return [parse]
-    cuts = list(_SPLIT.finditer(parse.text))
+    cuts = [(m, False) for m in _SPLIT.finditer(parse.text)]
     if not parse.confident or parse.confidence < TOPIC_CHANGE:
-        cuts += list(_LOOSE_SPLIT.finditer(parse.text))
-    for cut in cuts:
+        cuts += [(m, True) for m in _LOOSE_SPLIT.finditer(parse.text)]
+    for cut, loose in cuts:
         left, right = parse.text[:cut.start()].strip(" ,"), parse.text[cut.end():].strip(" ,")
         if len(left.split()) < 2 or len(right.split()) < 2:
             continue
@@ -194,6 +198,10 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         together = parts[1].intent in ABSORBS.get(parts[0].intent, ())
         if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
                 parts[0].intent != parts[1].intent and not together:
+            if loose and parts[0].intent in WRITES and parts[1].intent in WRITES:
+                # "let the keystone hold go, found one on derek's truck": the request, then why — only the
+                # first asks for a change; a second change needs its own "and"
+                return [parts[0]]
             return parts
     return [parse]
 

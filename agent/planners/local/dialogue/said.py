@@ -12,7 +12,9 @@ class Said:
     entities: list[dict[str, Any]] = field(default_factory=list)
 
     def all(self, entity: str) -> list[dict[str, Any]]:
-        return [e for e in self.entities if e.get("entity") == entity]
+        """The entities of this type the message asks for (not the ones it refuses: "no used junk")."""
+        return [e for e in self.entities if e.get("entity") == entity and ["negated", "1"] not in
+                [list(x) for x in e.get("extra") or []]]
 
     def value(self, entity: str) -> str | None:
         found = self.all(entity)

@@ -75,7 +75,7 @@ class EntityExtractor:
         for mention in number_mentions(text, taken):
             found.append(Entity(mention.role, mention.value, mention.start, mention.end,
                                 text[mention.start:mention.end]))
-        return sorted(_without_overlaps(found), key=lambda e: e.start)
+        return [_negated(e, lowered) for e in sorted(_without_overlaps(found), key=lambda e: e.start)]
 
     def _models_and_makers(self, text: str, lowered: str) -> list[Entity]:
         if self._models is None:
@@ -178,6 +178,20 @@ def _numbered_truck(tables: LookupTables, number: int, organization: str | None)
         if hit and int(hit.group(1)) == number and location.organization == org:
             return location.name
     return None
+
+
+_OPTIONS = frozenset({"condition", "fulfillment", "listing_type", "visibility"})
+_NEGATOR = re.compile(r"(?:\bno|\bnot|\bnon|\bwithout|\bexcept|\bbut not|\bnothing|\bdon'?t want|\bdont want|"
+                      r"\bno need for)\s+(?:\w+\s+)?$")
+
+
+def _negated(entity: Entity, lowered: str) -> Entity:
+    """An option said to be unwanted ("no used junk", "ship only, no pickups") is marked negated: it is a
+    refusal of that value, not a choice of it."""
+    if entity.entity in _OPTIONS and _NEGATOR.search(lowered[max(0, entity.start - 24):entity.start]):
+        return Entity(entity.entity, entity.value, entity.start, entity.end, entity.text,
+                      (*entity.extra, ("negated", "1")))
+    return entity
 
 
 def _without_overlaps(entities: list[Entity]) -> list[Entity]:

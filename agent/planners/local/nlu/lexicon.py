@@ -21,7 +21,7 @@ _GENERIC = {"hotel", "center", "centre", "medical", "services", "service", "supp
             "vertical", "elevator", "salvage", "parts", "campus", "resort", "downtown", "denver", "plaza", "mall",
             "station", "tower", "ii", "civic", "shopping", "inpatient", "pavilion", "community", "foothills"}
 # Canonical values that are not themselves a way of saying it ("sale", "emergency" say other things).
-_NO_VALUE_SPELLING = {"listing_type", "adjust_reason", "direction", "carrier"}
+_NO_VALUE_SPELLING = {"visibility", "listing_type", "adjust_reason", "direction", "carrier"}
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'./&-]*")
 
 

@@ -220,7 +220,7 @@ def cancel_hold(ctx: Ctx) -> Step:
     if done is not None:
         if not done.ok:
             return failure(done, "release it", declined="OK — the hold stays.")
-        return say(f"Released: {done.message}".strip())
+        return say(done.message or "Released.")
     target = ctx.ask.target if ctx.ask.target is not None and ctx.ask.target.kind == "hold" else None
     if target is None:
         target, _ = resolve(ctx.state, ctx.said, "hold")
