@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 
 from agent.planners.local import LocalPlanner
 from agent.runner import AgentRunner
+from channels.replies import reply_from_turn
+from channels.sms.render import render_sms
 from tests.local_planner_scripts import (
     APEX_SELLER,
     APEX_TECH,
@@ -109,7 +111,13 @@ def test_what_replaced_it_uses_the_part_in_focus(runner: AgentRunner, engine: En
     chat = talk(runner, engine)
     chat.say("GAA24350BH1")
     turn = chat.say("what replaced it?")
-    assert args_of(turn, "lookup_part")["part_number"] == "GAA24350BH1"
+    looked = [c.args for c in turn.tool_calls if c.name in ("lookup_part", "get_part")]
+    assert looked, f"the part in focus was not looked up: {names(turn)}"
+    if "part_id" in looked[-1]:  # get_part names the part by its catalog id
+        assert count(engine, "SELECT count(*) FROM parts_catalog WHERE id = CAST(:i AS uuid) AND part_number = "
+                     "'GAA24350BH1'", i=looked[-1]["part_id"]) == 1
+    else:
+        assert looked[-1]["part_number"] == "GAA24350BH1"
     assert "current number" in turn.reply
 
 
@@ -305,36 +313,38 @@ def test_listing_drafted_by_conversation_then_published(runner: AgentRunner, eng
 def test_listing_declined_creates_nothing(runner: AgentRunner, engine: Engine) -> None:
     chat = talk(runner, engine, PARTS_MANAGER)
     before = count(engine, MY_LISTINGS, u=chat.caller.user_id)
-    chat.say("list 1 new GAA24350BH1 at $6500, local pickup")
-    asked = chat.say("skip")
+    asked = chat.say("list 1 new GAA24350BH1 at $6500, local pickup")
     assert asked.confirmation is not None and asked.confirmation.tool == "create_listing"
     chat.say("no")
     assert count(engine, MY_LISTINGS, u=chat.caller.user_id) == before
 
 
-def test_everything_in_one_message_goes_straight_to_photos(runner: AgentRunner, engine: Engine) -> None:
+def test_everything_in_one_message_is_proposed_at_once(runner: AgentRunner, engine: Engine) -> None:
     chat = talk(runner, engine, "jordan.ellis@summitvm.example")
-    first = chat.say("sell 2 refurbished 59313150 for 4200 bucks each, shipping only")
-    assert "photos" in first.reply.lower()
-    asked = chat.say("skip")
+    before = count(engine, MY_LISTINGS, u=chat.caller.user_id)
+    asked = chat.say("sell 2 refurbished 59313150 for 4200 bucks each, shipping only")
     call = args_of(asked, "create_listing")
     assert call["part_number"] == "59313150" and float(call["price"]) == 4200 and call["quantity"] == 2
-    assert call["fulfillment_options"] == ["shipping"]
+    assert call["fulfillment_options"] == ["shipping"] and call["condition"] == "refurbished"
+    assert asked.confirmation is not None and count(engine, MY_LISTINGS, u=chat.caller.user_id) == before
+    chat.say("yes")
+    assert count(engine, MY_LISTINGS, u=chat.caller.user_id) == before + 1
 
 
 def test_photos_sent_while_drafting_stay_in_the_draft(runner: AgentRunner, engine: Engine) -> None:
     chat = talk(runner, engine, PARTS_MANAGER)
-    assert "photos" in chat.say("list 1 refurbished GBA21230F1 at $1500, local pickup").reply.lower()
+    proposed = chat.say("list 1 refurbished GBA21230F1 at $1500, local pickup")
+    assert proposed.confirmation is not None and proposed.confirmation.tool == "create_listing"
     photo = _photo(engine, PARTS_MANAGER, "GBA21230F1", "Otis", "Door controller board")
     asked = chat.say("here you go", photo_ids=[photo])
     assert names(asked) == ["create_listing"] and "identify_part_from_photo" not in names(asked)
-    assert args_of(asked, "create_listing")["part_number"] == "GBA21230F1"
+    call = args_of(asked, "create_listing")
+    assert call["part_number"] == "GBA21230F1" and call["photo_ids"] == [photo]
 
 
 def test_changing_the_price_at_confirmation_asks_again(runner: AgentRunner, engine: Engine) -> None:
     chat = talk(runner, engine, PARTS_MANAGER)
-    chat.say("list 1 used GAA24350BH1 at $3000, shipping")
-    chat.say("skip")
+    assert chat.say("list 1 used GAA24350BH1 at $3000, shipping").confirmation is not None
     changed = chat.say("make it $2800")
     assert changed.confirmation is not None and float(changed.confirmation.args["price"]) == 2800
     chat.say("yes")
@@ -344,9 +354,8 @@ def test_changing_the_price_at_confirmation_asks_again(runner: AgentRunner, engi
 
 def test_publish_declined_keeps_the_draft(runner: AgentRunner, engine: Engine) -> None:
     chat = talk(runner, engine, PARTS_MANAGER)
-    chat.say("list 1 used GBA21230F1 at $900, shipping")
-    chat.say("skip")
-    chat.say("yes")
+    assert chat.say("list 1 used GBA21230F1 at $900, shipping").confirmation is not None
+    assert "Publish it now?" in chat.say("yes").reply
     assert chat.say("publish it").confirmation is not None
     chat.say("no")
     assert count(engine, MY_LISTINGS + " AND part_number = 'GBA21230F1' AND price = 900 AND status = 'draft'",
@@ -530,7 +539,8 @@ def test_marketplace_search_with_filters(runner: AgentRunner, engine: Engine) ->
 
 def test_another_companys_internal_stock_is_refused(runner: AgentRunner, engine: Engine) -> None:
     turn = talk(runner, engine).say("what does Rival have in their warehouse?")
-    assert names(turn) == [] and "partner stock they've made available" in turn.reply
+    assert names(turn) == [] and "can't see Rival" in turn.reply
+    assert "only where they make it available" in turn.reply
 
 
 def test_forbidden_tool_result_is_explained(runner: AgentRunner, engine: Engine) -> None:
@@ -553,8 +563,10 @@ def test_listing_description_instructions_are_not_followed(runner: AgentRunner, 
 def test_sms_replies_are_short_plain_and_numbered(runner: AgentRunner, engine: Engine) -> None:
     chat = talk(runner, engine, channel="sms")
     turn = chat.say("elevator down, need a GAA24350BH1")
-    assert len(turn.reply) <= 320 and "\n" not in turn.reply and "**" not in turn.reply
-    assert re.search(r"Reply 1(, 2)?( or \d)?", turn.reply)
+    assert turn.draft is not None and turn.draft.numbered  # the planner's draft; the SMS channel words it
+    bodies = render_sms(reply_from_turn(turn))
+    assert len(bodies) == 1 and len(bodies[0]) <= 320 and "\n" not in bodies[0] and "**" not in bodies[0]
+    assert re.search(r"Reply 1(, 2)?( or \d)?", bodies[0])
 
 
 def test_conversation_survives_a_restart(runner: AgentRunner, engine: Engine) -> None:

@@ -73,10 +73,10 @@ def test_offered_photo_can_be_skipped(runner: AgentRunner, engine: Engine) -> No
 
 def test_photo_sent_while_drafting_is_attached(runner: AgentRunner, engine: Engine) -> None:
     chat = talk(runner, engine)
-    assert "photos" in chat.say("list 1 refurbished GBA21230F1 at $1450, local pickup").reply.lower()
+    assert chat.say("list 1 refurbished GBA21230F1 at $1450, local pickup").confirmation is not None
     photo = _nameplate(engine, PARTS_MANAGER, "GBA21230F1")
-    asked = chat.say("here you go", photo_ids=[photo])
-    assert args_of(asked, "create_listing")["photo_ids"] == [photo]
+    asked = chat.say("here you go", photo_ids=[photo])  # at the confirmation: proposed again with it
+    assert args_of(asked, "create_listing")["photo_ids"] == [photo] and "identify_part_from_photo" not in names(asked)
     chat.say("yes")
     assert count(engine, PHOTOS_OF, l=_listing_id(chat), p=photo) == 1
 

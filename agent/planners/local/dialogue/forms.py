@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from agent.planners.local.dialogue import answers
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState
 from tools.registry import get_tool
@@ -39,6 +40,7 @@ class Slot:
     optional: bool = False
     suggest: bool = False
     when: dict[str, Any] = dc_field(default_factory=dict)
+    none: re.Pattern[str] | None = None  # words that decline an optional slot in any message ("no reserve")
 
 
 @dataclass
@@ -61,8 +63,9 @@ class FormSpec:
 
     def slots_for(self, values: dict[str, Any]) -> list[Slot]:
         slots = list(self.ask)
-        if values.get("listing_type") == "auction":
-            slots = [s for s in slots if s.field != "price"] + list(self.auction)
+        if values.get("listing_type") == "auction":  # the auction's terms are asked where the price would be
+            at = next((i for i, s in enumerate(slots) if s.field == "price"), len(slots))
+            slots = [*slots[:at], *self.auction, *slots[at + 1:]]
         return [s for s in slots if not s.when or all(values.get(k) == v for k, v in s.when.items())]
 
 
@@ -84,8 +87,14 @@ def _specs() -> dict[str, FormSpec]:
 
 
 def _slot(raw: dict[str, Any]) -> Slot:
+    none = re.compile(raw["none"], re.IGNORECASE) if raw.get("none") else None
     return Slot(raw["field"], raw.get("question", ""), bool(raw.get("optional")), bool(raw.get("suggest")),
-                dict(raw.get("when") or {}))
+                dict(raw.get("when") or {}), none)
+
+
+def slot_of(name: str, field: str) -> Slot | None:
+    s = spec(name)
+    return next((slot for slot in [*s.ask, *s.auction] if slot.field == field), None)
 
 
 def form_names() -> list[str]:
@@ -117,6 +126,8 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
     for name in _fillable(form, s):
         entity = s.entity_of(name)
         values = said.values(entity) if entity else []
+        if not values and entity == "days" and name == form.asked:
+            values = _span_in_days(said.text)
         if not values:
             continue
         value: Any = sorted(set(values), key=values.index) if s.many(name) else values[-1]
@@ -128,6 +139,8 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
         form.values["photo_ids"] = [*form.values.get("photo_ids", []), *photo_ids]
         changed.append("photo_ids")
     changed += _place_bare_number(form, s, said, changed)
+    changed += answers.declined(form, s.slots_for(form.values), said, changed)
+    changed += answers.accepted(form, said, changed)
     return changed
 
 
@@ -145,6 +158,23 @@ def _fillable(form: FormState, s: FormSpec) -> list[str]:
             continue
         chosen.setdefault(entity, name)
     return list(chosen.values())
+
+
+_SPAN = re.compile(r"^\s*(?:for\s+|about\s+)?(a|an|one|two|three|four|\d{1,3})\s*(?:full\s+)?(day|week|wk)s?\b",
+                   re.IGNORECASE)
+
+
+def _span_in_days(text: str) -> list[str]:
+    """ "a week", "two weeks" answering "how long?": the words alone do not say it is a duration, the question
+    does."""
+    from agent.planners.local.nlu.numbers import WORD_NUMBERS
+
+    found = _SPAN.match(text)
+    if found is None:
+        return []
+    count = found.group(1).lower()
+    amount = int(count) if count.isdigit() else WORD_NUMBERS.get(count, 1)
+    return [str(amount * (7 if found.group(2).lower() != "day" else 1))]
 
 
 def _coerce(name: str, entity: str | None, value: Any) -> Any:
@@ -182,7 +212,7 @@ def _place_bare_number(form: FormState, s: FormSpec, said: Said, changed: list[s
         counts = [k for k, v in numeric.items() if v == "quantity"]
         filled_money = [k for k in money if k in form.values]
         if amount >= 20 or not counts:
-            target = (filled_money or money or [None])[0]
+            target = next(iter(filled_money or money), None)
         else:
             target = ([k for k in counts if k in form.values] or counts)[0]
     if target is None:
@@ -218,7 +248,8 @@ def missing(form: FormState) -> Slot | None:
         if slot.field in form.values or slot.field in form.declined:
             continue
         minor = slot.optional or (s.schema.get(slot.field) or {}).get("default") is not None
-        if minor and (slot.field in form.asked_before or not drafting):
+        # …unless the conversation holds a value to offer for it (a photo of the part sent earlier)
+        if minor and (slot.field in form.asked_before or not (drafting or slot.field in answers.offers(form))):
             continue
         return slot
     return None

@@ -7,21 +7,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
-from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue import answers, forms
 from agent.planners.local.dialogue.state import FormState
 from agent.planners.local.nlu.features import _DEFERRAL
 from agent.planners.local.policies.common import failure
-from agent.planners.local.policy import Call, Ctx, Step, ToolResult, policy, say
+from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, policy, say
 
 Submit = Callable[[Ctx, FormState], Step]
 Finish = Callable[[Ctx, FormState, ToolResult], Step]
+Check = Callable[[Ctx, FormState], Step | None]
 SUBMIT: dict[str, Submit] = {}
 FINISH: dict[str, Finish] = {}
-ASK: dict[str, Callable[[Ctx, FormState, forms.Slot], Step]] = {}
-_USE_SUGGESTED = re.compile(r"\b(use|take|go with|do|fine with|ok with|okay with)\b.*\b(suggest\w*|that|it|yours|"
-                            r"your price|recommend\w*)\b|^\s*suggested\b|\bwhatever you (say|suggest|think)\b",
-                            re.IGNORECASE)
+CHECK: dict[str, Check] = {}
+ASK: dict[str, Callable[[Ctx, FormState, forms.Slot], Step | None]] = {}
 _PUBLISH = re.compile(r"\b(go(es)? live|make it live|put (it|em|'em|them) (up|live|out)|throw (it|em|'em|them) "
                       r"(up|live|out)|get (it|em|'em|them) (up|live|out)|publish|post (it|em|'em|them)|list it live|"
                       r"live now|send it|push it live|make it public)\b", re.IGNORECASE)
@@ -43,9 +43,20 @@ def finishes(name: str) -> Callable[[Finish], Finish]:
     return register
 
 
-def asks(name: str) -> Callable[[Callable[[Ctx, FormState, forms.Slot], Step]], Callable[..., Step]]:
-    def register(fn: Callable[[Ctx, FormState, forms.Slot], Step]) -> Callable[..., Step]:
+def asks(name: str) -> Callable[[Callable[[Ctx, FormState, forms.Slot], Step | None]], Callable[..., Step | None]]:
+    def register(fn: Callable[[Ctx, FormState, forms.Slot], Step | None]) -> Callable[..., Step | None]:
         ASK[name] = fn
+        return fn
+
+    return register
+
+
+def checks(name: str) -> Callable[[Check], Check]:
+    """Register what is checked before each question or the proposal: values the tool would refuse (asked
+    again, saying why), and what the conversation can offer for a slot. Returns a step, or None to go on."""
+
+    def register(fn: Check) -> Check:
+        CHECK[name] = fn
         return fn
 
     return register
@@ -78,8 +89,9 @@ def continue_form(ctx: Ctx) -> Step:
         return say("What would you like to do?")
     done = ctx.last(form.tool)
     if done is not None:
-        if done.error == "declined":
-            ctx.state.form = None
+        if done.error == "declined":  # kept, so that "make it 380 instead" can propose it again
+            form.hints["declined"] = True
+            form.asked = None
             return say("OK — nothing was done.")
         if not done.ok:
             return failure(done)
@@ -87,12 +99,14 @@ def continue_form(ctx: Ctx) -> Step:
         ctx.state.form = None
         return finish(ctx, form, done) if finish else say(done.message or "Done.")
     if ctx.ask.values.get("resubmit"):
-        return submit(ctx, form)
+        form.hints.pop("declined", None)
+        return advance(ctx, form)
     if not ctx.ask.values.get("applied"):
         ctx.ask.values["applied"] = True
         reply = _take_answer(ctx, form)
         if reply is not None:
             return reply
+    form.hints.pop("declined", None)
     return advance(ctx, form)
 
 
@@ -101,15 +115,10 @@ def _take_answer(ctx: Ctx, form: FormState) -> Step | None:
     changed = forms.fill(form, ctx.said, ctx.ask.photo_ids)
     _flags(ctx, form)
     asked = form.asked
-    if asked and asked not in changed and form.hints.get("suggested") and (
-            _USE_SUGGESTED.search(ctx.ask.text) or (intent == "affirm" and not changed)):
-        form.values[asked] = form.hints["suggested"]
-        return None
-    both = form.hints.get("both") or {}
-    if asked and both.get("field") == asked and re.search(r"\b(both|either|all|any)\b", ctx.ask.text, re.I):
-        form.values[asked] = list(both["values"])
-        return None
     if changed:
+        return None
+    if intent == "affirm" and asked in answers.offers(form):
+        answers.take_offer(form)
         return None
     slot = next((s for s in forms.spec(form.name).slots_for(form.values) if s.field == asked), None)
     if intent == "deny" or re.search(r"^\s*(skip|none|no(pe)?|nah|no thanks|not now)\b", ctx.ask.text, re.I):
@@ -131,6 +140,11 @@ def _take_answer(ctx: Ctx, form: FormState) -> Step | None:
 
 
 def advance(ctx: Ctx, form: FormState) -> Step:
+    check = CHECK.get(form.name)
+    if check is not None:
+        step = check(ctx, form)
+        if step is not None:
+            return step
     slot = forms.missing(form)
     if slot is None:
         return submit(ctx, form)
@@ -139,13 +153,22 @@ def advance(ctx: Ctx, form: FormState) -> Step:
         step = custom(ctx, form, slot)
         if step is not None:
             return step
+    return ask(form, slot)
+
+
+def ask(form: FormState, slot: forms.Slot, headline: str = "", question: str = "", **kw: Any) -> Say:
+    """Ask for one slot (the next answer fills it first); `headline` says why when it is asked again."""
     form.asked = slot.field
     if slot.field not in form.asked_before:
         form.asked_before.append(slot.field)
-    return say(slot.question, kind="question")
+    question = question or slot.question
+    if headline:
+        return say(headline, question, kind="question", **kw)
+    return say(question, kind="question", **kw)
 
 
 def submit(ctx: Ctx, form: FormState) -> Step:
+    form.asked = None  # nothing is asked while the write waits for its yes
     fn = SUBMIT.get(form.name)
     if fn is not None:
         return fn(ctx, form)

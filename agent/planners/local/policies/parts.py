@@ -194,6 +194,8 @@ def part_chosen(ctx: Ctx) -> Step:
 def photo(ctx: Ctx) -> Step:
     read = ctx.last("identify_part_from_photo")
     if read is None:
+        for photo_id in ctx.ask.photo_ids:  # a listing drafted later offers to attach it
+            ctx.state.remember(Ref(kind="photo", id=photo_id))
         args = {"photo_id": ctx.ask.photo_ids[0]}
         if ctx.ask.text and ctx.ask.text != "What part is this?":
             args["context"] = ctx.ask.text[:300]
@@ -213,6 +215,8 @@ def photo(ctx: Ctx) -> Step:
                    "Can you send a closer photo of the label, or type the number?", notes=notes, kind="question")
     top = current[0]
     part = make_ref("part", top)
+    if data.get("confident") or len(current) == 1:
+        ctx.state.remember(Ref(kind="photo", id=read.args["photo_id"], data={"part_number": top["part_number"]}))
     evidence = "; ".join((top.get("evidence") or [])[:2])
     seen = f"{part_item(top).title} ({evidence}, confidence {float(top.get('confidence') or 0):.0%})"
     goal = ctx.ask.values.get("goal")

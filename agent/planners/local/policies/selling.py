@@ -11,11 +11,9 @@ from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
 from agent.planners.local.policies.common import failure, named_part, target_part
-from agent.planners.local.policies.form_driver import asks, finishes, start, submits
-from agent.planners.local.policies.pricing import suggestion_sentence
-from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say, yes_no
-from agent.planners.local.render import condition, listing_item, listing_price, money
-from agent.reply_draft import DraftChoice
+from agent.planners.local.policies.form_driver import finishes, start
+from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, policy, say
+from agent.planners.local.render import condition, listing_item, listing_price
 
 
 def refusal(ctx: Ctx, action: str = "create or publish listings") -> Say:
@@ -39,56 +37,7 @@ def create_listing(ctx: Ctx) -> Step:
 
 
 def _points_at_part(ctx: Ctx) -> bool:
-    return any(w in ctx.said.lowered.split() for w in ("it", "this", "that", "one", "them", "these"))
-
-
-@asks("create_listing")
-def _ask_listing(ctx: Ctx, form: FormState, slot: forms.Slot) -> Step | None:
-    if slot.field == "price" and form.values.get("condition") and "suggested" not in form.hints:
-        suggested = ctx.last("suggest_price")
-        if suggested is None:
-            return Call("suggest_price", {"part_number": form.values["part_number"],
-                                          "condition": form.values["condition"]})
-        form.hints["suggested"] = str(suggested.data.get("suggested_price")) if suggested.ok else None
-        form.asked = "price"
-        form.asked_before.append("price")
-        if not suggested.ok or not suggested.data.get("suggested_price"):
-            return say("What price per unit?", kind="question")
-        return say(suggestion_sentence(suggested.data), "What price per unit? Give me a price, or say use suggested.",
-                   kind="question")
-    if slot.field == "fulfillment_options":
-        form.asked = slot.field
-        form.asked_before.append(slot.field)
-        form.hints["both"] = {"field": slot.field, "values": ["shipping", "local_pickup"]}
-        return say(slot.question, kind="question", choices=[
-            DraftChoice(label="Shipping", say="shipping"), DraftChoice(label="Local pickup", say="local pickup"),
-            DraftChoice(label="Both", say="both")])
-    return None
-
-
-@submits("create_listing")
-def _submit_listing(ctx: Ctx, form: FormState) -> Step:
-    args = forms.args(form)
-    if not args.get("photo_ids"):
-        args.pop("photo_ids", None)
-    return Call("create_listing", args)
-
-
-@finishes("create_listing")
-def _listing_created(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
-    data = done.data
-    listing = make_ref("listing", data.get("listing") or {})
-    ctx.state.put_focus(listing)
-    line = listing_item(data.get("listing") or {}).title
-    missing = data.get("missing_before_publish") or []
-    if form.after == "draft" or missing:
-        todo = f" Before it can go live it needs: {', '.join(missing)}." if missing else ""
-        return say(f"Saved as a draft: {line}.{todo}", "" if missing else "Say publish it when you want it live.")
-    if form.after == "publish":
-        ctx.state.form = FormState(name="publish_listing", tool="publish_listing", target=listing)
-        return Call("publish_listing", {"listing_id": listing.id})
-    return say(f"Draft created: {line}.", "Publish it now?", proposal=offer("publish_listing", listing),
-               choices=yes_no("Publish", "Keep as draft"))
+    return bool(re.search(r"\b(it|this|that|one|them|these)\b", ctx.said.lowered))
 
 
 @finishes("publish_listing")
@@ -108,7 +57,7 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
     (searched once); asks when several fit."""
     if ctx.ask.target is not None and ctx.ask.target.kind == "listing":
         return ctx.ask.target
-    ref, several = resolve(ctx.state, ctx.said, "listing")
+    ref, _ = resolve(ctx.state, ctx.said, "listing")
     if ref is not None and (ref.data.get("is_own_listing") is not False) and _status_ok(ref, status):
         return ref
     mine = ctx.last("search_listings")
@@ -223,5 +172,5 @@ def my_listings(ctx: Ctx) -> Step:
     if not rows:
         return say(f"{ctx.env.organization} has no {status or ''} listings.".replace("  ", " "))
     top = rows[:5]
-    return say(f"Your {status + ' ' if status else ''}listings ({len(rows)}):", "", [listing_item(r) for r in top], numbered=True,
-               listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top]))
+    return say(f"Your {status + ' ' if status else ''}listings ({len(rows)}):", "", [listing_item(r) for r in top],
+               numbered=True, listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top]))

@@ -1,0 +1,160 @@
+"""Drafting a listing as create_listing's form: the part looked up in the catalog once, the suggested price
+(or starting bid) offered, shipping or pickup, photos sent earlier offered to attach; for an auction the
+starting bid, how long it runs and an optional reserve in place of the price, each asked again (saying why)
+when the tool would refuse it; then the draft worded, and published when asked."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from agent.planners.local.dialogue import answers, forms
+from agent.planners.local.dialogue.refs import make_ref
+from agent.planners.local.dialogue.state import FormState
+from agent.planners.local.policies.form_driver import ask, asks, checks, finishes, submits
+from agent.planners.local.policies.pricing import suggestion_sentence
+from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, say, yes_no
+from agent.planners.local.render import condition, listing_item, money
+from agent.reply_draft import DraftChoice
+from knowledge.clock import now
+
+
+@checks("create_listing")
+def _check_listing(ctx: Ctx, form: FormState) -> Step | None:
+    """The part is in the catalog (looked up once); auction terms the tool would refuse are asked again,
+    saying why; photos of the part sent earlier in the conversation are offered."""
+    values = form.values
+    number = values.get("part_number")
+    if number and form.hints.get("part_checked") != number:
+        step = _verify_part(ctx, form, str(number))
+        if step is not None:
+            return step
+    if values.get("listing_type") == "auction":
+        if values.get("price") is not None and "starting_bid" not in values:  # "…at $300" then "auction it"
+            values["starting_bid"] = values.pop("price")
+        values.pop("price", None)
+        step = _check_auction(form)
+        if step is not None:
+            return step
+    earlier = [r.id for r in ctx.state.pool("photo") if r.id and r.data.get("part_number") in (None, number)]
+    if earlier and "photo_ids" not in values and "photo_ids" not in answers.offers(form):
+        answers.offer(form, "photo_ids", list(reversed(earlier)))
+    return None
+
+
+def _verify_part(ctx: Ctx, form: FormState, number: str) -> Step | None:
+    known = ctx.state.focus.get("part")
+    if known is not None and known.data.get("part_number") == number and known.data.get("name"):
+        form.hints["part_checked"] = number
+        if known.data.get("manufacturer"):
+            form.values.setdefault("manufacturer", known.data["manufacturer"])
+        return None
+    looked = next((r for r in reversed(ctx.results) if r.name == "lookup_part"
+                   and r.args.get("part_number") == number), None)
+    if looked is None:
+        return Call("lookup_part", {"part_number": number, **({"manufacturer": form.values["manufacturer"]}
+                                                              if form.values.get("manufacturer") else {})})
+    matches = (looked.data.get("matches") or []) if looked.ok else []
+    if not matches or matches[0].get("match_kind") == "fuzzy":
+        form.values.pop("part_number", None)
+        slot = forms.slot_of(form.name, "part_number")
+        assert slot is not None
+        if not matches:
+            return ask(form, slot, f"I can't find {number} in the catalog.")
+        answers.offer(form, "part_number", matches[0]["part_number"])  # "yes" takes the guess
+        return ask(form, slot, f"I can't find {number} in the catalog.",
+                   f"Did you mean {matches[0]['part_number']}? Say yes, or give me the part number.")
+    top = matches[0]
+    form.values.update(part_number=top["part_number"], manufacturer=top["manufacturer"])
+    form.hints["part_checked"] = top["part_number"]
+    ctx.state.put_focus(make_ref("part", top))
+    return None
+
+
+def _check_auction(form: FormState) -> Say | None:
+    from tools._listing_rules import MAX_AUCTION_DAYS
+
+    values, why, field = form.values, "", ""
+    end = values.get("auction_end")
+    if end and datetime.fromisoformat(str(end)) > now() + timedelta(days=MAX_AUCTION_DAYS, minutes=5):
+        why, field = f"Auctions run up to {MAX_AUCTION_DAYS} days.", "auction_end"
+    elif end and datetime.fromisoformat(str(end)) <= now() + timedelta(hours=1):
+        why, field = "An auction has to run at least a day.", "auction_end"
+    reserve, start_bid = values.get("reserve_price"), values.get("starting_bid")
+    if not why and reserve is not None and start_bid is not None and Decimal(str(reserve)) < Decimal(str(start_bid)):
+        why, field = f"The reserve can't be below the starting bid ({money(start_bid)}).", "reserve_price"
+    slot = forms.slot_of(form.name, field) if why else None
+    if slot is None:
+        return None
+    values.pop(field, None)
+    return ask(form, slot, why)
+
+
+@asks("create_listing")
+def _ask_listing(ctx: Ctx, form: FormState, slot: forms.Slot) -> Step | None:
+    if slot.suggest and form.values.get("condition") and form.values.get("part_number"):
+        sentence = ""
+        if "suggested" not in form.hints:
+            suggested = ctx.last("suggest_price")
+            if suggested is None:
+                return Call("suggest_price", {"part_number": form.values["part_number"],
+                                              "condition": form.values["condition"]})
+            good = suggested.ok and suggested.data.get("suggested_price")
+            form.hints["suggested"] = str(suggested.data["suggested_price"]) if good else None
+            sentence = suggestion_sentence(suggested.data) if good else ""
+        if not form.hints.get("suggested"):
+            return ask(form, slot)
+        answers.offer(form, slot.field, form.hints["suggested"])
+        price = f"use suggested ({money(form.hints['suggested'])})" if not sentence else "use suggested"
+        return ask(form, slot, sentence, f"{slot.question} Give me an amount, or say {price}.")
+    if slot.field == "fulfillment_options":
+        answers.offer(form, slot.field, ["shipping", "local_pickup"], by="all")
+        return ask(form, slot, choices=[DraftChoice(label="Shipping", say="shipping"),
+                                        DraftChoice(label="Local pickup", say="local pickup"),
+                                        DraftChoice(label="Both", say="both")])
+    offered = answers.offers(form).get(slot.field)
+    if slot.field == "photo_ids" and offered:
+        these = "the photo" if len(offered["value"]) == 1 else f"the {len(offered['value'])} photos"
+        return ask(form, slot, question=f"Attach {these} you sent earlier to the listing? Say yes, send other "
+                   "photos, or skip.", choices=yes_no("Attach", "Skip"))
+    return None
+
+
+@submits("create_listing")
+def _submit_listing(ctx: Ctx, form: FormState) -> Step:
+    args = forms.args(form)
+    if not args.get("photo_ids"):
+        args.pop("photo_ids", None)
+    return Call("create_listing", args)
+
+
+@finishes("create_listing")
+def _listing_created(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    data = done.data
+    listing = make_ref("listing", data.get("listing") or {})
+    ctx.state.put_focus(listing)
+    line = _auction_line(data.get("listing") or {}, done.args) if done.args.get("listing_type") == "auction" \
+        else listing_item(data.get("listing") or {}).title
+    what = "auction" if done.args.get("listing_type") == "auction" else "listing"
+    photos = len(data.get("photo_ids") or [])
+    attached = f" {photos} photo{'s' if photos != 1 else ''} attached." if photos else ""
+    missing = data.get("missing_before_publish") or []
+    if form.after == "draft" or missing:
+        todo = f" Before it can go live it needs: {', '.join(missing)}." if missing else ""
+        return say(f"Saved as a draft {what}: {line}.{attached}{todo}",
+                   "" if missing else "Say publish it when you want it live.")
+    if form.after == "publish":
+        ctx.state.form = FormState(name="publish_listing", tool="publish_listing", target=listing)
+        return Call("publish_listing", {"listing_id": listing.id})
+    return say(f"Draft {what} created: {line}.{attached}", "Publish it now?",
+               proposal=offer("publish_listing", listing), choices=yes_no("Publish", "Keep as draft"))
+
+
+def _auction_line(listing: dict[str, Any], args: dict[str, Any]) -> str:
+    reserve = f"reserve {money(args['reserve_price'])} (hidden from bidders)" if args.get("reserve_price") \
+        else "no reserve"
+    ends = str(listing.get("auction_end") or args.get("auction_end") or "")[:16].replace("T", " ")
+    return (f"{listing.get('quantity_available')} × {listing.get('part_number')} "
+            f"{condition(listing.get('condition'))}, starting bid {money(args.get('starting_bid'))}, {reserve}, "
+            f"ends {ends} UTC")
