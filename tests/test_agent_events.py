@@ -86,8 +86,7 @@ def test_write_asks_for_confirmation_then_streams_the_tool(runner: AgentRunner, 
     caller = caller_by_email(engine, PARTS_MANAGER)
     thread = f"ev-{uuid.uuid4()}"
     before = count(engine, MY_LISTINGS, u=caller.user_id)
-    runner.send(thread, caller, "list 1 new GAA24350BH1 at $6500, local pickup")
-    asked = list(runner.stream(thread, caller, "skip"))
+    asked = list(runner.stream(thread, caller, "list 1 new GAA24350BH1 at $6500, local pickup"))  # proposed at once
     confirm = [e for e in asked if isinstance(e, ConfirmationRequested)]
     assert len(confirm) == 1 and confirm[0].tool == "create_listing" and confirm[0].args["price"] == "6500"
     assert asked.index(confirm[0]) == len(asked) - 2, "the confirmation is the turn's last word"

@@ -49,7 +49,9 @@ def offers(form: FormState) -> dict[str, dict[str, Any]]:
 
 
 def offer(form: FormState, field: str, value: Any, by: str = "yes") -> None:
-    form.hints["offers"] = {**offers(form), field: {"value": value, "by": by}}
+    """Offer `value` for the slot (None withdraws the offer)."""
+    kept = {k: v for k, v in offers(form).items() if k != field}
+    form.hints["offers"] = kept if value is None else {**kept, field: {"value": value, "by": by}}
 
 
 def take_offer(form: FormState) -> str:

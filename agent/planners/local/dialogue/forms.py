@@ -241,14 +241,14 @@ def _days_from_now(days: str) -> str:
 def missing(form: FormState) -> Slot | None:
     """The next slot to ask for: a required one that is empty; a minor one (optional, or with a default in
     the tool's model) only while drafting step by step — someone who said it all in one message is not
-    asked about photos or a quantity of one — and never twice."""
+    asked about photos or a quantity of one — or when the conversation holds a value to offer for it (a
+    photo of the part sent earlier), and never twice."""
     s = spec(form.name)
     drafting = bool(form.asked_before)
     for slot in s.slots_for(form.values):
         if slot.field in form.values or slot.field in form.declined:
             continue
         minor = slot.optional or (s.schema.get(slot.field) or {}).get("default") is not None
-        # …unless the conversation holds a value to offer for it (a photo of the part sent earlier)
         if minor and (slot.field in form.asked_before or not (drafting or slot.field in answers.offers(form))):
             continue
         return slot

@@ -37,9 +37,9 @@ def _check_listing(ctx: Ctx, form: FormState) -> Step | None:
         step = _check_auction(form)
         if step is not None:
             return step
-    earlier = [r.id for r in ctx.state.pool("photo") if r.id and r.data.get("part_number") in (None, number)]
-    if earlier and "photo_ids" not in values and "photo_ids" not in answers.offers(form):
-        answers.offer(form, "photo_ids", list(reversed(earlier)))
+    if "photo_ids" not in values and "photo_ids" not in form.asked_before:
+        earlier = [r.id for r in ctx.state.pool("photo") if r.id and r.data.get("part_number") in (None, number)]
+        answers.offer(form, "photo_ids", list(reversed(earlier)) or None)
     return None
 
 
