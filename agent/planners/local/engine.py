@@ -91,7 +91,7 @@ def _run(state: DialogueState, env: Env, history: list[BaseMessage], calls: dict
             if not repeated and len(results) < MAX_TOOL_STEPS:
                 said = None
                 if turn.drafts and _is_write(outcome.name):  # answers so far are shown with the confirmation
-                    said = _merge(turn.drafts)
+                    said = _merge(turn.drafts).model_copy(update={"question": "", "choices": []})
                     turn.drafts = []
                 return Outcome(call=outcome, call_id=call_id(len(history), outcome.name), draft=said)
             log.warning("stopped a repeated or long tool loop at %s", outcome.name)

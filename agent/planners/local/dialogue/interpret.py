@@ -163,6 +163,9 @@ def _request(parse: Parse, env: Env) -> list[AskState]:
     if not parse.confident:
         if parse.intent == "out_of_scope" and parse.confidence < 0.3 and parse.get("part_number"):
             return [ask_of(parse, "find_part")]
+        split = split_asks(parse, env)
+        if len(split) > 1:  # unsure of the whole because it asks two things, each clear on its own
+            return [ask_of(p, _urgent(p)) for p in split]
         top = [r.intent for r in parse.intents[:2]]
         looking = [i for i in top if i in LOOK_FIRST.get(_family(top[0]), ()) and _family(i) == _family(top[1])]
         if len(top) == 2 and looking and parse.intents[0].confidence + parse.intents[1].confidence >= 0.35:
@@ -185,7 +188,7 @@ def _urgent(parse: Parse) -> str:
 def split_asks(parse: Parse, env: Env) -> list[Parse]:
     """Two asks in one message ("where's the closest one and is $4200 fair?") become two asks, answered in
     turn; a message that asks one thing (with several details) stays whole."""
-    if len(parse.text.split()) < 6 or parse.intent in CONVERSATION:
+    if len(parse.text.split()) < 6 or (parse.intent in CONVERSATION and parse.confident):
         return [parse]
     cuts = [(m, False) for m in _SPLIT.finditer(parse.text)]
     if not parse.confident or parse.confidence < TOPIC_CHANGE:
@@ -196,9 +199,14 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
             continue
         parts = [env.nlu.parse(left, env.organization), env.nlu.parse(right, env.organization)]
         together = parts[1].intent in ABSORBS.get(parts[0].intent, ())
+        # "northline came back on X? tell em i'll do 470": when the whole is clearly one of the parts, the
+        # other part is what led up to it, not a second change to make
+        context = parse.confidence >= TOPIC_CHANGE and any(p.intent == parse.intent for p in parts) and \
+            any(p.intent in WRITES and p.intent != parse.intent for p in parts)
         if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
-                parts[0].intent != parts[1].intent and not together:
-            if loose and parts[0].intent in WRITES and parts[1].intent in WRITES:
+                parts[0].intent != parts[1].intent and not together and not context:
+            if loose and "and" not in cut.group(0).lower() and parts[0].intent in WRITES and \
+                    parts[1].intent in WRITES:
                 # "let the keystone hold go, found one on derek's truck": the request, then why — only the
                 # first asks for a change; a second change needs its own "and"
                 return [parts[0]]
@@ -228,7 +236,7 @@ def _amend(parse: Parse, said: Said, state: DialogueState, amended: dict[str, An
     trial = form.model_copy(deep=True)
     changed = forms.fill(trial, said)
     if changed and (parse.intent in FORM_FAMILY.get(form.name, set()) | CONVERSATION | {"update_listing"}
-                    or parse.confidence < TOPIC_CHANGE or not parse.confident):
+                    or not parse.confident):
         state.form = trial
         return ask_of(parse, "form", values={"resubmit": True})
     if parse.intent == "deny" and parse.confident:
@@ -280,6 +288,9 @@ def _pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
             return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": len(hits)})
         return None
     goal = _acting_on(parse, listed.kind) if acting or parse.intent not in ("choose", "affirm") else None
+    who = said.has("organization", "person", "city", "location")  # names point as surely as "that one"
+    if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:
+        return None  # a request about something else that happens to name one of them ("post a wanted, new only")
     goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")
     return ask_of(parse, goal, target=hits[0], values={"picked": True})
 

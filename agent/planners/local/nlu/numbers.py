@@ -133,13 +133,17 @@ def _count_or_money(amount: Decimal, whole: bool, before: str, after: str, ctx: 
     small = whole and amount <= 50
     if nc.MONEY_AFTER.match(after) or (amount >= 20 and nc.MONEY_NOUN_AFTER.match(after)):
         return said("price", _plain(amount))
+    if re.search(r"(?:\bat|@)\s*$", before) and re.search(r"\d+\s*(?:units?|pcs?|pieces?|x|of (?:them|em|those))\b",
+                                                          before):
+        return said("price", _plain(amount))  # "2 units at 275": the count is said, so this is what each costs
     if ctx.money and amount >= 20 and re.match(r"\s+more\b", after):
         return said("price", _plain(amount))
     if whole and amount < 1000 and (nc.UNIT_AFTER.match(after) or nc.COUNT_FIELD.search(before)
                                     or re.match(r"\s+at\s+(?:\$|\d)", after)):
         return said("quantity")
-    if small and re.search(r"\bfor\s*$", before) and (ctx.priced or ctx.how_much):
-        return said("quantity")
+    if small and re.search(r"\bfor\s*$", before) and (ctx.priced or ctx.how_much or re.search(
+            r"\b(?:wanted|iso|wtb|request|need|needs|post)\b[^,.;$]*\bfor\s*$", before)):
+        return said("quantity")  # "post a wanted for 1": how many are wanted
     if small and ctx.stock and nc.STOCK_BEFORE.search(before):
         return said("quantity")
     if small and re.match(r"\s+(?:off|out of|from)\b", after):

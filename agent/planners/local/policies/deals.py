@@ -71,8 +71,8 @@ def deal_target(ctx: Ctx, action: str) -> Ref | Step:
 
 def _named(deals: list[Ref], ctx: Ctx) -> list[Ref]:
     numbers = {v.upper() for v in ctx.said.values("part_number")}
-    if numbers:
-        deals = [d for d in deals if numbers & {str(p).upper() for p in _numbers(d)}] or deals
+    if numbers:  # a deal for another part is never the one meant
+        deals = [d for d in deals if numbers & {str(p).upper() for p in _numbers(d)}]
     if ctx.said.has("organization", "person", "choice"):
         orgs = [d.model_copy(update={"data": {**d.data, "organization_name": f"{d.data.get('seller_organization')} "
                                                                           f"{d.data.get('buyer_organization')}"}})

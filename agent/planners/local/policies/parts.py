@@ -3,6 +3,7 @@ photo (identify_part_from_photo), and more about the one in focus."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref
@@ -22,6 +23,8 @@ from agent.planners.local.render import part_item
 from agent.reply_draft import DraftChoice
 
 SOURCE_QUESTION = "Want me to find where to get one?"
+_SPEC = re.compile(r"\b\d+(?:\.\d+)?(?:/\d+)?\s?(?:a|amp|amps|v|vac|vdc|hp|mfd|uf|ton|tons|kw|psi|rpm|p|pole|"
+                   r"phase|ph)\b|\b\d\s?pole\b|\b(?:single|three|3|1) phase\b", re.IGNORECASE)
 
 
 def present_part(part: Ref, headline: str, question: str = SOURCE_QUESTION) -> Say:
@@ -162,7 +165,8 @@ def diagnose(ctx: Ctx) -> Step:
     causes = likely_parts(ctx.ask.text)[:2]
     base = search_args(ctx)
     searches = [r for r in ctx.results if r.name == "search_parts"]
-    queries = [f"{cause}" for cause in causes] or [base["query"]]
+    specs = " ".join(_SPEC.findall(ctx.ask.text))  # "the 2 pole 40a 24v coil one": which of its kind
+    queries = [f"{cause} {specs}".strip() for cause in causes] or [base["query"]]
     if len(searches) < len(queries):
         return Call("search_parts", {**base, "query": queries[len(searches)]})
     parts: list[dict[str, Any]] = []

@@ -9,7 +9,7 @@ from typing import Any
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
-from agent.planners.local.policies.common import candidates, failure, search_args, search_query, target_part
+from agent.planners.local.policies.common import candidates, failure, in_view, search_args, search_query, target_part
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Step, ToolResult, policy, say
 from agent.planners.local.render import condition, money
@@ -97,9 +97,7 @@ def _post_line(p: dict[str, Any]) -> str:
 
 
 def _post_target(ctx: Ctx, mine: bool) -> Ref | Step:
-    if ctx.ask.target is not None and ctx.ask.target.kind == "wanted":
-        return ctx.ask.target
-    ref, _ = resolve(ctx.state, ctx.said, "wanted")
+    ref = in_view(ctx, "wanted")
     if ref is not None:
         return ref
     found = ctx.last("list_wanted_posts")
@@ -130,6 +128,17 @@ def respond_wanted(ctx: Ctx) -> Step:
     form.target = post
     if post.data.get("part_number"):
         form.values["part_number"] = post.data["part_number"]
+    if re.search(r"\b(our|my|the) listing\b|\blisting we\b", ctx.said.lowered) and post.data.get("part_number"):
+        mine = ctx.last("search_listings")  # "send em our listing": point them at it, its terms stand
+        if mine is None:
+            return Call("search_listings", {"mine_only": True, "part_number": post.data["part_number"], "limit": 5})
+        live = [r for r in mine.data.get("results") or [] if r.get("status") == "active"] if mine.ok else []
+        if len(live) != 1:
+            return say(f"You have {len(live) or 'no'} live listing{'s' if len(live) != 1 else ''} of "
+                       f"{post.data['part_number']}.", "Which price and condition should I answer with?",
+                       kind="question")
+        form.values["listing_id"] = live[0]["id"]
+        form.values.pop("part_number", None)
     return start(ctx, form)
 
 
