@@ -45,6 +45,8 @@ def summarize(rows: list[dict[str, Any]], trials: int, meta: dict[str, Any] | No
         "weakest_tasks": [{"task": t, "avg_reward": round(v, 4),
                            "failures": next((r["failures"] for r in by_task[t] if r["reward"] < SUCCESS), [])[:3]}
                           for t, v in weakest if v < SUCCESS],
+        "wrong_writes": sum(len(r.get("wrong_writes") or []) for r in rows),
+        "runs_with_wrong_writes": sorted({r["task"] for r in rows if r.get("wrong_writes")}),
         "latency_ms_mean": round(mean(r.get("latency_ms", 0.0) for r in rows), 1) if rows else 0.0,
         "nl_assertions": _nl_status(rows),
     }
@@ -74,6 +76,9 @@ def write_report(out: Path, rows: list[dict[str, Any]], summary: dict[str, Any])
              f"**Average reward {summary['avg_reward']:.3f}** — pass^k: " +
              ", ".join(f"k={k}: {v:.3f}" for k, v in summary["pass_hat_k"].items()), "",
              f"NL assertions: {summary['nl_assertions']}.", "",
+             f"Wrong writes (rows written that the correct path does not write): {summary.get('wrong_writes', 0)}"
+             + (f" in {', '.join(summary['runs_with_wrong_writes'])}" if summary.get("runs_with_wrong_writes") else "")
+             + ".", "",
              "| suite | avg reward | runs |", "| --- | ---: | ---: |"]
     lines += [f"| {s} | {v['avg_reward']:.3f} | {v['n_runs']} |" for s, v in summary["by_suite"].items()]
     lines += ["", "| component | mean | runs |", "| --- | ---: | ---: |"]

@@ -115,6 +115,7 @@ def run_one(config: EvalConfig, factory: StoreFactory, task: Task, gold: Gold, t
         if task.evaluation.nl_assertions else None,
         "needs_write": task.needs_write, "needs_answer": task.needs_answer,
         "write_state": delta, "gold_write_state": gold.delta if delta != gold.delta else "same",
+        "wrong_writes": wrong_writes(delta, gold.delta),
         "n_turns": len(transcript.turns), "latency_ms": transcript.latency_ms,
         "wall_ms": round((time.perf_counter() - started) * 1000, 1),
         **transcript.as_json(),
@@ -123,6 +124,13 @@ def run_one(config: EvalConfig, factory: StoreFactory, task: Task, gold: Gold, t
         cost = (transcript.tokens_in * PRICE_PER_MTOK[0] + transcript.tokens_out * PRICE_PER_MTOK[1]) / 1e6
         row["cost_usd"] = round(cost, 5)
     return row
+
+
+def wrong_writes(delta: dict[str, list[str]], gold: dict[str, list[str]]) -> list[str]:
+    """Rows the agent wrote that the correct path does not write: a wrong object, wrong values, or a write
+    nobody asked for (each "table: ±row")."""
+    expected = {(table, row) for table, rows in gold.items() for row in rows}
+    return sorted(f"{table}: {row}" for table, rows in delta.items() for row in rows if (table, row) not in expected)
 
 
 def run_tasks(config: EvalConfig, source: Engine, tasks: list[Task], base: str | None = None,

@@ -147,7 +147,9 @@ def test_local_planner_average_reward(eval_runs: EvalRuns) -> None:
     run = eval_runs("local")
     summary = run.summary
     print(json.dumps({s: v["avg_reward"] for s, v in summary["by_suite"].items()}), summary["weakest_tasks"])
-    assert summary["avg_reward"] >= 0.90, summary["weakest_tasks"]
+    assert summary["avg_reward"] >= 0.95, summary["weakest_tasks"]
+    # the worst bug: a write to the wrong object or with wrong values, even after the user said yes
+    assert summary["wrong_writes"] == 0, summary["runs_with_wrong_writes"]
     assert set(summary) >= {"n_tasks", "avg_reward", "pass_hat_k", "by_component", "by_suite"}
     for name in ("results.jsonl", "summary.json", "report.md", "reward_by_suite.png"):
         assert (run.out / name).stat().st_size > 0
