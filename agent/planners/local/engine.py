@@ -43,8 +43,8 @@ def step(messages: list[BaseMessage], state: DialogueState, env: Env) -> Outcome
     fresh = history[state.seen_messages:] if state.seen_messages <= len(history) else history
     human = next((m for m in reversed(fresh) if isinstance(m, HumanMessage)), None)
     if human is not None or state.turn is None:
-        message = human or next((m for m in reversed(history) if isinstance(m, HumanMessage)), None)
-        _start_turn(state, env, message, None, history)
+        latest = human or next((m for m in reversed(history) if isinstance(m, HumanMessage)), None)
+        _start_turn(state, env, latest, None, history)
     else:
         for message in fresh:
             if not isinstance(message, ToolMessage):

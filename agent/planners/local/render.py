@@ -91,7 +91,7 @@ def option_item(option: dict[str, Any]) -> DraftItem:
 
 def listing_price(listing: dict[str, Any]) -> str:
     if listing.get("listing_type") == "auction":
-        auction = listing.get("auction") if isinstance(listing.get("auction"), dict) else {}
+        auction: dict[str, Any] = listing["auction"] if isinstance(listing.get("auction"), dict) else {}
         if listing.get("status") == "ended" or auction.get("ended"):
             return f"auction ended at {money(listing.get('current_bid') or auction.get('current_bid'))}"
         bid = listing.get("current_bid") or auction.get("current_bid")

@@ -14,13 +14,13 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
-from agent.planners.local.dialogue.refs import match, points_at_list
+from agent.planners.local.dialogue.asks import CONVERSATION, TOPIC_CHANGE, split_asks
+from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, FormState
-from agent.planners.local.nlu import THRESHOLD, Parse
+from agent.planners.local.nlu import Parse
 from agent.planners.local.policy import Env
 
-CONVERSATION = frozenset({"greet", "thanks", "help", "affirm", "deny", "choose", "out_of_scope"})
 # Questions a form may take on the side without being dropped ("what's it worth?" while pricing a listing).
 FORM_HELPERS = {"create_listing": {"suggest_price", "price_check", "market_trends", "details", "price_info"},
                 "submit_offer": {"price_check", "price_info", "details", "check_fit", "how_far", "auction_status"},
@@ -35,28 +35,18 @@ FORM_FAMILY = {"create_listing": {"create_listing", "publish_listing", "update_l
                "create_wanted_post": {"create_wanted"}, "respond_to_wanted_post": {"respond_wanted"},
                "mark_transaction_shipped": {"mark_shipped"}, "review_transaction": {"rate_seller"},
                "adjust_stock": {"adjust_stock"}, "transfer_stock": {"transfer_stock"}}
-WRITES = frozenset({"create_listing", "publish_listing", "update_listing", "cancel_listing", "make_offer",
-                    "accept_offer", "reject_offer", "counter_offer", "withdraw_offer", "place_bid", "watch_listing",
-                    "unwatch_listing", "create_wanted", "respond_wanted", "accept_response", "hold", "cancel_hold",
-                    "adjust_stock", "transfer_stock", "mark_shipped", "confirm_delivered", "rate_seller"})
-# A second ask the first one takes in ("list it … then make it live" is one listing, published once made).
-ABSORBS = {"create_listing": {"publish_listing"}, "create_wanted": {"publish_listing"}}
 # What picking an item from a list does when the message says no more than which one.
 DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "offer": "offer_chosen",
                 "hold": "details", "deal": "details", "wanted": "details", "response": "details",
                 "stock": "details", "equipment": "check_fit"}
-TOPIC_CHANGE = 0.75
 REPEATABLE = frozenset({"check_fit", "find_part", "find_stock", "price_info", "price_check", "suggest_price",
                         "market_trends", "search_market", "own_stock", "diagnose", "closer"})
 _CONTENT = frozenset({"equipment_model", "part_number", "condition", "city", "manufacturer", "location", "price",
                       "site", "organization", "quantity", "urgency"})
-_ELLIPSIS = re.compile(r"^\s*(?:and |but |ok |so |hm+,? )?(?:what|how) about\b|^\s*(?:and|or)\s+(?:for |with |on |in |at "
-                       r"|if )?\S|^\s*same (?:for|with|on|in)\b|^\s*what if\b|^\s*(?:and )?(?:for|on|in) (?:a|an|the) \S|"
+_ELLIPSIS = re.compile(r"^\s*(?:and |but |ok |so |hm+,? )?(?:what|how) about\b|"
+                       r"^\s*(?:and|or)\s+(?:for |with |on |in |at |if )?\S|^\s*same (?:for|with|on|in)\b|"
+                       r"^\s*what if\b|^\s*(?:and )?(?:for|on|in) (?:a|an|the) \S|"
                        r"^\s*(?:any|anything) (?:in|at|near) \S", re.IGNORECASE)
-_SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
-                    r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
-                    r"hows|how's|tell|show|get|send|make|put)\b)", re.IGNORECASE)
-# Per family, the intents that only look (read): between two readings of the same errand, look first.
 LOOK_FIRST = {"sourcing": ("find_stock", "own_stock", "closer", "how_far", "my_holds"),
               "parts": ("find_part", "details", "check_fit", "diagnose"),
               "pricing": ("price_info", "price_check", "suggest_price", "market_trends"),
@@ -71,7 +61,6 @@ def _family(intent: str) -> str:
     return family(intent)
 
 
-_LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
 _ONLY_NUMBER = re.compile(r"^\s*(?:partno|#|pn|p/n|part|number|no\.?|what is|what's|whats|\?|\s)*partno[\s?.!]*$")
 
 
@@ -164,7 +153,7 @@ def _request(parse: Parse, env: Env) -> list[AskState]:
         if parse.intent == "out_of_scope" and parse.confidence < 0.3 and parse.get("part_number"):
             return [ask_of(parse, "find_part")]
         split = split_asks(parse, env)
-        if len(split) > 1:  # unsure of the whole because it asks two things, each clear on its own
+        if split != [parse]:  # unsure of the whole because its parts are clear on their own
             return [ask_of(p, _urgent(p)) for p in split]
         top = [r.intent for r in parse.intents[:2]]
         looking = [i for i in top if i in LOOK_FIRST.get(_family(top[0]), ()) and _family(i) == _family(top[1])]
@@ -183,35 +172,6 @@ def _urgent(parse: Parse) -> str:
             parse.value("urgency") in ("emergency", "urgent"):
         return "find_stock"
     return parse.intent
-
-
-def split_asks(parse: Parse, env: Env) -> list[Parse]:
-    """Two asks in one message ("where's the closest one and is $4200 fair?") become two asks, answered in
-    turn; a message that asks one thing (with several details) stays whole."""
-    if len(parse.text.split()) < 6 or (parse.intent in CONVERSATION and parse.confident):
-        return [parse]
-    cuts = [(m, False) for m in _SPLIT.finditer(parse.text)]
-    if not parse.confident or parse.confidence < TOPIC_CHANGE:
-        cuts += [(m, True) for m in _LOOSE_SPLIT.finditer(parse.text)]
-    for cut, loose in cuts:
-        left, right = parse.text[:cut.start()].strip(" ,"), parse.text[cut.end():].strip(" ,")
-        if len(left.split()) < 2 or len(right.split()) < 2:
-            continue
-        parts = [env.nlu.parse(left, env.organization), env.nlu.parse(right, env.organization)]
-        together = parts[1].intent in ABSORBS.get(parts[0].intent, ())
-        # "northline came back on X? tell em i'll do 470": when the whole is clearly one of the parts, the
-        # other part is what led up to it, not a second change to make
-        context = parse.confidence >= TOPIC_CHANGE and any(p.intent == parse.intent for p in parts) and \
-            any(p.intent in WRITES and p.intent != parse.intent for p in parts)
-        if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
-                parts[0].intent != parts[1].intent and not together and not context:
-            if loose and "and" not in cut.group(0).lower() and parts[0].intent in WRITES and \
-                    parts[1].intent in WRITES:
-                # "let the keystone hold go, found one on derek's truck": the request, then why — only the
-                # first asks for a change; a second change needs its own "and"
-                return [parts[0]]
-            return parts
-    return [parse]
 
 
 def _clarified(parse: Parse, intents: list[str]) -> str | None:
@@ -288,7 +248,8 @@ def _pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
             return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": len(hits)})
         return None
     goal = _acting_on(parse, listed.kind) if acting or parse.intent not in ("choose", "affirm") else None
-    who = said.has("organization", "person", "city", "location")  # names point as surely as "that one"
+    # names point as surely as "that one" — names of what this kind of object is known by
+    who = any(said.has(e) for e in ("organization", "person", "city", "location") if e in relevant_names(listed.kind))
     if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:
         return None  # a request about something else that happens to name one of them ("post a wanted, new only")
     goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")

@@ -80,7 +80,7 @@ def _listings(state: DialogueState, result: ToolResult, data: dict[str, Any]) ->
 
 @observes("get_listing", "create_listing", "publish_listing", "update_listing", "cancel_listing")
 def _listing(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
-    listing = data.get("listing") if isinstance(data.get("listing"), dict) else data
+    listing: dict[str, Any] = data["listing"] if isinstance(data.get("listing"), dict) else data
     ref = make_ref("listing", {**listing, "minimum_next_bid": (listing.get("auction") or {}).get("minimum_next_bid")}
                    if isinstance(listing.get("auction"), dict) else listing)
     if ref.id:
@@ -111,7 +111,7 @@ def _offer(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> No
 
 @observes("request_emergency_pickup", "cancel_hold")
 def _hold(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
-    hold = data.get("hold") if isinstance(data.get("hold"), dict) else data
+    hold: dict[str, Any] = data["hold"] if isinstance(data.get("hold"), dict) else data
     state.put_focus(make_ref("hold", {**hold, "id": hold.get("hold_id") or hold.get("id")}))
 
 
@@ -128,7 +128,7 @@ def _deals(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> No
 
 @observes("get_transaction", "mark_transaction_shipped", "confirm_transaction_delivered", "review_transaction")
 def _deal(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
-    deal = data.get("transaction") if isinstance(data.get("transaction"), dict) else data
+    deal: dict[str, Any] = data["transaction"] if isinstance(data.get("transaction"), dict) else data
     if deal.get("id"):
         state.put_focus(make_ref("deal", deal))
 

@@ -77,8 +77,9 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
     narrowed = list(items)
     filtered = False
     numbers = {_norm(v) for v in said.values("part_number")}
-    if numbers:
-        narrowed = [r for r in items if _norm(str(r.data.get("part_number") or "")) in numbers] or narrowed
+    if numbers and any(_numbers_of(r) for r in items):  # a part number no item has points at none of them
+        narrowed = [r for r in items if numbers & _numbers_of(r)]
+        filtered = True
     relevant = _RELEVANT.get(items[0].kind, _NAMES)
     for entity in (e for e in _NAMES if e in relevant):
         for value in said.values(entity):
@@ -117,7 +118,7 @@ def _by_words(items: list[Ref], said: Said) -> list[Ref]:
     from rapidfuzz import fuzz
 
     words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", said.lowered) if w not in _STOP]
-    if not words:
+    if not words or len(items) < 2:  # words can only tell items apart, never confirm a lone one
         return []
     scores = []
     for ref in items:
@@ -127,6 +128,12 @@ def _by_words(items: list[Ref], said: Said) -> list[Ref]:
     if best == 0 or scores.count(best) > 1:
         return []
     return [items[scores.index(best)]]
+
+
+def _numbers_of(ref: Ref) -> set[str]:
+    numbers = {str(ref.data.get("part_number") or "")} | {str(p.get("part_number") or "") for p in
+                                                           ref.data.get("parts") or [] if isinstance(p, dict)}
+    return {_norm(n) for n in numbers if n}
 
 
 def _named(items: list[Ref], entity: str, value: str, organization: str | None) -> list[Ref]:
@@ -182,3 +189,8 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
 def _consistent(ref: Ref, said: Said) -> bool:
     """Named things do not contradict the object in focus (a different part number or company)."""
     return not (said.has("organization", "person", "part_number") and not match([ref], said))
+
+
+def relevant_names(kind: str) -> set[str]:
+    """The kinds of name an object of this kind can be picked by."""
+    return set(_RELEVANT.get(kind, set(_NAMES)))

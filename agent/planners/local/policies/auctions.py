@@ -3,6 +3,7 @@ listing with a price alert, stopping, and the watchlist."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
@@ -55,6 +56,9 @@ def _as_listing(ref: Ref) -> Ref:
                      "listing_type": "auction" if ref.data.get("price_kind") == "current_bid" else "sale"})
 
 
+_HISTORY = re.compile(r"\b(who|bidders?|history|how many bids|bids so far|all the bids)\b")
+
+
 @policy("place_bid")
 def place_bid(ctx: Ctx) -> Step:
     listing = market_listing(ctx, "place_bid", auction=True)
@@ -87,7 +91,23 @@ def auction_status(ctx: Ctx) -> Step:
     listing = market_listing(ctx, "auction_status", auction=True)
     if not isinstance(listing, Ref):
         return listing
+    if _HISTORY.search(ctx.said.lowered):  # "who's bidding on it?": the bids themselves
+        bids = ctx.last("list_bids")
+        if bids is None:
+            return Call("list_bids", {"listing_id": listing.id})
+        return _bids(bids.data) if bids.ok else failure(bids, "list the bids")
     return Call("get_listing", {"listing_id": listing.id})
+
+
+def _bids(d: dict[str, Any]) -> Say:
+    rows = d.get("bids") or []
+    if not rows:
+        return say("No bids yet.")
+    lines = [f"{money(b.get('amount'))} by {'you' if b.get('is_yours') else b.get('bidder')}"
+             f"{' (leading)' if b.get('is_winning') else ''}" for b in rows[:5]]
+    count = d.get("bid_count")
+    return say(f"{count} bid{'s' if count != 1 else ''}, current {money(d.get('current_bid'))}: "
+               + "; ".join(lines) + ".")
 
 
 def _standing(d: dict[str, Any]) -> Say:

@@ -62,6 +62,8 @@ def deal_target(ctx: Ctx, action: str) -> Ref | Step:
     named = _named(open_deals, ctx)
     if len(named) == 1:
         return named[0]
+    if not named and ctx.said.has("part_number", "organization", "person"):
+        return say("I don't see an open deal for that.", "Which part, and with whom?", kind="question")
     pool = named or open_deals
     if not pool:
         return say("There's no deal waiting for that.")
@@ -84,7 +86,7 @@ def _named(deals: list[Ref], ctx: Ctx) -> list[Ref]:
 
 
 def _numbers(deal: Ref) -> list[str]:
-    return [p.get("part_number") for p in deal.data.get("parts") or [] if isinstance(p, dict)] or \
+    return [str(p.get("part_number")) for p in deal.data.get("parts") or [] if isinstance(p, dict)] or \
         [str(deal.label.split(" ")[2]) if len(deal.label.split(" ")) > 2 else ""]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from agent.planners.local.dialogue.state import Clarify
 from agent.planners.local.nlu.examples import gloss
-from agent.planners.local.policy import Ctx, Say, policy, say
+from agent.planners.local.policy import Ctx, Say, Step, policy, say
 from agent.reply_draft import DraftChoice
 
 HELP = ("I find spare parts and get them to you: look a part up by number, description, equipment model or a "
@@ -39,7 +39,7 @@ def out_of_scope(ctx: Ctx) -> Say:
 
 
 @policy("clarify")
-def clarify(ctx: Ctx) -> Say:
+def clarify(ctx: Ctx) -> Step:
     intents = [i for i in ctx.ask.values.get("intents", []) if i][:2]
     if len(intents) < 2:
         return out_of_scope(ctx)

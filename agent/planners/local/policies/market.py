@@ -116,6 +116,11 @@ def details(ctx: Ctx) -> Step:
         return Call("get_listing", {"listing_id": target.id})
     if target is not None and target.kind == "option" and target.data.get("listing_id"):
         return Call("get_listing", {"listing_id": target.data["listing_id"]})
+    if target is not None and target.kind == "deal" and target.id:
+        deal = ctx.last("get_transaction")
+        if deal is None:
+            return Call("get_transaction", {"transaction_id": target.id})
+        return _deal(deal.data) if deal.ok else failure(deal, "open that deal")
     if target is not None and target.kind not in ("part", "option"):
         return _describe(target)
     part = target_part(ctx)
@@ -159,3 +164,14 @@ def _part_detail(ctx: Ctx, d: dict[str, Any]) -> Say:
     from agent.planners.local.policies.parts import SOURCE_QUESTION
 
     return say(headline, SOURCE_QUESTION, proposal=offer("find_stock", ctx.state.focus.get("part")))
+
+
+def _deal(t: dict[str, Any]) -> Say:
+    parts = ", ".join(f"{p.get('quantity')} × {p.get('part_number')}" for p in t.get("parts") or []) or "parts"
+    other = t.get("seller_organization") if t.get("role") == "buyer" else t.get("buyer_organization")
+    shipped = f", shipped {str(t['shipped_at'])[:10]}" if t.get("shipped_at") else ""
+    tracking = f" (tracking {t['tracking_number']})" if t.get("tracking_number") else ""
+    open_deal = t.get("status") in ("pending", "paid")
+    code = f" Pickup code {t['pickup_code']}." if t.get("pickup_code") and open_deal else ""
+    return say(f"{parts} {'from' if t.get('role') == 'buyer' else 'to'} {other}: {money(t.get('total'))}, "
+               f"{t.get('status')}{shipped}{tracking}.{code}")

@@ -60,7 +60,7 @@ def make_offer(ctx: Ctx) -> Step:
         form.values["is_urgent"] = True
     forms.fill(form, ctx.said)
     form.values.pop("fulfillment_options", None)
-    if "fulfillment_preference" in form.values and form.values["fulfillment_preference"] not in (usable or [None]):
+    if "fulfillment_preference" in form.values and form.values["fulfillment_preference"] not in usable:
         form.values.pop("fulfillment_preference")
     return start(ctx, form)
 
@@ -120,7 +120,7 @@ def _offer_target(ctx: Ctx, direction: str) -> Ref | Step:
     are listed (once) and the one named, or the only one, is taken; several: ask which."""
     if ctx.ask.target is not None and ctx.ask.target.kind == "offer":
         return ctx.ask.target
-    ref, several = resolve(ctx.state, ctx.said, "offer")
+    ref, _ = resolve(ctx.state, ctx.said, "offer")
     if ref is not None:
         return ref
     listed = ctx.last("list_offers")
@@ -157,10 +157,7 @@ def _offer_target(ctx: Ctx, direction: str) -> Ref | Step:
 
 
 def _respond(ctx: Ctx, action: str) -> Step:
-    if not ctx.env.can_sell and action != "accept":
-        direction = "sent"
-    else:
-        direction = "received" if ctx.env.can_sell else "sent"
+    direction = "received" if ctx.env.can_sell else "sent"  # a buyer answers the counters to offers they sent
     target = _offer_target(ctx, direction)
     if not isinstance(target, Ref):
         return target

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.planners.local.dialogue.refs import make_ref, resolve
+from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import Listed, Ref
-from agent.planners.local.policies.common import failure, part_args, target_part
+from agent.planners.local.policies.common import failure, in_view, part_args, target_part
 from agent.planners.local.policy import Call, Ctx, Step, offer, policy, say
 from agent.planners.local.render import condition, money, option_item
 
@@ -17,13 +17,10 @@ VERDICT_WORDS = {"below_market": "a great deal", "competitive": "a good price", 
 
 def _priced_target(ctx: Ctx) -> Ref | None:
     """A listing or a source the message (or the conversation) points at, when it has a price."""
-    target = ctx.ask.target
-    if target is not None and target.kind in ("listing", "option") and target.data.get("price") is not None:
-        return target
-    ref, _ = resolve(ctx.state, ctx.said, "listing", "option")
-    if ref is not None and ref.data.get("price") is not None and not ctx.said.has("part_number"):
-        return ref
-    return None
+    if ctx.said.has("part_number"):
+        return None
+    ref = in_view(ctx, "listing", "option")
+    return ref if ref is not None and ref.data.get("price") is not None else None
 
 
 @policy("price_info")

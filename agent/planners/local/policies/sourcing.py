@@ -97,10 +97,10 @@ def find_stock(ctx: Ctx) -> Step:
             return Call("find_inventory", inventory_args(ctx, part))
         found = cached
     if found.error == "not_found":  # not a catalog part: maybe someone lists it anyway
-        listed = ctx.last("search_listings")
-        if listed is None:
+        on_market = ctx.last("search_listings")
+        if on_market is None:
             return Call("search_listings", {"part_number": part.data.get("part_number"), "limit": 10})
-        rows = listed.data.get("results") or [] if listed.ok else []
+        rows = on_market.data.get("results") or [] if on_market.ok else []
         if rows:
             from agent.planners.local.policies.market import present_listings
 

@@ -12,7 +12,7 @@ from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
 from agent.planners.local.policies.common import about_them, failure, in_view, target_part
 from agent.planners.local.policies.form_driver import finishes, start
-from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
+from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.reply_draft import DraftItem
 
 REMOVING = {"used_on_job", "damaged", "lost", "returned"}
@@ -133,6 +133,12 @@ def adjust_stock(ctx: Ctx) -> Step:
     locations = ctx.said.values("location")
     item = stock_item(ctx, locations[0] if locations else None)
     if not isinstance(item, Ref):
+        arriving = ctx.said.value("adjust_reason") in (None, "received", "found")  # nothing there to take away
+        if arriving and isinstance(item, Say) and item.draft.kind != "question" and target_part(ctx) and \
+                ctx.last("list_stock") is not None:
+            from agent.planners.local.policies.stock_settings import receive_new
+
+            return receive_new(ctx, locations[0] if locations else "warehouse")
         return item
     form = forms.new_form("adjust_stock")
     form.target = item

@@ -1,0 +1,57 @@
+"""One message, several asks: "where's the closest one and is $4200 fair?" is two questions, answered in
+turn; "list it … then make it live" is one listing; "let the keystone hold go, found one on derek's truck" is
+one change and its reason."""
+
+from __future__ import annotations
+
+import re
+
+from agent.planners.local.nlu import THRESHOLD, Parse
+from agent.planners.local.policy import Env
+
+CONVERSATION = frozenset({"greet", "thanks", "help", "affirm", "deny", "choose", "out_of_scope"})
+TOPIC_CHANGE = 0.75
+WRITES = frozenset({"create_listing", "publish_listing", "update_listing", "cancel_listing", "make_offer",
+                    "accept_offer", "reject_offer", "counter_offer", "withdraw_offer", "place_bid", "watch_listing",
+                    "unwatch_listing", "create_wanted", "respond_wanted", "accept_response", "hold", "cancel_hold",
+                    "adjust_stock", "transfer_stock", "mark_shipped", "confirm_delivered", "rate_seller"})
+
+# A second ask the first one takes in ("list it … then make it live" is one listing, published once made).
+ABSORBS = {"create_listing": {"publish_listing"}, "create_wanted": {"publish_listing"}}
+
+_SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
+                    r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
+                    r"hows|how's|tell|show|get|send|make|put)\b)", re.IGNORECASE)
+_LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
+
+
+def split_asks(parse: Parse, env: Env) -> list[Parse]:
+    """Two asks in one message ("where's the closest one and is $4200 fair?") become two asks, answered in
+    turn; a message that asks one thing (with several details) stays whole."""
+    if len(parse.text.split()) < 6 or (parse.intent in CONVERSATION and parse.confident):
+        return [parse]
+    cuts = [(m, False) for m in _SPLIT.finditer(parse.text)]
+    if not parse.confident or parse.confidence < TOPIC_CHANGE:
+        cuts += [(m, True) for m in _LOOSE_SPLIT.finditer(parse.text)]
+    for cut, loose in cuts:
+        left, right = parse.text[:cut.start()].strip(" ,"), parse.text[cut.end():].strip(" ,")
+        if len(left.split()) < 2 or len(right.split()) < 2:
+            continue
+        parts = [env.nlu.parse(left, env.organization), env.nlu.parse(right, env.organization)]
+        together = parts[1].intent in ABSORBS.get(parts[0].intent, ())
+        # "northline came back on X? tell em i'll do 470": when the whole is clearly one of the parts, the
+        # other part is what led up to it, not a second change to make
+        context = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
+            parts[0].intent in WRITES and parts[0].intent != parse.intent
+        if loose and "and" not in cut.group(0).lower() and parts[0].confidence >= THRESHOLD and \
+                parts[0].intent in WRITES and parts[1].confidence < THRESHOLD:
+            return [parts[0]]  # "pull my listing, sold all 3 at the counter": the change, then its story
+        if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
+                parts[0].intent != parts[1].intent and not together and not context:
+            if loose and "and" not in cut.group(0).lower() and parts[0].intent in WRITES and \
+                    parts[1].intent in WRITES:
+                # "let the keystone hold go, found one on derek's truck": the request, then why — only the
+                # first asks for a change; a second change needs its own "and"
+                return [parts[0]]
+            return parts
+    return [parse]
