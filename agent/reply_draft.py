@@ -78,17 +78,17 @@ class ReplyDraft(BaseModel):
         return "\n".join(line for line in lines if line).strip()
 
     def merged(self, other: ReplyDraft) -> ReplyDraft:
-        """Two answers in one reply (a message that asked two things): the second's items follow the first's;
-        only the last question and choices remain, since only the last one can be answered."""
-        items = [*self.items, *other.items]
-        headline = " ".join(x for x in (self.headline, other.headline) if x)
-        if self.items and other.items:  # two lists: keep each answer's headline next to its own items
-            return ReplyDraft(headline=self.plain_text_without_question(), items=other.items,
-                              numbered=other.numbered, question=other.question, choices=other.choices,
-                              notes=[*self.notes, *other.notes], kind=other.kind)
-        return ReplyDraft(headline=headline, items=items, numbered=other.numbered or self.numbered,
+        """Two answers in one reply (a message that asked two things), in the order they were asked. Only the
+        last list stays numbered and only the last question remains: only they can be answered."""
+        if other.items:
+            earlier = self.model_copy(update={"question": "", "choices": [], "numbered": False}).plain_text()
+            return other.model_copy(update={
+                "headline": "\n".join(x for x in (earlier, other.headline) if x),
+                "notes": list(other.notes)})
+        return ReplyDraft(headline=self.headline, items=self.items, numbered=self.numbered,
                           question=other.question or self.question, choices=other.choices or self.choices,
-                          notes=[*self.notes, *other.notes], kind=other.kind)
+                          notes=[*self.notes, *([other.headline] if other.headline else []), *other.notes],
+                          kind=other.kind)
 
     def plain_text_without_question(self) -> str:
         return self.model_copy(update={"question": "", "choices": []}).plain_text()

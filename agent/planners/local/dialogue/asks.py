@@ -19,6 +19,8 @@ WRITES = frozenset({"create_listing", "publish_listing", "update_listing", "canc
 # A second ask the first one takes in ("list it … then make it live" is one listing, published once made).
 ABSORBS = {"create_listing": {"publish_listing"}, "create_wanted": {"publish_listing"}}
 
+PER_PART = frozenset({"find_part", "find_stock", "own_stock", "price_info", "price_check", "check_fit", "details",
+                      "suggest_price", "market_trends", "search_market"})
 _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
                     r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
                     r"hows|how's|tell|show|get|send|make|put)\b)", re.IGNORECASE)
@@ -28,6 +30,11 @@ _LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
 def split_asks(parse: Parse, env: Env) -> list[Parse]:
     """Two asks in one message ("where's the closest one and is $4200 fair?") become two asks, answered in
     turn; a message that asks one thing (with several details) stays whole."""
+    numbers = [e for e in parse.entities if e.entity == "part_number"]
+    if len(numbers) >= 2 and parse.confident and parse.intent in PER_PART:
+        # "where can i get a GAA26800LC1 and a GBA21230F1?": the same question for each part
+        return [Parse(parse.text, parse.intents, [e for e in parse.entities if e.entity != "part_number" or e is n],
+                      parse.masked) for n in numbers]
     if len(parse.text.split()) < 6 or (parse.intent in CONVERSATION and parse.confident):
         return [parse]
     cuts = [(m, False) for m in _SPLIT.finditer(parse.text)]

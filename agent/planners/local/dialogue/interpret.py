@@ -113,9 +113,9 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
         picked_ask = _pick(parse, said, state)
         if picked_ask is not None:
             return [picked_ask]
-    if proposal is None and parse.intent == "affirm" and parse.confident and state.listed is not None and \
-            state.listed.goal and not parse.has_slots():
-        return [ask_of(parse, state.listed.goal)]  # "ok grab it" after "want me to hold one?": the best one
+    goal = state.listed.goal or ("hold" if state.listed.kind == "option" else None) if state.listed else None
+    if proposal is None and parse.intent == "affirm" and parse.confident and goal and not parse.has_slots():
+        return [ask_of(parse, goal)]  # "ok grab it" after "want me to hold one?": the best one
     if proposal is not None and parse.intent in ("affirm", "deny") and (parse.confident or _short(parse)):
         if parse.intent == "deny":
             return [ask_of(parse, "declined", values={"intent": proposal.intent})]

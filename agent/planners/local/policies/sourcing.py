@@ -3,6 +3,7 @@ to closer places, how far a source is, and holding shelf stock for pickup (reque
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref, match
@@ -21,6 +22,7 @@ from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer,
 from agent.planners.local.render import km, option_item, option_where
 
 SHOWN = 3
+_NEAREST = re.compile(r"\b(closest|nearest|close by|near me|nearby)\b")
 
 
 def _holdable(option: dict[str, Any]) -> bool:
@@ -114,6 +116,11 @@ def find_stock(ctx: Ctx) -> Step:
             return say(f"Nothing in {city} for {found.data.get('part_number')}.",
                        "Want the nearest places instead?", proposal=offer("find_stock", part))
         return present_options(ctx, found, here, f"In {city}:")
+    if _NEAREST.search(ctx.said.lowered) and found.ok:  # "where's the closest one": by distance, not by time
+        located = sorted((o for o in found.data.get("options") or [] if o.get("distance_km") is not None),
+                         key=lambda o: float(o["distance_km"]))
+        if located:
+            return present_options(ctx, found, located, f"Nearest {found.data.get('part_number')} first:")
     return present_options(ctx, found)
 
 

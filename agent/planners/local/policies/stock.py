@@ -61,6 +61,9 @@ def own_stock(ctx: Ctx) -> Step:
                    "Want me to find where to get one?" if part is not None else "",
                    proposal=offer("find_stock", part) if part is not None else None)
     total = sum(int(i.get("quantity_available") or 0) for i in items)
+    if len(items) == 1:
+        return say(f"Yes — {_stock_line(items[0])}." if location else f"You have {_stock_line(items[0])}.",
+                   listed=Listed(kind="stock", items=[make_ref("stock", items[0], _stock_line(items[0]))]))
     top = items[:6]
     return say(f"You have {total} × {what} {where}:".replace("  ", " ").replace(" :", ":"), "",
                [DraftItem(kind="stock", title=_stock_line(i)) for i in top], numbered=len(top) > 1,
