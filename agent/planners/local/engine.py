@@ -21,6 +21,7 @@ from agent.reply_draft import ReplyDraft
 
 log = logging.getLogger(__name__)
 MAX_TOOL_STEPS = 8
+FOCUSABLE = frozenset({"part", "listing", "option", "offer", "hold", "deal", "wanted", "response", "stock"})
 _PHOTO_SUFFIX = re.compile(r"\n?\[photos attached: [^\]]*\]\s*$")
 _SAID = re.compile(r"the user said: (.+)$", re.DOTALL)
 
@@ -97,6 +98,8 @@ def _run(state: DialogueState, env: Env, history: list[BaseMessage], calls: dict
             log.warning("stopped a repeated or long tool loop at %s", outcome.name)
             outcome = say("I couldn't finish that. Could you rephrase it, or give me the part number?", kind="error")
         assert isinstance(outcome, Say)
+        if ask.target is not None and ask.target.kind in FOCUSABLE:  # what was just talked about is "it" now
+            state.put_focus(ask.target)
         _apply(state, outcome)
         turn.drafts.append(outcome.draft.model_dump(mode="json"))
         state.last_intent = ask.values.get("repeatable_as") or ask.intent

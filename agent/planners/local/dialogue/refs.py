@@ -20,13 +20,20 @@ _SLIM = {
     "listing": ("id", "part_number", "manufacturer", "name", "condition", "quantity_available", "price",
                 "listing_type", "status", "seller_organization", "is_own_listing", "city", "distance_km",
                 "current_bid", "auction_end", "fulfillment_options", "minimum_next_bid"),
-    "offer": ("id", "listing_id", "part_number", "buyer_organization", "buyer_name", "seller_organization",
+    "offer": ("id", "listing_id", "part_number", "listing_name", "buyer_organization", "buyer_name",
+              "seller_organization",
               "offered_price", "quantity", "status", "awaiting", "offer_type", "counter_offer", "expires_at",
               "transaction_id"),
 }
-_SUPERLATIVES = (("price", re.compile(r"\b(cheapest|lowest|least expensive|cheaper|best price|lowest priced)\b")),
-                 ("distance_km", re.compile(r"\b(closest|nearest|closer|nearer)\b")),
-                 ("eta_hours", re.compile(r"\b(fastest|quickest|soonest|sooner|faster)\b")))
+# (the field, which end is meant, the words): "the cheaper one", "the higher offer", "the closest".
+_SUPERLATIVES = (("price", min, re.compile(r"\b(cheapest|lowest|least expensive|cheaper|best price|lowest priced|"
+                                           r"lower one|lower price)\b")),
+                 ("price", max, re.compile(r"\b(highest|higher|biggest|bigger|best offer|top offer|most money|"
+                                           r"priciest|more expensive|dearest)\b")),
+                 ("distance_km", min, re.compile(r"\b(closest|nearest|closer|nearer)\b")),
+                 ("distance_km", max, re.compile(r"\b(farthest|furthest|further one)\b")),
+                 ("eta_hours", min, re.compile(r"\b(fastest|quickest|soonest|sooner|faster)\b")))
+_AMOUNT_KEYS = ("price", "offered_price", "current_bid", "counter_price")
 _NAMES = ("organization", "person", "city", "location", "site")
 # What a message may name an object of each kind by ("the shop" says where to ship, not which answer).
 _RELEVANT = {"option": {"organization", "person", "city", "location", "condition"},
@@ -92,11 +99,17 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
     if "truck" in said.lowered or "van" in said.lowered:
         on_truck = [r for r in narrowed if r.data.get("source_type") == "own_truck"]
         narrowed = on_truck or narrowed
-    for key, pattern in _SUPERLATIVES:
+    for key, end, pattern in _SUPERLATIVES:
         if pattern.search(said.lowered):
-            ranked = [r for r in narrowed if r.data.get(key) is not None]
+            ranked = [r for r in narrowed if _value(r, key) is not None]
             if ranked:
-                return [min(ranked, key=lambda r: float(r.data[key]))]
+                return [end(ranked, key=lambda r: float(_value(r, key) or 0))]
+    amounts = {float(v) for v in said.values("price") + said.values("number") if _float(v) is not None}
+    if amounts and len(narrowed) > 1:  # "235 works, accept it": the one at that amount
+        same = [r for r in narrowed if any(_value(r, k) is not None and float(_value(r, k) or 0) in amounts
+                                           for k in _AMOUNT_KEYS)]
+        if len(same) == 1:
+            return same
     if narrowed != items or filtered:
         return narrowed
     worded = _by_words(items, said)
@@ -113,8 +126,8 @@ _STOP = frozenset({"the", "one", "that", "this", "from", "option", "with", "want
 
 
 def _by_words(items: list[Ref], said: Said) -> list[Ref]:
-    """Items whose name words the message uses ("the galaxy safety board one"): the one item that has the
-    most of them, when exactly one does."""
+    """Items whose name words the message uses ("the galaxy safety board one"): those that have the most of
+    them — none when every item has as many."""
     from rapidfuzz import fuzz
 
     words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", said.lowered) if w not in _STOP]
@@ -125,9 +138,27 @@ def _by_words(items: list[Ref], said: Said) -> list[Ref]:
         tokens = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", _text_of(ref).replace("_", " ")))
         scores.append(sum(1 for w in words if any(fuzz.ratio(w, t) >= 88 for t in tokens)))
     best = max(scores)
-    if best == 0 or scores.count(best) > 1:
-        return []
-    return [items[scores.index(best)]]
+    if best == 0 or scores.count(best) == len(items):
+        return []  # no word or every item has it: the words tell nothing apart
+    return [item for item, score in zip(items, scores, strict=True) if score == best]
+
+
+def _value(ref: Ref, key: str) -> float | None:
+    """A number the item carries: the price (an offer's offered price), a counter-offer's price, a distance."""
+    raw = ref.data.get(key)
+    if key == "price" and raw is None:
+        raw = ref.data.get("offered_price")
+    if key == "counter_price":
+        raw = (ref.data.get("counter_offer") or {}).get("price") if isinstance(ref.data.get("counter_offer"),
+                                                                              dict) else None
+    return _float(raw)
+
+
+def _float(raw: object) -> float | None:
+    try:
+        return float(str(raw).replace(",", "")) if raw is not None else None
+    except ValueError:
+        return None
 
 
 def _numbers_of(ref: Ref) -> set[str]:

@@ -9,7 +9,7 @@ from typing import Any
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import match, resolve
 from agent.planners.local.dialogue.state import FormState, Ref
-from agent.planners.local.policies.common import failure
+from agent.planners.local.policies.common import describes_part, failure
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policies.market import listing_args, present_listings
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
@@ -21,7 +21,7 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False) -> Ref | Step:
     bidding) and picked when exactly one fits, else listed to choose from."""
     if ctx.ask.target is not None and ctx.ask.target.kind in ("listing", "option"):
         return _as_listing(ctx.ask.target)
-    ref, several = resolve(ctx.state, ctx.said, "listing", "option")
+    ref, _several = resolve(ctx.state, ctx.said, "listing", "option")
     if ref is not None and (ref.kind == "listing" or ref.data.get("listing_id")):
         return _as_listing(ref)
     found = ctx.last("search_listings")
@@ -29,8 +29,9 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False) -> Ref | Step:
         args = listing_args(ctx)
         if auction:
             args["listing_type"] = "auction"
-        if not (set(args) - {"limit", "listing_type"}) and not several:
-            return say("Which listing? Tell me the part or search the marketplace first.", kind="question")
+        says_what = ctx.said.has("part_number", "equipment_model") or "part_number" in args or describes_part(ctx)
+        if not says_what:  # a search on "send them an offer" finds anything; never write to what it finds
+            return say("Which listing do you mean?", "Tell me the part, or ask who's selling it.", kind="question")
         return Call("search_listings", args)
     if not found.ok:
         return failure(found, "search the marketplace")

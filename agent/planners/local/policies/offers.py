@@ -95,9 +95,12 @@ def list_offers(ctx: Ctx) -> Step:
     if not listed.ok:
         return failure(listed, "list offers")
     offers = listed.data.get("offers") or []
-    numbers = set(ctx.said.values("part_number"))
-    if numbers:
-        offers = [o for o in offers if o.get("part_number") in numbers] or offers
+    refs = [make_ref("offer", o) for o in offers]
+    named = match(refs, ctx.said) if refs else []  # "any offers on the copeland scroll?", "did keystone answer?"
+    if named:
+        offers = [r.data for r in named]
+        if len(named) == 1:
+            ctx.state.put_focus(named[0])
     return present_offers(offers, listed.args.get("direction", direction))
 
 

@@ -181,7 +181,10 @@ def how_far(ctx: Ctx) -> Step:
         return say(f"I don't have a distance for {where}.")
     eta = item.data.get("eta_hours")
     when = f"; about {float(eta):.1f} h until it's in your hands" if eta is not None else ""
-    return say(f"{where}: {km(item.data['distance_km'])} away{when}.")
+    ways = item.data.get("fulfillment_options") or ([item.data["fulfillment"]] if item.data.get("fulfillment") else [])
+    pickup = (" Local pickup: yes." if "local_pickup" in ways or "will_call" in ways else
+              " They don't offer pickup." if ways else "")
+    return say(f"{where}: {km(item.data['distance_km'])} away{when}.{pickup}")
 
 
 @policy("hold")
