@@ -21,7 +21,7 @@ from tests.eval_helpers import EvalRuns
 SUITES = {"number", "description", "equipment", "ocr_superseded", "photo", "compatibility", "inventory", "pricing",
           "listing", "offers", "wanted", "sms", "adversarial",
           "selling", "offers_by_name", "bids_watches", "followups",
-          "wanted_posts", "inventory_chat", "symptoms"}
+          "wanted_posts", "inventory_chat", "symptoms", "blind"}
 
 
 # ---- task files ------------------------------------------------------------------------------------------
