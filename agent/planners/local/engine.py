@@ -13,7 +13,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from agent.planners.local.dialogue.interpret import interpret
+from agent.planners.local.dialogue.interpret import REPEATABLE, interpret
 from agent.planners.local.dialogue.observe import observe
 from agent.planners.local.dialogue.state import DialogueState, TurnState
 from agent.planners.local.policy import Call, Ctx, Env, Say, ToolResult, load_policies, say
@@ -70,6 +70,7 @@ def _start_turn(state: DialogueState, env: Env, message: BaseMessage | None, ame
     else:
         text, photos = "", []
     asks = interpret(text, photos, state, env, amended, len(history))
+    log.debug("asks for %r: %s", text, [(a.intent, a.text, a.target.label if a.target else None) for a in asks])
     state.turn = TurnState(asks=asks)
 
 
@@ -102,8 +103,9 @@ def _run(state: DialogueState, env: Env, history: list[BaseMessage], calls: dict
             state.put_focus(ask.target)
         _apply(state, outcome)
         turn.drafts.append(outcome.draft.model_dump(mode="json"))
-        state.last_intent = ask.values.get("repeatable_as") or ask.intent
-        state.last_text = str(ask.values.get("follow_up") or ask.text) if ask.values.get("follow_up") else ask.text
+        if turn.index == 0 or ask.intent in REPEATABLE:  # "what about a voyager?" repeats the main question
+            state.last_intent = ask.values.get("repeatable_as") or ask.intent
+            state.last_text = str(ask.values.get("follow_up") or ask.text) if ask.values.get("follow_up") else ask.text
         turn.index += 1
         if turn.current is not None:
             turn.current.started = len(history)

@@ -15,9 +15,9 @@ from typing import Any
 
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.asks import CONVERSATION, TOPIC_CHANGE, split_asks
-from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names
+from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, resolve
 from agent.planners.local.dialogue.said import Said
-from agent.planners.local.dialogue.state import AskState, DialogueState, FormState
+from agent.planners.local.dialogue.state import AskState, DialogueState, FormState, Ref
 from agent.planners.local.nlu import Parse
 from agent.planners.local.policy import Env
 
@@ -65,7 +65,8 @@ _ONLY_NUMBER = re.compile(r"^\s*(?:partno|#|pn|p/n|part|number|no\.?|what is|wha
 
 
 def entity_dicts(parse: Parse) -> list[dict[str, Any]]:
-    return [{"entity": e.entity, "value": e.value, "text": e.text, "extra": list(e.extra)} for e in parse.entities]
+    return [{"entity": e.entity, "value": e.value, "text": e.text, "extra": list(e.extra), "start": e.start}
+            for e in parse.entities]
 
 
 def ask_of(parse: Parse, intent: str | None = None, **kw: Any) -> AskState:
@@ -137,8 +138,7 @@ def _follow_up(parse: Parse, state: DialogueState) -> AskState | None:
         return None
     if not any(e.entity in _CONTENT for e in parse.entities):
         return None
-    if parse.confident and parse.intent not in CONVERSATION and (parse.intent in REPEATABLE or
-                                                                 parse.confidence >= TOPIC_CHANGE):
+    if parse.confident and parse.intent not in CONVERSATION and parse.confidence >= TOPIC_CHANGE:
         return None  # the words say what they want themselves ("anything in aurora?" is where to get it)
     places_only = all(e.entity in ("city", "location", "site") for e in parse.entities if e.entity in _CONTENT)
     intent = "find_stock" if places_only and state.last_intent in ("find_part", "price_info", "check_fit") \
@@ -195,6 +195,11 @@ def _amend(parse: Parse, said: Said, state: DialogueState, amended: dict[str, An
         return None
     trial = form.model_copy(deep=True)
     changed = forms.fill(trial, said)
+    other = _another_target(form, said, state)
+    if other is not None:  # "yes, the apex one": the same change to the object they named, asked again
+        trial.target = other
+        state.form = trial
+        return ask_of(parse, "form", values={"resubmit": True})
     if changed and (parse.intent in FORM_FAMILY.get(form.name, set()) | CONVERSATION | {"update_listing"}
                     or not parse.confident):
         state.form = trial
@@ -202,6 +207,19 @@ def _amend(parse: Parse, said: Said, state: DialogueState, amended: dict[str, An
     if parse.intent == "deny" and parse.confident:
         return ask_of(parse, "declined", values={"intent": form.name})
     return None
+
+
+def _another_target(form: FormState, said: Said, state: DialogueState) -> Ref | None:
+    """The object the answer names when it is not the one the pending write acts on."""
+    kind = forms.spec(form.name).target_kind
+    if kind is None or not said.has("organization", "person", "choice", "part_number", "city"):
+        return None
+    named, several = resolve(state, said, kind)
+    current = form.target.id if form.target is not None else form.hints.get("target_id")
+    if named is None and form.target is not None:  # "the apex one" among the offers on this same part
+        alike = [r for r in several if r.data.get("part_number") == form.target.data.get("part_number")]
+        named = alike[0] if len(alike) == 1 else None
+    return named if named is not None and named.id != current else None
 
 
 def _form_from_call(tool: str, call: dict[str, Any]) -> FormState | None:

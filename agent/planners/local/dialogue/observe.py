@@ -162,3 +162,10 @@ def _low(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None
 @observes("find_installed_equipment")
 def _units(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
     state.remember_all([make_ref("equipment", {**u, "id": u.get("equipment_id")}) for u in data.get("units") or []])
+
+
+@observes("adjust_stock", "transfer_stock")
+def _stock_changed(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
+    item = data.get("destination") or data.get("item")
+    if isinstance(item, dict):
+        state.put_focus(make_ref("stock", item))  # "how many that leave me"

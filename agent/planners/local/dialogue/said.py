@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# "2 more… no wait, 3 more", "send 4, make that 5": what follows the correction replaces what came before
+_CORRECTION = re.compile(r"\b(?:no wait|wait no|wait|i mean|i meant|make (?:that|it)|scratch that|correction|sorry|"
+                         r"actually|no,)\W", re.IGNORECASE)
 
 
 @dataclass
@@ -18,6 +23,11 @@ class Said:
 
     def value(self, entity: str) -> str | None:
         found = self.all(entity)
+        if len(found) > 1:
+            cuts = [m.end() for m in _CORRECTION.finditer(self.text)]
+            later = [e for e in found if cuts and int(e.get("start", -1)) >= cuts[-1]]
+            if later and len(later) < len(found):
+                return str(later[0]["value"])
         return str(found[0]["value"]) if found else None
 
     def values(self, entity: str) -> list[str]:

@@ -32,6 +32,9 @@ _BARE_YES = re.compile(r"^\s*(y|yes|yep|yeah|yup|ok|okay|sure|confirm(ed)?|do it
                        re.IGNORECASE)
 _LEADING_YES = re.compile(r"^\s*(yes|yep|yeah|yup|ok|okay|sure|y)\b[\s,.!]*", re.IGNORECASE)
 _BARE_NO = re.compile(r"^\s*(n|no|nope|nah|cancel|no thanks)\s*[.!]*\s*$", re.IGNORECASE)
+# "yes, the apex one", "yeah summit's", "ok the other one": a yes to a different item than the one proposed
+_PICKS_ANOTHER = re.compile(r"\bthe\s+(?:\S+\s+){1,2}?ones?\b|\b\w+'s\b|\b(?:other|instead|rather|different)\b",
+                            re.IGNORECASE)
 
 
 @dataclass
@@ -156,6 +159,7 @@ def classify_assent(text: str) -> str:
         return "no"
     lead = _LEADING_YES.match(text)
     if lead and not re.search(r"\b(but|and|also|instead|except|only|not)\b", text[lead.end():], re.IGNORECASE) \
+            and not _PICKS_ANOTHER.search(text[lead.end():]) \
             and len(text[lead.end():].split()) <= 3 and not _tableless().parse(text[lead.end():]).has_slots():
         return "yes"  # "yes pull it", "ok do it": the answer, then the action it agrees to
     parse = _tableless().parse(text)

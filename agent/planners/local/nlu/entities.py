@@ -21,7 +21,7 @@ _REFRIGERANT = re.compile(r"^R-?\d{2,3}[A-Z]?$", re.IGNORECASE)
 _RATING = re.compile(r"^\d+(?:[./-]\d+)*(v|vac|vdc|a|amp|amps|hp|kw|w|hz|mfd|uf|rpm|ppr|mm|in|ft|lb|lbs|kg|ton|tons|"
                      r"ph|psi|gpm|fpm|k|km|mi|st|nd|rd|th|x|hrs?|h|pm|am|ea|pcs|mins?|yrs?|%)$", re.IGNORECASE)
 # Ranges, fault codes and road names: "208-230", "0-500", "E-04", "i-25", "10-4".
-_SHORT_CODE = re.compile(r"^(?:\d{1,4}-\d{1,4}|[A-Za-z]{1,2}-?\d{1,3})$")
+_SHORT_CODE = re.compile(r"^(?:\d{1,4}[-/]\d{1,4}|[A-Za-z]{1,2}-?\d{1,3})$")
 _SPACED = re.compile(r"\b([A-Za-z]{2,4})[\s-]+(\d{3,6})[\s-]+([A-Za-z]{1,3}\d{1,2})\b")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
 _MONEYISH = re.compile(r"^\d+(?:\.\d+)?k?$", re.IGNORECASE)
@@ -30,6 +30,10 @@ _NEW_NOT_CONDITION = re.compile(r"new (?:listings?|offers?|posts?|wanted|holds?|
                                 r"alerts?|customers?|guy|tech|account|job|to)\b|"
                                 r"(?:what'?s|anything|something|whats) new|new to|newer", re.IGNORECASE)
 _NUMBERED_VEHICLE = re.compile(r"\b(truck|van)\s*#?\s*0?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b")
+_THEIR_VEHICLE = re.compile(r"\b(?:his|her|their)\s+(truck|van)\b")
+# "wo 55120", "po# 88123", "ticket 40412": a reference number, not a part
+_REFERENCE = re.compile(r"(?:\bwo|\bw/o|work order|\bpo|purchase order|ticket|invoice|\bref|\bcase|job\s*#|order\s*#)"
+                        r"\s*(?:#|no\.?|number)?\s*$", re.IGNORECASE)
 _OFFER_CONTEXT = re.compile(r"offer|bid|counter|lowball", re.IGNORECASE)
 
 
@@ -69,6 +73,7 @@ class EntityExtractor:
         found += self._models_and_makers(text, lowered)
         found += self._part_numbers(text, [(e.start, e.end) for e in found])
         found += self._names(text, lowered, organization)
+        found += self._their_vehicle(text, lowered, found)
         found += self._synonyms(lowered, text)
         found = _without_overlaps(found)
         taken = [(e.start, e.end) for e in found]
@@ -92,10 +97,29 @@ class EntityExtractor:
         spans = taken + [(e.start, e.end) for e in out]
         for m in _TOKEN.finditer(text):
             token, start, end = m.group(0).rstrip("."), m.start(), m.start() + len(m.group(0).rstrip("."))
-            if any(s < end and start < e for s, e in spans) or not self._is_part_number(token, text, start):
+            if any(s < end and start < e for s, e in spans):
                 continue
-            out.append(Entity("part_number", token.upper(), start, end, token))
+            variant = self._known_variant(text, start, token)
+            if variant is not None:
+                value, start = variant
+                out.append(Entity("part_number", value, start, end, text[start:end]))
+            elif self._is_part_number(token, text, start):
+                out.append(Entity("part_number", token.upper(), start, end, token))
         return out
+
+    def _known_variant(self, text: str, start: int, token: str) -> tuple[str, int] | None:
+        """A catalogue number said loosely: "fluke 87Vs" is FLUKE-87V (maker word in front, plural s)."""
+        if self.tables is None or normalize_part_number(token) in self.tables.part_numbers or \
+                not any(ch.isdigit() for ch in token):
+            return None
+        stems = [token, token[:-1]] if token[-1:] in "sS" and len(token) > 3 else [token]
+        before = re.search(r"([A-Za-z]{2,})[\s-]+$", text[:start])
+        for stem in stems:
+            if before is not None and normalize_part_number(before.group(1) + stem) in self.tables.part_numbers:
+                return f"{before.group(1)}-{stem}".upper(), before.start(1)
+            if stem != token and normalize_part_number(stem) in self.tables.part_numbers:
+                return stem.upper(), start
+        return None
 
     def _is_part_number(self, token: str, text: str, start: int) -> bool:
         known = self.tables is not None and normalize_part_number(token) in self.tables.part_numbers
@@ -106,7 +130,7 @@ class EntityExtractor:
         if not looks_like_part_number(token) or _REFRIGERANT.match(token) or _RATING.match(token) or \
                 (_MONEYISH.match(token) and not token.isdigit()) or re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{2,4})?", token):
             return False
-        if text[max(0, start - 1):start] == "$":
+        if text[max(0, start - 1):start] == "$" or _REFERENCE.search(text[:start]):
             return False
         digits = sum(ch.isdigit() for ch in token)
         if token.isdigit():
@@ -132,6 +156,19 @@ class EntityExtractor:
                 number = int(m.group(2)) if m.group(2).isdigit() else WORD_NUMBERS[m.group(2)]
                 value = _numbered_truck(self.tables, number, organization) or f"{m.group(1)} {number}"
                 out.append(Entity("location", value, m.start(), m.end(), text[m.start():m.end()]))
+        return out
+
+    def _their_vehicle(self, text: str, lowered: str, found: list[Entity]) -> list[Entity]:
+        """ "derek's got a job tmrw, put 2 on his truck": the vehicle of the one person the message names."""
+        people = {e.value for e in found if e.entity == "person"}
+        if len(people) != 1:
+            return []
+        first = next(iter(people)).split()[0].lower()
+        out: list[Entity] = []
+        for m in _THEIR_VEHICLE.finditer(lowered):
+            hits = self.lexicon.scan("location", f"{first}'s {m.group(1)}")
+            if hits:
+                out.append(Entity("location", hits[0][2].value, m.start(), m.end(), text[m.start():m.end()]))
         return out
 
     def _synonyms(self, lowered: str, text: str) -> list[Entity]:

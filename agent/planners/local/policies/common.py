@@ -3,6 +3,7 @@ the user means, and candidates from a catalog search."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -92,7 +93,8 @@ _GLUE = frozenset({"one", "ones", "it", "that", "this", "them", "some", "more", 
                    "nearest", "stock", "available", "anywhere", "else", "today", "now", "the", "and", "for", "you",
                    "left", "price", "cost", "fair", "deal", "good", "worth", "used", "refurb", "refurbished",
                    "new", "fit", "fits", "work", "will", "does", "can", "could", "would", "should", "van", "truck",
-                   "warehouse", "shop", "our", "your", "mine", "ours", "hold", "grab", "take", "buy", "any"})
+                   "warehouse", "shop", "our", "your", "mine", "ours", "hold", "grab", "take", "buy", "any", "about",
+                   "instead", "same", "also", "too", "then"})
 
 
 def candidates(result: ToolResult) -> list[dict[str, Any]]:
@@ -116,13 +118,42 @@ def candidates(result: ToolResult) -> list[dict[str, Any]]:
     return out
 
 
-def winner(parts: list[dict[str, Any]]) -> dict[str, Any] | None:
+def winner(parts: list[dict[str, Any]], text: str = "") -> dict[str, Any] | None:
+    """The part a search clearly found: the only one, one far ahead on score, or the one the words name."""
     if len(parts) == 1:
         return parts[0]
     if len(parts) >= 2 and float(parts[0].get("score") or 0) >= WINNER_RATIO * max(float(parts[1].get("score") or 0),
                                                                                    1e-9):
         return parts[0]
+    return described_winner(parts, text) if text else None
+
+
+def described_winner(parts: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+    """The one candidate the words name: "flame sensor is toast" among a flame sensor and a control board,
+    "inducer motor … precedent" among inducers for two models. It must have a word no other candidate has,
+    and outscore the rest on the words and word pairs of the message it contains."""
+    said = [w for w in _words(text) if w not in _GLUE]
+    pairs = set(itertools.pairwise(said))
+    names = [_words(" ".join(str(p.get(k) or "") for k in ("name", "manufacturer", "part_number")))
+             for p in parts[:4]]
+
+    def score(name: list[str]) -> int:
+        return len(set(said) & set(name)) + 2 * len(pairs & set(itertools.pairwise(name)))
+
+    if len(names) < 2:
+        return None
+    scores = [score(n) for n in names]
+    best = max(range(len(names)), key=lambda i: scores[i])
+    others = set().union(*(set(n) for i, n in enumerate(names) if i != best))
+    distinctive = (set(said) & set(names[best])) - others
+    if distinctive and all(scores[best] > s for i, s in enumerate(scores) if i != best):
+        return parts[best]
     return None
+
+
+def _words(text: str) -> list[str]:
+    return [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+            for w in re.findall(r"[a-z0-9]+", text.lower())]
 
 
 def named_part(ctx: Ctx) -> Ref | None:

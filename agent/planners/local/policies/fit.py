@@ -41,7 +41,7 @@ def check_fit(ctx: Ctx) -> Step:
         if searched is None:
             return Call("search_parts", {k: v for k, v in search_args(ctx).items() if k != "compatible_with"})
         parts = candidates(searched) if searched.ok else []
-        best = winner(parts)
+        best = winner(parts, ctx.ask.text)
         if best is None:
             if not parts:
                 return say("Which part? Give me the part number or describe it.", kind="question")

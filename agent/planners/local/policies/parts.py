@@ -11,6 +11,7 @@ from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies import sites
 from agent.planners.local.policies.common import (
     candidates,
+    described_winner,
     describes_part,
     failure,
     part_args,
@@ -45,7 +46,7 @@ def present_search(ctx: Ctx, searched: Any, goal: str | None = None, fits: str =
     if not parts:
         message = searched.message or "No catalog part matched."
         return say(f"{message} Try the number on the nameplate, the manufacturer or the equipment model.")
-    best = winner(parts)
+    best = winner(parts, f"{ctx.ask.values.get('follow_up') or ''} {ctx.ask.text}")
     if best is not None:
         part = make_ref("part", best)
         ctx.state.put_focus(part)
@@ -97,7 +98,7 @@ def find_part(ctx: Ctx) -> Step:
         if not parts:
             return say(f"I couldn't find {number} in the catalog.", "Check the number on the nameplate, or tell "
                        "me what the part is and what it goes on.", kind="error")
-        if len(ctx.ask.text.split()) > 2 and winner(parts) is not None:
+        if len(ctx.ask.text.split()) > 2 and winner(parts, ctx.ask.text) is not None:
             return present_search(ctx, searched)
         return ask_which(parts, f"{number} isn't in the catalog as typed. Closest matches:")
     if not describes_part(ctx) and not ctx.said.has("equipment_model"):
@@ -177,6 +178,10 @@ def diagnose(ctx: Ctx) -> Step:
     if not parts:
         return say("I couldn't match that fault to a part.", "What's the equipment model, or the part you suspect?")
     fits = str(base.get("compatible_with") or "")
+    named = described_winner(parts, ctx.ask.text)
+    if named is not None:  # "… keeps throwing low batt. whats the battery pn": they said which part
+        ctx.state.put_focus(make_ref("part", named))
+        return present_part(make_ref("part", named), f"That's {part_item(named).title}.")
     cause = f" — usually the {' or the '.join(causes)}" if causes else ""
     top = parts[:3]
     return say(f"Likely parts for that{' on the ' + fits if fits else ''}{cause}:", "Which one do you want to look at?",

@@ -87,7 +87,7 @@ def find_stock(ctx: Ctx) -> Step:
         if not searched.ok:
             return failure(searched, "search the catalog")
         parts = candidates(searched)
-        best = winner(parts)
+        best = winner(parts, ctx.ask.text)
         if best is None:
             return ask_which(parts, "Which one is it?", goal="find_stock") if parts else \
                 say(searched.message or "No catalog part matched that.")
@@ -213,9 +213,16 @@ def hold(ctx: Ctx) -> Step:
     return Call("request_emergency_pickup", args)
 
 
+_THERE = re.compile(r"\b(there|those|that one|them)\b")
+
+
 def _option_to_hold(ctx: Ctx) -> Ref | Call | Say:
     if ctx.ask.target is not None and ctx.ask.target.kind == "option":
         return ctx.ask.target
+    stock = ctx.state.focused("stock") if ctx.state.focus_kind == "stock" else None
+    if stock is not None and _THERE.search(ctx.said.lowered) and not ctx.said.has("part_number", "location", "city"):
+        # "we got any in the cage?" … "hold 2 there": that stock item, not the nearest source
+        return make_ref("option", {**stock.data, "inventory_item_id": stock.id})
     sourcing = ctx.state.sourcing
     part = target_part(ctx)
     fresh = ctx.last("find_inventory")

@@ -16,6 +16,7 @@ from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer,
 from agent.reply_draft import DraftItem
 
 REMOVING = {"used_on_job", "damaged", "lost", "returned"}
+_RELATIVE = re.compile(r"\b(\d+)\s+(more|extra|over|fewer|less|short|under)\b")
 
 
 def _stock_line(i: dict[str, Any]) -> str:
@@ -43,6 +44,11 @@ def own_stock(ctx: Ctx) -> Step:
         who = seen.data.get("seller_organization") or seen.data.get("organization_name") or "They"
         return say(f"{who} has {seen.data.get('quantity_available')} × {seen.data.get('part_number')} available.")
     part = target_part(ctx)
+    location = ctx.said.value("location")
+    focus = ctx.state.focused("stock") if ctx.state.focus_kind == "stock" else None
+    if focus is not None and not ctx.said.has("part_number", "location", "choice") and \
+            (part is None or part.data.get("part_number") == focus.data.get("part_number")):
+        part, location = focus, str(focus.data.get("location_name") or "") or None  # "how many that leave me"
     found = ctx.last("list_stock")
     if found is None:
         args: dict[str, Any] = {"limit": 50}
@@ -51,7 +57,6 @@ def own_stock(ctx: Ctx) -> Step:
         return Call("list_stock", args)
     if not found.ok:
         return failure(found, "check your stock")
-    location = ctx.said.value("location")
     items = [i for i in found.data.get("items") or [] if _at(location, ctx.env.name, i)]
     where = {"my_truck": "on your truck", "warehouse": "in your warehouses"}.get(location or "",
                                                                                   f"at {location}" if location else "")
@@ -62,7 +67,9 @@ def own_stock(ctx: Ctx) -> Step:
                    proposal=offer("find_stock", part) if part is not None else None)
     total = sum(int(i.get("quantity_available") or 0) for i in items)
     if len(items) == 1:
-        return say(f"Yes — {_stock_line(items[0])}." if location else f"You have {_stock_line(items[0])}.",
+        ctx.state.put_focus(make_ref("stock", items[0], _stock_line(items[0])))
+        yes_no = location and re.match(r"\s*(do|does|did|is|are|got|have|has|any)\b", ctx.said.lowered)
+        return say(f"Yes — {_stock_line(items[0])}." if yes_no else f"You have {_stock_line(items[0])}.",
                    listed=Listed(kind="stock", items=[make_ref("stock", items[0], _stock_line(items[0]))]))
     top = items[:6]
     return say(f"You have {total} × {what} {where}:".replace("  ", " ").replace(" :", ":"), "",
@@ -147,7 +154,12 @@ def adjust_stock(ctx: Ctx) -> Step:
     form.target = item
     reason = ctx.said.value("adjust_reason")
     count = int(ctx.said.value("quantity") or ctx.said.value("number") or 1)
-    if reason == "cycle_count" or (reason is None and "actually" in ctx.said.lowered):
+    relative = _RELATIVE.findall(ctx.said.lowered)
+    if relative and int(relative[-1][0]) == count and reason in (None, "cycle_count", "correction", "found", "lost"):
+        # "2 more on the shelf than the system shows": a difference, not the new count
+        more = relative[-1][1] in ("more", "extra", "over")
+        form.values.update(reason=reason or ("found" if more else "lost"), quantity_change=count if more else -count)
+    elif reason == "cycle_count" or (reason is None and "actually" in ctx.said.lowered):
         have = int(item.data.get("quantity_on_hand") or 0)
         form.values.update(reason="cycle_count", quantity_change=count - have)
         if count == have:
