@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from agent.planners.local.dialogue import answers
+from agent.planners.local.dialogue.field_cues import cued_values
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState
 from tools.registry import get_tool
@@ -123,6 +124,16 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
     if kind and "listing_type" in s.schema and form.values.get("listing_type") != kind:
         form.values["listing_type"] = kind  # first: an auction asks for other amounts than a sale
         changed.append("listing_type")
+    if not kind and said.value("urgency") == "emergency" and "emergency" in _choices(s, "listing_type") and \
+            form.values.get("listing_type") in (None, "sale"):
+        form.values["listing_type"] = "emergency"  # "emergency same day pickup only": an emergency listing
+        changed.append("listing_type")
+    cued, said = cued_values(said, [name for name in s.schema if s.entity_of(name)], s.entity_of)
+    for name, raw in cued.items():
+        cued_value = _coerce(name, s.entity_of(name), raw)
+        if cued_value is not None and form.values.get(name) != cued_value:
+            form.values[name] = cued_value
+            changed.append(name)
     for name in _fillable(form, s):
         entity = s.entity_of(name)
         values = said.values(entity) if entity else []
@@ -142,6 +153,11 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
     changed += answers.declined(form, s.slots_for(form.values), said, changed)
     changed += answers.accepted(form, said, changed)
     return changed
+
+
+def _choices(s: FormSpec, name: str) -> set[str]:
+    prop = s.schema.get(name) or {}
+    return {str(x) for option in [prop, *prop.get("anyOf", [])] for x in option.get("enum") or []}
 
 
 def _fillable(form: FormState, s: FormSpec) -> list[str]:

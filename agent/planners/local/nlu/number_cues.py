@@ -90,7 +90,8 @@ MEASURE_AFTER = re.compile(
     r"gallons?\b|mbh\b|seer\b|kva\b|ma\b|ms\b|ml\b|bar\b|pounds?\b|pins?\b|wires?\b|celsius\b|fahrenheit\b|c\b|f\b)",
     re.IGNORECASE)
 # An amount said with what makes it money ("the 300 offer", "300 reasonable?", "900 is fine").
-MONEY_NOUN_AFTER = re.compile(r"^\s*(?:offer|bid|counter|price|quote|deal|asking|ask|(?:is\s+)?(?:too\s+)?"
+MONEY_NOUN_AFTER = re.compile(r"^\s*(?:offer|bid|counter|price|quote|deal|asking|ask|reserve|minimum|min|floor|"
+                              r"(?:is\s+)?(?:too\s+)?"
                               r"(?:reasonable|fair|high|low|steep|cheap|much|expensive|ok|okay|good|fine|"
                               r"a good (?:price|deal)))\b")
 NOT_A_COUNT_BEFORE = re.compile(r"\b(?:car|cars|unit|floor|floors|level|tower|bay|dock|suite|room|gen|series|type|"

@@ -16,7 +16,7 @@ from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer,
 from agent.planners.local.render import listing_item, money
 
 
-def market_listing(ctx: Ctx, goal: str, auction: bool = False) -> Ref | Step:
+def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False) -> Ref | Step:
     """The listing this message means: picked, named or in focus — else searched for (auctions only when
     bidding) and picked when exactly one fits, else listed to choose from."""
     if ctx.ask.target is not None and ctx.ask.target.kind in ("listing", "option"):
@@ -37,7 +37,7 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False) -> Ref | Step:
         return failure(found, "search the marketplace")
     from agent.planners.local.dialogue.refs import make_ref
 
-    rows = [r for r in found.data.get("results") or [] if not r.get("is_own_listing")]
+    rows = [r for r in found.data.get("results") or [] if own or not r.get("is_own_listing")]
     refs = [make_ref("listing", r) for r in rows]
     hits = match(refs, ctx.said, allow_single=True)
     if len(hits) == 1:
@@ -57,6 +57,7 @@ def _as_listing(ref: Ref) -> Ref:
                      "listing_type": "auction" if ref.data.get("price_kind") == "current_bid" else "sale"})
 
 
+_RESERVE = re.compile(r"\breserve\b")
 _HISTORY = re.compile(r"\b(who|bidders?|history|how many bids|bids so far|all the bids)\b")
 
 
@@ -88,8 +89,8 @@ def auction_status(ctx: Ctx) -> Step:
     if got is not None:
         if not got.ok:
             return failure(got, "open that auction")
-        return _standing(got.data)
-    listing = market_listing(ctx, "auction_status", auction=True)
+        return _standing(got.data, asks_reserve=bool(_RESERVE.search(ctx.said.lowered)))
+    listing = market_listing(ctx, "auction_status", auction=True, own=True)
     if not isinstance(listing, Ref):
         return listing
     if _HISTORY.search(ctx.said.lowered):  # "who's bidding on it?": the bids themselves
@@ -111,8 +112,22 @@ def _bids(d: dict[str, Any]) -> Say:
                + "; ".join(lines) + ".")
 
 
-def _standing(d: dict[str, Any]) -> Say:
+def _standing(d: dict[str, Any], asks_reserve: bool = False) -> Say:
     auction = d.get("auction") or {}
+    shown = _standing_text(d, auction)
+    met = auction.get("reserve_met")
+    if met is not None and (asks_reserve or d.get("is_own_listing")):
+        words = "The reserve has been met." if met else "No, the reserve hasn't been met yet."
+        own = d.get("is_own_listing")
+        reserve = f" (reserve {money(d.get('reserve_price'))})" if own and d.get("reserve_price") else ""
+        shown.draft.headline = (f"{words[:-1]}{reserve}. " if asks_reserve else "") + shown.draft.headline + \
+            ("" if asks_reserve else f" {words[:-1]}{reserve}.")
+    if d.get("is_own_listing"):
+        shown.draft.question = ""  # never offer the seller a bid on their own auction
+    return shown
+
+
+def _standing_text(d: dict[str, Any], auction: dict[str, Any]) -> Say:
     if d.get("listing_type") != "auction" or not auction:
         return say(f"{d.get('part_number')} is a fixed-price listing at {money(d.get('price'))}, not an auction.")
     bids = int(auction.get("bid_count") or 0)

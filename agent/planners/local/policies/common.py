@@ -94,7 +94,8 @@ _GLUE = frozenset({"one", "ones", "it", "that", "this", "them", "some", "more", 
                    "left", "price", "cost", "fair", "deal", "good", "worth", "used", "refurb", "refurbished",
                    "new", "fit", "fits", "work", "will", "does", "can", "could", "would", "should", "van", "truck",
                    "warehouse", "shop", "our", "your", "mine", "ours", "hold", "grab", "take", "buy", "any", "about",
-                   "instead", "same", "also", "too", "then"})
+                   "instead", "same", "also", "too", "then", "anyone", "anybody", "team", "crew", "other",
+                   "others", "guys", "rest", "somebody", "someone", "spare", "spares", "hand", "shelf", "on"})
 
 
 def candidates(result: ToolResult) -> list[dict[str, Any]]:
@@ -132,7 +133,7 @@ def described_winner(parts: list[dict[str, Any]], text: str) -> dict[str, Any] |
     """The one candidate the words name: "flame sensor is toast" among a flame sensor and a control board,
     "inducer motor … precedent" among inducers for two models. It must have a word no other candidate has,
     and outscore the rest on the words and word pairs of the message it contains."""
-    said = [w for w in _words(text) if w not in _GLUE]
+    said = [w for w in _words(text) if w not in _GLUE and (len(w) >= 3 or any(ch.isdigit() for ch in w))]
     pairs = set(itertools.pairwise(said))
     names = [_words(" ".join(str(p.get(k) or "") for k in ("name", "manufacturer", "part_number")))
              for p in parts[:4]]

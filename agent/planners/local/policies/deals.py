@@ -8,9 +8,9 @@ from typing import Any
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
-from agent.planners.local.policies.common import failure
+from agent.planners.local.policies.common import described_winner, failure
 from agent.planners.local.policies.form_driver import finishes, start
-from agent.planners.local.policy import Call, Ctx, Step, ToolResult, policy, say
+from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import money
 from agent.reply_draft import DraftItem
 
@@ -60,6 +60,14 @@ def deal_target(ctx: Ctx, action: str) -> Ref | Step:
     open_deals = [make_ref("deal", t, _line(t)) for t in found.data.get("transactions") or []
                   if t.get("status") in statuses]
     named = _named(open_deals, ctx)
+    if len(named) > 1:  # "the kone belt from metro": the one deal whose goods the words name
+        goods = [{"name": " ".join(f"{p.get('manufacturer') or ''} {p.get('name') or ''}" for p in d.data.get("parts")
+                                   or [] if isinstance(p, dict)), "part_number": " ".join(_numbers(d))} for d in named]
+        described = described_winner(goods, ctx.said.text)
+        named = [named[goods.index(described)]] if described is not None else named
+    if len(named) > 1 and action == "confirm_delivered":  # "it showed up": of theirs, what was on its way
+        on_the_way = [d for d in named if d.data.get("status") == "shipped"]
+        named = on_the_way if len(on_the_way) == 1 else named
     if len(named) == 1:
         return named[0]
     if not named and ctx.said.has("part_number", "organization", "person"):
@@ -112,7 +120,9 @@ def confirm_delivered(ctx: Ctx) -> Step:
     if done is not None:
         if not done.ok:
             return failure(done, "confirm it", declined="OK — nothing changed.")
-        return say("Confirmed delivered. Want to rate the seller?", proposal=None)
+        delivered = ctx.state.focused("deal")
+        return say("Confirmed delivered.", "Want to rate the seller?",
+                   proposal=offer("rate_seller", delivered) if delivered is not None else None)
     deal = deal_target(ctx, "confirm_delivered")
     if not isinstance(deal, Ref):
         return deal

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.refs import make_ref, resolve
+from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
-from agent.planners.local.policies.common import failure, search_query, target_part
+from agent.planners.local.policies.common import about_them, failure, search_query, target_part
 from agent.planners.local.policy import Call, Ctx, Say, Step, offer, policy, say
 from agent.planners.local.render import condition, listing_item, listing_price, money
 
@@ -111,6 +111,8 @@ def details(ctx: Ctx) -> Step:
     target = ctx.ask.target
     if target is None:
         kinds = ("listing", "offer", "option", "part") if not ctx.said.has("part_number") else ("part",)
+        if ctx.state.focus_kind in ("hold", "deal", "stock", "wanted") and not ctx.said.has("part_number"):
+            kinds = (ctx.state.focus_kind, *kinds)  # "what are their hours?" about the hold just read
         target, _ = resolve(ctx.state, ctx.said, *kinds)
     if target is not None and target.kind == "listing" and target.id:
         return Call("get_listing", {"listing_id": target.id})
@@ -121,6 +123,14 @@ def details(ctx: Ctx) -> Step:
         if deal is None:
             return Call("get_transaction", {"transaction_id": target.id})
         return _deal(deal.data) if deal.ok else failure(deal, "open that deal")
+    if target is not None and target.kind == "hold":
+        h = target.data
+        where = ", ".join(str(x) for x in (h.get("location_name"), h.get("address"), h.get("city")) if x)
+        hours = f" Hours: {h['pickup_hours']}." if h.get("pickup_hours") else ""
+        who = " ".join(str(x) for x in (h.get("contact_name"), h.get("contact_phone")) if x)
+        contact = f" Contact {who}." if who else ""
+        return say(f"{h.get('quantity')} × {h.get('part_number')} held at {where}, pickup code "
+                   f"{h.get('pickup_code')}.{hours}{contact}")
     if target is not None and target.kind not in ("part", "option"):
         return _describe(target)
     part = target_part(ctx)
@@ -134,6 +144,17 @@ def details(ctx: Ctx) -> Step:
     looked = ctx.last("lookup_part")
     if looked is None:
         return Call("lookup_part", {"part_number": part.data.get("part_number")})
+    if not looked.ok or about_them(ctx):  # "the BLD-RV-3030 motor rival has up": their listing, not the catalog
+        listed = ctx.last("search_listings")
+        if listed is None:
+            return Call("search_listings", {"limit": 10, "part_number": part.data.get("part_number")})
+        rows = [make_ref("listing", r) for r in listed.data.get("results") or []] if listed.ok else []
+        rows = match(rows, ctx.said, allow_single=True) or rows
+        if len(rows) == 1:
+            ctx.state.put_focus(rows[0])
+            return Call("get_listing", {"listing_id": rows[0].id})
+        if rows:
+            return present_listings(ctx, [r.data for r in rows], "Which of these?", "details")
     from agent.planners.local.policies.parts import present_lookup
 
     return present_lookup(ctx, looked.data) if looked.ok else failure(looked, "look it up")

@@ -24,6 +24,8 @@ from agent.planners.local.render import part_item
 from agent.reply_draft import DraftChoice
 
 SOURCE_QUESTION = "Want me to find where to get one?"
+_ASKED_FOR = re.compile(r"\b(?:what'?s|whats|what is|need|needs|get|order|swap|replace)\s+"
+                        r"(?:the|a|an|my|new|another)\s+([^.?!,]+)", re.IGNORECASE)
 _SPEC = re.compile(r"\b\d+(?:\.\d+)?(?:/\d+)?\s?(?:a|amp|amps|v|vac|vdc|hp|mfd|uf|ton|tons|kw|psi|rpm|p|pole|"
                    r"phase|ph)\b|\b\d\s?pole\b|\b(?:single|three|3|1) phase\b", re.IGNORECASE)
 
@@ -178,7 +180,8 @@ def diagnose(ctx: Ctx) -> Step:
     if not parts:
         return say("I couldn't match that fault to a part.", "What's the equipment model, or the part you suspect?")
     fits = str(base.get("compatible_with") or "")
-    named = described_winner(parts, ctx.ask.text)
+    asked = _ASKED_FOR.search(ctx.ask.text)  # the symptom's words are not a name: only what they ask for
+    named = described_winner(parts, asked.group(1)) if asked else None
     if named is not None:  # "… keeps throwing low batt. whats the battery pn": they said which part
         ctx.state.put_focus(make_ref("part", named))
         return present_part(make_ref("part", named), f"That's {part_item(named).title}.")

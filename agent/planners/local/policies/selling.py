@@ -83,7 +83,9 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
 
 
 def _names_something(ctx: Ctx) -> bool:
-    return bool(ctx.said.entities) or bool(re.search(r"\bthe [a-z0-9 -]+ one\b", ctx.said.lowered))
+    amounts = ("price", "number", "quantity")
+    return any(e.get("entity") not in amounts for e in ctx.said.entities) or \
+        bool(re.search(r"\bthe [a-z0-9 -]+ one\b", ctx.said.lowered))
 
 
 def _status_ok(ref: Ref, status: str | None) -> bool:
@@ -105,6 +107,10 @@ def publish_listing(ctx: Ctx) -> Step:
         from agent.planners.local.policies.form_driver import advance
 
         return advance(ctx, form)
+    focus, _ = resolve(ctx.state, ctx.said, "listing")
+    if ctx.ask.target is None and focus is not None and focus.data.get("status") == "active" and \
+            focus.data.get("is_own_listing") is not False and not _names_something(ctx):
+        return say(f"{focus.label} is already live.")  # "publish" again right after it went live
     target = own_listing(ctx, "draft")
     if not isinstance(target, Ref):
         return target

@@ -10,12 +10,23 @@ from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
-from agent.planners.local.policies.common import about_them, failure, in_view, target_part
+from agent.planners.local.policies.common import (
+    about_them,
+    candidates,
+    describes_part,
+    failure,
+    in_view,
+    named_part,
+    search_args,
+    target_part,
+    winner,
+)
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.reply_draft import DraftItem
 
 REMOVING = {"used_on_job", "damaged", "lost", "returned"}
+_ELSEWHERE = re.compile(r"\b(else|other|others|rest of|anyone|anybody|team|crew)\b")
 _RELATIVE = re.compile(r"\b(\d+)\s+(more|extra|over|fewer|less|short|under)\b")
 
 
@@ -43,12 +54,26 @@ def own_stock(ctx: Ctx) -> Step:
     if seen is not None and (about_them(ctx) or ctx.state.focus_kind in ("listing", "option")):
         who = seen.data.get("seller_organization") or seen.data.get("organization_name") or "They"
         return say(f"{who} has {seen.data.get('quantity_available')} × {seen.data.get('part_number')} available.")
-    part = target_part(ctx)
+    part = target_part(ctx) if not (ctx.said.has("choice") or describes_part(ctx)) else named_part(ctx)
     location = ctx.said.value("location")
     focus = ctx.state.focused("stock") if ctx.state.focus_kind == "stock" else None
+    elsewhere = _ELSEWHERE.search(ctx.said.lowered)  # "anyone else on the team got one?"
     if focus is not None and not ctx.said.has("part_number", "location", "choice") and \
             (part is None or part.data.get("part_number") == focus.data.get("part_number")):
-        part, location = focus, str(focus.data.get("location_name") or "") or None  # "how many that leave me"
+        part = focus  # "how many that leave me"
+        location = None if elsewhere else str(focus.data.get("location_name") or "") or None
+    if part is None and describes_part(ctx):  # "a dcss5 door board on my truck?": which part that is first
+        searched = ctx.last("search_parts")
+        if searched is None:
+            return Call("search_parts", search_args(ctx))
+        parts = candidates(searched) if searched.ok else []
+        best = winner(parts, ctx.ask.text)
+        if best is None:
+            from agent.planners.local.policies.parts import ask_which
+
+            return ask_which(parts, "Which part do you mean?", goal="own_stock") if parts else \
+                say("I couldn't tell which part that is.", "What's the part number?", kind="question")
+        part = make_ref("part", best)
     found = ctx.last("list_stock")
     if found is None:
         args: dict[str, Any] = {"limit": 50}
@@ -58,6 +83,8 @@ def own_stock(ctx: Ctx) -> Step:
     if not found.ok:
         return failure(found, "check your stock")
     items = [i for i in found.data.get("items") or [] if _at(location, ctx.env.name, i)]
+    if elsewhere and focus is not None:
+        items = [i for i in items if i.get("location_name") != focus.data.get("location_name")]
     where = {"my_truck": "on your truck", "warehouse": "in your warehouses"}.get(location or "",
                                                                                   f"at {location}" if location else "")
     what = part.data.get("part_number") if part is not None else "parts"
@@ -69,7 +96,8 @@ def own_stock(ctx: Ctx) -> Step:
     if len(items) == 1:
         ctx.state.put_focus(make_ref("stock", items[0], _stock_line(items[0])))
         yes_no = location and re.match(r"\s*(do|does|did|is|are|got|have|has|any)\b", ctx.said.lowered)
-        return say(f"Yes — {_stock_line(items[0])}." if yes_no else f"You have {_stock_line(items[0])}.",
+        lead = "Elsewhere on your team: " if elsewhere and focus is not None else "You have "
+        return say(f"Yes — {_stock_line(items[0])}." if yes_no else f"{lead}{_stock_line(items[0])}.",
                    listed=Listed(kind="stock", items=[make_ref("stock", items[0], _stock_line(items[0]))]))
     top = items[:6]
     return say(f"You have {total} × {what} {where}:".replace("  ", " ").replace(" :", ":"), "",
@@ -225,7 +253,15 @@ def my_holds(ctx: Ctx) -> Step:
     holds = found.data.get("holds") or found.data.get("items") or []
     if not holds:
         return say("You have nothing on hold.")
-    refs = [make_ref("hold", {**h, "id": h.get("hold_id") or h.get("id")}, _hold_line(h)) for h in holds[:6]]
+    refs = [make_ref("hold", {**h, "id": h.get("hold_id") or h.get("id")}, _hold_line(h)) for h in holds]
+    named = match(refs, ctx.said) if ctx.said.has("organization", "part_number", "location", "manufacturer") else []
+    if len(named) == 1 or len(refs) == 1:  # "my pickup code for the batteries at keystone"
+        hold = (named or refs)[0]
+        ctx.state.put_focus(hold)
+        where = ", ".join(str(x) for x in (hold.data.get("location_name"), hold.data.get("address")) if x)
+        hours = f" Hours: {hold.data['pickup_hours']}." if hold.data.get("pickup_hours") else ""
+        return say(f"Pickup code {hold.data.get('pickup_code')}: {_hold_line(hold.data)}. At {where}.{hours}")
+    refs = named or refs[:6]
     return say("Your holds:", "", [DraftItem(kind="hold", title=r.label) for r in refs], numbered=len(refs) > 1,
                listed=Listed(kind="hold", items=refs, goal="cancel_hold"))
 
