@@ -55,7 +55,7 @@ def test_accepting_an_answer_with_a_listing_closes_a_deal(engine: Engine, maria:
     other = _answer(engine, keystone, post)
     args = {"response_id": str(answer), "wanted_post_id": str(post)}
     assert summarize_call(engine, maria, "accept_wanted_response", args) == (
-        f"Accept Metro Salvage & Surplus's answer and buy 2 × {number}, used (good), at $90 each ($180 total)?")
+        f"Accept Metro Salvage & Surplus' answer and buy 2 × {number}, used (good), at $90 each ($180 total)?")
 
     fails(invoke(engine, metro, "accept_wanted_response", args, idempotency_key=key()), "forbidden")
     fails(invoke(engine, member(engine, "Rival Lift & Climate", selling=True), "accept_wanted_response", args,

@@ -23,7 +23,7 @@ OPEN_OFFER_STATUSES = ("pending", "countered")
 
 
 OFFER_SQL = f"""
-    SELECT f.*, {OFFER_STATUS_SQL} AS shown_status, l.part_number, l.name AS listing_name,
+    SELECT f.*, {OFFER_STATUS_SQL} AS shown_status, l.part_number, l.name AS listing_name, l.manufacturer,
            l.organization_id AS seller_org_id,
            so.name AS seller_organization, bo.name AS buyer_organization, u.name AS buyer_name,
            t.id AS transaction_id
@@ -49,7 +49,8 @@ def offer_view(row: Any) -> OfferView:
     quantity = counter.quantity if row.status == "countered" and counter else row.quantity
     awaiting = {"pending": "seller", "countered": "buyer"}.get(row.shown_status)
     return OfferView(
-        id=row.id, listing_id=row.listing_id, part_number=row.part_number, listing_name=row.listing_name,
+        id=row.id, listing_id=row.listing_id, part_number=row.part_number, manufacturer=row.manufacturer,
+        listing_name=row.listing_name,
         seller_organization=row.seller_organization, buyer_organization=row.buyer_organization,
         buyer_name=row.buyer_name, offer_type=row.offer_type, quantity=row.quantity,
         offered_price=row.offered_price, total=cents(price * quantity) if price is not None else None,

@@ -30,6 +30,7 @@ class OfferView(BaseModel):
     id: uuid.UUID
     listing_id: uuid.UUID
     part_number: str
+    manufacturer: str
     listing_name: str
     seller_organization: str
     buyer_organization: str

@@ -44,7 +44,7 @@ from tools._offer_types import (
 from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
-from tools.wording import either, fulfilment_choices, fulfilment_words
+from tools.wording import either, fulfilment_choices, fulfilment_words, possessive
 
 OFFER_DAYS = 3
 
@@ -172,7 +172,7 @@ def _summarize_respond(caller: Caller, args: RespondToOfferInput, session: Sessi
     qty = view.counter_offer.quantity if not seller_side and view.counter_offer else view.quantity
     asked = "inquiry about" if view.offer_type == "inquiry" and seller_side else \
         f"{'offer' if seller_side else 'counter-offer'} of {usd(price)} each for"
-    terms = f"{party}'s {asked} {qty} × {view.part_number}"
+    terms = f"{possessive(party)} {asked} {qty} × {view.part_number}"
     if args.action == "accept":
         return f"Accept {terms}, making the {'sale' if seller_side else 'purchase'} and reserving the stock?"
     more = f" for {args.counter_quantity}" if counter and args.counter_quantity not in (None, qty) else ""

@@ -28,7 +28,7 @@ from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
 from tools.wanted_responses import RESPONSE_SQL, WantedResponseView, response_view, visible_post
-from tools.wording import condition_words, fulfilment_choices, fulfilment_words
+from tools.wording import condition_words, fulfilment_choices, fulfilment_words, possessive
 
 # Besides the user who posted it, these roles of the posting organization may accept answers for it.
 ACCEPTING_ROLES = frozenset({"buyer", "parts_manager", "admin"})
@@ -68,8 +68,8 @@ def _summarize_accept(caller: Caller, args: AcceptWantedResponseInput, session: 
     price = f"at {usd(row.price)} each ({usd(row.price * quantity)} total)" if row.price is not None \
         else "with no price yet"
     how = f", {fulfilment_words(args.fulfillment_preference)}" if args.fulfillment_preference else ""
-    return (f"Accept {row.org}'s answer and buy {quantity} × {row.part_number}, {condition_words(row.condition)}, "
-            f"{price}{how}?")
+    return (f"Accept {possessive(row.org)} answer and buy {quantity} × {row.part_number}, "
+            f"{condition_words(row.condition)}, {price}{how}?")
 
 
 def _open_post(session: Session, caller: Caller, args: AcceptWantedResponseInput) -> tuple[WantedPost, WantedResponse]:

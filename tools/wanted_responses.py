@@ -19,7 +19,7 @@ from tools.context import Caller
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
 from tools.visibility import wanted_visibility_sql
-from tools.wording import condition_words, either
+from tools.wording import condition_words, either, possessive
 
 
 class WantedResponseView(BaseModel):
@@ -95,7 +95,7 @@ def _summarize_respond(caller: Caller, args: RespondToWantedInput, session: Sess
     terms = "".join((f", {condition_words(condition)}" if condition else "",
                      f", at {usd(price)} each" if price else "", ", from your listing" if listing else ""))
     asked = f"{post.quantity_needed} × {post.part_number}" if post.part_number else "a part"
-    return (f"Answer {org_name(session, post.organization_id)}'s wanted request for {asked} with "
+    return (f"Answer {possessive(org_name(session, post.organization_id))} wanted request for {asked} with "
             f"{args.quantity or post.quantity_needed} × {number}{terms}?")
 
 

@@ -41,6 +41,11 @@ def _words(table: Mapping[str, str], value: str | None) -> str:
     return table.get(value or "", (value or "").replace("_", " "))
 
 
+def possessive(name: str) -> str:
+    """ "Apex Elevator Services'" and "Rival Lift & Climate's": whose it is, as it is written."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def condition_words(value: str | None) -> str:
     """ "used_good" → "used (good)"."""
     return _words(CONDITION_WORDS, value)

@@ -23,7 +23,9 @@ PER_PART = frozenset({"find_part", "find_stock", "own_stock", "price_info", "pri
                       "suggest_price", "market_trends", "search_market"})
 _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
                     r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
-                    r"hows|how's|tell|show|get|send|make|put)\b)", re.IGNORECASE)
+                    r"hows|how's|tell|show|get|send|make|put|push|publish|post|set|mark|raise|lower|cut|knock|bump|accept|reject|"
+                    r"counter|decline|cancel|pull|watch)\b)", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[a-z0-9)'])[.!]+\s+(?=\S)", re.IGNORECASE)
 _LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
 
 
@@ -49,7 +51,7 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         # "northline came back on X? tell em i'll do 470": when the whole is clearly one of the parts, the
         # other part is what led up to it, not a second change to make
         context = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
-            parts[0].intent in WRITES and parts[0].intent != parse.intent
+            parts[0].intent in WRITES and parts[0].intent != parse.intent and "and" not in cut.group(0).lower()
         if loose and "and" not in cut.group(0).lower() and parts[0].confidence >= THRESHOLD and \
                 parts[0].intent in WRITES and parts[1].confidence < THRESHOLD:
             return [parts[0]]  # "pull my listing, sold all 3 at the counter": the change, then its story
@@ -62,3 +64,24 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
                 return [parts[0]]
             return parts
     return [parse]
+
+
+def last_sentence_at(text: str) -> int | None:
+    """Where the last of several sentences starts ("used fair is sketchy. take the apex one" → 28)."""
+    cuts = [m.end() for m in _SENTENCES.finditer(text)]
+    return cuts[-1] if cuts and text[cuts[-1]:].strip() else None
+
+
+def context_then_command(parse: Parse, env: Env) -> Parse | None:
+    """ "the refurb BLD-KS-7781 isnt moving. knock it down to 410", "used fair is sketchy. take the apex one":
+    statements, then a change to make — the statements say what it is about; the change is what is asked.
+    The whole message, with every name in it, is read as that change."""
+    if parse.confident and parse.intent in WRITES:
+        return None
+    sentences = [s for s in _SENTENCES.split(parse.text) if s.strip()]
+    if len(sentences) < 2 or any(s.rstrip().endswith("?") for s in sentences[:-1]):
+        return None
+    last = env.nlu.parse(sentences[-1], env.organization)
+    if not (last.confident and last.intent in WRITES):
+        return None
+    return Parse(parse.text, last.intents, parse.entities, parse.masked)

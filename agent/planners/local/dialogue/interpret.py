@@ -14,7 +14,13 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
-from agent.planners.local.dialogue.asks import CONVERSATION, TOPIC_CHANGE, split_asks
+from agent.planners.local.dialogue.asks import (
+    CONVERSATION,
+    TOPIC_CHANGE,
+    context_then_command,
+    last_sentence_at,
+    split_asks,
+)
 from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, FormState, Ref
@@ -149,6 +155,9 @@ def _follow_up(parse: Parse, state: DialogueState) -> AskState | None:
 def _request(parse: Parse, env: Env) -> list[AskState]:
     if _ONLY_NUMBER.match(parse.masked) and parse.get("part_number"):
         return [ask_of(parse, "find_part")]
+    command = context_then_command(parse, env)
+    if command is not None:
+        return [ask_of(command)]
     if not parse.confident:
         if parse.intent == "out_of_scope" and parse.confidence < 0.3 and parse.get("part_number"):
             return [ask_of(parse, "find_part")]
@@ -258,6 +267,9 @@ def _pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
     intent = parse.intent
     acting = parse.confident and intent not in CONVERSATION
     hits = match(listed.items, said)
+    last = last_sentence_at(said.text)
+    if len(hits) != 1 and last is not None:  # "used fair is sketchy. take the apex one": the pick is the last word
+        hits = match(listed.items, said.after(last)) or hits
     named = len(hits) == 1 and said.has("organization", "person", "city", "location", "condition", "site")
     if not (intent == "choose" or said.has("choice") or points_at_list(said) or named):
         return None

@@ -10,6 +10,7 @@ from typing import Any
 
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Ref
+from tools.wording import possessive
 
 _SLIM = {
     "part": ("part_number", "manufacturer", "name", "msrp", "category", "part_id", "superseded_by",
@@ -20,7 +21,7 @@ _SLIM = {
     "listing": ("id", "part_number", "manufacturer", "name", "condition", "quantity_available", "price",
                 "listing_type", "status", "seller_organization", "is_own_listing", "city", "distance_km",
                 "current_bid", "auction_end", "fulfillment_options", "minimum_next_bid"),
-    "offer": ("id", "listing_id", "part_number", "listing_name", "buyer_organization", "buyer_name",
+    "offer": ("id", "listing_id", "part_number", "manufacturer", "listing_name", "buyer_organization", "buyer_name",
               "seller_organization",
               "offered_price", "quantity", "status", "awaiting", "offer_type", "counter_offer", "expires_at",
               "transaction_id"),
@@ -63,7 +64,7 @@ def _label(kind: str, data: dict[str, Any]) -> str:
     if kind == "listing":
         return f"{data.get('part_number')} from {data.get('seller_organization')}"
     if kind == "offer":
-        return f"{data.get('buyer_organization')}'s offer on {data.get('part_number')}"
+        return f"{possessive(str(data.get('buyer_organization')))} offer on {data.get('part_number')}"
     return str(data.get("part_number") or data.get("name") or data.get("id") or kind)
 
 

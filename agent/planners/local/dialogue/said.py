@@ -43,6 +43,11 @@ class Said:
                     return str(v)
         return None
 
+    def after(self, offset: int) -> Said:
+        """What the message says from `offset` on (its last sentence, say)."""
+        return Said(self.text[offset:], [{**e, "start": int(e["start"]) - offset} for e in self.entities
+                                         if int(e.get("start", -1)) >= offset])
+
     @property
     def lowered(self) -> str:
         return self.text.lower()

@@ -44,7 +44,7 @@ def _for_people(text: str) -> str:
     return " ".join(s for s in sentences if s and not internals_in(s))
 
 
-def search_query(ctx: Ctx, text: str | None = None, said: Said | None = None) -> str:
+def search_query(ctx: Ctx, text: str | None = None, said: Said | None = None, fallback: bool = True) -> str:
     """The user's words as a catalog query: without conversational filler and without the names the search
     takes as filters (equipment model, site)."""
     said = said or ctx.said
@@ -62,7 +62,7 @@ def search_query(ctx: Ctx, text: str | None = None, said: Said | None = None) ->
     query = re.sub(r"(?i)\b(for|on|at|in) (a|an|the|our|my)\b\s*(?=[,.?!]|$)", " ", query)
     query = re.sub(r"(?i)^[\s,.;:!?-]*(a|an|the|some|new|me|i|we|my|our)\b", " ", query)
     query = re.sub(r"\s+", " ", query).strip(" ,.?!-")
-    return query or said.text.strip()
+    return query or (said.text.strip() if fallback else "")
 
 
 def search_args(ctx: Ctx, text: str | None = None) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def search_args(ctx: Ctx, text: str | None = None) -> dict[str, Any]:
 
 def describes_part(ctx: Ctx) -> bool:
     """Does the message describe a part (not only ask where / how much / whether)?"""
-    query = search_query(ctx)
+    query = search_query(ctx, fallback=False)
     words = [w for w in re.findall(r"[a-z][a-z0-9'-]{2,}", query.lower()) if w not in _GLUE]
     return bool(ctx.said.has("part_number")) or len(words) >= 1
 
@@ -129,14 +129,14 @@ def winner(parts: list[dict[str, Any]], text: str = "") -> dict[str, Any] | None
     return described_winner(parts, text) if text else None
 
 
-def described_winner(parts: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+def described_winner(parts: list[dict[str, Any]], text: str, among: int = 4) -> dict[str, Any] | None:
     """The one candidate the words name: "flame sensor is toast" among a flame sensor and a control board,
     "inducer motor … precedent" among inducers for two models. It must have a word no other candidate has,
     and outscore the rest on the words and word pairs of the message it contains."""
     said = [w for w in _words(text) if w not in _GLUE and (len(w) >= 3 or any(ch.isdigit() for ch in w))]
     pairs = set(itertools.pairwise(said))
     names = [_words(" ".join(str(p.get(k) or "") for k in ("name", "manufacturer", "part_number")))
-             for p in parts[:4]]
+             for p in parts[:among]]
 
     def score(name: list[str]) -> int:
         return len(set(said) & set(name)) + 2 * len(pairs & set(itertools.pairwise(name)))

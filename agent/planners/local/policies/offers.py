@@ -17,6 +17,7 @@ from agent.planners.local.policies.fit import verdict_sentence
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import money, offer_item
+from tools.wording import possessive
 
 _ASKING = re.compile(r"\b(asking( price)?|full price|list price|their price|what they want|at ask|price they want)\b",
                      re.IGNORECASE)
@@ -180,9 +181,9 @@ def _responded(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
         o.get("seller_organization")
     terms = f"{o.get('quantity')} × {o.get('part_number')} at {money(o.get('offered_price'))} each"
     if action == "counter":
-        text = f"Countered {other}'s offer ({terms}) at {money(form.values.get('counter_price'))} each."
+        text = f"Countered {possessive(str(other))} offer ({terms}) at {money(form.values.get('counter_price'))} each."
     else:
-        text = f"{'Accepted' if action == 'accept' else 'Rejected'} {other}'s offer: {terms}."
+        text = f"{'Accepted' if action == 'accept' else 'Rejected'} {possessive(str(other))} offer: {terms}."
     deal = done.data.get("transaction")
     if deal:
         code = f" Pickup code {deal['pickup_code']}." if deal.get("pickup_code") else ""

@@ -8,7 +8,7 @@ from typing import Any
 from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import failure, in_view, part_args, target_part
-from agent.planners.local.policy import Call, Ctx, Step, offer, policy, say
+from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import condition, money, option_item
 
 VERDICT_WORDS = {"below_market": "a great deal", "competitive": "a good price", "fair": "a fair price",
@@ -96,7 +96,8 @@ def suggest_price(ctx: Ctx) -> Step:
     suggested = ctx.last("suggest_price")
     if suggested is not None:
         if not suggested.ok:
-            return failure(suggested, "suggest a price")
+            listed = _on_the_market(ctx, suggested) if suggested.error == "not_found" else None
+            return listed or failure(suggested, "suggest a price")
         form = ctx.state.form
         if form is not None and form.tool == "create_listing":
             form.hints["suggested"] = str(suggested.data.get("suggested_price"))
@@ -109,6 +110,22 @@ def suggest_price(ctx: Ctx) -> Step:
         return say("Which part, and in what condition?", kind="question")
     state = ctx.said.value("condition") or (form.values.get("condition") if form else None) or "used_good"
     return Call("suggest_price", {**part_args(part), "condition": state})
+
+
+def _on_the_market(ctx: Ctx, failed: ToolResult) -> Step | None:
+    """A number the catalog does not know ("what's BLD-HV-7710 going for?"): what it is listed at."""
+    number = failed.args.get("part_number")
+    listed = ctx.last("search_listings")
+    if listed is None:
+        return Call("search_listings", {"limit": 10, "part_number": number})
+    rows = listed.data.get("results") or [] if listed.ok else []
+    if not rows:
+        return None
+    from agent.planners.local.policies.market import present_listings
+
+    if len(rows) == 1:
+        ctx.state.put_focus(make_ref("listing", rows[0]))
+    return present_listings(ctx, rows, f"{number} isn't in the catalog; on the marketplace:")
 
 
 def suggestion_sentence(data: dict[str, Any]) -> str:

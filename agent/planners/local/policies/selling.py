@@ -10,9 +10,9 @@ from typing import Any
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
-from agent.planners.local.policies.common import failure, named_part, target_part
+from agent.planners.local.policies.common import described_winner, failure, named_part, target_part
 from agent.planners.local.policies.form_driver import finishes, start
-from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, policy, say
+from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, awaiting, offer, policy, say
 from agent.planners.local.render import condition, listing_item, listing_price
 
 
@@ -171,12 +171,33 @@ def my_listings(ctx: Ctx) -> Step:
     if not found.ok:
         return failure(found, "list your listings")
     rows = found.data.get("results") or []
-    status = next((s for s in ("draft", "active", "sold", "expired", "cancelled") if s in ctx.said.lowered
-                   or (s == "active" and "live" in ctx.said.lowered)), None)
+    said = {s: m.start() for s, m in ((s, re.search(rf"\b{w}\b", ctx.said.lowered)) for s, w in _STATUS_WORDS) if m}
+    status = min(said, key=lambda s: said[s]) if said else None  # "that draft … why isn't it live": a draft
     if status:
         rows = [r for r in rows if r.get("status") == status]
     if not rows:
         return say(f"{ctx.env.organization} has no {status or ''} listings.".replace("  ", " "))
+    named = described_winner(rows, ctx.said.text, among=len(rows)) if len(rows) > 1 else None
+    if named is not None or (len(rows) == 1 and ctx.said.has("part_number", "manufacturer")):
+        return _one_listing(ctx, named or rows[0])
     top = rows[:5]
     return say(f"Your {status + ' ' if status else ''}listings ({len(rows)}):", "", [listing_item(r) for r in top],
                numbered=True, listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top]))
+
+
+_STATUS_WORDS = (("draft", "drafts?"), ("active", "live|active"), ("sold", "sold"), ("expired", "expired"),
+                 ("cancelled", "cancell?ed"))
+
+
+def _one_listing(ctx: Ctx, row: dict[str, Any]) -> Say:
+    """One of our listings, and what stands between a draft and going live."""
+    ref = make_ref("listing", row)
+    ctx.state.put_focus(ref)
+    if row.get("status") != "draft":
+        return say(f"{listing_item(row).title}.")
+    needs = "a price" if row.get("listing_type") in ("sale", "emergency") and row.get("price") is None else ""
+    blocker = f" It needs {needs} before it can go live." if needs else " It's ready; it just hasn't been published."
+    return say(f"{listing_item(row).title} is still a draft.{blocker}",
+               "What price per unit?" if needs else "Publish it now?",
+               proposal=None if needs else offer("publish_listing", ref),
+               awaits=awaiting("update_listing", "price", target=ref) if needs else None)
