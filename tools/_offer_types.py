@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from tools._listing_types import Fulfillment, Money
 from tools._marketplace import UNTRUSTED_NOTE
@@ -115,6 +115,12 @@ class RespondToOfferInput(BaseModel):
     counter_price: Money | None = Field(None, description="For counter: your unit price in USD.")
     counter_quantity: int | None = Field(None, ge=1, description="For counter: units (default: the offer's).")
     message: str | None = Field(None, max_length=2000, description="Shown to the other party.")
+
+    @model_validator(mode="after")
+    def _counter_terms_only_when_countering(self) -> RespondToOfferInput:
+        if self.action != "counter" and (self.counter_price is not None or self.counter_quantity is not None):
+            raise ValueError("counter_price and counter_quantity go with action 'counter' only")
+        return self
 
 
 class RespondToOfferOutput(BaseModel):

@@ -25,6 +25,7 @@ from agent.planners.local.dialogue.refs import match, points_at_list, relevant_n
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, FormState, Ref
 from agent.planners.local.nlu import Parse
+from agent.planners.local.nlu.entities import Entity
 from agent.planners.local.policy import Env
 
 # Questions a form may take on the side without being dropped ("what's it worth?" while pricing a listing).
@@ -41,10 +42,13 @@ FORM_FAMILY = {"create_listing": {"create_listing", "publish_listing", "update_l
                "create_wanted_post": {"create_wanted"}, "respond_to_wanted_post": {"respond_wanted"},
                "mark_transaction_shipped": {"mark_shipped"}, "review_transaction": {"rate_seller"},
                "adjust_stock": {"adjust_stock"}, "transfer_stock": {"transfer_stock"}}
+_ACTION_OF = {"accept_offer": "accept", "reject_offer": "reject", "counter_offer": "counter"}
 # What picking an item from a list does when the message says no more than which one.
 DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "offer": "offer_chosen",
                 "hold": "details", "deal": "details", "wanted": "details", "response": "details",
                 "stock": "details", "equipment": "check_fit"}
+_BARE_MODEL = re.compile(r"\b(?:on|for|with|in|to)\s+(?:a|an|the|our|my)\s+([a-z]{0,4}\d{2,6}[a-z]{0,3})\s*\??\s*$",
+                         re.IGNORECASE)
 REPEATABLE = frozenset({"check_fit", "find_part", "find_stock", "price_info", "price_check", "suggest_price",
                         "market_trends", "search_market", "own_stock", "diagnose", "closer"})
 _CONTENT = frozenset({"equipment_model", "part_number", "condition", "city", "manufacturer", "location", "price",
@@ -127,7 +131,7 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
         if parse.intent == "deny":
             return [ask_of(parse, "declined", values={"intent": proposal.intent})]
         return [ask_of(parse, proposal.intent, target=proposal.target, values=dict(proposal.values))]
-    follow_up = _follow_up(parse, state)
+    follow_up = _follow_up(_model_said_bare(parse, state, env), state)
     if follow_up is not None:
         return [follow_up]
     return _request(parse, env)
@@ -135,6 +139,22 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
 
 def _short(parse: Parse) -> bool:
     return len(parse.text.split()) <= 3
+
+
+def _model_said_bare(parse: Parse, state: DialogueState, env: Env) -> Parse:
+    """ "does it fit a schindler 5500?" … "what about on a 7000": a bare number in a follow-up about fit is
+    another model of the same make, not a price."""
+    bare = _BARE_MODEL.search(parse.text)
+    if state.last_intent not in ("check_fit", "find_part", "diagnose") or bare is None or \
+            parse.get("equipment_model") or not _ELLIPSIS.search(parse.text):
+        return parse
+    before = env.nlu.parse(state.last_text, env.organization)
+    maker = next((e.get("manufacturer") for e in before.entities if e.entity == "equipment_model"), None) or \
+        before.value("manufacturer")
+    model = Entity("equipment_model", bare.group(1).upper(), bare.start(1), bare.end(1), bare.group(1),
+                   (("manufacturer", maker),) if maker else ())
+    kept = [e for e in parse.entities if not (e.start < model.end and model.start < e.end)]
+    return Parse(parse.text, parse.intents, sorted([*kept, model], key=lambda e: e.start), parse.masked)
 
 
 def _follow_up(parse: Parse, state: DialogueState) -> AskState | None:
@@ -249,6 +269,8 @@ def _form_answer(parse: Parse, said: Said, form: FormState, photo_ids: list[str]
     if intent in FORM_HELPERS.get(form.name, set()) and confident and not changed:
         return [ask_of(parse, intent, values={"form_helper": True})]
     family = FORM_FAMILY.get(form.name, set()) | {"update_listing"}  # "make it 380 instead" corrects any form
+    if confident and form.values.get("action") not in (None, _ACTION_OF.get(intent, form.values.get("action"))):
+        return None  # "nah… counter rival at 350 instead": another answer to the offer, not this one corrected
     if form.hints.get("declined") and not (intent in family | {"affirm"} or (changed and not confident)):
         return None  # a form the user said no to is only taken up again by a correction to it
     topic_change = confident and parse.confidence >= TOPIC_CHANGE and intent not in family | CONVERSATION and \

@@ -210,6 +210,9 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
             hits = match(state.pool(kind), said)
             if len(hits) == 1:
                 return hits[0], []
+            focus = state.focused(kind)
+            if len(hits) > 1 and focus is not None and any(h.same(focus) for h in hits):
+                return focus, []  # "counter rival at 350": of Rival's offers, the one we were talking about
             if len(hits) > 1:
                 return None, hits
     focus = state.focused(*kinds)

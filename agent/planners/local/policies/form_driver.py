@@ -169,6 +169,8 @@ def ask(form: FormState, slot: forms.Slot, headline: str = "", question: str = "
 
 def submit(ctx: Ctx, form: FormState) -> Step:
     form.asked = None  # nothing is asked while the write waits for its yes
+    if form.target is not None and form.target.kind not in ("part", "equipment"):
+        ctx.state.put_focus(form.target)  # "nah… counter them instead": the object the write was about
     fn = SUBMIT.get(form.name)
     if fn is not None:
         return fn(ctx, form)
