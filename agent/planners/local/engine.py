@@ -13,7 +13,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from agent.planners.local.dialogue.interpret import REPEATABLE, interpret
+from agent.planners.local.dialogue.follow_ups import REPEATABLE
+from agent.planners.local.dialogue.interpret import interpret
 from agent.planners.local.dialogue.observe import observe
 from agent.planners.local.dialogue.state import DialogueState, TurnState
 from agent.planners.local.policy import Call, Ctx, Env, Say, ToolResult, load_policies, say

@@ -5,7 +5,9 @@ one change and its reason."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from agent.planners.local.dialogue.state import AskState
 from agent.planners.local.nlu import THRESHOLD, Parse
 from agent.planners.local.policy import Env
 
@@ -27,6 +29,16 @@ _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s
                     r"counter|decline|cancel|pull|watch)\b)", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[a-z0-9)'])[.!]+\s+(?=\S)", re.IGNORECASE)
 _LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
+
+
+def entity_dicts(parse: Parse) -> list[dict[str, Any]]:
+    return [{"entity": e.entity, "value": e.value, "text": e.text, "extra": list(e.extra), "start": e.start}
+            for e in parse.entities]
+
+
+def ask_of(parse: Parse, intent: str | None = None, **kw: Any) -> AskState:
+    return AskState(intent=intent or parse.intent, text=parse.text, confidence=parse.confidence,
+                    entities=entity_dicts(parse), **kw)
 
 
 def split_asks(parse: Parse, env: Env) -> list[Parse]:

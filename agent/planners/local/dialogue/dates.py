@@ -43,3 +43,20 @@ def resolve_day(text: str) -> str | None:
             return None
         return (date if date >= today or slash.group(3) else date.replace(year=year + 1)).isoformat()
     return None
+
+
+_SPAN = re.compile(r"^\s*(?:for\s+|about\s+)?(a|an|one|two|three|four|\d{1,3})\s*(?:full\s+)?(day|week|wk)s?\b",
+                   re.IGNORECASE)
+
+
+def span_in_days(text: str) -> list[str]:
+    """ "a week", "two weeks" answering "how long?": the words alone do not say it is a duration, the question
+    does."""
+    from agent.planners.local.nlu.numbers import WORD_NUMBERS
+
+    found = _SPAN.match(text)
+    if found is None:
+        return []
+    count = found.group(1).lower()
+    amount = int(count) if count.isdigit() else WORD_NUMBERS.get(count, 1)
+    return [str(amount * (7 if found.group(2).lower() != "day" else 1))]

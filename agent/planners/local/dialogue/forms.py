@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from agent.planners.local.dialogue import answers
+from agent.planners.local.dialogue.dates import span_in_days
 from agent.planners.local.dialogue.field_cues import cued_values
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState
@@ -54,6 +55,11 @@ class FormSpec:
     target_arg: str | None
     target_kind: str | None
     schema: dict[str, Any] = dc_field(default_factory=dict)
+    only_when: dict[str, dict[str, Any]] = dc_field(default_factory=dict)
+
+    def applies(self, name: str, values: dict[str, Any]) -> bool:
+        """Does this field go with the form as it stands (a counter price only with action counter)?"""
+        return all(values.get(k) == v for k, v in self.only_when.get(name, {}).items())
 
     def entity_of(self, name: str) -> str | None:
         return self.entities.get(name) or _BY_NAME.get(name)
@@ -83,7 +89,7 @@ def _specs() -> dict[str, FormSpec]:
         specs[name] = FormSpec(
             name=name, tool=raw["tool"], ask=[_slot(s) for s in raw.get("ask") or []],
             auction=[_slot(s) for s in raw.get("auction") or []], entities=entities,
-            target_arg=target.get("arg"), target_kind=target.get("kind"))
+            target_arg=target.get("arg"), target_kind=target.get("kind"), only_when=dict(raw.get("only_when") or {}))
     return specs
 
 
@@ -130,15 +136,17 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
         changed.append("listing_type")
     cued, said = cued_values(said, [name for name in s.schema if s.entity_of(name)], s.entity_of)
     for name, raw in cued.items():
+        if not s.applies(name, form.values):
+            continue
         cued_value = _coerce(name, s.entity_of(name), raw)
         if cued_value is not None and form.values.get(name) != cued_value:
             form.values[name] = cued_value
             changed.append(name)
-    for name in _fillable(form, s):
+    for name in [n for n in _fillable(form, s) if s.applies(n, form.values)]:
         entity = s.entity_of(name)
         values = said.values(entity) if entity else []
         if not values and entity == "days" and name == form.asked:
-            values = _span_in_days(said.text)
+            values = span_in_days(said.text)
         if not values:
             continue
         value: Any = sorted(set(values), key=values.index) if s.many(name) else values[-1]
@@ -174,23 +182,6 @@ def _fillable(form: FormState, s: FormSpec) -> list[str]:
             continue
         chosen.setdefault(entity, name)
     return list(chosen.values())
-
-
-_SPAN = re.compile(r"^\s*(?:for\s+|about\s+)?(a|an|one|two|three|four|\d{1,3})\s*(?:full\s+)?(day|week|wk)s?\b",
-                   re.IGNORECASE)
-
-
-def _span_in_days(text: str) -> list[str]:
-    """ "a week", "two weeks" answering "how long?": the words alone do not say it is a duration, the question
-    does."""
-    from agent.planners.local.nlu.numbers import WORD_NUMBERS
-
-    found = _SPAN.match(text)
-    if found is None:
-        return []
-    count = found.group(1).lower()
-    amount = int(count) if count.isdigit() else WORD_NUMBERS.get(count, 1)
-    return [str(amount * (7 if found.group(2).lower() != "day" else 1))]
 
 
 def _coerce(name: str, entity: str | None, value: Any) -> Any:
@@ -276,7 +267,7 @@ def args(form: FormState, target_id: str | None = None) -> dict[str, Any]:
     s = spec(form.name)
     out: dict[str, Any] = {}
     for name, value in form.values.items():
-        if name.startswith("_") or (s.schema and name not in s.schema):
+        if name.startswith("_") or (s.schema and name not in s.schema) or not s.applies(name, form.values):
             continue
         entity = s.entity_of(name)
         if entity == "quantity" or name in ("rating", "hold_hours"):

@@ -70,7 +70,7 @@ def search_args(ctx: Ctx, text: str | None = None) -> dict[str, Any]:
     earlier = ctx.ask.values.get("follow_up")
     if earlier and not describes_part(ctx) and ctx.env.nlu is not None:
         # "what about for a gen2 comfort?": the part asked about before, for what this message names
-        from agent.planners.local.dialogue.interpret import entity_dicts
+        from agent.planners.local.dialogue.asks import entity_dicts
 
         before = ctx.env.nlu.parse(str(earlier), ctx.env.organization)
         query = search_query(ctx, str(earlier), Said(str(earlier), entity_dicts(before)))
@@ -186,7 +186,8 @@ def target_part(ctx: Ctx) -> Ref | None:
     other = ctx.state.focused("listing", "option", "stock", "offer")
     if other is not None and other.data.get("part_number"):
         return make_ref("part", other.data)
-    return None
+    drafted = ctx.state.form.values.get("part_number") if ctx.state.form is not None else None
+    return make_ref("part", {"part_number": drafted}) if drafted else None  # the part of the form in hand
 
 
 def part_args(part: Ref) -> dict[str, Any]:

@@ -160,16 +160,16 @@ def details(ctx: Ctx) -> Step:
     return present_lookup(ctx, looked.data) if looked.ok else failure(looked, "look it up")
 
 
-_SHOWN_ALREADY = frozenset({"currency", "created_at", "updated_at", "is_own", "is_yours", "status", "quantity",
-                            "part_number", "price", "condition", "responder_organization", "organization_name"})
+_WORTH_SAYING = ("description", "max_price", "needed_by", "needed_by_date", "urgency", "message", "pickup_hours",
+                 "address", "notes")
 
 
 def _describe(ref: Ref) -> Say:
     """An object in focus in a sentence: its label (what, who, how many, price, condition) and what else
     the user would ask about it — never internal flags or timestamps."""
     extra = [f"{k.replace('_', ' ')}: {money(v) if 'price' in k or k == 'total' else v}"
-             for k, v in ref.data.items() if v not in (None, "", [], False) and not k.endswith("id")
-             and k not in _SHOWN_ALREADY and not isinstance(v, dict | list | bool)]
+             for k, v in ref.data.items() if v not in (None, "", [], False) and k in _WORTH_SAYING
+             and not isinstance(v, dict | list | bool)]
     return say(f"{ref.label}." + (f" {'; '.join(extra)}." if extra else ""))
 
 
