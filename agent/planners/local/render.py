@@ -51,9 +51,7 @@ def part_item(part: dict[str, Any], note: str = "") -> DraftItem:
 def option_where(option: dict[str, Any]) -> str:
     place = option.get("location_name") or option.get("organization_name") or ""
     org = option.get("organization_name") or ""
-    if option.get("source_type") == "own_truck":
-        return f"your truck ({place})"
-    if option.get("source_type") in ("own_warehouse", "own_site"):
+    if option.get("source_type") in ("own_truck", "own_warehouse", "own_site"):  # ours: the company's
         return f"your {place}"
     if option.get("source_type") == "supplier" and option.get("fulfillment") == "order_new":
         return f"order new from {org}"

@@ -95,7 +95,8 @@ _GLUE = frozenset({"one", "ones", "it", "that", "this", "them", "some", "more", 
                    "new", "fit", "fits", "work", "will", "does", "can", "could", "would", "should", "van", "truck",
                    "warehouse", "shop", "our", "your", "mine", "ours", "hold", "grab", "take", "buy", "any", "about",
                    "instead", "same", "also", "too", "then", "anyone", "anybody", "team", "crew", "other",
-                   "others", "guys", "rest", "somebody", "someone", "spare", "spares", "hand", "shelf", "on"})
+                   "others", "guys", "rest", "somebody", "someone", "spare", "spares", "hand", "shelf", "on", "total",
+                   "altogether", "all", "together", "combined", "overall", "sum", "count"})
 
 
 def candidates(result: ToolResult) -> list[dict[str, Any]]:
