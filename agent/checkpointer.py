@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from langgraph.checkpoint.postgres import PostgresSaver
@@ -21,8 +22,24 @@ def _pool(uri: str) -> ConnectionPool:
                           kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
 
 
+_set_up: set[str] = set()
+_set_up_lock = threading.Lock()
+# Two requests (or the API and the worker) setting up at once race on CREATE TABLE: one at a time, once.
+_SETUP_LOCK_SQL = "SELECT pg_advisory_lock(hashtext('partpilot.checkpointer.setup'))"
+_SETUP_UNLOCK_SQL = "SELECT pg_advisory_unlock(hashtext('partpilot.checkpointer.setup'))"
+
+
 def postgres_checkpointer(engine: Engine) -> PostgresSaver:
     """A checkpointer on the store's database, its tables created on first use."""
-    saver = PostgresSaver(_pool(conninfo(engine)))  # type: ignore[arg-type]
-    saver.setup()
+    uri = conninfo(engine)
+    saver = PostgresSaver(_pool(uri))  # type: ignore[arg-type]
+    with _set_up_lock:
+        if uri not in _set_up:
+            with _pool(uri).connection() as conn:
+                conn.execute(_SETUP_LOCK_SQL)
+                try:
+                    saver.setup()
+                finally:
+                    conn.execute(_SETUP_UNLOCK_SQL)
+            _set_up.add(uri)
     return saver

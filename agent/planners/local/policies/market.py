@@ -10,7 +10,8 @@ from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import about_them, failure, search_query, target_part
 from agent.planners.local.policy import Call, Ctx, Say, Step, offer, policy, say
-from agent.planners.local.render import condition, listing_item, listing_price, money
+from agent.planners.local.render import badge_of, condition, listing_item, listing_price, money
+from agent.reply_draft import PriceBadge
 
 _USED = ["used_excellent", "used_good", "used_fair"]
 _CEILING = re.compile(r"\b(under|below|less than|max(imum)?|up to|at most|no more than|budget|cheaper than)\b", re.I)
@@ -55,14 +56,17 @@ def _describes(ctx: Ctx) -> bool:
                                               "refurb", "refurbished", "cheap", "cheaper", "near", "nearby")]) >= 1
 
 
-def present_listings(ctx: Ctx, results: list[dict[str, Any]], headline: str, goal: str | None = None) -> Say:
+def present_listings(ctx: Ctx, results: list[dict[str, Any]], headline: str, goal: str | None = None,
+                     badges: dict[str, PriceBadge] | None = None) -> Say:
     city = ctx.said.value("city")
     if city:
         results = [r for r in results if str(r.get("city") or "").lower() == city.lower()] or results
     top = results[:3]
     verb = {"make_offer": "make an offer on", "place_bid": "bid on", "watch_listing": "watch"}.get(goal or "",
                                                                                                   "look at")
-    return say(headline, f"Which one do you want to {verb}?", [listing_item(r) for r in top], numbered=True,
+    badges = badges or {}
+    return say(headline, f"Which one do you want to {verb}?", [listing_item(r, badges.get(str(r.get("id"))))
+                                                                for r in top], numbered=True,
                listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top], goal=goal))
 
 
@@ -78,8 +82,13 @@ def search_market(ctx: Ctx) -> Step:
         part = target_part(ctx)
         return say(found.message or "No listings you can see match that.", "Want me to post a wanted request?",
                    proposal=offer("create_wanted", part))
+    priced = [r for r in results[:3] if r.get("price") is not None and not r.get("is_own_listing")]
+    assessed = [r for r in ctx.results if r.name == "assess_price"]
+    if "assess_price" in ctx.env.tools and len(assessed) < len(priced):  # a fair-price badge on each one shown
+        return Call("assess_price", {"listing_id": str(priced[len(assessed)]["id"])})
+    badges = {str(a.args.get("listing_id")): b for a in assessed if a.ok and (b := badge_of(a.data)) is not None}
     auctions = all(r.get("listing_type") == "auction" for r in results)
-    return present_listings(ctx, results, "On the marketplace:", "place_bid" if auctions else None)
+    return present_listings(ctx, results, "On the marketplace:", "place_bid" if auctions else None, badges)
 
 
 def present_listing(ctx: Ctx, d: dict[str, Any]) -> Say:
