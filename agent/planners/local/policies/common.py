@@ -44,6 +44,14 @@ def _for_people(text: str) -> str:
     return " ".join(s for s in sentences if s and not internals_in(s))
 
 
+def written(ctx: Ctx, tool: str, doing: str, declined: str, done_words: str) -> Say | None:
+    """Once the write ran: its failure in words the user can act on, or its own message."""
+    done = ctx.last(tool)
+    if done is None:
+        return None
+    return failure(done, doing, declined=declined) if not done.ok else say(done.message or done_words)
+
+
 def search_query(ctx: Ctx, text: str | None = None, said: Said | None = None, fallback: bool = True) -> str:
     """The user's words as a catalog query: without conversational filler and without the names the search
     takes as filters (equipment model, site)."""

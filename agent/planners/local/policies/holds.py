@@ -7,7 +7,7 @@ from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import Listed
-from agent.planners.local.policies.common import failure
+from agent.planners.local.policies.common import failure, written
 from agent.planners.local.policy import Call, Ctx, Step, policy, say
 from agent.reply_draft import DraftItem
 
@@ -44,11 +44,9 @@ def _hold_line(h: dict[str, Any]) -> str:
 
 @policy("cancel_hold")
 def cancel_hold(ctx: Ctx) -> Step:
-    done = ctx.last("cancel_hold")
+    done = written(ctx, "cancel_hold", "release it", "OK — the hold stays.", "Released.")
     if done is not None:
-        if not done.ok:
-            return failure(done, "release it", declined="OK — the hold stays.")
-        return say(done.message or "Released.")
+        return done
     target = ctx.ask.target if ctx.ask.target is not None and ctx.ask.target.kind == "hold" else None
     if target is None:
         target, _ = resolve(ctx.state, ctx.said, "hold")

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue.state import Ref
-from agent.planners.local.policies.common import failure
+from agent.planners.local.policies.common import failure, written
 from agent.planners.local.policies.stock import stock_item
 from agent.planners.local.policy import Call, Ctx, Step, policy, say
 
@@ -51,11 +51,9 @@ def settings_in(ctx: Ctx) -> dict[str, Any]:
 
 @policy("update_stock")
 def update_stock(ctx: Ctx) -> Step:
-    done = ctx.last("update_stock_item")
+    done = written(ctx, "update_stock_item", "change it", "OK — nothing changed.", "Updated.")
     if done is not None:
-        if not done.ok:
-            return failure(done, "change it", declined="OK — nothing changed.")
-        return say(done.message or "Updated.")
+        return done
     locations = ctx.said.values("location")
     item = stock_item(ctx, locations[0] if locations else None)
     if not isinstance(item, Ref):
