@@ -46,18 +46,18 @@ def many(count: int, title: str = "Seller {n}, Denver – refurbished, ${n},000.
 
 def test_sms_numbered_items_fit_one_message_with_a_reply_prompt() -> None:
     [body] = sms(SELLERS)
-    assert len(body) <= 320 and is_gsm(body)
-    lines = body.split("\n")
-    assert lines[0].startswith("GAA26800LC1 (Otis door operator board)") and lines[-2:] == [
-        "Which one should I make an offer on?", "Reply 1, 2 or 3."]
-    assert [line[:3] for line in lines[1:4]] == ["1) ", "2) ", "3) "]
+    assert len(body) <= 320 and is_gsm(body) and "\n" not in body
+    assert body == ("GAA26800LC1 (Otis door operator board) is for sale in 3 places near you: "
+                    "1) Keystone, refurb, $4,650 2) Apex, new, $5,900 3) Front Range, used, $3,100 "
+                    "Which one should I make an offer on? Reply 1, 2 or 3.")
     assert "km away" not in body and "Fair price" not in body  # facts and badges are for richer screens
 
 
 def test_sms_choices_are_numbered_and_a_number_picks_one() -> None:
     [body] = sms(NO_MATCH)
-    assert body.endswith("Search the marketplace instead?\n1) Search the marketplace\n2) Not now\nReply 1 or 2.")
-    assert '"blue door widget"' in body and is_gsm(body)
+    assert body == ('I found no part matching "blue door widget". '
+                    "Search the marketplace instead? 1) Search the marketplace 2) Not now Reply 1 or 2.")
+    assert is_gsm(body) and "\n" not in body
     assert picked_choice(NO_MATCH, 2) == "no thanks" and picked_choice(NO_MATCH, 3) is None
     assert [bare_number(t) for t in ("2", " 2. ", "2)", "2 please", "twelve")] == [2, 2, 2, None, None]
     # numbered items take the numbers: "2" then means the second item, which the planner resolves itself
@@ -67,32 +67,43 @@ def test_sms_choices_are_numbered_and_a_number_picks_one() -> None:
 
 def test_sms_shortens_with_short_forms_before_anything_else() -> None:
     draft = many(4, notes=["Prices before tax."])
-    full = draft.plain_text() + "\nReply 1, 2, 3 or 4."
+    full = " ".join((draft.plain_text() + "\nReply 1, 2, 3 or 4.").split())  # full titles, on one line
     assert len(full) > 320
     [body] = sms(draft)
-    assert "1) Seller 1, $1,000\n" in body and "ships today" not in body
-    assert "Prices before tax." in body and body.endswith("Which one?\nReply 1, 2, 3 or 4.")
+    items = " ".join(f"{n}) Seller {n}, ${n},000" for n in range(1, 5))
+    assert body == f"Sellers of GAA26800LC1: {items} Prices before tax. Which one? Reply 1, 2, 3 or 4."
+    assert "ships today" not in body and "\n" not in body and len(body) <= 320
 
 
 def test_sms_drops_notes_then_items_then_cuts_lines() -> None:
     notes = ["Prices are before tax and shipping; sellers may ask for a core deposit on refurbished boards."]
     [without_notes] = sms(many(9, notes=notes))
-    assert len(without_notes) <= 320 and "core deposit" not in without_notes and "9) Seller 9" in without_notes
+    items = " ".join(f"{n}) Seller {n}, ${n},000" for n in range(1, 10))
+    assert without_notes == f"Sellers of GAA26800LC1: {items} Which one? Reply 1, 2, 3, 4, 5, 6, 7, 8 or 9."
+    assert len(without_notes) + len(" " + notes[0]) > 320  # with the note it would not have fit
+
     [fewer] = sms(many(16, short="Seller {n}, refurbished, ${n},000, today"))
-    assert len(fewer) <= 320 and "1) Seller 1" in fewer and "16)" not in fewer
-    shown = len(re.findall(r"^\d+\) ", fewer, re.MULTILINE))
-    assert f"+{16 - shown} more" in fewer
-    assert fewer.endswith(f"Which one?\nReply {', '.join(str(n) for n in range(1, shown))} or {shown}.")
+    items = " ".join(f"{n}) Seller {n}, refurbished, ${n},000, today" for n in range(1, 7))
+    assert fewer == f"Sellers of GAA26800LC1: {items} +10 more Which one? Reply 1, 2, 3, 4, 5 or 6."
+    assert len(fewer) <= 320 and "\n" not in fewer and "Denver" not in fewer  # short forms, then fewer
+    assert len(fewer) + len(" 7) Seller 7, refurbished, $7,000, today") > 320  # as many as fit are shown
+
     [cut] = sms(ReplyDraft(headline="Door operator " * 40, numbered=True, question="Which one?",
                            items=[DraftItem(kind="part", title="GAA26800LC1 " * 30)]))
-    assert len(cut) <= 320 and cut.endswith("Which one?\nReply 1.")
-    assert cut.split("\n")[0].endswith("...") and cut.split("\n")[1].startswith("1) GAA26800LC1")
+    assert len(cut) <= 320 and "\n" not in cut and cut.endswith(" Which one? Reply 1.")
+    # both long lines are cut with "...", the headline first, then "1) …"; the question and prompt are whole
+    assert re.fullmatch(r"(Door operator )+Door\.\.\. 1\) (GAA26800LC1 )+GAA26800LC1\.\.\. Which one\? Reply 1\.",
+                        cut)
 
 
 def test_sms_confirmation_keeps_yes_no_and_no_number_prompt() -> None:
     [body] = sms(SELLERS, confirmation="Offer $4,500 × 1 on Keystone's GAA26800LC1?")
-    assert body.endswith("\n\nOffer $4,500 x 1 on Keystone's GAA26800LC1?\n" + CONFIRM_PROMPT)
-    assert "Reply 1" not in body and len(body) <= 320
+    assert body == ("GAA26800LC1 (Otis door operator board) is for sale in 3 places near you: "
+                    "1) Keystone, refurb, $4,650 2) Apex, new, $5,900 3) Front Range, used, $3,100 "
+                    "Which one should I make an offer on? Offer $4,500 x 1 on Keystone's GAA26800LC1? "
+                    + CONFIRM_PROMPT)
+    assert body.endswith(" Reply YES to confirm, NO to cancel.") and not re.search(r"Reply \d", body)
+    assert "\n" not in body and len(body) <= 320 and is_gsm(body)
 
 
 def test_sms_channel_notes_come_first() -> None:

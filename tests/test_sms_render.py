@@ -40,8 +40,9 @@ def test_short_reply_is_one_message_with_a_choice_prompt() -> None:
                        items=[DraftItem(kind="source", title=t) for t in ("Truck 01", "Main warehouse", "Keystone")])
     text = "Where to get it:\n1) Truck 01\n2) Main warehouse\n3) Keystone\nWhich one?"
     assert draft.plain_text() == text
-    assert render_sms(OutboundReply(text, draft=draft)) == [f"{text}\nReply 1, 2 or 3."]
-    assert render_sms(OutboundReply(text)) == [text]  # prose: the planner words its own prompt (or not)
+    one_line = "Where to get it: 1) Truck 01 2) Main warehouse 3) Keystone Which one?"
+    assert render_sms(OutboundReply(text, draft=draft)) == [f"{one_line} Reply 1, 2 or 3."]
+    assert render_sms(OutboundReply(text)) == [one_line]  # prose: the planner words its own prompt (or not)
 
 
 def test_long_reply_splits_on_paragraphs_each_at_most_320() -> None:
@@ -58,7 +59,7 @@ def test_confirmation_asks_for_yes_or_no() -> None:
                       confirmation=Confirmation("Hold 1 × GAA at Truck 01?", "request_emergency_pickup", {}))
     reply = reply_from_turn(turn)
     assert reply.text == "Found it." and reply.confirmation == "Hold 1 × GAA at Truck 01?"
-    assert render_sms(reply) == [f"Found it.\n\nHold 1 x GAA at Truck 01?\n{CONFIRM_PROMPT}"]
+    assert render_sms(reply) == [f"Found it. Hold 1 x GAA at Truck 01? {CONFIRM_PROMPT}"]
     assert reply.draft is None
     drafted = reply_from_turn(TurnResult(user="u", reply=turn.reply, confirmation=turn.confirmation,
                                          draft=ReplyDraft(headline="Found it.")))
