@@ -155,8 +155,11 @@ def described_winner(parts: list[dict[str, Any]], text: str, among: int = 4) -> 
     scores = [score(n) for n in names]
     best = max(range(len(names)), key=lambda i: scores[i])
     others = set().union(*(set(n) for i, n in enumerate(names) if i != best))
-    distinctive = (set(said) & set(names[best])) - others
-    if distinctive and all(scores[best] > s for i, s in enumerate(scores) if i != best):
+    hits = [set(said) & set(n) for n in names]
+    distinctive = hits[best] - others
+    # it has a word no other has, or every word any other has and more ("door op motor … vvvf5")
+    covers = all(hits[best] > h for i, h in enumerate(hits) if i != best)
+    if (distinctive or covers) and all(scores[best] > s for i, s in enumerate(scores) if i != best):
         return parts[best]
     return None
 

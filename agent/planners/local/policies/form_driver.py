@@ -26,6 +26,9 @@ _PUBLISH = re.compile(r"\b(go(es)? live|make it live|put (it|em|'em|them) (up|li
                       r"(up|live|out)|get (it|em|'em|them) (up|live|out)|publish|post (it|em|'em|them)|list it live|"
                       r"live now|send it|push it live|make it public)\b", re.IGNORECASE)
 
+_AS_TYPED = re.compile(r"\b(as typed|as i (typed|said|wrote)|(number|it|that|mine)('s| is) (right|correct|good)|"
+                       r"no,? (it'?s|its) right|keep (it|mine|my number))\b", re.IGNORECASE)
+
 
 def submits(name: str) -> Callable[[Submit], Submit]:
     def register(fn: Submit) -> Submit:
@@ -119,6 +122,11 @@ def _take_answer(ctx: Ctx, form: FormState) -> Step | None:
         return None
     if intent == "affirm" and asked in answers.offers(form):
         answers.take_offer(form)
+        return None
+    typed = form.hints.get("typed_part_number")
+    if asked == "part_number" and typed and (intent == "deny" or _AS_TYPED.search(ctx.ask.text)):
+        form.values["part_number"] = form.hints["part_checked"] = typed  # a part the catalog does not know yet
+        answers.offer(form, "part_number", None)
         return None
     slot = next((s for s in forms.spec(form.name).slots_for(form.values) if s.field == asked), None)
     if intent == "deny" or re.search(r"^\s*(skip|none|no(pe)?|nah|no thanks|not now)\b", ctx.ask.text, re.I):

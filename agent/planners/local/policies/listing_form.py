@@ -63,6 +63,7 @@ def _verify_part(ctx: Ctx, form: FormState, number: str) -> Step | None:
         if not matches:
             return ask(form, slot, f"I can't find {number} in the catalog.")
         answers.offer(form, "part_number", matches[0]["part_number"])  # "yes" takes the guess
+        form.hints["typed_part_number"] = number  # "no, the number is right" keeps what they typed
         return ask(form, slot, f"I can't find {number} in the catalog.",
                    f"Did you mean {matches[0]['part_number']}? Say yes, or give me the part number.")
     top = matches[0]

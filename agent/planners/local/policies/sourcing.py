@@ -175,6 +175,8 @@ def how_far(ctx: Ctx) -> Step:
         item = ctx.state.listed.items[0]
     if item is None:
         return say("How far is what? Tell me the part and I'll find the nearest stock.", kind="question")
+    if item.kind == "part":  # "how far is the 2nd one" among parts: where the nearest of that part is
+        return find_stock(ctx)
     where = option_where(item.data) if "source_type" in item.data else \
         f"{item.data.get('seller_organization')} in {item.data.get('city')}"
     if item.data.get("distance_km") is None:
@@ -245,9 +247,24 @@ def _option_to_hold(ctx: Ctx) -> Ref | Call | Say:
     if named and not holdable:
         return named[0]
     if not holdable:
-        return say("None of those sources is shelf stock I can hold; for a marketplace listing I can make the "
-                   "seller an offer instead.")
+        return _nothing_to_hold(ctx, pool)
     return holdable[0]
+
+
+def _nothing_to_hold(ctx: Ctx, pool: list[Ref]) -> Ref | Say:
+    """No counter stock to set aside: a listing (hold() offers an offer instead), or our own truck (nothing to
+    hold: it is ours), or nothing."""
+    listing = next((r for r in pool if r.data.get("listing_id")), None)
+    if listing is not None:
+        return listing
+    truck = next((r.data for r in pool if r.data.get("source_type") == "own_truck"), None)
+    if truck is not None:
+        first = ctx.env.name.split()[0].lower() if ctx.env.name else ""
+        whose = "your own truck" if first and first in str(truck.get("location_name")).lower() else "one of your trucks"
+        return say(f"{truck.get('location_name')} has {truck.get('quantity_available')} × {truck.get('part_number')}"
+                   f" — {whose}, so there's nothing to hold.")
+    return say("I found no stock of it to hold.", "Want me to post a wanted request?",
+               proposal=offer("create_wanted", target_part(ctx)))
 
 
 def _held(held: ToolResult) -> Say:
