@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from knowledge.lookups import LookupTables
 
 # Words that say what kind of place a name is, not which one.
+_QUALIFIERS = {"main", "north", "south", "east", "west", "central"}
 TYPE_WORDS = {"hotel", "center", "centre", "medical", "mall", "resort", "arena", "station", "plaza", "tower",
               "library", "campus", "pavilion", "inpatient", "crossing", "shopping", "civic", "downtown", "community",
               "health", "foothills", "regency", "warehouse", "shop", "truck", "van", "yard", "annex", "counter",
@@ -104,6 +105,10 @@ def location_forms(name: str, organization: str, cities: set[str]) -> Iterator[t
         forms.add((f"the {last}", True))
     if "will-call" in words:
         forms.add((f"{org_word} will call", False))
+    for word in (w for w in words if w != org_word and (w not in TYPE_WORDS or w in _QUALIFIERS) and w not in cities
+                 and len(w) >= 4):
+        for before in ("to", "from", "into", "at"):  # "move 4 to main": our Main Warehouse
+            forms.add((f"{before} {word}", True))
     if words[0] == org_word:  # "rival's warehouse", "metros yard"
         for word in (w for w in words[1:] if w in TYPE_WORDS and w != "counter"):  # "keystone's counter" is an offer
             forms |= {(f"{org_word}'s {word}", False), (f"{org_word}s {word}", False)}

@@ -204,12 +204,10 @@ def _adjusted(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
 
 @policy("transfer_stock")
 def transfer_stock(ctx: Ctx) -> Step:
-    places = ctx.said.all("location")
-    origin = places[0]["value"] if len(places) >= 2 else None
+    origin, destination = _from_and_to(ctx)
     item = stock_item(ctx, origin)
     if not isinstance(item, Ref):
         return item
-    destination = places[-1]["value"] if places else None
     form = forms.new_form("transfer_stock", quantity=int(ctx.said.value("quantity") or 1))
     form.target = item
     if destination and destination != origin:
@@ -218,6 +216,28 @@ def transfer_stock(ctx: Ctx) -> Step:
             return say(f"I don't know the location {destination}.", "Which truck or warehouse?", kind="question")
         form.values["to_location_id"] = location_id
     return start(ctx, form)
+
+
+def _from_and_to(ctx: Ctx) -> tuple[str | None, str | None]:
+    """Where from and where to: by their words ("from north satellite", "to main", "onto his truck"), else
+    the first of two places is where from and the last is where to."""
+    places = ctx.said.all("location")
+    origin = destination = None
+    for place in places:
+        before = ctx.said.lowered[max(0, int(place.get("start", 0)) - 8):int(place.get("start", 0))]
+        said = str(place.get("text") or "").lower()
+        if re.search(r"\bfrom\s*$|\boff( of)?\s*$", before) or said.startswith("from "):
+            origin = place["value"]
+        elif re.search(r"\b(to|onto|into|over to)\s*$", before) or said.startswith(("to ", "into ")):
+            destination = place["value"]
+    rest = [p["value"] for p in places if p["value"] not in (origin, destination)]
+    if origin is None and destination is None:
+        origin, destination = (rest[0] if len(rest) >= 2 else None), (rest[-1] if rest else None)
+    elif destination is None and rest:
+        destination = rest[-1]
+    elif origin is None and rest:
+        origin = rest[0]
+    return origin, destination
 
 
 def _location_id(ctx: Ctx, name: str) -> str | None:
