@@ -93,6 +93,12 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
         picked = _clarified(parse, clarify.intents)
         if picked is not None:
             original = env.nlu.parse(clarify.text, env.organization)
+            if parse.confident and parse.intent == picked and parse.intent not in CONVERSATION:
+                # "whats my truck lookin like" … "how many door gibs": the new words, with what the first
+                # message named that they do not ("my truck")
+                own = {e.entity for e in parse.entities}
+                return [ask_of(Parse(parse.text, parse.intents, [*parse.entities, *(
+                    e for e in original.entities if e.entity not in own)], parse.masked), picked)]
             return [ask_of(original, picked)]
     if state.form is not None:
         asks = _form_answer(parse, said, state.form, photo_ids)

@@ -104,7 +104,8 @@ _GLUE = frozenset({"one", "ones", "it", "that", "this", "them", "some", "more", 
                    "warehouse", "shop", "our", "your", "mine", "ours", "hold", "grab", "take", "buy", "any", "about",
                    "instead", "same", "also", "too", "then", "anyone", "anybody", "team", "crew", "other",
                    "others", "guys", "rest", "somebody", "someone", "spare", "spares", "hand", "shelf", "on", "total",
-                   "altogether", "all", "together", "combined", "overall", "sum", "count"})
+                   "altogether", "all", "together", "combined", "overall", "sum", "count", "yes", "yep", "yeah",
+                   "yup", "sure", "okay", "please", "pls", "thanks", "thx"})
 
 
 def candidates(result: ToolResult) -> list[dict[str, Any]]:
@@ -142,7 +143,7 @@ def described_winner(parts: list[dict[str, Any]], text: str, among: int = 4) -> 
     """The one candidate the words name: "flame sensor is toast" among a flame sensor and a control board,
     "inducer motor … precedent" among inducers for two models. It must have a word no other candidate has,
     and outscore the rest on the words and word pairs of the message it contains."""
-    said = [w for w in _words(text) if w not in _GLUE and (len(w) >= 3 or any(ch.isdigit() for ch in w))]
+    said = content_words(text)
     pairs = set(itertools.pairwise(said))
     names = [_words(" ".join(str(p.get(k) or "") for k in ("name", "manufacturer", "part_number")))
              for p in parts[:among]]
@@ -164,8 +165,13 @@ def described_winner(parts: list[dict[str, Any]], text: str, among: int = 4) -> 
     return None
 
 
+def content_words(text: str) -> list[str]:
+    """The words that say what a thing is: no glue, no two-letter words (unless a number is in them)."""
+    return [w for w in _words(text) if w not in _GLUE and (len(w) >= 3 or any(ch.isdigit() for ch in w))]
+
+
 def _words(text: str) -> list[str]:
-    return [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
             for w in re.findall(r"[a-z0-9]+", text.lower())]
 
 

@@ -13,11 +13,13 @@ from agent.planners.local.dialogue.state import FormState, Listed, Ref
 from agent.planners.local.policies.common import (
     about_them,
     candidates,
+    content_words,
     describes_part,
     failure,
     in_view,
     named_part,
     search_args,
+    search_query,
     target_part,
     winner,
 )
@@ -62,6 +64,14 @@ def own_stock(ctx: Ctx) -> Step:
             (part is None or part.data.get("part_number") == focus.data.get("part_number")):
         part = focus  # "how many that leave me"
         location = None if elsewhere else str(focus.data.get("location_name") or "") or None
+    if part is None and location and describes_part(ctx):  # "any door gibs on my truck": what is there, by name
+        there = ctx.last("list_stock")
+        if there is None:
+            place = _location_id(ctx, location)
+            return Call("list_stock", {"limit": 100, **({"location_id": place} if place else {})})
+        named = _named_items(search_query(ctx, fallback=False), there.data.get("items") or [])
+        if named:
+            return _present_stock(ctx, named, location, None, elsewhere=False)
     if part is None and describes_part(ctx):  # "a dcss5 door board on my truck?": which part that is first
         searched = ctx.last("search_parts")
         if searched is None:
@@ -75,16 +85,26 @@ def own_stock(ctx: Ctx) -> Step:
                 say("I couldn't tell which part that is.", "What's the part number?", kind="question")
         part = make_ref("part", best)
     found = ctx.last("list_stock")
-    if found is None:
-        args: dict[str, Any] = {"limit": 50}
-        if part is not None:
-            args["part_number"] = part.data.get("part_number")
-        return Call("list_stock", args)
+    wanted = part.data.get("part_number") if part is not None else None
+    if found is None or (wanted and found.args.get("part_number") != wanted):
+        return Call("list_stock", {"limit": 50, **({"part_number": wanted} if wanted else {})})
     if not found.ok:
         return failure(found, "check your stock")
     items = [i for i in found.data.get("items") or [] if _at(location, ctx.env.name, i)]
     if elsewhere and focus is not None:
         items = [i for i in items if i.get("location_name") != focus.data.get("location_name")]
+    return _present_stock(ctx, items, location, part, bool(elsewhere and focus is not None))
+
+
+def _named_items(query: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stock items whose name or number has every word the message describes them with."""
+    words = content_words(query)
+    return [i for i in items if words and set(words) <= set(content_words(f"{i.get('name')} {i.get('part_number')}"
+                                                                            f" {i.get('manufacturer') or ''}"))]
+
+
+def _present_stock(ctx: Ctx, items: list[dict[str, Any]], location: str | None, part: Ref | None,
+                   elsewhere: bool) -> Say:
     where = {"my_truck": "on your truck", "warehouse": "in your warehouses"}.get(location or "",
                                                                                   f"at {location}" if location else "")
     what = part.data.get("part_number") if part is not None else "parts"
@@ -96,7 +116,7 @@ def own_stock(ctx: Ctx) -> Step:
     if len(items) == 1:
         ctx.state.put_focus(make_ref("stock", items[0], _stock_line(items[0])))
         yes_no = location and re.match(r"\s*(do|does|did|is|are|got|have|has|any)\b", ctx.said.lowered)
-        lead = "Elsewhere on your team: " if elsewhere and focus is not None else "You have "
+        lead = "Elsewhere on your team: " if elsewhere else "You have "
         return say(f"Yes — {_stock_line(items[0])}." if yes_no else f"{lead}{_stock_line(items[0])}.",
                    listed=Listed(kind="stock", items=[make_ref("stock", items[0], _stock_line(items[0]))]))
     top = items[:6]
