@@ -153,4 +153,7 @@ def cached_model(cache_dir: Path, build: Any) -> IntentModel:
         with partial.open("wb") as fh:
             pickle.dump(model, fh)
         partial.replace(path)
+        for older in cache_dir.glob("intents-*.pkl"):  # models of earlier data are never read again
+            if older != path:
+                older.unlink(missing_ok=True)
         return model

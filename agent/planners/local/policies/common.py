@@ -139,11 +139,11 @@ def winner(parts: list[dict[str, Any]], text: str = "") -> dict[str, Any] | None
     return described_winner(parts, text) if text else None
 
 
-def described_winner(parts: list[dict[str, Any]], text: str, among: int = 4) -> dict[str, Any] | None:
+def described_winner(parts: list[dict[str, Any]], text: str, among: int = 10) -> dict[str, Any] | None:
     """The one candidate the words name: "flame sensor is toast" among a flame sensor and a control board,
     "inducer motor … precedent" among inducers for two models. It must have a word no other candidate has,
     and outscore the rest on the words and word pairs of the message it contains."""
-    said = content_words(text)
+    said = [w for w in content_words(text) if w not in _UNIT_WORDS]
     pairs = set(itertools.pairwise(said))
     names = [_words(" ".join(str(p.get(k) or "") for k in ("name", "manufacturer", "part_number")))
              for p in parts[:among]]
@@ -165,6 +165,11 @@ def described_winner(parts: list[dict[str, Any]], text: str, among: int = 4) -> 
     return None
 
 
+# What the equipment is, not which part of it: "the furnace wont light" does not pick the furnace control board.
+_UNIT_WORDS = frozenset({"furnace", "rtu", "ahu", "unit", "chiller", "boiler", "elevator", "escalator", "hydro", "car",
+                         "lift", "heatpump", "handler", "monitor", "ventilator", "system", "machine", "equipment"})
+
+
 def content_words(text: str) -> list[str]:
     """The words that say what a thing is: no glue, no two-letter words (unless a number is in them)."""
     return [w for w in _words(text) if w not in _GLUE and (len(w) >= 3 or any(ch.isdigit() for ch in w))]
@@ -172,7 +177,7 @@ def content_words(text: str) -> list[str]:
 
 def _words(text: str) -> list[str]:
     return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
-            for w in re.findall(r"[a-z0-9]+", text.lower())]
+            for w in re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text.lower())]  # "4.5 ton" is not "4 ton"
 
 
 def named_part(ctx: Ctx) -> Ref | None:
