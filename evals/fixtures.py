@@ -83,8 +83,10 @@ def run_action(engine: Engine, task: Task, action: Action, ctx: dict[str, Any], 
 
 
 def apply_setup(engine: Engine, task: Task) -> dict[str, Any]:
-    """Run the task's fixtures; the returned context also offers `${in_3_days}` (an ISO time, for auctions)."""
-    ctx: dict[str, Any] = {"in_3_days": (clock.now() + timedelta(days=3)).isoformat(timespec="seconds")}
+    """Run the task's fixtures; the returned context also offers `${in_1_days}` … `${in_14_days}` (ISO times on the
+    eval's clock, for auctions: SQL's now() does not move with it)."""
+    ctx: dict[str, Any] = {f"in_{days}_days": (clock.now() + timedelta(days=days)).isoformat(timespec="seconds")
+                           for days in range(1, 15)}
     with engine.connect() as conn:
         for fixture in task.setup.sql:
             row = conn.execute(text(fixture.sql), resolve(fixture.params, ctx)).mappings().first()

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import re
+from statistics import mean
 from typing import Any
 
 import pytest
@@ -21,7 +23,10 @@ from tests.eval_helpers import EvalRuns
 SUITES = {"number", "description", "equipment", "ocr_superseded", "photo", "compatibility", "inventory", "pricing",
           "listing", "offers", "wanted", "sms", "adversarial",
           "selling", "offers_by_name", "bids_watches", "followups",
-          "wanted_posts", "inventory_chat", "symptoms", "blind"}
+          "wanted_posts", "inventory_chat", "symptoms", "blind", "blind2"}
+# Held out from the local planner's threshold: written blind and never tuned on. The oracle (1.0) and null (0)
+# tests cover them like every suite; the local planner's scores on them are only reported.
+HELD_OUT = {"blind2"}
 
 
 # ---- task files ------------------------------------------------------------------------------------------
@@ -35,6 +40,9 @@ def test_tasks_load_and_cover_the_suites() -> None:
     for task in tasks:  # a task the null agent could pass would not measure anything
         assert task.needs_write or task.needs_answer, task.id
         assert task.evaluation.reference_actions or task.evaluation.outputs, task.id
+        # the database's clock does not move with the eval's (tests/test_evals_clock.py): times come from ${in_N_days}
+        db_clock = re.compile(r"\b(now|current_timestamp|current_date)\b", re.I)
+        assert not any(db_clock.search(f.sql) for f in task.setup.sql), task.id
 
 
 # ---- scorers ---------------------------------------------------------------------------------------------
@@ -147,9 +155,11 @@ def test_local_planner_average_reward(eval_runs: EvalRuns) -> None:
     run = eval_runs("local")
     summary = run.summary
     print(json.dumps({s: v["avg_reward"] for s, v in summary["by_suite"].items()}), summary["weakest_tasks"])
-    assert summary["avg_reward"] >= 0.95, summary["weakest_tasks"]
+    scored = [r for r in run.rows if r["suite"] not in HELD_OUT]
+    assert round(mean(r["reward"] for r in scored), 4) >= 0.95, summary["weakest_tasks"]
     # the worst bug: a write to the wrong object or with wrong values, even after the user said yes
-    assert summary["wrong_writes"] == 0, summary["runs_with_wrong_writes"]
+    wrong = sorted({r["task"] for r in scored if r.get("wrong_writes")})
+    assert not wrong, wrong
     assert set(summary) >= {"n_tasks", "avg_reward", "pass_hat_k", "by_component", "by_suite"}
     for name in ("results.jsonl", "summary.json", "report.md", "reward_by_suite.png"):
         assert (run.out / name).stat().st_size > 0

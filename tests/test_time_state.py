@@ -59,8 +59,9 @@ def test_expired_offer_reads_expired_and_cannot_be_answered(engine: Engine, mari
                                                                         "status": "expired"})).offers] == [offer.id]
         assert ok(invoke(engine, maria, "get_listing", {"listing_id": lid})).your_open_offers == 0
         for action in ("accept", "reject", "counter"):
+            terms = {"counter_price": "95"} if action == "counter" else {}
             failure = fails(invoke(engine, metro, "respond_to_offer", {"offer_id": str(offer.id), "action": action,
-                                                                        "counter_price": "95"},
+                                                                        **terms},
                                    idempotency_key=key()), "conflict")
             assert "expired" in failure.message
         assert "expired" in fails(invoke(engine, maria, "withdraw_offer", {"offer_id": str(offer.id)},
