@@ -41,6 +41,11 @@ def ask_of(parse: Parse, intent: str | None = None, **kw: Any) -> AskState:
                     entities=entity_dicts(parse), **kw)
 
 
+# What a clause adds to a change (not a story about it): its terms.
+_TERMS = frozenset({"price", "condition", "fulfillment", "listing_type", "visibility", "date", "tracking_number",
+                    "carrier", "rating", "urgency"})
+
+
 def split_asks(parse: Parse, env: Env) -> list[Parse]:
     """Two asks in one message ("where's the closest one and is $4200 fair?") become two asks, answered in
     turn; a message that asks one thing (with several details) stays whole."""
@@ -66,11 +71,15 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
             parts[0].intent in WRITES and parts[0].intent != parse.intent and "and" not in cut.group(0).lower()
         if loose and "and" not in cut.group(0).lower() and parts[0].confidence >= THRESHOLD and \
                 parts[0].intent in WRITES and parts[1].confidence < THRESHOLD:
+            if any(e.entity in _TERMS for e in parts[1].entities):
+                return [parse]  # "post a wanted for 3, new only, max 250 ea": the change and its terms
             return [parts[0]]  # "pull my listing, sold all 3 at the counter": the change, then its story
         if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
                 parts[0].intent != parts[1].intent and not together and not context:
             if loose and "and" not in cut.group(0).lower() and parts[0].intent in WRITES and \
                     parts[1].intent in WRITES:
+                if any(e.entity in _TERMS for e in parts[1].entities):
+                    return [parse]  # "post a wanted for 3 of em, new only, max 250 ea": one change, its terms
                 # "let the keystone hold go, found one on derek's truck": the request, then why — only the
                 # first asks for a change; a second change needs its own "and"
                 return [parts[0]]

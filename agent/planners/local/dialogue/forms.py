@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from agent.planners.local.dialogue import answers
+from agent.planners.local.dialogue import answers, relative
 from agent.planners.local.dialogue.dates import span_in_days
 from agent.planners.local.dialogue.field_cues import cued_values
 from agent.planners.local.dialogue.said import Said
@@ -134,6 +134,7 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
             form.values.get("listing_type") in (None, "sale"):
         form.values["listing_type"] = "emergency"  # "emergency same day pickup only": an emergency listing
         changed.append("listing_type")
+    said = relative.resolved(said, form.target)
     cued, said = cued_values(said, [name for name in s.schema if s.entity_of(name)], s.entity_of)
     for name, raw in cued.items():
         if not s.applies(name, form.values):

@@ -24,7 +24,7 @@ from agent.planners.local.dialogue.asks import (
     split_asks,
 )
 from agent.planners.local.dialogue.follow_ups import model_said_bare, repeated
-from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, resolve
+from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, resolve, set_apart_spurned
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, FormState, Ref
 from agent.planners.local.nlu import Parse
@@ -63,6 +63,7 @@ def _family(intent: str) -> str:
     return family(intent)
 
 
+_LEANS = re.compile(r"\b(?:it|its|one|ones|em|them|those|that|these|this)\b")
 _ONLY_NUMBER = re.compile(r"^\s*(?:partno|#|pn|p/n|part|number|no\.?|what is|what's|whats|\?|\s)*partno[\s?.!]*$")
 
 
@@ -100,6 +101,13 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
                 return [ask_of(Parse(parse.text, parse.intents, [*parse.entities, *(
                     e for e in original.entities if e.entity not in own)], parse.masked), picked)]
             return [ask_of(original, picked)]
+        if parse.confident and parse.intent not in CONVERSATION and _LEANS.search(parse.text.lower()) and \
+                not parse.get("part_number") and not parse.get("equipment_model"):
+            # asked "marketplace or sourcing?", told "watch the pricier one": a new ask about the same part
+            original = env.nlu.parse(clarify.text, env.organization)
+            carried = [e for e in original.entities if e.entity in ("part_number", "equipment_model", "manufacturer")]
+            parse = Parse(parse.text, parse.intents, [*parse.entities, *carried], parse.masked)
+            said = Said(parse.text, entity_dicts(parse))
     if state.form is not None:
         asks = _form_answer(parse, said, state.form, photo_ids)
         if asks is not None:
@@ -245,10 +253,11 @@ def _pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
     assert listed is not None
     intent = parse.intent
     acting = parse.confident and intent not in CONVERSATION
-    hits = match(listed.items, said)
+    pool, said = set_apart_spurned(listed.items, said)  # "send keystone 220. metros is beat up"
+    hits = match(pool, said)
     last = last_sentence_at(said.text)
     if len(hits) != 1 and last is not None:  # "used fair is sketchy. take the apex one": the pick is the last word
-        hits = match(listed.items, said.after(last)) or hits
+        hits = match(pool, said.after(last)) or hits
     named = len(hits) == 1 and said.has("organization", "person", "city", "location", "condition", "site")
     if not (intent == "choose" or said.has("choice") or points_at_list(said) or named):
         return None
@@ -273,4 +282,7 @@ def _acting_on(parse: Parse, kind: str) -> str | None:
     for ranked in parse.intents:
         if kind in acts_on(ranked.intent) and ranked.confidence >= 0.2:
             return ranked.intent
-    return None  # nothing likely acts on it: what the list was shown for
+    top = parse.intents[0].intent if parse.intents and parse.confident else ""
+    verb = top.split("_")[0]  # "take ana's" read as accepting a response, with offers in view: accept the offer
+    return next((r.intent for r in parse.intents if r.intent != top and r.intent.split("_")[0] == verb
+                 and kind in acts_on(r.intent)), None)  # nothing likely acts on it: what the list was shown for

@@ -76,6 +76,13 @@ def _sources(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> 
 def _listings(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
     rows = data.get("results") or [w.get("listing") for w in data.get("items") or [] if w.get("listing")]
     state.remember_all([make_ref("listing", r) for r in rows])
+    searched = result.args.get("part_number")
+    focus = state.focused("part")
+    if searched and (focus is None or focus.data.get("part_number") != searched):
+        # "anyone selling masimo 1863s?" … "post a wanted for 3 of em": the part searched for, listed or not
+        same: dict[str, Any] = next((r for r in rows if r.get("part_number") == searched), {})
+        state.put_focus(make_ref("part", {"part_number": searched, "manufacturer": same.get("manufacturer")
+                                          or result.args.get("manufacturer"), "name": same.get("name")}))
 
 
 @observes("get_listing", "create_listing", "publish_listing", "update_listing", "cancel_listing")

@@ -10,6 +10,7 @@ from typing import Any
 
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Ref
+from agent.planners.local.nlu.numbers import joined_ratings
 from tools.wording import possessive
 
 _SLIM = {
@@ -28,9 +29,9 @@ _SLIM = {
 }
 # (the field, which end is meant, the words): "the cheaper one", "the higher offer", "the closest".
 _SUPERLATIVES = (("price", min, re.compile(r"\b(cheapest|lowest|least expensive|cheaper|best price|lowest priced|"
-                                           r"lower one|lower price)\b")),
+                                           r"lower one|lower price|less expensive|cheap one|cheapo)\b")),
                  ("price", max, re.compile(r"\b(highest|higher|biggest|bigger|best offer|top offer|most money|"
-                                           r"priciest|more expensive|dearest)\b")),
+                                           r"priciest|pricier|pricey one|expensive one|more expensive|dearest)\b")),
                  ("distance_km", min, re.compile(r"\b(closest|nearest|closer|nearer)\b")),
                  ("distance_km", max, re.compile(r"\b(farthest|furthest|further one)\b")),
                  ("eta_hours", min, re.compile(r"\b(fastest|quickest|soonest|sooner|faster)\b")))
@@ -111,8 +112,8 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
                                            for k in _AMOUNT_KEYS)]
         if len(same) == 1:
             return same
-    if narrowed != items or filtered:
-        return narrowed
+    if narrowed != items or filtered:  # of Rival's offers, "the fan motor" one
+        return (_by_words(narrowed, said) or narrowed) if len(narrowed) > 1 else narrowed
     worded = _by_words(items, said)
     if worded:
         return worded
@@ -126,20 +127,28 @@ _STOP = frozenset({"the", "one", "that", "this", "from", "option", "with", "want
                    "tell", "more", "details", "info", "bid", "watch", "them", "those", "these"})
 
 
+_REFUSED = re.compile(r"\b(?:not|no|non|without|never|except|don'?t want|dont want|nothing)\s+((?:[a-z0-9-]+\s*){1,3})")
+
+
 def _by_words(items: list[Ref], said: Said) -> list[Ref]:
     """Items whose name words the message uses ("the galaxy safety board one"): those that have the most of
     them — none when every item has as many."""
     from rapidfuzz import fuzz
 
-    words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", said.lowered) if w not in _STOP]
+    refused = {w for m in _REFUSED.finditer(said.lowered) for w in m.group(1).split()}
+    words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered)) if w not in _STOP]
     if not words or len(items) < 2:  # words can only tell items apart, never confirm a lone one
         return []
     scores = []
     for ref in items:
-        tokens = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", _text_of(ref).replace("_", " ")))
-        scores.append(sum(1 for w in words if any(fuzz.ratio(w, t) >= 88 for t in tokens)))
+        tokens = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(_text_of(ref).replace("_", " "))))
+        has = [w for w in words if any(fuzz.ratio(w, t) >= 88 for t in tokens)]
+        # "not buying used batts" points away from the used one
+        scores.append(-1 if any(w in refused for w in has) else len(has))
     best = max(scores)
-    if best == 0 or scores.count(best) == len(items):
+    if best == 0 and min(scores) < 0:  # "not the used one": the ones left
+        return [item for item, score in zip(items, scores, strict=True) if score == 0]
+    if best <= 0 or scores.count(best) == len(items):
         return []  # no word or every item has it: the words tell nothing apart
     return [item for item, score in zip(items, scores, strict=True) if score == best]
 
@@ -187,6 +196,28 @@ def _norm(number: str) -> str:
     from knowledge.partnumbers import normalize_part_number
 
     return normalize_part_number(number)
+
+
+# A clause that runs something down or turns it away ("metros is beat up", "rival, no thanks") names what is
+# not meant. Price complaints are not among these: "keystone's is too high, counter 200" is about Keystone's.
+_SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
+                     r"shady|no thanks|pass on|not (?:that|those|them|him|her|theirs)\b|forget)\b")
+_CLAUSE = re.compile(r"[^.;!?,]+")
+
+
+def set_apart_spurned(items: list[Ref], said: Said) -> tuple[list[Ref], Said]:
+    """The items left once those a clause turns away are set apart, and the message without those clauses."""
+    pool, rest = list(items), said
+    for clause in _CLAUSE.finditer(said.text):
+        if not _SPURNS.search(clause.group(0).lower()):
+            continue
+        part = Said(clause.group(0), [{**e, "start": int(e["start"]) - clause.start()} for e in said.entities
+                                      if clause.start() <= int(e.get("start", -1)) < clause.end()])
+        named = match(pool, part) if part.has(*_NAMES, "condition") else []
+        if named and len(named) < len(pool):
+            pool = [r for r in pool if r not in named]
+            rest = rest.without(clause.start(), clause.end())
+    return pool, rest
 
 
 def points_at_list(said: Said) -> bool:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# "2 more… no wait, 3 more", "send 4, make that 5": what follows the correction replaces what came before
-_CORRECTION = re.compile(r"\b(?:no wait|wait no|wait|i mean|i meant|make (?:that|it)|scratch that|correction|sorry|"
-                         r"actually|no,)\W", re.IGNORECASE)
+from agent.planners.local.nlu.cues import CORRECTION
 
 
 @dataclass
@@ -24,7 +21,7 @@ class Said:
     def value(self, entity: str) -> str | None:
         found = self.all(entity)
         if len(found) > 1:
-            cuts = [m.end() for m in _CORRECTION.finditer(self.text)]
+            cuts = [m.end() for m in CORRECTION.finditer(self.text)]
             later = [e for e in found if cuts and int(e.get("start", -1)) >= cuts[-1]]
             if later and len(later) < len(found):
                 return str(later[0]["value"])
@@ -47,6 +44,11 @@ class Said:
         """What the message says from `offset` on (its last sentence, say)."""
         return Said(self.text[offset:], [{**e, "start": int(e["start"]) - offset} for e in self.entities
                                          if int(e.get("start", -1)) >= offset])
+
+    def without(self, start: int, end: int) -> Said:
+        """What the message says outside text[start:end] (blanked, so offsets hold)."""
+        return Said(self.text[:start] + " " * (end - start) + self.text[end:],
+                    [e for e in self.entities if not start <= int(e.get("start", -1)) < end])
 
     @property
     def lowered(self) -> str:

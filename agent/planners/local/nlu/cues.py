@@ -7,6 +7,7 @@ bring it"."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # A message reporting that something went out or came in (not asking for a way to send it).
 _EVENT = re.compile(r"\b(?:went out|gone out|(?:put|dropped|threw|tossed) (?:it |them )?in the mail|"
@@ -31,6 +32,10 @@ _PAST_OR_LISTED = re.compile(r"\b(?:arrived|came|came in|showed up|delivered|shi
                              r"make it)\b[^,.;!?]{0,30}$")
 _LISTING = re.compile(r"\b(?:list|listing|listings|post|posted|publish|sell|selling|visible|visibility|make it|"
                       r"marketplace|market|wanted|iso|share|show it|offer|only|draft)\b")
+
+# "2 more… no wait, 3 more", "send 4, make that 5": what follows the correction replaces what came before
+CORRECTION = re.compile(r"\b(?:no wait|wait no|wait|i mean|i meant|make (?:that|it)|scratch that|correction|sorry|"
+                         r"actually|no,)\W", re.IGNORECASE)
 
 
 _NOT_SHIPPED_YET = re.compile(r"(?:waiting|ready|yet|about|going) to $|"
@@ -165,3 +170,34 @@ def tracking_spans(text: str) -> list[tuple[int, int]]:
     if not _TRACKING_CONTEXT.search(text.lower()):
         return []
     return [(m.start(), m.end()) for m in _TRACKING_TOKEN.finditer(text)]
+
+
+# "go 50 over where it's at", "20 under asking", "bump it 25", "knock 30 off": an amount relative to the price
+# of the object talked about (sign +/-); "split the difference", "meet halfway": midway between two prices.
+_MORE_AFTER = re.compile(r"^\s*(?:bucks|dollars)?\s*(?:over|above|more than|on top|higher than|more\b)")
+_LESS_AFTER = re.compile(r"^\s*(?:bucks|dollars)?\s*(?:under|below|less than|lower than|off\b|cheaper)")
+_MORE_BEFORE = re.compile(r"\b(?:another|bump(?: it| me| my bid)?(?: up)?(?: by)?|up (?:it|my bid|mine) by|"
+                          r"raise (?:it |my bid |mine )?by|go up(?: by)?|add(?: on)?|extra)\s*\$?$")
+_LESS_BEFORE = re.compile(r"\b(?:drop (?:it |the price )?by|lower (?:it |the price )?by|knock(?: off)?|"
+                          r"take off|come down(?: by)?)\s*\$?$")
+_MIDWAY = re.compile(r"\bsplit (?:the diff\w*|it down the middle|it|(?:it |the price )?in half)\b|"
+                     r"\bmeet (?:me |them |him |her |em )?(?:in the middle|halfway|half way)\b|\bmiddle ground\b")
+
+
+def relative_amounts(lowered: str, entities: list[Any], make: Any) -> list[Any]:
+    """Amounts said relative to a price, marked ("relative", "+"/"-"/"mid") for the form to resolve against
+    the object's price (dialogue/relative.py)."""
+    out = []
+    for e in entities:
+        if e.entity in ("price", "number") and not any(k == "relative" for k, _ in e.extra):
+            after, before = lowered[e.end:e.end + 16], lowered[max(0, e.start - 24):e.start]
+            sign = "+" if _MORE_AFTER.match(after) or _MORE_BEFORE.search(before) else \
+                "-" if _LESS_AFTER.match(after) or _LESS_BEFORE.search(before) else ""
+            if sign and not (sign == "-" and re.search(r"\bto\s*\$?$", before)):
+                e = make("price", e.value, e.start, e.end, e.text, (*e.extra, ("relative", sign)))
+        out.append(e)
+    for m in _MIDWAY.finditer(lowered):
+        if not any(x.start < m.end() and m.start() < x.end for x in out):
+            # zero-width at the end of the words: the classifier still reads "split the difference"
+            out.append(make("price", "0", m.end(), m.end(), "", (("relative", "mid"),)))
+    return sorted(out, key=lambda x: x.start)

@@ -80,7 +80,8 @@ class EntityExtractor:
         for mention in number_mentions(text, taken):
             found.append(Entity(mention.role, mention.value, mention.start, mention.end,
                                 text[mention.start:mention.end]))
-        return [_negated(e, lowered) for e in sorted(_without_overlaps(found), key=lambda e: e.start)]
+        ordered = _corrected(text, sorted(_without_overlaps(found), key=lambda e: e.start))
+        return cues.relative_amounts(lowered, [_negated(e, lowered) for e in ordered], Entity)
 
     def _models_and_makers(self, text: str, lowered: str) -> list[Entity]:
         if self._models is None:
@@ -229,6 +230,25 @@ def _negated(entity: Entity, lowered: str) -> Entity:
         return Entity(entity.entity, entity.value, entity.start, entity.end, entity.text,
                       (*entity.extra, ("negated", "1")))
     return entity
+
+
+_AMOUNTS = frozenset({"quantity", "price", "number"})
+
+
+def _corrected(text: str, entities: list[Entity]) -> list[Entity]:
+    """"used 2, no wait 3", "4 of em, no wait only 3": a bare number right after a correction takes the slot of
+    the number it corrects (Said.value then prefers the later one)."""
+    out = list(entities)
+    for marker in cues.CORRECTION.finditer(text):
+        before = [i for i, e in enumerate(out) if e.entity in _AMOUNTS and e.end <= marker.start()]
+        after = [i for i, e in enumerate(out) if e.entity in _AMOUNTS and e.start >= marker.end() - 1
+                 and e.start - marker.end() <= 12]
+        if not before or not after:
+            continue
+        old, new = out[before[-1]], out[after[0]]
+        if new.entity != old.entity and new.text.strip().isdigit():
+            out[after[0]] = Entity(old.entity, new.value, new.start, new.end, new.text, new.extra)
+    return out
 
 
 def _without_overlaps(entities: list[Entity]) -> list[Entity]:

@@ -59,7 +59,9 @@ class Lexicon:
         for entity, table in self.phrases.items():
             spellings = sorted(table, key=len, reverse=True)
             alternation = "|".join(re.escape(s) for s in spellings)
-            self.patterns[entity] = re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])", re.IGNORECASE)
+            # "northlines answer", "summits order": a company's possessive typed without the apostrophe
+            plural = "s?" if entity == "organization" else ""
+            self.patterns[entity] = re.compile(rf"(?<![a-z0-9])(?:{alternation}){plural}(?![a-z0-9])", re.IGNORECASE)
             self.fuzzy_words[entity] = {s: p for s, p in table.items() if " " not in s and len(s) >= 6
                                         and s.isalpha()}
 
@@ -69,7 +71,9 @@ class Lexicon:
         pattern = self.patterns.get(entity)
         if pattern is not None:
             for match in pattern.finditer(lowered):
-                found.append((match.start(), match.end(), self.phrases[entity][match.group(0).lower()]))
+                spelling = match.group(0).lower()
+                table = self.phrases[entity]
+                found.append((match.start(), match.end(), table.get(spelling) or table[spelling[:-1]]))
         words = self.fuzzy_words.get(entity)
         if not words:
             return sorted(found, key=lambda f: f[0])

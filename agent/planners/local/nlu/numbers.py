@@ -209,3 +209,11 @@ def _not_pairs(found: list[NumberMention], lowered: str) -> list[NumberMention]:
         elif second.role == "number" and first.role != "number" and _ALTERNATIVE.fullmatch(between):
             out[i] = NumberMention(first.role, second.value, second.start, second.end)
     return out
+
+
+_RATED = re.compile(r"\b(\d+(?:\.\d+)?)\s*(amps?|a|volts?|vac|v)\b")
+
+
+def joined_ratings(lowered: str) -> str:
+    """"40 amp", "40 a" and "40A" as one word, "40a" (and volts as "…v"), so they compare as words."""
+    return _RATED.sub(lambda m: m.group(1) + m.group(2)[0], lowered)

@@ -10,6 +10,7 @@ from typing import Any
 from agent.planners.local.dialogue.refs import make_ref, resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import Ref
+from agent.planners.local.nlu.numbers import joined_ratings
 from agent.planners.local.policy import Ctx, Say, ToolResult, say
 
 WINNER_RATIO = 1.5
@@ -105,7 +106,8 @@ _GLUE = frozenset({"one", "ones", "it", "that", "this", "them", "some", "more", 
                    "instead", "same", "also", "too", "then", "anyone", "anybody", "team", "crew", "other",
                    "others", "guys", "rest", "somebody", "someone", "spare", "spares", "hand", "shelf", "on", "total",
                    "altogether", "all", "together", "combined", "overall", "sum", "count", "yes", "yep", "yeah",
-                   "yup", "sure", "okay", "please", "pls", "thanks", "thx"})
+                   "yup", "sure", "okay", "please", "pls", "thanks", "thx", "those", "these", "em", "sitting",
+                   "laying", "lying", "kicking", "around", "floating", "stashed", "handy", "extra", "extras"})
 
 
 def candidates(result: ToolResult) -> list[dict[str, Any]]:
@@ -176,8 +178,10 @@ def content_words(text: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
+    text = joined_ratings(text.lower())  # "40 amp" is "40a"
     return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
-            for w in re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text.lower())]  # "4.5 ton" is not "4 ton"
+            for w in re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text)]  # "4.5 ton" is not "4 ton"
+
 
 
 def named_part(ctx: Ctx) -> Ref | None:

@@ -8,7 +8,15 @@ from typing import Any
 from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies import sites
-from agent.planners.local.policies.common import candidates, failure, part_args, search_args, target_part, winner
+from agent.planners.local.policies.common import (
+    candidates,
+    failure,
+    part_args,
+    search_args,
+    search_query,
+    target_part,
+    winner,
+)
 from agent.planners.local.policies.parts import ask_which, present_part
 from agent.planners.local.policy import Call, Ctx, Step, awaiting, policy, say
 from agent.planners.local.render import money
@@ -41,7 +49,7 @@ def check_fit(ctx: Ctx) -> Step:
         if searched is None:
             return Call("search_parts", {k: v for k, v in search_args(ctx).items() if k != "compatible_with"})
         parts = candidates(searched) if searched.ok else []
-        best = winner(parts, ctx.ask.text)
+        best = winner(parts, search_query(ctx))
         if best is None:
             if not parts:
                 return say("Which part? Give me the part number or describe it.", kind="question")

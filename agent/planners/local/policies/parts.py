@@ -16,6 +16,7 @@ from agent.planners.local.policies.common import (
     failure,
     part_args,
     search_args,
+    search_query,
     target_part,
     winner,
 )
@@ -48,7 +49,7 @@ def present_search(ctx: Ctx, searched: Any, goal: str | None = None, fits: str =
     if not parts:
         message = searched.message or "No catalog part matched."
         return say(f"{message} Try the number on the nameplate, the manufacturer or the equipment model.")
-    best = winner(parts, f"{ctx.ask.values.get('follow_up') or ''} {ctx.ask.text}")
+    best = winner(parts, f"{ctx.ask.values.get('follow_up') or ''} {search_query(ctx)}")
     if best is not None:
         part = make_ref("part", best)
         ctx.state.put_focus(part)
@@ -100,7 +101,7 @@ def find_part(ctx: Ctx) -> Step:
         if not parts:
             return say(f"I couldn't find {number} in the catalog.", "Check the number on the nameplate, or tell "
                        "me what the part is and what it goes on.", kind="error")
-        if len(ctx.ask.text.split()) > 2 and winner(parts, ctx.ask.text) is not None:
+        if len(ctx.ask.text.split()) > 2 and winner(parts, search_query(ctx)) is not None:
             return present_search(ctx, searched)
         return ask_which(parts, f"{number} isn't in the catalog as typed. Closest matches:")
     if not describes_part(ctx) and not ctx.said.has("equipment_model"):

@@ -10,7 +10,7 @@ from typing import Any
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
-from agent.planners.local.policies.common import described_winner, failure, named_part, target_part
+from agent.planners.local.policies.common import content_words, described_winner, failure, named_part, target_part
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, awaiting, offer, policy, say
 from agent.planners.local.render import condition, listing_item, listing_price
@@ -175,6 +175,7 @@ def my_listings(ctx: Ctx) -> Step:
     status = min(said, key=lambda s: said[s]) if said else None  # "that draft … why isn't it live": a draft
     if status:
         rows = [r for r in rows if r.get("status") == status]
+    rows = _of_the_kind_said(ctx, rows)
     if not rows:
         return say(f"{ctx.env.organization} has no {status or ''} listings.".replace("  ", " "))
     named = described_winner(rows, ctx.said.text, among=len(rows)) if len(rows) > 1 else None
@@ -183,6 +184,20 @@ def my_listings(ctx: Ctx) -> Step:
     top = rows[:5]
     return say(f"Your {status + ' ' if status else ''}listings ({len(rows)}):", "", [listing_item(r) for r in top],
                numbered=True, listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top]))
+
+
+_LISTING_TALK = frozenset({"listed", "listing", "sale", "selling", "sell", "posted", "live", "stuff", "draft", "active",
+                           "sold", "expired", "cancelled", "show", "what", "which", "have", "got", "right", "now"})
+
+
+def _of_the_kind_said(ctx: Ctx, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"what contactors do i have listed": those of our listings the words describe (all when none fits)."""
+    wanted = {w for w in content_words(ctx.said.text) if w not in _LISTING_TALK and not w.isdigit()}
+    if not wanted or ctx.said.has("part_number"):
+        return rows
+    fitting = [r for r in rows if wanted & set(content_words(" ".join(str(r.get(k) or "") for k in (
+        "name", "category", "manufacturer")).replace("_", " ")))]
+    return fitting or rows
 
 
 _STATUS_WORDS = (("draft", "drafts?"), ("active", "live|active"), ("sold", "sold"), ("expired", "expired"),

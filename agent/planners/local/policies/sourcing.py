@@ -14,6 +14,7 @@ from agent.planners.local.policies.common import (
     failure,
     part_args,
     search_args,
+    search_query,
     target_part,
     winner,
 )
@@ -87,7 +88,7 @@ def find_stock(ctx: Ctx) -> Step:
         if not searched.ok:
             return failure(searched, "search the catalog")
         parts = candidates(searched)
-        best = winner(parts, ctx.ask.text)
+        best = winner(parts, search_query(ctx))
         if best is None:
             return ask_which(parts, "Which one is it?", goal="find_stock") if parts else \
                 say(searched.message or "No catalog part matched that.")

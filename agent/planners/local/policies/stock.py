@@ -50,6 +50,9 @@ def _at(location: str | None, env_name: str, item: dict[str, Any]) -> bool:
     return name.lower() == location.lower() or location.lower() in name.lower()
 
 
+_THOSE = re.compile(r"\b(?:those|these|them|em|any of (?:those|these|them|em))\b")
+
+
 @policy("own_stock")
 def own_stock(ctx: Ctx) -> Step:
     seen = in_view(ctx, "listing", "option") if not ctx.said.has("part_number", "location") else None
@@ -64,6 +67,15 @@ def own_stock(ctx: Ctx) -> Step:
             (part is None or part.data.get("part_number") == focus.data.get("part_number")):
         part = focus  # "how many that leave me"
         location = None if elsewhere else str(focus.data.get("location_name") or "") or None
+    shown = ctx.state.listed.items if ctx.state.listed and ctx.state.listed.kind == "part" else []
+    if part is None and shown and _THOSE.search(ctx.said.lowered) and not describes_part(ctx):
+        looked = [r for r in ctx.results if r.name == "list_stock" and r.ok]  # "any of those in the warehouse?"
+        asked = {r.args.get("part_number") for r in looked}
+        unasked = [n for n in (str(r.data.get("part_number")) for r in shown[:3]) if n not in asked]
+        if unasked:
+            return Call("list_stock", {"limit": 50, "part_number": unasked[0]})
+        items = [i for r in looked for i in r.data.get("items") or [] if _at(location, ctx.env.name, i)]
+        return _present_stock(ctx, items, location, None, elsewhere=False)
     if part is None and location and describes_part(ctx):  # "any door gibs on my truck": what is there, by name
         there = ctx.last("list_stock")
         if there is None:
@@ -77,7 +89,7 @@ def own_stock(ctx: Ctx) -> Step:
         if searched is None:
             return Call("search_parts", search_args(ctx))
         parts = candidates(searched) if searched.ok else []
-        best = winner(parts, ctx.ask.text)
+        best = winner(parts, search_query(ctx))
         if best is None:
             from agent.planners.local.policies.parts import ask_which
 
