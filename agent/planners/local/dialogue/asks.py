@@ -26,7 +26,8 @@ PER_PART = frozenset({"find_part", "find_stock", "own_stock", "price_info", "pri
 _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
                     r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
                     r"hows|how's|tell|show|get|send|make|put|push|publish|post|set|mark|raise|lower|cut|knock|bump|accept|reject|"
-                    r"counter|decline|cancel|pull|watch)\b)", re.IGNORECASE)
+                    r"counter|decline|cancel|pull|watch|take|grab|drop|release|kill|ship|rate|bid|offer|remove|unwatch)\b)",
+                    re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[a-z0-9)'])[.!]+\s+(?=\S)", re.IGNORECASE)
 _LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
 
@@ -41,6 +42,7 @@ def ask_of(parse: Parse, intent: str | None = None, **kw: Any) -> AskState:
                     entities=entity_dicts(parse), **kw)
 
 
+_WHERE_TO_GET = frozenset({"find_stock", "own_stock", "search_market"})
 # What a clause adds to a change (not a story about it): its terms.
 _TERMS = frozenset({"price", "condition", "fulfillment", "listing_type", "visibility", "date", "tracking_number",
                     "carrier", "rating", "urgency"})
@@ -64,6 +66,10 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         if len(left.split()) < 2 or len(right.split()) < 2:
             continue
         parts = [env.nlu.parse(left, env.organization), env.nlu.parse(right, env.organization)]
+        if parts[0].intent == "find_part" and parts[1].intent in _WHERE_TO_GET and parts[1].confident and \
+                not parts[1].get("part_number") and not parts[1].get("equipment_model"):
+            # "need a BLD-HV-2290 txv, who's got one": naming the part, then what to do about it — one ask
+            return [Parse(parse.text, parts[1].intents, parse.entities, parse.masked)]
         together = parts[1].intent in ABSORBS.get(parts[0].intent, ())
         # "northline came back on X? tell em i'll do 470": when the whole is clearly one of the parts, the
         # other part is what led up to it, not a second change to make

@@ -130,14 +130,14 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
     follow_up = repeated(model_said_bare(parse, state, env), state)
     if follow_up is not None:
         return [follow_up]
-    return _request(parse, env)
+    return _request(parse, env, state)
 
 
 def _short(parse: Parse) -> bool:
     return len(parse.text.split()) <= 3
 
 
-def _request(parse: Parse, env: Env) -> list[AskState]:
+def _request(parse: Parse, env: Env, state: DialogueState) -> list[AskState]:
     if _ONLY_NUMBER.match(parse.masked) and parse.get("part_number"):
         return [ask_of(parse, "find_part")]
     command = context_then_command(parse, env)
@@ -148,7 +148,7 @@ def _request(parse: Parse, env: Env) -> list[AskState]:
             return [ask_of(parse, "find_part")]
         split = split_asks(parse, env)
         if split != [parse]:  # unsure of the whole because its parts are clear on their own
-            return [ask_of(p, _urgent(p)) for p in split]
+            return [_each(p, state) if p.text != parse.text else ask_of(p, _urgent(p)) for p in split]
         top = [r.intent for r in parse.intents[:2]]
         looking = [i for i in top if i in LOOK_FIRST.get(_family(top[0]), ()) and _family(i) == _family(top[1])]
         if len(top) == 2 and looking and parse.intents[0].confidence + parse.intents[1].confidence >= 0.35:
@@ -157,7 +157,19 @@ def _request(parse: Parse, env: Env) -> list[AskState]:
             return [ask_of(parse, looking[0])]
         return [ask_of(parse, "clarify", values={"intents": top})]
     asks = split_asks(parse, env)
-    return [ask_of(p, _urgent(p)) for p in asks]
+    if len(asks) == 1 or any(p.text == parse.text for p in asks):  # one ask, or the same ask for each part
+        return [ask_of(p, _urgent(p)) for p in asks]
+    return [_each(p, state) for p in asks]
+
+
+def _each(part: Parse, state: DialogueState) -> AskState:
+    """One of several asks in a message: "tell rival no thanks and take northline's" — each picks from the list
+    in view on its own."""
+    if state.listed is not None and state.listed.items:
+        picked = _pick(part, Said(part.text, entity_dicts(part)), state)
+        if picked is not None and picked.intent != "bad_choice":
+            return picked
+    return ask_of(part, _urgent(part))
 
 
 def _urgent(parse: Parse) -> str:
@@ -265,7 +277,7 @@ def _pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
         if intent == "choose" or (said.has("choice") and not acting):
             return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": len(hits)})
         return None
-    goal = _acting_on(parse, listed.kind) if acting or parse.intent not in ("choose", "affirm") else None
+    goal = _acting_on(parse, hits[0]) if acting or parse.intent not in ("choose", "affirm") else None
     # names point as surely as "that one" — names of what this kind of object is known by
     who = any(said.has(e) for e in ("organization", "person", "city", "location") if e in relevant_names(listed.kind))
     if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:
@@ -274,15 +286,26 @@ def _pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
     return ask_of(parse, goal, target=hits[0], values={"picked": True})
 
 
-def _acting_on(parse: Parse, kind: str) -> str | None:
+_SELLERS_OWN = frozenset({"update_listing", "cancel_listing", "publish_listing"})
+_BUYERS = frozenset({"make_offer", "place_bid", "watch_listing"})
+
+
+def _fits(intent: str, target: Ref) -> bool:
+    """Our own listings are changed, others' are bid on, offered on and watched."""
+    own = target.data.get("is_own_listing")
+    return own is None or (intent not in _SELLERS_OWN if not own else intent not in _BUYERS)
+
+
+def _acting_on(parse: Parse, target: Ref) -> str | None:
     """The likeliest intent that acts on this kind of object ("put 300 on the one in denver" with auctions in
     view is a bid, even when the words alone lean elsewhere)."""
     from agent.planners.local.nlu.examples import acts_on
 
+    kind = target.kind
     for ranked in parse.intents:
-        if kind in acts_on(ranked.intent) and ranked.confidence >= 0.2:
+        if kind in acts_on(ranked.intent) and ranked.confidence >= 0.2 and _fits(ranked.intent, target):
             return ranked.intent
     top = parse.intents[0].intent if parse.intents and parse.confident else ""
     verb = top.split("_")[0]  # "take ana's" read as accepting a response, with offers in view: accept the offer
     return next((r.intent for r in parse.intents if r.intent != top and r.intent.split("_")[0] == verb
-                 and kind in acts_on(r.intent)), None)  # nothing likely acts on it: what the list was shown for
+                 and kind in acts_on(r.intent) and _fits(r.intent, target)), None)

@@ -41,12 +41,12 @@ _NAMES = ("organization", "person", "city", "location", "site")
 _RELEVANT = {"option": {"organization", "person", "city", "location", "condition"},
              "listing": {"organization", "person", "city", "condition"},
              "offer": {"organization", "person", "city"}, "response": {"organization", "person", "condition"},
-             "hold": {"organization", "location", "city", "condition"}, "deal": {"organization", "person"},
+             "hold": {"organization", "person", "location", "city", "condition"}, "deal": {"organization", "person"},
              "stock": {"location", "condition"}, "wanted": {"organization", "person", "city"},
              "part": {"organization"}, "equipment": {"site", "city"}}
 _WORDS = ("organization_name", "seller_organization", "buyer_organization", "buyer_name", "location_name", "city",
           "responder_organization", "organization", "name", "manufacturer", "site_name", "bidder", "listing_name",
-          "description", "condition")
+          "description", "condition", "held_by")
 
 
 def make_ref(kind: str, data: dict[str, Any], label: str = "") -> Ref:
@@ -91,8 +91,10 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
         filtered = True
     relevant = _RELEVANT.get(items[0].kind, _NAMES)
     for entity in (e for e in _NAMES if e in relevant):
-        for value in said.values(entity):
-            narrowed, filtered = _named(narrowed, entity, value, said.extra(entity, "organization")), True
+        values = said.values(entity)
+        if values:  # "derek's or tomas's": either one's (two names of one kind never narrow to nothing)
+            named = [_named(narrowed, entity, v, said.extra(entity, "organization")) for v in values]
+            narrowed, filtered = [r for r in narrowed if any(r in hits for hits in named)], True
     for condition in said.values("condition") if "condition" in relevant else []:
         narrowed = [r for r in narrowed if str(r.data.get("condition") or "").startswith(condition.split("_")[0])]
         filtered = True
@@ -198,10 +200,12 @@ def _norm(number: str) -> str:
     return normalize_part_number(number)
 
 
-# A clause that runs something down or turns it away ("metros is beat up", "rival, no thanks") names what is
-# not meant. Price complaints are not among these: "keystone's is too high, counter 200" is about Keystone's.
+# A clause that runs something down or turns it away ("metros is beat up", "rival, no thanks"), or keeps it as
+# it is ("tomas still needs his", "keep the keystone one"), names what is not meant. Price complaints are not
+# among these: "keystone's is too high, counter 200" is about Keystone's.
 _SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
-                     r"shady|no thanks|pass on|not (?:that|those|them|him|her|theirs)\b|forget)\b")
+                     r"shady|no thanks|pass on|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
+                     r"keep|leave|hang on to|hold on to)\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
 
 

@@ -184,12 +184,16 @@ _MIDWAY = re.compile(r"\bsplit (?:the diff\w*|it down the middle|it|(?:it |the p
                      r"\bmeet (?:me |them |him |her |em )?(?:in the middle|halfway|half way)\b|\bmiddle ground\b")
 
 
+_OFF_PRICE = re.compile(r"\s*(?:bucks|dollars)?\s*off (?:the |my |our |their )?(?:price|asking|list)")
+
+
 def relative_amounts(lowered: str, entities: list[Any], make: Any) -> list[Any]:
     """Amounts said relative to a price, marked ("relative", "+"/"-"/"mid") for the form to resolve against
     the object's price (dialogue/relative.py)."""
     out = []
     for e in entities:
-        if e.entity in ("price", "number") and not any(k == "relative" for k, _ in e.extra):
+        priced = e.entity in ("price", "number") or (e.entity == "quantity" and _OFF_PRICE.match(lowered[e.end:]))
+        if priced and not any(k == "relative" for k, _ in e.extra):
             after, before = lowered[e.end:e.end + 16], lowered[max(0, e.start - 24):e.start]
             sign = "+" if _MORE_AFTER.match(after) or _MORE_BEFORE.search(before) else \
                 "-" if _LESS_AFTER.match(after) or _LESS_BEFORE.search(before) else ""

@@ -5,6 +5,7 @@ slot the sentence gives them. Overlaps go to the longer span."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -245,10 +246,20 @@ def _corrected(text: str, entities: list[Entity]) -> list[Entity]:
                  and e.start - marker.end() <= 12]
         if not before or not after:
             continue
-        old, new = out[before[-1]], out[after[0]]
+        new = out[after[0]]
+        # "4 of em at 295 each, no wait only 3": a correction stays near what it corrects (3 is the 4, not the 295)
+        old = min((out[i] for i in before), key=lambda e: _apart(e.value, new.value))
         if new.entity != old.entity and new.text.strip().isdigit():
             out[after[0]] = Entity(old.entity, new.value, new.start, new.end, new.text, new.extra)
     return out
+
+
+def _apart(one: str, other: str) -> float:
+    try:
+        a, b = abs(float(one.replace(",", ""))), abs(float(other.replace(",", "")))
+    except ValueError:
+        return float("inf")
+    return abs(math.log((a + 1) / (b + 1)))
 
 
 def _without_overlaps(entities: list[Entity]) -> list[Entity]:

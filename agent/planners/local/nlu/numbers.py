@@ -148,6 +148,9 @@ def _count_or_money(amount: Decimal, whole: bool, before: str, after: str, ctx: 
         return said("quantity")
     if small and re.match(r"\s+(?:off|out of|from)\b", after):
         return said("quantity")
+    if amount >= 100 and re.search(r"\b(?:put|stick|slap|throw)\s*$", before) and \
+            re.match(r"\s+on\s+(?:the|it|that|this|a|an)\b(?!\s+(?:truck|van|shelf|hold|cart))", after):
+        return said("price", _plain(amount))  # "put 1150 on the mitsubishi board": its price, not 1150 of them
     if whole and nc.QTY_BEFORE.search(before) and (small or not ctx.money) and not nc.money_before(before, ctx):
         return said("quantity")
     if (nc.money_before(before, ctx) and (ctx.money or amount >= 20) and not nc.next_is_thing(after)) \

@@ -39,7 +39,8 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
 
     rows = [r for r in found.data.get("results") or [] if own or not r.get("is_own_listing")]
     refs = [make_ref("listing", r) for r in rows]
-    hits = match(refs, ctx.said, allow_single=True)
+    # a lone hit of a search on the user's words is shown to pick, never written to straight away
+    hits = match(refs, ctx.said, allow_single=bool(found.args.get("part_number")))
     if len(hits) == 1:
         return hits[0]
     if not refs:

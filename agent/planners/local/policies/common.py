@@ -107,7 +107,8 @@ _GLUE = frozenset({"one", "ones", "it", "that", "this", "them", "some", "more", 
                    "others", "guys", "rest", "somebody", "someone", "spare", "spares", "hand", "shelf", "on", "total",
                    "altogether", "all", "together", "combined", "overall", "sum", "count", "yes", "yep", "yeah",
                    "yup", "sure", "okay", "please", "pls", "thanks", "thx", "those", "these", "em", "sitting",
-                   "laying", "lying", "kicking", "around", "floating", "stashed", "handy", "extra", "extras"})
+                   "laying", "lying", "kicking", "around", "floating", "stashed", "handy", "extra", "extras", "just",
+                   "scratch", "listed", "whos", "who's", "show", "tell", "let", "see"})
 
 
 def candidates(result: ToolResult) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@ letting one go."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
@@ -18,12 +19,13 @@ def my_holds(ctx: Ctx) -> Step:
     if found is None:
         if "list_holds" not in ctx.env.tools:
             return say("I can't list holds yet.")
-        return Call("list_holds", {})
+        team = _TEAM.search(ctx.said.lowered) or ctx.said.has("person")  # "what holds has the crew got"
+        return Call("list_holds", {"scope": "organization"} if team else {})
     if not found.ok:
         return failure(found, "list your holds")
     holds = found.data.get("holds") or found.data.get("items") or []
     if not holds:
-        return say("You have nothing on hold.")
+        return say("Nothing on hold." if found.args.get("scope") == "organization" else "You have nothing on hold.")
     refs = [make_ref("hold", {**h, "id": h.get("hold_id") or h.get("id")}, _hold_line(h)) for h in holds]
     named = match(refs, ctx.said) if ctx.said.has("organization", "part_number", "location", "manufacturer") else []
     if len(named) == 1 or len(refs) == 1:  # "my pickup code for the batteries at keystone"
@@ -33,13 +35,19 @@ def my_holds(ctx: Ctx) -> Step:
         hours = f" Hours: {hold.data['pickup_hours']}." if hold.data.get("pickup_hours") else ""
         return say(f"Pickup code {hold.data.get('pickup_code')}: {_hold_line(hold.data)}. At {where}.{hours}")
     refs = named or refs[:6]
-    return say("Your holds:", "", [DraftItem(kind="hold", title=r.label) for r in refs], numbered=len(refs) > 1,
+    headline = "Holds:" if found.args.get("scope") == "organization" else "Your holds:"
+    return say(headline, "", [DraftItem(kind="hold", title=r.label) for r in refs], numbered=len(refs) > 1,
                listed=Listed(kind="hold", items=refs, goal="cancel_hold"))
 
 
 def _hold_line(h: dict[str, Any]) -> str:
+    whose = f" for {h['held_by']}" if h.get("held_by") and h.get("is_yours") is False else ""
     return (f"{h.get('quantity')} × {h.get('part_number')} at {h.get('location_name') or h.get('organization_name')}"
-            f", code {h.get('pickup_code')}, until {str(h.get('expires_at') or '')[11:16]} UTC ({h.get('status')})")
+            f"{whose}, code {h.get('pickup_code')}, until {str(h.get('expires_at') or '')[11:16]} UTC "
+            f"({h.get('status')})")
+
+
+_TEAM = re.compile(r"\b(?:crew|team|everyone|everybody|our guys|the guys|techs|anyone|anybody|whole shop|all of us)\b")
 
 
 @policy("cancel_hold")

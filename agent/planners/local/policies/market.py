@@ -8,7 +8,7 @@ from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
-from agent.planners.local.policies.common import about_them, failure, search_query, target_part
+from agent.planners.local.policies.common import about_them, content_words, failure, search_query, target_part
 from agent.planners.local.policy import Call, Ctx, Say, Step, offer, policy, say
 from agent.planners.local.render import badge_of, condition, listing_item, listing_price, money
 from agent.reply_draft import PriceBadge
@@ -51,9 +51,8 @@ def listing_args(ctx: Ctx) -> dict[str, Any]:
 
 
 def _describes(ctx: Ctx) -> bool:
-    words = re.findall(r"[a-z][a-z0-9'-]{2,}", _MARKET_WORDS.sub(" ", search_query(ctx)).lower())
-    return len([w for w in words if w not in ("one", "ones", "it", "that", "this", "them", "some", "used", "new",
-                                              "refurb", "refurbished", "cheap", "cheaper", "near", "nearby")]) >= 1
+    words = content_words(_MARKET_WORDS.sub(" ", search_query(ctx)))
+    return len([w for w in words if w not in ("cheap", "cheaper")]) >= 1
 
 
 def present_listings(ctx: Ctx, results: list[dict[str, Any]], headline: str, goal: str | None = None,

@@ -14,6 +14,10 @@ from agent.planners.local.render import condition, money, option_item
 VERDICT_WORDS = {"below_market": "a great deal", "competitive": "a good price", "fair": "a fair price",
                  "above_market": "above average", "high": "high"}
 
+# "is it legit?" answered first in a word, then why
+_ANSWER = {"below_market": "Yes, fair and then some — ", "competitive": "Yes, fair — ", "fair": "Yes — ",
+           "above_market": "On the high side — ", "high": "No, too high — "}
+
 
 def _priced_target(ctx: Ctx) -> Ref | None:
     """A listing or a source the message (or the conversation) points at, when it has a price."""
@@ -87,7 +91,8 @@ def present_assessment(data: dict[str, Any]) -> Step:
     label = VERDICT_WORDS.get(str(data.get("verdict")), str(data.get("label") or "").lower())
     trend = (data.get("history") or {}).get("trend_90d_pct")
     trend_text = f"; 90-day trend {trend:+.1f}%" if isinstance(trend, int | float) else ""
-    return say(f"{what} is {label}: {data.get('ratio_to_market')}× the market price of "
+    lead = _ANSWER.get(str(data.get("verdict")), "")
+    return say(f"{lead}{what} is {label}: {data.get('ratio_to_market')}× the market price of "
                f"{money(data.get('market_price'))} ({data.get('sample_size')} data points{trend_text}).")
 
 

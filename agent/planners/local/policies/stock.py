@@ -10,6 +10,7 @@ from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
+from agent.planners.local.nlu.numbers import WORD_NUMBERS
 from agent.planners.local.policies.common import (
     about_them,
     candidates,
@@ -29,7 +30,11 @@ from agent.reply_draft import DraftItem
 
 REMOVING = {"used_on_job", "damaged", "lost", "returned"}
 _ELSEWHERE = re.compile(r"\b(else|other|others|rest of|anyone|anybody|team|crew)\b")
-_RELATIVE = re.compile(r"\b(\d+)\s+(more|extra|over|fewer|less|short|under)\b")
+_RELATIVE = re.compile(r"\b(\d+|one|two|three|four|five|six|a couple)\s+(more|extra|over|fewer|less|short|under)\b")
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else WORD_NUMBERS.get(word, 0)
 
 
 def _stock_line(i: dict[str, Any]) -> str:
@@ -213,9 +218,10 @@ def adjust_stock(ctx: Ctx) -> Step:
     form = forms.new_form("adjust_stock")
     form.target = item
     reason = ctx.said.value("adjust_reason")
-    count = int(ctx.said.value("quantity") or ctx.said.value("number") or 1)
     relative = _RELATIVE.findall(ctx.said.lowered)
-    if relative and int(relative[-1][0]) == count and reason in (None, "cycle_count", "correction", "found", "lost"):
+    said_count = ctx.said.value("quantity") or ctx.said.value("number")
+    count = int(said_count or (WORD_NUMBERS.get(relative[-1][0], 1) if relative else 1))
+    if relative and _count(relative[-1][0]) == count and reason in (None, "cycle_count", "correction", "found", "lost"):
         # "2 more on the shelf than the system shows": a difference, not the new count
         more = relative[-1][1] in ("more", "extra", "over")
         form.values.update(reason=reason or ("found" if more else "lost"), quantity_change=count if more else -count)

@@ -1,0 +1,99 @@
+"""How a message points at what it means, as tables without a database: a correction inside the message,
+amounts relative to the object talked about, superlatives and refusals among listed items, and a clause that
+runs one of them down."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.planners.local.dialogue import relative
+from agent.planners.local.dialogue.asks import entity_dicts
+from agent.planners.local.dialogue.refs import make_ref, match, set_apart_spurned
+from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.state import Ref
+from agent.planners.local.nlu import NLU, make_nlu
+from agent.planners.local.nlu.numbers import joined_ratings
+from tests.test_nlu_table import SUMMIT, demo_tables, demo_vocabulary
+
+
+@pytest.fixture(scope="module")
+def nlu() -> NLU:
+    return make_nlu(demo_tables(), demo_vocabulary())
+
+
+def _said(nlu: NLU, text: str) -> Said:
+    return Said(text, entity_dicts(nlu.parse(text, SUMMIT)))
+
+
+@pytest.mark.parametrize(("text", "entity", "value"), [
+    ("used 2 at the dollar tree job no wait 3", "quantity", "3"),
+    ("list 4 of em at 295 each, no wait only 3 are sealed", "quantity", "3"),
+    ("offer 400, actually 380", "price", "380"),
+    ("used 2 at the mall job", "quantity", "2"),
+])
+def test_a_correction_inside_a_message_wins(nlu: NLU, text: str, entity: str, value: str) -> None:
+    assert _said(nlu, text).value(entity) == value
+
+
+_AUCTION = make_ref("listing", {"id": "a1", "part_number": "PPX-1", "listing_type": "auction", "current_bid": "310",
+                                "seller_organization": "Metro Salvage & Surplus"})
+_SALE = make_ref("listing", {"id": "s1", "part_number": "PPX-2", "listing_type": "sale", "price": "240"})
+_COUNTERED = make_ref("offer", {"id": "o1", "part_number": "PPX-3", "offered_price": "500",
+                                "counter_offer": {"price": "600"}})
+
+
+@pytest.mark.parametrize(("text", "target", "amount"), [
+    ("go 50 over where its at", _AUCTION, "360"),
+    ("bump my bid 25", _AUCTION, "335"),
+    ("offer em 20 under asking", _SALE, "220"),
+    ("knock 40 bucks off", _SALE, "200"),
+    ("take 30 off the price", _SALE, "210"),
+    ("split the difference", _COUNTERED, "550"),
+    ("meet them halfway", _COUNTERED, "550"),
+    ("knock it down to 39", _SALE, "39"),  # an amount "to" is the amount itself
+    ("go 50 over where its at", None, None),  # nothing to be relative to: asked, never taken as 50
+])
+def test_relative_amounts_resolve_against_the_object(nlu: NLU, text: str, target: Ref | None,
+                                                      amount: str | None) -> None:
+    assert relative.resolved(_said(nlu, text), target).value("price") == amount
+
+
+def _listing(ident: str, org: str, condition: str, price: str, name: str = "Pump battery") -> Ref:
+    return make_ref("listing", {"id": ident, "part_number": "PPX-9", "seller_organization": org,
+                                "condition": condition, "price": price, "name": name})
+
+
+_BATTERIES = [_listing("metro", "Metro Salvage & Surplus", "used_good", "118"),
+              _listing("keystone", "Keystone Parts Supply", "new", "165")]
+_THREE = [_listing("metro", "Metro Salvage & Surplus", "used_fair", "210"),
+          _listing("keystone", "Keystone Parts Supply", "used_good", "240"),
+          _listing("northline", "Northline Mechanical", "used_good", "265")]
+
+
+@pytest.mark.parametrize(("text", "items", "picked"), [
+    ("watch the pricier one", _BATTERIES, ["keystone"]),
+    ("the cheaper one", _BATTERIES, ["metro"]),
+    ("watch it, not buying used batts", _BATTERIES, ["keystone"]),
+    ("the metro one", _THREE, ["metro"]),
+    ("watch one of em", _THREE, []),  # nothing singles one out: asked, not guessed
+])
+def test_listed_items_picked_by_superlative_name_or_refusal(nlu: NLU, text: str, items: list[Ref],
+                                                             picked: list[str]) -> None:
+    assert [r.id for r in match(items, _said(nlu, text))] == picked
+
+
+@pytest.mark.parametrize(("text", "left", "picked"), [
+    ("send keystone 220. metros is beat up", ["keystone", "northline"], ["keystone"]),
+    ("used fair is sketchy. take the northline one", ["keystone", "northline"], ["northline"]),
+    ("keystones is too high, send them 220", ["metro", "keystone", "northline"], ["keystone"]),  # a price gripe
+])
+def test_a_clause_that_runs_one_down_sets_it_apart(nlu: NLU, text: str, left: list[str], picked: list[str]) -> None:
+    pool, rest = set_apart_spurned(_THREE, _said(nlu, text))
+    assert [r.id for r in pool] == left
+    assert [r.id for r in match(pool, rest)] == picked
+
+
+def test_ratings_compare_as_words() -> None:
+    assert joined_ratings("the 40 amp one") == "the 40a one"
+    assert joined_ratings("2p 40a contactor, 24 volt coil") == "2p 40a contactor, 24v coil"
+    assert joined_ratings("4.5 ton") == "4.5 ton"
