@@ -97,3 +97,12 @@ def test_ratings_compare_as_words() -> None:
     assert joined_ratings("the 40 amp one") == "the 40a one"
     assert joined_ratings("2p 40a contactor, 24 volt coil") == "2p 40a contactor, 24v coil"
     assert joined_ratings("4.5 ton") == "4.5 ton"
+
+
+def test_a_clause_that_keeps_one_sets_it_apart(nlu: NLU) -> None:
+    holds = [make_ref("hold", {"id": "d", "part_number": "H3CR-S6", "held_by": "Derek Olson"}),
+             make_ref("hold", {"id": "t", "part_number": "H3CR-S6", "held_by": "Priya Raman"})]
+    pool, rest = set_apart_spurned(holds, _said(nlu, "kill derek's, priya still needs hers"))
+    assert [r.id for r in pool] == ["d"] and [r.id for r in match(pool, rest)] == ["d"]
+    both = _said(nlu, "kill derek's or priya's")  # two names of one kind: either, never neither
+    assert [r.id for r in match(holds, both)] == ["d", "t"]

@@ -20,11 +20,11 @@ from agent.planners.local.dialogue.asks import (
     ask_of,
     context_then_command,
     entity_dicts,
-    last_sentence_at,
     split_asks,
 )
 from agent.planners.local.dialogue.follow_ups import model_said_bare, repeated
-from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, resolve, set_apart_spurned
+from agent.planners.local.dialogue.picking import pick, pick_several
+from agent.planners.local.dialogue.refs import resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, FormState, Ref
 from agent.planners.local.nlu import Parse
@@ -45,10 +45,7 @@ FORM_FAMILY = {"create_listing": {"create_listing", "publish_listing", "update_l
                "mark_transaction_shipped": {"mark_shipped"}, "review_transaction": {"rate_seller"},
                "adjust_stock": {"adjust_stock"}, "transfer_stock": {"transfer_stock"}}
 _ACTION_OF = {"accept_offer": "accept", "reject_offer": "reject", "counter_offer": "counter"}
-# What picking an item from a list does when the message says no more than which one.
-DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "offer": "offer_chosen",
-                "hold": "details", "deal": "details", "wanted": "details", "response": "details",
-                "stock": "details", "equipment": "check_fit"}
+# Readings that only look (change nothing): asked to choose between two of one errand, look first.
 LOOK_FIRST = {"sourcing": ("find_stock", "own_stock", "closer", "how_far", "my_holds"),
               "parts": ("find_part", "details", "check_fit", "diagnose"),
               "pricing": ("price_info", "price_check", "suggest_price", "market_trends"),
@@ -117,9 +114,12 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
                 question.intent, "find_part", "check_fit"}):
         return [ask_of(parse, question.intent, target=question.target, values={"answer": True})]
     if state.listed is not None and state.listed.items:
-        picked_ask = _pick(parse, said, state)
+        picked_ask = pick(parse, said, state)
         if picked_ask is not None:
             return [picked_ask]
+        several = pick_several(parse, said, state)
+        if several:
+            return several
     goal = state.listed.goal or ("hold" if state.listed.kind == "option" else None) if state.listed else None
     if proposal is None and parse.intent == "affirm" and parse.confident and goal and not parse.has_slots():
         return [ask_of(parse, goal)]  # "ok grab it" after "want me to hold one?": the best one
@@ -166,7 +166,7 @@ def _each(part: Parse, state: DialogueState) -> AskState:
     """One of several asks in a message: "tell rival no thanks and take northline's" — each picks from the list
     in view on its own."""
     if state.listed is not None and state.listed.items:
-        picked = _pick(part, Said(part.text, entity_dicts(part)), state)
+        picked = pick(part, Said(part.text, entity_dicts(part)), state)
         if picked is not None and picked.intent != "bad_choice":
             return picked
     return ask_of(part, _urgent(part))
@@ -258,54 +258,3 @@ def _form_answer(parse: Parse, said: Said, form: FormState, photo_ids: list[str]
     if changed or intent in family or intent in ("affirm", "deny", "choose") or photo_ids or not confident:
         return [ask_of(parse, "form", values={"intent": intent, "confident": confident})]
     return None
-
-
-def _pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
-    listed = state.listed
-    assert listed is not None
-    intent = parse.intent
-    acting = parse.confident and intent not in CONVERSATION
-    pool, said = set_apart_spurned(listed.items, said)  # "send keystone 220. metros is beat up"
-    hits = match(pool, said)
-    last = last_sentence_at(said.text)
-    if len(hits) != 1 and last is not None:  # "used fair is sketchy. take the apex one": the pick is the last word
-        hits = match(pool, said.after(last)) or hits
-    named = len(hits) == 1 and said.has("organization", "person", "city", "location", "condition", "site")
-    if not (intent == "choose" or said.has("choice") or points_at_list(said) or named):
-        return None
-    if len(hits) != 1:
-        if intent == "choose" or (said.has("choice") and not acting):
-            return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": len(hits)})
-        return None
-    goal = _acting_on(parse, hits[0]) if acting or parse.intent not in ("choose", "affirm") else None
-    # names point as surely as "that one" — names of what this kind of object is known by
-    who = any(said.has(e) for e in ("organization", "person", "city", "location") if e in relevant_names(listed.kind))
-    if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:
-        return None  # a request about something else that happens to name one of them ("post a wanted, new only")
-    goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")
-    return ask_of(parse, goal, target=hits[0], values={"picked": True})
-
-
-_SELLERS_OWN = frozenset({"update_listing", "cancel_listing", "publish_listing"})
-_BUYERS = frozenset({"make_offer", "place_bid", "watch_listing"})
-
-
-def _fits(intent: str, target: Ref) -> bool:
-    """Our own listings are changed, others' are bid on, offered on and watched."""
-    own = target.data.get("is_own_listing")
-    return own is None or (intent not in _SELLERS_OWN if not own else intent not in _BUYERS)
-
-
-def _acting_on(parse: Parse, target: Ref) -> str | None:
-    """The likeliest intent that acts on this kind of object ("put 300 on the one in denver" with auctions in
-    view is a bid, even when the words alone lean elsewhere)."""
-    from agent.planners.local.nlu.examples import acts_on
-
-    kind = target.kind
-    for ranked in parse.intents:
-        if kind in acts_on(ranked.intent) and ranked.confidence >= 0.2 and _fits(ranked.intent, target):
-            return ranked.intent
-    top = parse.intents[0].intent if parse.intents and parse.confident else ""
-    verb = top.split("_")[0]  # "take ana's" read as accepting a response, with offers in view: accept the offer
-    return next((r.intent for r in parse.intents if r.intent != top and r.intent.split("_")[0] == verb
-                 and kind in acts_on(r.intent) and _fits(r.intent, target)), None)

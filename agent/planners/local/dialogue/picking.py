@@ -1,0 +1,91 @@
+"""Picking from the list in view: "the refurb one", "ana's", "take the metro stuff off it" — which listed
+item (or items) a message points at, and what it asks done to it."""
+
+from __future__ import annotations
+
+import re
+
+from agent.planners.local.dialogue.asks import CONVERSATION, WRITES, ask_of, last_sentence_at
+from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, set_apart_spurned
+from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.state import AskState, DialogueState, Ref
+from agent.planners.local.nlu import Parse
+
+# What picking an item from a list does when the message says no more than which one.
+DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "offer": "offer_chosen",
+                "hold": "details", "deal": "details", "wanted": "details", "response": "details",
+                "stock": "details", "equipment": "check_fit"}
+
+
+
+def pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
+    listed = state.listed
+    assert listed is not None
+    intent = parse.intent
+    acting = parse.confident and intent not in CONVERSATION
+    pool, said = set_apart_spurned(listed.items, said)  # "send keystone 220. metros is beat up"
+    hits = match(pool, said)
+    last = last_sentence_at(said.text)
+    if len(hits) != 1 and last is not None:  # "used fair is sketchy. take the apex one": the pick is the last word
+        hits = match(pool, said.after(last)) or hits
+    named = len(hits) == 1 and said.has("organization", "person", "city", "location", "condition", "site")
+    if not (intent == "choose" or said.has("choice") or points_at_list(said) or named):
+        return None
+    if len(hits) != 1:
+        if intent == "choose" or (said.has("choice") and not acting):
+            return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": len(hits)})
+        return None
+    goal = _acting_on(parse, hits[0]) if acting or parse.intent not in ("choose", "affirm") else None
+    # names point as surely as "that one" — names of what this kind of object is known by
+    who = any(said.has(e) for e in ("organization", "person", "city", "location") if e in relevant_names(listed.kind))
+    if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:
+        return None  # a request about something else that happens to name one of them ("post a wanted, new only")
+    goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")
+    return ask_of(parse, goal, target=hits[0], values={"picked": True})
+
+
+_SEVERAL = re.compile(r"\b(?:stuff|ones|both|all|them|those|these|everything|em)\b")
+
+
+def pick_several(parse: Parse, said: Said, state: DialogueState) -> list[AskState]:
+    """"take the metro stuff off it", "release both": the change, once for each listed item the words name —
+    each confirmed on its own."""
+    listed = state.listed
+    if listed is None or not parse.confident or not _SEVERAL.search(said.lowered):
+        return []
+    pool, rest = set_apart_spurned(listed.items, said)
+    hits = match(pool, rest)
+    if not hits and ((re.search(r"\bboth\b", said.lowered) and len(pool) == 2) or
+                     (re.search(r"\ball (?:of )?(?:them|those|these|em)\b", said.lowered) and len(pool) <= 6)):
+        hits = pool
+    if len(hits) < 2:
+        return []
+    goal = _acting_on(parse, hits[0])
+    if goal not in WRITES or not all(_fits(goal, h) for h in hits):
+        return []
+    return [ask_of(parse, goal, target=h, values={"picked": True}) for h in hits]
+
+
+_SELLERS_OWN = frozenset({"update_listing", "cancel_listing", "publish_listing"})
+_BUYERS = frozenset({"make_offer", "place_bid", "watch_listing"})
+
+
+def _fits(intent: str, target: Ref) -> bool:
+    """Our own listings are changed, others' are bid on, offered on and watched."""
+    own = target.data.get("is_own_listing")
+    return own is None or (intent not in _SELLERS_OWN if not own else intent not in _BUYERS)
+
+
+def _acting_on(parse: Parse, target: Ref) -> str | None:
+    """The likeliest intent that acts on this kind of object ("put 300 on the one in denver" with auctions in
+    view is a bid, even when the words alone lean elsewhere)."""
+    from agent.planners.local.nlu.examples import acts_on
+
+    kind = target.kind
+    for ranked in parse.intents:
+        if kind in acts_on(ranked.intent) and ranked.confidence >= 0.2 and _fits(ranked.intent, target):
+            return ranked.intent
+    top = parse.intents[0].intent if parse.intents and parse.confident else ""
+    verb = top.split("_")[0]  # "take ana's" read as accepting a response, with offers in view: accept the offer
+    return next((r.intent for r in parse.intents if r.intent != top and r.intent.split("_")[0] == verb
+                 and kind in acts_on(r.intent) and _fits(r.intent, target)), None)
