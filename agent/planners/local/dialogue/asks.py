@@ -89,8 +89,19 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
                 # "let the keystone hold go, found one on derek's truck": the request, then why — only the
                 # first asks for a change; a second change needs its own "and"
                 return [parts[0]]
-            return parts
+            return [parts[0], _about_the_same(parts[1], parts[0])]
     return [parse]
+
+
+_THE_THING = frozenset({"part_number", "manufacturer", "equipment_model"})
+
+
+def _about_the_same(second: Parse, first: Parse) -> Parse:
+    """"rival wants a PPX-810036 right? we got any listed": an ask that names no part is about the one before."""
+    if any(e.entity in _THE_THING for e in second.entities):
+        return second
+    carried = [e for e in first.entities if e.entity in _THE_THING]
+    return Parse(second.text, second.intents, [*second.entities, *carried], second.masked) if carried else second
 
 
 def last_sentence_at(text: str) -> int | None:

@@ -96,15 +96,15 @@ def _post_line(p: dict[str, Any]) -> str:
             f" ({p.get('urgency')}{budget}{by}), {p.get('city') or ''}").rstrip(", ")
 
 
-def _post_target(ctx: Ctx, mine: bool) -> Ref | Step:
+def _post_target(ctx: Ctx, mine: bool, part_number: str = "") -> Ref | Step:
     ref = in_view(ctx, "wanted")
     if ref is not None:
         return ref
     found = ctx.last("list_wanted_posts")
     if found is None:
         args: dict[str, Any] = {"limit": 20, "mine_only": mine}
-        if ctx.said.value("part_number"):
-            args["part_number"] = ctx.said.value("part_number")
+        if ctx.said.value("part_number") or part_number:
+            args["part_number"] = ctx.said.value("part_number") or part_number
         return Call("list_wanted_posts", args)
     refs = [make_ref("wanted", p, _post_line(p)) for p in found.data.get("posts") or []] if found.ok else []
     hits = match(refs, ctx.said, allow_single=True) if refs else []
@@ -121,11 +121,17 @@ def _post_target(ctx: Ctx, mine: bool) -> Ref | Step:
 def respond_wanted(ctx: Ctx) -> Step:
     if not ctx.env.can_sell:
         return say("Only sellers and parts managers can answer wanted posts for your organization.")
-    post = _post_target(ctx, mine=False)
+    # "send em the used one" with our listings in view: answer the post with that listing
+    listing = ctx.ask.target if ctx.ask.target is not None and ctx.ask.target.kind == "listing" and \
+        ctx.ask.target.data.get("is_own_listing") is not False else None
+    post = _post_target(ctx, mine=False, part_number=str(listing.data.get("part_number") or "") if listing else "")
     if not isinstance(post, Ref):
         return post
     form = forms.new_form("respond_to_wanted_post")
     form.target = post
+    if listing is not None and listing.id:
+        form.values["listing_id"] = listing.id
+        return start(ctx, form)
     if post.data.get("part_number"):
         form.values["part_number"] = post.data["part_number"]
     if re.search(r"\b(our|my|the) listing\b|\blisting we\b", ctx.said.lowered) and post.data.get("part_number"):
