@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from statistics import mean
 from typing import Any
 
 import pytest
@@ -23,10 +22,7 @@ from tests.eval_helpers import EvalRuns
 SUITES = {"number", "description", "equipment", "ocr_superseded", "photo", "compatibility", "inventory", "pricing",
           "listing", "offers", "wanted", "sms", "adversarial",
           "selling", "offers_by_name", "bids_watches", "followups",
-          "wanted_posts", "inventory_chat", "symptoms", "blind", "blind2"}
-# Held out from the local planner's threshold: written blind and never tuned on. The oracle (1.0) and null (0)
-# tests cover them like every suite; the local planner's scores on them are only reported.
-HELD_OUT = {"blind2"}
+          "wanted_posts", "inventory_chat", "symptoms", "blind", "blind2", "blind3"}
 
 
 # ---- task files ------------------------------------------------------------------------------------------
@@ -155,11 +151,9 @@ def test_local_planner_average_reward(eval_runs: EvalRuns) -> None:
     run = eval_runs("local")
     summary = run.summary
     print(json.dumps({s: v["avg_reward"] for s, v in summary["by_suite"].items()}), summary["weakest_tasks"])
-    scored = [r for r in run.rows if r["suite"] not in HELD_OUT]
-    assert round(mean(r["reward"] for r in scored), 4) >= 0.95, summary["weakest_tasks"]
+    assert summary["avg_reward"] >= 0.95, summary["weakest_tasks"]
     # the worst bug: a write to the wrong object or with wrong values, even after the user said yes
-    wrong = sorted({r["task"] for r in scored if r.get("wrong_writes")})
-    assert not wrong, wrong
+    assert summary["wrong_writes"] == 0, summary["runs_with_wrong_writes"]
     assert set(summary) >= {"n_tasks", "avg_reward", "pass_hat_k", "by_component", "by_suite"}
     for name in ("results.jsonl", "summary.json", "report.md", "reward_by_suite.png"):
         assert (run.out / name).stat().st_size > 0
