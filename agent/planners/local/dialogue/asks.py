@@ -44,8 +44,8 @@ def ask_of(parse: Parse, intent: str | None = None, **kw: Any) -> AskState:
 
 _WHERE_TO_GET = frozenset({"find_stock", "own_stock", "search_market"})
 # What a clause adds to a change (not a story about it): its terms.
-_TERMS = frozenset({"price", "condition", "fulfillment", "listing_type", "visibility", "date", "tracking_number",
-                    "carrier", "rating", "urgency"})
+_TERMS = frozenset({"price", "condition", "fulfillment", "visibility", "date", "tracking_number", "carrier", "rating",
+                    "urgency"})
 
 
 def split_asks(parse: Parse, env: Env) -> list[Parse]:

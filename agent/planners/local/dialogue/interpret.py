@@ -114,7 +114,10 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
                 question.intent, "find_part", "check_fit"}):
         return [ask_of(parse, question.intent, target=question.target, values={"answer": True})]
     if state.listed is not None and state.listed.items:
-        picked_ask = pick(parse, said, state)
+        split = split_asks(parse, env)
+        if len(split) > 1 and all(p.text != parse.text for p in split):
+            return [_each(p, state) for p in split]  # "put 275 on the 931201 one and push it live": two changes
+        picked_ask = pick(parse, said, state, env)
         if picked_ask is not None:
             return [picked_ask]
         several = pick_several(parse, said, state)

@@ -76,10 +76,15 @@ def _sources(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> 
 def _listings(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
     rows = data.get("results") or [w.get("listing") for w in data.get("items") or [] if w.get("listing")]
     state.remember_all([make_ref("listing", r) for r in rows])
+    _searched_part(state, result, rows)
+
+
+def _searched_part(state: DialogueState, result: ToolResult, rows: list[dict[str, Any]]) -> None:
+    """"anyone selling masimo 1863s?" … "post a wanted for 3 of em": the part looked for stays in focus, found
+    or not."""
     searched = result.args.get("part_number")
     focus = state.focused("part")
     if searched and (focus is None or focus.data.get("part_number") != searched):
-        # "anyone selling masimo 1863s?" … "post a wanted for 3 of em": the part searched for, listed or not
         same: dict[str, Any] = next((r for r in rows if r.get("part_number") == searched), {})
         state.put_focus(make_ref("part", {"part_number": searched, "manufacturer": same.get("manufacturer")
                                           or result.args.get("manufacturer"), "name": same.get("name")}))
@@ -159,6 +164,7 @@ def _responses(state: DialogueState, result: ToolResult, data: dict[str, Any]) -
 @observes("list_stock")
 def _stock(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
     state.remember_all([make_ref("stock", i) for i in data.get("items") or []])
+    _searched_part(state, result, data.get("items") or [])
 
 
 @observes("low_stock")

@@ -4,12 +4,14 @@ item (or items) a message points at, and what it asks done to it."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from agent.planners.local.dialogue.asks import CONVERSATION, WRITES, ask_of, last_sentence_at
 from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, set_apart_spurned
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, Ref
 from agent.planners.local.nlu import Parse
+from agent.planners.local.nlu.cues import CORRECTION
 
 # What picking an item from a list does when the message says no more than which one.
 DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "offer": "offer_chosen",
@@ -18,13 +20,16 @@ DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "
 
 
 
-def pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
+def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> AskState | None:
     listed = state.listed
     assert listed is not None
     intent = parse.intent
     acting = parse.confident and intent not in CONVERSATION
     pool, said = set_apart_spurned(listed.items, said)  # "send keystone 220. metros is beat up"
     hits = match(pool, said)
+    corrected = [m.end() for m in CORRECTION.finditer(said.text)]
+    if corrected:  # "kill the clutch one. no wait, the vfdo board one": what follows the correction is meant
+        hits = match(pool, said.after(corrected[-1])) or hits
     last = last_sentence_at(said.text)
     if len(hits) != 1 and last is not None:  # "used fair is sketchy. take the apex one": the pick is the last word
         hits = match(pool, said.after(last)) or hits
@@ -36,12 +41,26 @@ def pick(parse: Parse, said: Said, state: DialogueState) -> AskState | None:
             return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": len(hits)})
         return None
     goal = _acting_on(parse, hits[0]) if acting or parse.intent not in ("choose", "affirm") else None
+    if (goal is None or not acting) and env is not None:
+        goal = _clause_goal(said.text, hits[0], env) or goal
     # names point as surely as "that one" — names of what this kind of object is known by
     who = any(said.has(e) for e in ("organization", "person", "city", "location") if e in relevant_names(listed.kind))
     if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:
         return None  # a request about something else that happens to name one of them ("post a wanted, new only")
     goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")
     return ask_of(parse, goal, target=hits[0], values={"picked": True})
+
+
+def _clause_goal(text: str, target: Ref, env: Any) -> str | None:
+    """"northline's 450 is a joke, reject it": the one clause that clearly asks a change of this kind of item."""
+    from agent.planners.local.nlu.examples import acts_on
+
+    clauses = [c for c in re.split(r"[,.;!?]+", text) if len(c.split()) >= 2]
+    if len(clauses) < 2:
+        return None
+    goals = {p.intent for p in (env.nlu.parse(c, env.organization) for c in clauses)
+             if p.confident and p.intent in WRITES and target.kind in acts_on(p.intent) and _fits(p.intent, target)}
+    return goals.pop() if len(goals) == 1 else None
 
 
 _SEVERAL = re.compile(r"\b(?:stuff|ones|both|all|them|those|these|everything|em)\b")

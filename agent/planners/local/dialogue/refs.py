@@ -46,7 +46,7 @@ _RELEVANT = {"option": {"organization", "person", "city", "location", "condition
              "part": {"organization"}, "equipment": {"site", "city"}}
 _WORDS = ("organization_name", "seller_organization", "buyer_organization", "buyer_name", "location_name", "city",
           "responder_organization", "organization", "name", "manufacturer", "site_name", "bidder", "listing_name",
-          "description", "condition", "held_by")
+          "description", "condition", "held_by", "part_name")
 
 
 def make_ref(kind: str, data: dict[str, Any], label: str = "") -> Ref:
@@ -87,8 +87,9 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
     filtered = False
     numbers = {_norm(v) for v in said.values("part_number")}
     if numbers and any(_numbers_of(r) for r in items):  # a part number no item has points at none of them
-        narrowed = [r for r in items if numbers & _numbers_of(r)]
-        filtered = True
+        narrowed = [r for r in items if numbers & _numbers_of(r)] or \
+            [r for r in items if any(len(n) >= 4 and m.endswith(n) for n in numbers for m in _numbers_of(r))]
+        filtered = True  # "the 931201 one": the end of PPX-931201
     relevant = _RELEVANT.get(items[0].kind, _NAMES)
     for entity in (e for e in _NAMES if e in relevant):
         values = said.values(entity)
@@ -129,7 +130,8 @@ _STOP = frozenset({"the", "one", "that", "this", "from", "option", "with", "want
                    "tell", "more", "details", "info", "bid", "watch", "them", "those", "these"})
 
 
-_REFUSED = re.compile(r"\b(?:not|no|non|without|never|except|don'?t want|dont want|nothing)\s+((?:[a-z0-9-]+\s*){1,3})")
+_REFUSED = re.compile(r"\b(?:not|no|non|without|never|except|don'?t want|dont want|nothing|still needs?|keep|leave)"
+                      r"\s+((?:[a-z0-9-]+\s*){1,3})")
 
 
 def _by_words(items: list[Ref], said: Said) -> list[Ref]:
@@ -205,7 +207,7 @@ def _norm(number: str) -> str:
 # among these: "keystone's is too high, counter 200" is about Keystone's.
 _SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
                      r"shady|no thanks|pass on|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
-                     r"keep|leave|hang on to|hold on to)\b")
+                     r"keep|leave|hang on to|hold on to|think about|sleep on|get back to)\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
 
 

@@ -108,7 +108,8 @@ _GLUE = frozenset({"one", "ones", "it", "that", "this", "them", "some", "more", 
                    "altogether", "all", "together", "combined", "overall", "sum", "count", "yes", "yep", "yeah",
                    "yup", "sure", "okay", "please", "pls", "thanks", "thx", "those", "these", "em", "sitting",
                    "laying", "lying", "kicking", "around", "floating", "stashed", "handy", "extra", "extras", "just",
-                   "scratch", "listed", "whos", "who's", "show", "tell", "let", "see"})
+                   "scratch", "listed", "whos", "who's", "show", "tell", "let", "see", "fine", "actually", "from",
+                   "alright", "whatever", "really"})
 
 
 def candidates(result: ToolResult) -> list[dict[str, Any]]:

@@ -67,14 +67,28 @@ def present_options(ctx: Ctx, found: ToolResult, options: list[dict[str, Any]] |
                listed=Listed(kind="option", items=[make_ref("option", o) for o in top], goal=goal))
 
 
+def theirs_asked(ctx: Ctx) -> bool:
+    """Does the message ask about another company's own stock ("how many has rival got at their warehouse")?"""
+    other = ctx.said.value("organization")
+    return bool(other and other != ctx.env.organization)
+
+
+def not_their_stock(ctx: Ctx, part: Ref | None) -> Step:
+    other = ctx.said.value("organization")
+    if part is not None:
+        ctx.state.put_focus(part)  # "fine. who can i get em from then"
+    offer_to = "Want me to check who has it, them included?" if part is not None else \
+        "Tell me the part and I'll check who has it, them included."
+    return say(f"I can't see {other}'s own stock: other companies' stock shows up only where they make it "
+               "available for sale or trade.", offer_to, proposal=offer("find_stock", part) if part else None,
+               kind="question" if part is None else "answer")
+
+
 @policy("find_stock")
 def find_stock(ctx: Ctx) -> Step:
     part = target_part(ctx)
-    other = ctx.said.value("organization")
-    if part is None and other and other != ctx.env.organization:
-        return say(f"I can't see {other}'s own stock: other companies' stock shows up only where they make it "
-                   "available for sale or trade.", "Tell me the part and I'll check who has it, them included.",
-                   kind="question")
+    if part is None and theirs_asked(ctx):
+        return not_their_stock(ctx, None)
     if part is None:
         listed = ctx.state.listed
         if listed is not None and listed.kind == "part" and not describes_part(ctx):

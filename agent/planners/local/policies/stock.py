@@ -25,16 +25,13 @@ from agent.planners.local.policies.common import (
     winner,
 )
 from agent.planners.local.policies.form_driver import finishes, start
+from agent.planners.local.policies.sourcing import not_their_stock, theirs_asked
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.reply_draft import DraftItem
 
 REMOVING = {"used_on_job", "damaged", "lost", "returned"}
 _ELSEWHERE = re.compile(r"\b(else|other|others|rest of|anyone|anybody|team|crew)\b")
 _RELATIVE = re.compile(r"\b(\d+|one|two|three|four|five|six|a couple)\s+(more|extra|over|fewer|less|short|under)\b")
-
-
-def _count(word: str) -> int:
-    return int(word) if word.isdigit() else WORD_NUMBERS.get(word, 0)
 
 
 def _stock_line(i: dict[str, Any]) -> str:
@@ -65,6 +62,8 @@ def own_stock(ctx: Ctx) -> Step:
         who = seen.data.get("seller_organization") or seen.data.get("organization_name") or "They"
         return say(f"{who} has {seen.data.get('quantity_available')} × {seen.data.get('part_number')} available.")
     part = target_part(ctx) if not (ctx.said.has("choice") or describes_part(ctx)) else named_part(ctx)
+    if theirs_asked(ctx):  # "how many has rival got at their lakewood warehouse?"
+        return not_their_stock(ctx, part)
     location = ctx.said.value("location")
     focus = ctx.state.focused("stock") if ctx.state.focus_kind == "stock" else None
     elsewhere = _ELSEWHERE.search(ctx.said.lowered)  # "anyone else on the team got one?"
@@ -220,8 +219,9 @@ def adjust_stock(ctx: Ctx) -> Step:
     reason = ctx.said.value("adjust_reason")
     relative = _RELATIVE.findall(ctx.said.lowered)
     said_count = ctx.said.value("quantity") or ctx.said.value("number")
-    count = int(said_count or (WORD_NUMBERS.get(relative[-1][0], 1) if relative else 1))
-    if relative and _count(relative[-1][0]) == count and reason in (None, "cycle_count", "correction", "found", "lost"):
+    counts = [int(n) if n.isdigit() else WORD_NUMBERS.get(n, 1) for n, _ in relative]  # "one more than that"
+    count = int(said_count or (counts[-1] if relative else 1))
+    if relative and counts[-1] == count and reason in (None, "cycle_count", "correction", "found", "lost"):
         # "2 more on the shelf than the system shows": a difference, not the new count
         more = relative[-1][1] in ("more", "extra", "over")
         form.values.update(reason=reason or ("found" if more else "lost"), quantity_change=count if more else -count)
