@@ -34,7 +34,10 @@ def _lookup(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> N
     matches = data.get("matches") or []
     state.remember_all([make_ref("part", m) for m in matches])
     if matches and matches[0].get("match_kind") != "fuzzy":
-        state.put_focus(make_ref("part", matches[0]))
+        top = matches[0]
+        newer = [str(h.get("interchangeability")) for h in top.get("supersession_chain") or []
+                 if h.get("direction") == "newer"]  # "straight swap?" is answered from the chain
+        state.put_focus(make_ref("part", {**top, "swap": ",".join(newer)} if newer else top))
 
 
 @observes("search_parts")
@@ -182,3 +185,8 @@ def _stock_changed(state: DialogueState, result: ToolResult, data: dict[str, Any
     item = data.get("destination") or data.get("item")
     if isinstance(item, dict):
         state.put_focus(make_ref("stock", item))  # "how many that leave me"
+
+
+@observes("suggest_price", "market_trends")
+def _priced(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
+    _searched_part(state, result, [])  # "what do HBL2620s go for" … "ok draft up 6 of em"

@@ -63,7 +63,7 @@ def _clause_goal(text: str, target: Ref, env: Any) -> str | None:
     return goals.pop() if len(goals) == 1 else None
 
 
-_SEVERAL = re.compile(r"\b(?:stuff|ones|both|all|them|those|these|everything|em)\b")
+_SEVERAL = re.compile(r"\b(?:stuff|ones|both|all|everything|each)\b")
 
 
 def pick_several(parse: Parse, said: Said, state: DialogueState) -> list[AskState]:

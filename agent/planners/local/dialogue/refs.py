@@ -15,7 +15,7 @@ from tools.wording import possessive
 
 _SLIM = {
     "part": ("part_number", "manufacturer", "name", "msrp", "category", "part_id", "superseded_by",
-             "current_part_number"),
+             "current_part_number", "swap"),
     "option": ("source_type", "organization_name", "location_name", "city", "distance_km", "part_number",
                "condition", "price", "price_kind", "quantity_available", "eta_hours", "fulfillment", "same_day",
                "inventory_item_id", "listing_id", "is_replacement", "contact"),
@@ -206,24 +206,34 @@ def _norm(number: str) -> str:
 # it is ("tomas still needs his", "keep the keystone one"), names what is not meant. Price complaints are not
 # among these: "keystone's is too high, counter 200" is about Keystone's.
 _SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
-                     r"shady|no thanks|pass on|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
+                     r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
                      r"keep|leave|hang on to|hold on to|think about|sleep on|get back to)\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
+_BACK = re.compile(r"\b(?:em|them|him|her|it|those|that|theirs|his)\b")  # "…, skip em": whom the clause before names
 
 
 def set_apart_spurned(items: list[Ref], said: Said) -> tuple[list[Ref], Said]:
     """The items left once those a clause turns away are set apart, and the message without those clauses."""
     pool, rest = list(items), said
-    for clause in _CLAUSE.finditer(said.text):
-        if not _SPURNS.search(clause.group(0).lower()):
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(said.text)]
+    for index, (start, end) in enumerate(clauses):
+        if not _SPURNS.search(said.text[start:end].lower()):
             continue
-        part = Said(clause.group(0), [{**e, "start": int(e["start"]) - clause.start()} for e in said.entities
-                                      if clause.start() <= int(e.get("start", -1)) < clause.end()])
+        part = _part(said, start, end)
+        if not part.has(*_NAMES, "condition") and index and said.text[clauses[index - 1][1]:start].strip() == "," \
+                and _BACK.search(said.text[start:end].lower()):
+            start = clauses[index - 1][0]  # "apex's budget is too low, skip em": the clause before says whom
+            part = _part(said, start, end)
         named = match(pool, part) if part.has(*_NAMES, "condition") else []
         if named and len(named) < len(pool):
             pool = [r for r in pool if r not in named]
-            rest = rest.without(clause.start(), clause.end())
+            rest = rest.without(start, end)
     return pool, rest
+
+
+def _part(said: Said, start: int, end: int) -> Said:
+    return Said(said.text[start:end], [{**e, "start": int(e["start"]) - start} for e in said.entities
+                                       if start <= int(e.get("start", -1)) < end])
 
 
 def points_at_list(said: Said) -> bool:
@@ -248,7 +258,8 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
             if len(hits) == 1:
                 return hits[0], []
             focus = state.focused(kind)
-            if len(hits) > 1 and focus is not None and any(h.same(focus) for h in hits):
+            one_name = len(set(said.values("organization") + said.values("person"))) <= 1
+            if len(hits) > 1 and one_name and focus is not None and any(h.same(focus) for h in hits):
                 return focus, []  # "counter rival at 350": of Rival's offers, the one we were talking about
             if len(hits) > 1:
                 return None, hits

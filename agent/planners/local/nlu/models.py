@@ -46,6 +46,8 @@ class ModelSpotter:
                 raw = "".join(w.group(0) for w in words[i:i + size])
                 key = normalize_part_number(raw)
                 refs = self.vocab.equipment.get(key, []) if len(key) >= 2 else []
+                if not refs and len(raw) > 3 and raw.endswith("s"):  # "the gen2s", "one of the xr14s"
+                    refs = self.vocab.equipment.get(normalize_part_number(raw[:-1]), [])
                 if not refs and size == 1 and raw in self.first_words:
                     refs = [self.first_words[raw]]
                 if not refs or (raw.isdigit() and not _maker_before(lowered, start, refs)):

@@ -66,6 +66,9 @@ def check_fit(ctx: Ctx) -> Step:
         if not isinstance(step, tuple):
             return step
         equipment, note = step
+    successor = part.data.get("current_part_number") or part.data.get("superseded_by")
+    if equipment is None and part.data.get("swap") and successor not in (None, part.data.get("part_number")):
+        return _swap(part)  # "tag says GAA26800LB1, what's the new #" … "straight swap?"
     if equipment is None:
         return say(f"Which equipment should {part.data.get('part_number')} fit — maker and model (e.g. Otis Gen2)?",
                    kind="question", awaits=awaiting("check_fit", "equipment_model", "site", target=part))
@@ -84,6 +87,18 @@ def check_fit(ctx: Ctx) -> Step:
     if not checked.ok:
         return failure(checked, "check the fit")
     return _verdict(ctx, checked.data, equipment, note)
+
+
+def _swap(part: Ref) -> Step:
+    old, new = part.data.get("part_number"), part.data.get("current_part_number") or part.data.get("superseded_by")
+    kinds = set(str(part.data.get("swap")).split(","))
+    if kinds <= {"drop_in"}:
+        return say(f"Yes — {new} is a drop-in replacement for {old}: they swap both ways.")
+    if "requires_modification" in kinds:
+        return say(f"Not a straight swap: {new} replaces {old} but needs modification to fit.")
+    if "kit" in kinds:
+        return say(f"Not a straight swap: {new} replaces {old} with a kit.")
+    return say(f"Yes, one way: {new} replaces {old} (a drop-in where {old} was), but not the other way round.")
 
 
 def _unit_at_site(ctx: Ctx, part: Ref, site: str, equipment: Ref | None) -> Step | tuple[Ref | None, str]:
