@@ -209,6 +209,7 @@ _SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|tr
                      r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
                      r"keep|leave|hang on to|hold on to|think about|sleep on|get back to)\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
+_IT = re.compile(r"\b(?:it|that|this|that one|this one|em|them)\b")
 _BACK = re.compile(r"\b(?:em|them|him|her|it|those|that|theirs|his)\b")  # "…, skip em": whom the clause before names
 
 
@@ -250,6 +251,8 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
             return hits[0], []
         if len(hits) > 1:
             return None, hits
+        if len(state.listed.items) == 1 and _IT.search(said.lowered) and not said.has(*_NAMES, "part_number"):
+            return state.listed.items[0], []  # one shown, then "offer 400 on it"
     named = said.has("organization", "person", "city", "location", "site", "part_number", "condition",
                      "listing_type")
     if named:
