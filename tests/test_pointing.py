@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.planners.local.dialogue import relative
+from agent.planners.local.dialogue import forms, relative
 from agent.planners.local.dialogue.asks import entity_dicts
 from agent.planners.local.dialogue.refs import make_ref, match, set_apart_spurned
 from agent.planners.local.dialogue.said import Said
@@ -106,3 +106,16 @@ def test_a_clause_that_keeps_one_sets_it_apart(nlu: NLU) -> None:
     assert [r.id for r in pool] == ["d"] and [r.id for r in match(pool, rest)] == ["d"]
     both = _said(nlu, "kill derek's or priya's")  # two names of one kind: either, never neither
     assert [r.id for r in match(holds, both)] == ["d", "t"]
+
+
+@pytest.mark.parametrize(("form", "text", "values"), [
+    ("place_bid", "bump my max to 400. no wait make it 375, thats all", {"max_bid": "375"}),
+    # a correction about something else leaves the amounts said with their fields alone
+    ("create_listing", "auction it, start it at 250 w/ a 400 reserve, actually make it 5 days",
+     {"starting_bid": "250", "reserve_price": "400"}),
+    ("create_wanted_post", "395 is too rich. put a wanted out for 2, max 300 ea", {"max_price": "300"}),
+])
+def test_amounts_named_by_their_field_and_corrected(nlu: NLU, form: str, text: str, values: dict[str, str]) -> None:
+    filled = forms.new_form(form)
+    forms.fill(filled, _said(nlu, text))
+    assert {k: filled.values.get(k) for k in values} == values

@@ -20,7 +20,6 @@ from agent.planners.local.dialogue.dates import span_in_days
 from agent.planners.local.dialogue.field_cues import cued_values
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState
-from agent.planners.local.nlu.cues import CORRECTION
 from tools.registry import get_tool
 
 FORMS_FILE = Path(__file__).resolve().parent / "forms.yml"
@@ -136,13 +135,7 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
         form.values["listing_type"] = "emergency"  # "emergency same day pickup only": an emergency listing
         changed.append("listing_type")
     said = relative.resolved(said, form.target)
-    whole = said
     cued, said = cued_values(said, [name for name in s.schema if s.entity_of(name)], s.entity_of)
-    for name in list(cued):  # "bump my max to 400. no wait make it 375": the correction wins over the cue
-        entity = s.entity_of(name)
-        later = whole.value(entity) if entity and CORRECTION.search(whole.text) else None
-        if later is not None:
-            cued[name] = later
     for name, raw in cued.items():
         if not s.applies(name, form.values):
             continue
