@@ -66,6 +66,8 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         if len(left.split()) < 2 or len(right.split()) < 2:
             continue
         parts = [env.nlu.parse(left, env.organization), env.nlu.parse(right, env.organization)]
+        # "post a wanted for 3 of em, new only, max 250 ea": the clause after a change gives its terms
+        terms = any(e.entity in _TERMS for e in parts[1].entities)
         if parts[0].intent == "find_part" and parts[1].intent in _WHERE_TO_GET and parts[1].confident and \
                 not parts[1].get("part_number") and not parts[1].get("equipment_model"):
             # "need a BLD-HV-2290 txv, who's got one": naming the part, then what to do about it — one ask
@@ -77,18 +79,14 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
             parts[0].intent in WRITES and parts[0].intent != parse.intent and "and" not in cut.group(0).lower()
         if loose and "and" not in cut.group(0).lower() and parts[0].confidence >= THRESHOLD and \
                 parts[0].intent in WRITES and parts[1].confidence < THRESHOLD:
-            if any(e.entity in _TERMS for e in parts[1].entities):
-                return [parse]  # "post a wanted for 3, new only, max 250 ea": the change and its terms
-            return [parts[0]]  # "pull my listing, sold all 3 at the counter": the change, then its story
+            return [parse] if terms else [parts[0]]  # "pull my listing, sold all 3 at the counter": its story
         if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
                 parts[0].intent != parts[1].intent and not together and not context:
             if loose and "and" not in cut.group(0).lower() and parts[0].intent in WRITES and \
                     parts[1].intent in WRITES:
-                if any(e.entity in _TERMS for e in parts[1].entities):
-                    return [parse]  # "post a wanted for 3 of em, new only, max 250 ea": one change, its terms
                 # "let the keystone hold go, found one on derek's truck": the request, then why — only the
                 # first asks for a change; a second change needs its own "and"
-                return [parts[0]]
+                return [parse] if terms else [parts[0]]
             return [parts[0], _about_the_same(parts[1], parts[0])]
     return [parse]
 

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from agent.planners.local.dialogue.dates import span_in_days
 from agent.planners.local.dialogue.field_cues import cued_values
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState
+from agent.planners.local.nlu.numbers import decimal_of
 from tools.registry import get_tool
 
 FORMS_FILE = Path(__file__).resolve().parent / "forms.yml"
@@ -206,7 +206,7 @@ def _place_bare_number(form: FormState, s: FormSpec, said: Said, changed: list[s
         bare = said.values("choice")  # a bare "2" answering "how many?" is a count, not a pick
     if not bare:
         return []
-    amount = _decimal(bare[-1])
+    amount = decimal_of(bare[-1])
     if amount is None:
         return []
     numeric = {slot.field: s.entity_of(slot.field) for slot in [*s.ask, *s.auction]}
@@ -231,13 +231,6 @@ def _place_bare_number(form: FormState, s: FormSpec, said: Said, changed: list[s
         value = _days_from_now(str(int(amount)))
     form.values[target] = value
     return [target]
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(str(text).replace(",", ""))
-    except InvalidOperation:
-        return None
 
 
 def _days_from_now(days: str) -> str:

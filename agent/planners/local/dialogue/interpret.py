@@ -113,6 +113,7 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
             parse.confident and parse.confidence >= TOPIC_CHANGE and parse.intent not in CONVERSATION | {
                 question.intent, "find_part", "check_fit"}):
         return [ask_of(parse, question.intent, target=question.target, values={"answer": True})]
+    split: list[Parse] | None = None  # read once: the list in view and the request both need it
     if state.listed is not None and state.listed.items:
         split = split_asks(parse, env)
         if len(split) > 1 and all(p.text != parse.text for p in split):
@@ -133,23 +134,23 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
     follow_up = repeated(model_said_bare(parse, state, env), state)
     if follow_up is not None:
         return [follow_up]
-    return _request(parse, env, state)
+    return _request(parse, env, state, split)
 
 
 def _short(parse: Parse) -> bool:
     return len(parse.text.split()) <= 3
 
 
-def _request(parse: Parse, env: Env, state: DialogueState) -> list[AskState]:
+def _request(parse: Parse, env: Env, state: DialogueState, split: list[Parse] | None) -> list[AskState]:
     if _ONLY_NUMBER.match(parse.masked) and parse.get("part_number"):
         return [ask_of(parse, "find_part")]
     command = context_then_command(parse, env)
     if command is not None:
         return [ask_of(command)]
+    if not parse.confident and parse.intent == "out_of_scope" and parse.confidence < 0.3 and parse.get("part_number"):
+        return [ask_of(parse, "find_part")]
+    split = split if split is not None else split_asks(parse, env)
     if not parse.confident:
-        if parse.intent == "out_of_scope" and parse.confidence < 0.3 and parse.get("part_number"):
-            return [ask_of(parse, "find_part")]
-        split = split_asks(parse, env)
         if split != [parse]:  # unsure of the whole because its parts are clear on their own
             return [_each(p, state) if p.text != parse.text else ask_of(p, _urgent(p)) for p in split]
         top = [r.intent for r in parse.intents[:2]]
@@ -159,10 +160,9 @@ def _request(parse: Parse, env: Env, state: DialogueState) -> list[AskState]:
             # nothing and the next step is the same
             return [ask_of(parse, looking[0])]
         return [ask_of(parse, "clarify", values={"intents": top})]
-    asks = split_asks(parse, env)
-    if len(asks) == 1 or any(p.text == parse.text for p in asks):  # one ask, or the same ask for each part
-        return [ask_of(p, _urgent(p)) for p in asks]
-    return [_each(p, state) for p in asks]
+    if len(split) == 1 or any(p.text == parse.text for p in split):  # one ask, or the same ask for each part
+        return [ask_of(p, _urgent(p)) for p in split]
+    return [_each(p, state) for p in split]
 
 
 def _each(part: Parse, state: DialogueState) -> AskState:

@@ -19,7 +19,6 @@ DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "
                 "stock": "details", "equipment": "check_fit"}
 
 
-
 def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> AskState | None:
     listed = state.listed
     assert listed is not None

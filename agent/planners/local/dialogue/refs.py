@@ -220,21 +220,16 @@ def set_apart_spurned(items: list[Ref], said: Said) -> tuple[list[Ref], Said]:
     for index, (start, end) in enumerate(clauses):
         if not _SPURNS.search(said.text[start:end].lower()):
             continue
-        part = _part(said, start, end)
+        part = said.within(start, end)
         if not part.has(*_NAMES, "condition") and index and said.text[clauses[index - 1][1]:start].strip() == "," \
                 and _BACK.search(said.text[start:end].lower()):
             start = clauses[index - 1][0]  # "apex's budget is too low, skip em": the clause before says whom
-            part = _part(said, start, end)
+            part = said.within(start, end)
         named = match(pool, part) if part.has(*_NAMES, "condition") else []
         if named and len(named) < len(pool):
             pool = [r for r in pool if r not in named]
             rest = rest.without(start, end)
     return pool, rest
-
-
-def _part(said: Said, start: int, end: int) -> Said:
-    return Said(said.text[start:end], [{**e, "start": int(e["start"]) - start} for e in said.entities
-                                       if start <= int(e.get("start", -1)) < end])
 
 
 def points_at_list(said: Said) -> bool:

@@ -5,11 +5,12 @@ asks for it — a relative amount is never taken as the amount itself."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import Ref
+from agent.planners.local.nlu.numbers import decimal_of, plain
 
 
 def resolved(said: Said, target: Ref | None) -> Said:
@@ -20,9 +21,9 @@ def resolved(said: Said, target: Ref | None) -> Said:
         if not sign:
             entities.append(entity)
             continue
-        amount = _amount(sign, _decimal(entity.get("value")), target)
+        amount = _amount(sign, decimal_of(entity.get("value")), target)
         if amount is not None:
-            entities.append({**entity, "value": str(amount), "extra": []})
+            entities.append({**entity, "value": plain(amount.quantize(Decimal("0.01"))), "extra": []})
     return Said(said.text, entities)
 
 
@@ -32,24 +33,13 @@ def _amount(sign: str, by: Decimal | None, target: Ref | None) -> Decimal | None
     data = target.data
     counter = data.get("counter_offer") if isinstance(data.get("counter_offer"), dict) else {}
     if sign == "mid":
-        ours, theirs = _decimal(data.get("offered_price")), _decimal((counter or {}).get("price"))
-        return _money((ours + theirs) / 2) if ours is not None and theirs is not None else None
-    base = _decimal(data.get("current_bid")) if data.get("listing_type") == "auction" else None
-    base = base or _decimal((counter or {}).get("price")) or _decimal(data.get("price")) or \
-        _decimal(data.get("offered_price"))
+        ours, theirs = decimal_of(data.get("offered_price")), decimal_of((counter or {}).get("price"))
+        return (ours + theirs) / 2 if ours is not None and theirs is not None else None
+    base = decimal_of(data.get("current_bid")) if data.get("listing_type") == "auction" else None
+    base = base or decimal_of((counter or {}).get("price")) or decimal_of(data.get("price")) or \
+        decimal_of(data.get("offered_price"))
     if base is None or by is None:
         return None
     amount = base + by if sign == "+" else base - by
-    return _money(amount) if amount > 0 else None
+    return amount if amount > 0 else None
 
-
-def _money(amount: Decimal) -> Decimal:
-    return amount.quantize(Decimal("0.01")).normalize() if amount != amount.to_integral() else \
-        amount.quantize(Decimal("1"))
-
-
-def _decimal(raw: object) -> Decimal | None:
-    try:
-        return Decimal(str(raw).replace(",", "")) if raw not in (None, "") else None
-    except InvalidOperation:
-        return None

@@ -42,8 +42,12 @@ class Said:
 
     def after(self, offset: int) -> Said:
         """What the message says from `offset` on (its last sentence, say)."""
-        return Said(self.text[offset:], [{**e, "start": int(e["start"]) - offset} for e in self.entities
-                                         if int(e.get("start", -1)) >= offset])
+        return self.within(offset, len(self.text))
+
+    def within(self, start: int, end: int) -> Said:
+        """What the message says in text[start:end] (one clause of it), offsets counted from `start`."""
+        return Said(self.text[start:end], [{**e, "start": int(e["start"]) - start} for e in self.entities
+                                           if start <= int(e.get("start", -1)) < end])
 
     def without(self, start: int, end: int) -> Said:
         """What the message says outside text[start:end] (blanked, so offsets hold)."""

@@ -35,14 +35,16 @@ class NumberMention:
     end: int
 
 
-def _decimal(text: str) -> Decimal | None:
+def decimal_of(raw: object) -> Decimal | None:
+    """An amount as typed or stored ("1,200", "4.5", 310) as a Decimal; None when it is not one."""
     try:
-        return Decimal(text.replace(",", ""))
+        return Decimal(str(raw).replace(",", "")) if raw not in (None, "") else None
     except InvalidOperation:
         return None
 
 
-def _plain(amount: Decimal) -> str:
+def plain(amount: Decimal) -> str:
+    """An amount without trailing zeros ("360.00" → "360", "550.50" → "550.5")."""
     text = f"{amount:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -80,7 +82,7 @@ def _embedded(match: re.Match[str], text: str, lowered: str) -> bool:
 
 
 def amount_of(match: re.Match[str]) -> Decimal:
-    return _decimal(match.group("num")) or Decimal(0)
+    return decimal_of(match.group("num")) or Decimal(0)
 
 
 def _alone(lowered: str, start: int, end: int) -> bool:
@@ -90,7 +92,7 @@ def _alone(lowered: str, start: int, end: int) -> bool:
 
 def _mention(match: re.Match[str], lowered: str, ctx: nc.Context, alone: bool) -> NumberMention | None:
     start, end = match.start(), match.end()
-    amount = _decimal(match.group("num")) or Decimal(0)
+    amount = decimal_of(match.group("num")) or Decimal(0)
     whole = amount == int(amount)
     before, after = lowered[max(0, start - 40):start], lowered[end:end + 30]
 
@@ -105,7 +107,7 @@ def _mention(match: re.Match[str], lowered: str, ctx: nc.Context, alone: bool) -
         pass
     elif match.group("sign") or match.group("k"):
         scale = 1000 if match.group("k") else 1
-        return said("price", _plain(amount * scale))
+        return said("price", plain(amount * scale))
     if nc.MEASURE_AFTER.match(after) or nc.NOT_A_COUNT_BEFORE.search(before) or \
             (amount <= 12 and nc.time_of_day(before, after)) \
             or (match.group("num").startswith("0") and len(match.group("num")) > 1 and "." not in match.group("num")):
@@ -122,7 +124,7 @@ def _mention(match: re.Match[str], lowered: str, ctx: nc.Context, alone: bool) -
     distance = nc.DISTANCE_AFTER.match(after)
     if distance:
         unit = "km" if distance.group("unit").startswith("k") else "mi"
-        return said("distance", f"{_plain(amount)} {unit}")
+        return said("distance", f"{plain(amount)} {unit}")
     if nc.RATING_AFTER.match(after) or (ctx.rating and whole and 1 <= amount <= 5 and not nc.next_is_thing(after)):
         return said("rating")
     return _count_or_money(amount, whole, before, after, ctx, alone, said)
@@ -132,12 +134,12 @@ def _count_or_money(amount: Decimal, whole: bool, before: str, after: str, ctx: 
                     said: nc.Say) -> NumberMention:
     small = whole and amount <= 50
     if nc.MONEY_AFTER.match(after) or (amount >= 20 and nc.MONEY_NOUN_AFTER.match(after)):
-        return said("price", _plain(amount))
+        return said("price", plain(amount))
     if re.search(r"(?:\bat|@)\s*$", before) and re.search(r"\d+\s*(?:units?|pcs?|pieces?|x|of (?:them|em|those))\b",
                                                           before):
-        return said("price", _plain(amount))  # "2 units at 275": the count is said, so this is what each costs
+        return said("price", plain(amount))  # "2 units at 275": the count is said, so this is what each costs
     if ctx.money and amount >= 20 and re.match(r"\s+more\b", after):
-        return said("price", _plain(amount))
+        return said("price", plain(amount))
     if whole and amount < 1000 and (nc.UNIT_AFTER.match(after) or nc.COUNT_FIELD.search(before)
                                     or re.match(r"\s+at\s+(?:\$|\d)", after)):
         return said("quantity")
@@ -150,23 +152,23 @@ def _count_or_money(amount: Decimal, whole: bool, before: str, after: str, ctx: 
         return said("quantity")
     if amount >= 100 and re.search(r"\b(?:put|stick|slap|throw)\s*$", before) and \
             re.match(r"\s+on\s+(?:the|it|that|this|a|an)\b(?!\s+(?:truck|van|shelf|hold|cart))", after):
-        return said("price", _plain(amount))  # "put 1150 on the mitsubishi board": its price, not 1150 of them
+        return said("price", plain(amount))  # "put 1150 on the mitsubishi board": its price, not 1150 of them
     if whole and nc.QTY_BEFORE.search(before) and (small or not ctx.money) and not nc.money_before(before, ctx):
         return said("quantity")
     if (nc.money_before(before, ctx) and (ctx.money or amount >= 20) and not nc.next_is_thing(after)) \
             or (amount >= 50 and nc.REPRICE.search(before)):
-        return said("price", _plain(amount))
+        return said("price", plain(amount))
     if nc.next_is_thing(after) and whole and amount < 1000:
         return said("quantity")
     if ctx.money and amount >= 1:
-        return said("price", _plain(amount))
+        return said("price", plain(amount))
     if alone or (nc.PICK_BEFORE.search(before) and whole and amount <= _SMALL_ANSWER):
         if whole and amount <= _SMALL_ANSWER:
             return said("choice")
-        return said("price", _plain(amount))
+        return said("price", plain(amount))
     if amount >= 50 and ctx.deal and not nc.year_like(amount, before):
-        return said("price", _plain(amount))
-    return said("number", _plain(amount))
+        return said("price", plain(amount))
+    return said("number", plain(amount))
 
 
 def _word_numbers(lowered: str, taken: list[tuple[int, int]], digits: list[NumberMention],

@@ -185,7 +185,6 @@ def _words(text: str) -> list[str]:
             for w in re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text)]  # "4.5 ton" is not "4 ton"
 
 
-
 def named_part(ctx: Ctx) -> Ref | None:
     """The part the user typed, merged with what we know about it when it is the one in focus."""
     number = ctx.said.value("part_number")

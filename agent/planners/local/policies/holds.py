@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
-from agent.planners.local.dialogue.state import Listed
+from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import failure, written
 from agent.planners.local.policy import Call, Ctx, Step, policy, say
 from agent.reply_draft import DraftItem
@@ -26,7 +26,7 @@ def my_holds(ctx: Ctx) -> Step:
     holds = found.data.get("holds") or found.data.get("items") or []
     if not holds:
         return say("Nothing on hold." if found.args.get("scope") == "organization" else "You have nothing on hold.")
-    refs = [make_ref("hold", {**h, "id": h.get("hold_id") or h.get("id")}, _hold_line(h)) for h in holds]
+    refs = _hold_refs(holds)
     named = match(refs, ctx.said) if ctx.said.has("organization", "part_number", "location", "manufacturer") else []
     if len(named) == 1 or len(refs) == 1:  # "my pickup code for the batteries at keystone"
         hold = (named or refs)[0]
@@ -38,6 +38,10 @@ def my_holds(ctx: Ctx) -> Step:
     headline = "Holds:" if found.args.get("scope") == "organization" else "Your holds:"
     return say(headline, "", [DraftItem(kind="hold", title=r.label) for r in refs], numbered=len(refs) > 1,
                listed=Listed(kind="hold", items=refs, goal="cancel_hold"))
+
+
+def _hold_refs(holds: list[dict[str, Any]]) -> list[Ref]:
+    return [make_ref("hold", {**h, "id": h.get("hold_id") or h.get("id")}, _hold_line(h)) for h in holds]
 
 
 def _hold_line(h: dict[str, Any]) -> str:
@@ -62,9 +66,8 @@ def cancel_hold(ctx: Ctx) -> Step:
         listed = ctx.last("list_holds")
         if listed is None:
             return my_holds(ctx)
-        refs = [make_ref("hold", {**h, "id": h.get("hold_id") or h.get("id")}, _hold_line(h))
-                for h in listed.data.get("holds") or listed.data.get("items") or []
-                if h.get("status") in (None, "active")]
+        refs = _hold_refs([h for h in listed.data.get("holds") or listed.data.get("items") or []
+                           if h.get("status") in (None, "active")])
         hits = match(refs, ctx.said, allow_single=True)
         if len(hits) != 1:
             if not refs:
