@@ -16,7 +16,7 @@ from knowledge.models import PartCategory, Trade
 from knowledge.search import MAX_QUERY_CHARS, SearchHit
 from tools.catalog import LookupPartOutput, SearchPartsOutput
 from tools.part_detail import PartDetail
-from tools.photo.reading import MAX_BYTES
+from tools.photo.decode import MAX_BYTES
 from tools.photo_identification import IdentifyPartFromPhotoOutput
 from tools.photo_store import PhotoRejected, save_photo
 from tools.results import ToolFailure

@@ -1,13 +1,12 @@
 """Offline photo pipeline: render synthetic nameplate photos and read part numbers off real ones."""
 
+from tools.photo.decode import PhotoRejected, load_photo
 from tools.photo.nameplate import NameplateSpec, code128_image, code128_modules, render_nameplate
 from tools.photo.reading import (
     BarcodeReading,
     LabelReading,
     PartNumberCandidate,
-    PhotoRejected,
     TextLine,
-    load_photo,
     normalize_part_number,
     read_label,
 )

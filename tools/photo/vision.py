@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from knowledge.partnumbers import normalize_part_number
 from knowledge.settings import get_settings
-from tools.photo.reading import BarcodeReading, LabelReading, PartNumberCandidate, TextLine, load_photo
+from tools.photo.decode import load_photo
+from tools.photo.reading import BarcodeReading, LabelReading, PartNumberCandidate, TextLine
 
 log = logging.getLogger(__name__)
 
