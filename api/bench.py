@@ -113,7 +113,7 @@ class TurnCheck:
 
 def _ttft_samples(base: str, headers: dict[str, str], samples: int) -> tuple[list[float], list[float], list[str]]:
     ttfts, totals, errors = [], [], []
-    openers = [script[0] for script in CONVERSATIONS]
+    openers = [script[0] for _, script in CONVERSATIONS]
     with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
         for i in range(samples):
             check = TurnCheck()
@@ -155,7 +155,7 @@ async def _concurrent(base: str, headers: dict[str, str], sessions: int, turns: 
     limits = httpx.Limits(max_connections=sessions + 10, max_keepalive_connections=sessions + 10)
     start = time.perf_counter()
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=300, limits=limits) as client:
-        done = await asyncio.gather(*(_session(client, CONVERSATIONS[i % len(CONVERSATIONS)][:turns], ttfts, errors)
+        done = await asyncio.gather(*(_session(client, CONVERSATIONS[i % len(CONVERSATIONS)][1][:turns], ttfts, errors)
                                       for i in range(sessions)))
     return {"sessions": sessions, "turns": sum(done), "errors": len(errors), "error_samples": errors[:10],
             "wall_s": round(time.perf_counter() - start, 2), "ttft_under_load": _stats(ttfts)}
