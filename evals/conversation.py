@@ -7,6 +7,7 @@ import json
 import re
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -151,16 +152,18 @@ def _conditional(turn: TurnResult, sent: int, rules: list[ConditionalReply], fir
     return None
 
 
-def run_scripted(session: Session, user: ScriptedUser, ctx: dict[str, Any]) -> Transcript:
+def run_scripted(session: Session, user: ScriptedUser, ctx: dict[str, Any],
+                 typing: Callable[[str], str] = str) -> Transcript:
+    """The task's turns and conditional replies, each passed through `typing` (as written, or evals/typos.py)."""
     fired: Counter[int] = Counter()
     for sent, scripted in enumerate(user.turns, start=1):
         photos = [str(resolve(f"${{{p}}}", ctx)) for p in scripted.photos]
-        turn = session.say(str(resolve(scripted.text, ctx)), photos)
+        turn = session.say(typing(str(resolve(scripted.text, ctx))), photos)
         for _ in range(MAX_FOLLOW_UPS):
             answer = _conditional(turn, sent, user.replies, fired)
             if answer is None:
                 break
-            turn = session.say(str(resolve(answer, ctx)), source="conditional")
+            turn = session.say(typing(str(resolve(answer, ctx))), source="conditional")
     return session.finish()
 
 

@@ -36,8 +36,8 @@ class EvalOptions:
 def run_eval(engine: Engine, options: EvalOptions, golds: dict[str, Gold] | None = None) -> dict[str, Any]:
     if options.planner not in PLANNERS:
         raise ValueError(f"--planner must be one of {', '.join(PLANNERS)}")
-    if options.user not in ("scripted", "llm"):
-        raise ValueError("--user must be scripted or llm")
+    if options.user not in ("scripted", "typos", "llm"):
+        raise ValueError("--user must be scripted, typos or llm")
     settings = get_settings()
     if options.planner == "claude" and not settings.anthropic_api_key:
         raise ValueError("--planner claude needs ANTHROPIC_API_KEY; use --planner local to run offline")

@@ -3,6 +3,7 @@ graph with the chosen planner and user, scored, one JSON line each."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from evals.fixtures import apply_setup, replay_reference, resolve
 from evals.model import Task
 from evals.scoring import score_run
 from evals.store import StoreFactory, snapshot, state_hash, write_delta
+from evals.typos import careless
 from knowledge.settings import Settings, get_settings
 from tools.context import caller_by_email
 from tools.registry import ToolKind, get_tool
@@ -77,7 +79,8 @@ def _planner(config: EvalConfig, task: Task, ctx: dict[str, Any], shared: dict[s
     return shared[config.planner]
 
 
-def _converse(config: EvalConfig, task: Task, session: Session, ctx: dict[str, Any]) -> tuple[Transcript, str]:
+def _converse(config: EvalConfig, task: Task, session: Session, ctx: dict[str, Any],
+              trial: int) -> tuple[Transcript, str]:
     if config.user == "llm" and task.llm_user is not None:
         from evals.claude import LlmUserSimulator
 
@@ -87,6 +90,10 @@ def _converse(config: EvalConfig, task: Task, session: Session, ctx: dict[str, A
         if photos:  # the opening message carries the task's photos; the LLM user takes over after it
             session.say(simulator.first_message, photos, source="llm")
         return run_llm_user(session, simulator, task.llm_user.max_turns), "llm"
+    if config.user == "typos":
+        said = itertools.count()
+        return run_scripted(session, task.user, ctx,
+                            lambda text: careless(text, f"{task.id}:{trial}:{next(said)}")), "typos"
     return run_scripted(session, task.user, ctx), "scripted"
 
 
@@ -100,7 +107,7 @@ def run_one(config: EvalConfig, factory: StoreFactory, task: Task, gold: Gold, t
         before = snapshot(engine)
         runner = AgentRunner(engine, _planner(config, task, ctx, shared), checkpointer=InMemorySaver())
         session = Session(runner, caller_by_email(engine, task.caller.user, channel=task.caller.channel))
-        transcript, user_kind = _converse(config, task, session, ctx)
+        transcript, user_kind = _converse(config, task, session, ctx, trial)
         delta = write_delta(before, snapshot(engine))
     nl_verdict: list[bool] | None = None
     if task.evaluation.nl_assertions and config.settings.anthropic_api_key:

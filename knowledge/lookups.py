@@ -1,5 +1,6 @@
 """Names the conversation may mention, read from the store for entity recognition: customer sites,
-organizations, people, stock locations, cities and the catalog's normalised part numbers.
+organizations, people, stock locations, cities, the catalog's normalised part numbers and its search terms
+(stemmed, as full-text search keeps them: words a message may use that are not typing slips).
 
 Recognition only: knowing that "Northline" is an organization says nothing about what the caller may see;
 the tools decide that when the name is used.
@@ -39,6 +40,7 @@ class LookupTables:
     locations: tuple[Location, ...]
     cities: tuple[str, ...]
     part_numbers: frozenset[str]  # normalised (knowledge.partnumbers.normalize_part_number)
+    catalog_terms: frozenset[str] = frozenset()  # stemmed lexemes ("instal", "contactor", "safeti")
 
 
 _SQL = {
@@ -53,6 +55,7 @@ _SQL = {
               "UNION SELECT city FROM organizations UNION SELECT city FROM marketplace_listings) c "
               "WHERE city IS NOT NULL ORDER BY 1",
     "part_numbers": "SELECT part_number_norm FROM part_number_lookup",
+    "catalog_terms": "SELECT word FROM part_term_stats WHERE word ~ '^[a-z]{3,}$'",
 }
 
 _cache: dict[str, tuple[float, LookupTables]] = {}
@@ -76,6 +79,7 @@ def load_lookups(engine: Engine) -> LookupTables:
         locations=tuple(Location(str(r[0]), r[1], r[2], r[3], r[4]) for r in rows["locations"]),
         cities=tuple(r[0] for r in rows["cities"]),
         part_numbers=frozenset(r[0] for r in rows["part_numbers"]),
+        catalog_terms=frozenset(r[0] for r in rows["catalog_terms"]),
     )
     with _lock:
         _cache[key] = (now, tables)

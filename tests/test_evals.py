@@ -22,7 +22,7 @@ from tests.eval_helpers import EvalRuns
 SUITES = {"number", "description", "equipment", "ocr_superseded", "photo", "compatibility", "inventory", "pricing",
           "listing", "offers", "wanted", "sms", "adversarial",
           "selling", "offers_by_name", "bids_watches", "followups",
-          "wanted_posts", "inventory_chat", "symptoms", "blind", "blind2", "blind3"}
+          "wanted_posts", "inventory_chat", "symptoms", "blind", "blind2", "blind3", "blind4"}
 
 
 # ---- task files ------------------------------------------------------------------------------------------
@@ -147,9 +147,14 @@ def test_null_scores_zero_on_every_task(eval_runs: EvalRuns) -> None:
     assert all(r["tool_calls"] == [] for r in run.rows)
 
 
+# Written without reading the planner and not yet worked on: reported (partpilot eval), kept out of the floor
+# until the planner has been improved against it, as blind2 and blind3 were.
+HELD_OUT = {"blind4"}
+
+
 def test_local_planner_average_reward(eval_runs: EvalRuns) -> None:
     run = eval_runs("local")
-    summary = run.summary
+    summary = summarize([r for r in run.rows if r["suite"] not in HELD_OUT], 1)
     print(json.dumps({s: v["avg_reward"] for s, v in summary["by_suite"].items()}), summary["weakest_tasks"])
     assert summary["avg_reward"] >= 0.95, summary["weakest_tasks"]
     # the worst bug: a write to the wrong object or with wrong values, even after the user said yes

@@ -22,7 +22,8 @@ def eval_command(
     planner: Annotated[str, typer.Option(help="local, claude, oracle (replays reference actions) or null.")] = "local",
     suite: Annotated[str | None, typer.Option(help="Only this suite (a folder of evals/tasks).")] = None,
     trials: Annotated[int, typer.Option(min=1, help="Runs per task; pass^k is reported for k = 1..K.")] = 1,
-    user: Annotated[str, typer.Option(help="scripted, or llm (Claude plays the user; needs a key).")] = "scripted",
+    user: Annotated[str, typer.Option(help="scripted; typos (the same turns typed carelessly, evals/typos.py); "
+                                               "llm (Claude plays the user; needs a key).")] = "scripted",
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("eval-out"),
     task: Annotated[list[str] | None, typer.Option(help="Only these task ids (repeatable).")] = None,
     retrieval: Annotated[bool, typer.Option(help="Also measure search and photo identification.")] = True,

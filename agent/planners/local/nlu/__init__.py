@@ -20,6 +20,7 @@ from agent.planners.local.nlu import features
 from agent.planners.local.nlu.classifier import IntentModel, Ranked, cached_model, train
 from agent.planners.local.nlu.entities import Entity, EntityExtractor
 from agent.planners.local.nlu.examples import training_examples
+from agent.planners.local.nlu.spelling import Speller, encoder_words, words_of
 from knowledge.lookups import LookupTables
 
 log = logging.getLogger(__name__)
@@ -79,10 +80,11 @@ class Parse:
 
 
 class NLU:
-    def __init__(self, model: IntentModel, extractor: EntityExtractor) -> None:
-        self.model, self.extractor = model, extractor
+    def __init__(self, model: IntentModel, extractor: EntityExtractor, speller: Speller) -> None:
+        self.model, self.extractor, self.speller = model, extractor, speller
 
     def parse(self, text: str, organization: str | None = None) -> Parse:
+        text = self.speller.correct(text)
         entities = self.extractor.extract(text, organization)
         masked = features.masked(text, entities)
         if not masked.strip():
@@ -119,7 +121,25 @@ def _model_once(cache_dir: str, build: object) -> IntentModel:
 
 
 def make_nlu(tables: LookupTables | None, vocab: object | None) -> NLU:
-    return NLU(intent_model(), EntityExtractor(tables, vocab))  # type: ignore[arg-type]
+    extractor = EntityExtractor(tables, vocab)  # type: ignore[arg-type]
+    return NLU(intent_model(), extractor, make_speller(extractor, tables))
+
+
+def make_speller(extractor: EntityExtractor, tables: LookupTables | None) -> Speller:
+    """The planner's words (examples, entity patterns, the names the lexicon knows) as what slips are put right
+    to; the encoder's English words and the catalog's terms as words that are no slip."""
+    said = [e.text for e in training_examples()]
+    said += [spelling for table in extractor.lexicon.phrases.values() for spelling in table]
+    said += list(_vocabulary_words(extractor))
+    stems = tables.catalog_terms if tables is not None else frozenset()
+    return Speller(words_of(said), encoder_words(), stems)
+
+
+def _vocabulary_words(extractor: EntityExtractor) -> list[str]:
+    vocab = extractor.vocab
+    if vocab is None:
+        return []
+    return list(vocab.manufacturers) + [ref.model for refs in vocab.equipment.values() for ref in refs]
 
 
 def get_nlu(engine: object | None) -> NLU:
