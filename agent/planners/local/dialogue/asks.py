@@ -5,6 +5,7 @@ one change and its reason."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from agent.planners.local.dialogue.state import AskState
@@ -26,7 +27,8 @@ PER_PART = frozenset({"find_part", "find_stock", "own_stock", "price_info", "pri
 _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
                     r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
                     r"hows|how's|tell|show|get|send|make|put|push|publish|post|set|mark|raise|lower|cut|knock|bump|accept|reject|"
-                    r"counter|decline|cancel|pull|watch|take|grab|drop|release|kill|ship|rate|bid|offer|remove|unwatch)\b)",
+                    r"counter|decline|cancel|pull|watch|take|grab|drop|release|kill|ship|rate|give|leave|bid|offer|remove|"
+                    r"unwatch)\b)",
                     re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[a-z0-9)'])[.!]+\s+(?=\S)", re.IGNORECASE)
 _LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
@@ -87,17 +89,30 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
                 # "let the keystone hold go, found one on derek's truck": the request, then why — only the
                 # first asks for a change; a second change needs its own "and"
                 return [parse] if terms else [parts[0]]
-            return [parts[0], _about_the_same(parts[1], parts[0])]
+            return [parts[0], *(_about_the_same(p, parts[0]) for p in split_asks(parts[1], env))]
     return [parse]
 
 
 _THE_THING = frozenset({"part_number", "manufacturer", "equipment_model"})
 
 
+# What picks out an object: a change that points back ("offer him 550", "counter em") means the one named before.
+_OBJECT = frozenset({*_THE_THING, "organization", "person", "site", "city", "location", "condition", "listing_type"})
+_POINTS_BACK = re.compile(r"\b(?:it|its|em|them|him|her|his|theirs|that|those|these|this|one|ones)\b")
+
+
 def _about_the_same(second: Parse, first: Parse) -> Parse:
-    """"rival wants a PPX-810036 right? we got any listed": an ask that names no part is about the one before."""
+    """"rival wants a PPX-810036 right? we got any listed": an ask that names no part is about the one before;
+    "steve at rival has a refurb floor board listed? offer him 550": a change that names nothing and points back
+    is about what the clause before describes, read with its words."""
     if any(e.entity in _THE_THING for e in second.entities):
         return second
+    if second.intent in WRITES and not any(e.entity in _OBJECT for e in second.entities) and \
+            _POINTS_BACK.search(second.text.lower()) and any(e.entity in _OBJECT for e in first.entities):
+        shift = len(first.text) + 2
+        moved = [replace(e, start=e.start + shift, end=e.end + shift) for e in second.entities]
+        named = [e for e in first.entities if e.entity in _OBJECT]
+        return Parse(f"{first.text}. {second.text}", second.intents, named + moved, second.masked)
     carried = [e for e in first.entities if e.entity in _THE_THING]
     return Parse(second.text, second.intents, [*second.entities, *carried], second.masked) if carried else second
 
@@ -108,16 +123,58 @@ def last_sentence_at(text: str) -> int | None:
     return cuts[-1] if cuts and text[cuts[-1]:].strip() else None
 
 
-def context_then_command(parse: Parse, env: Env) -> Parse | None:
-    """ "the refurb BLD-KS-7781 isnt moving. knock it down to 410", "used fair is sketchy. take the apex one":
-    statements, then a change to make — the statements say what it is about; the change is what is asked.
-    The whole message, with every name in it, is read as that change."""
+_TERMS_ONLY = frozenset({"price", "quantity", "number", "condition", "fulfillment", "date", "days", "hours"})
+
+
+def context_then_command(parse: Parse, env: Env) -> list[Parse] | None:
+    """ "the refurb BLD-KS-7781 isnt moving. knock it down to 410", "got 2 offers on the eaton. tell luis no
+    thanks. dana can have it for 145": sentences that tell and sentences that ask a change. When the whole is
+    not clearly one change, the sentences that clearly are become the asks, in order; each is read with what
+    the telling sentences name (the part, the company, the condition) and with the terms a bare sentence after
+    it adds ("… 4200 ea."). Sentences that turn something away ("leave the door clutch one alone") are left to
+    the picking (refs.set_apart_spurned), not read as context."""
     if parse.confident and parse.intent in WRITES:
         return None
-    sentences = [s for s in _SENTENCES.split(parse.text) if s.strip()]
-    if len(sentences) < 2 or any(s.rstrip().endswith("?") for s in sentences[:-1]):
+    sentences = [s.strip() for s in _SENTENCES.split(parse.text.replace("? ", "?. ")) if s.strip(" .?!")]
+    if len(sentences) < 2:
         return None
-    last = env.nlu.parse(sentences[-1], env.organization)
-    if not (last.confident and last.intent in WRITES):
+    parses = [env.nlu.parse(s.rstrip("?"), env.organization) for s in sentences]
+    if sentences[-1].endswith("?") and not (parses[-1].confident and parses[-1].intent in WRITES):
+        return None  # "… seized on one of the xr14s. 1/3hp i think. part #?": it ends in what they ask
+    asks: list[Parse] = []
+    context: list[Parse] = []
+    for sentence in parses:
+        terms = sentence.entities and all(e.entity in _TERMS_ONLY for e in sentence.entities) and \
+            len(sentence.text.split()) <= 2
+        if terms and asks:
+            asks[-1] = _with_terms(asks[-1], sentence)
+        elif sentence.confident and sentence.intent in WRITES:
+            asks.extend(split_asks(sentence, env))
+        elif sentence.intent != "deny":
+            context.append(sentence)
+    if not asks:
         return None
-    return Parse(parse.text, last.intents, parse.entities, parse.masked)
+    return [_told(ask, context) for ask in asks]
+
+
+def _with_terms(ask: Parse, terms: Parse) -> Parse:
+    shift = len(ask.text) + 2
+    moved = [replace(e, start=e.start + shift, end=e.end + shift) for e in terms.entities]
+    return Parse(f"{ask.text}. {terms.text}", ask.intents, [*ask.entities, *moved], ask.masked)
+
+
+def _told(ask: Parse, context: list[Parse]) -> Parse:
+    """The ask, after the sentences that tell what it is about (their names, part and condition, not their
+    numbers); a name the ask says itself is not joined by another of its kind."""
+    own = {e.entity for e in ask.entities}
+    told = ". ".join(c.text for c in context)
+    if not told:
+        return ask
+    named, offset = [], 0
+    for c in context:
+        named += [replace(e, start=e.start + offset, end=e.end + offset) for e in c.entities
+                  if e.entity in _OBJECT and e.entity not in own]
+        offset += len(c.text) + 2
+    shift = len(told) + 2
+    moved = [replace(e, start=e.start + shift, end=e.end + shift) for e in ask.entities]
+    return Parse(f"{told}. {ask.text}", ask.intents, [*named, *moved], ask.masked)

@@ -10,7 +10,7 @@ from agent.planners.local.dialogue.asks import CONVERSATION, WRITES, ask_of, las
 from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, set_apart_spurned
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, Ref
-from agent.planners.local.nlu import Parse
+from agent.planners.local.nlu import LEADING_YES, Parse
 from agent.planners.local.nlu.cues import CORRECTION
 
 # What picking an item from a list does when the message says no more than which one.
@@ -54,7 +54,9 @@ def _clause_goal(text: str, target: Ref, env: Any) -> str | None:
     """"northline's 450 is a joke, reject it": the one clause that clearly asks a change of this kind of item."""
     from agent.planners.local.nlu.examples import acts_on
 
-    clauses = [c for c in re.split(r"[,.;!?]+", text) if len(c.split()) >= 2]
+    # "kurts is the best one right? ok take it": the assent in front of a command only leads into it
+    clauses = [LEADING_YES.sub("", c) for c in re.split(r"[,.;!?]+", text)]
+    clauses = [c for c in clauses if len(c.split()) >= 2]
     if len(clauses) < 2:
         return None
     goals = {p.intent for p in (env.nlu.parse(c, env.organization) for c in clauses)

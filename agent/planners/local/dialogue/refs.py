@@ -207,7 +207,8 @@ def _norm(number: str) -> str:
 # among these: "keystone's is too high, counter 200" is about Keystone's.
 _SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
                      r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
-                     r"keep|leave|hang on to|hold on to|think about|sleep on|get back to)\b")
+                     r"keep|leave|hang on to|hold on to|think about|sleep on|get back to|can wait|later|ignore|not now|"
+                     r"hold off|needs? (?:his|hers|theirs)|using (?:his|hers|theirs|it|them|em|that one))\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
 _IT = re.compile(r"\b(?:it|that|this|that one|this one|em|them)\b")
 _BACK = re.compile(r"\b(?:em|them|him|her|it|those|that|theirs|his)\b")  # "…, skip em": whom the clause before names
@@ -230,6 +231,15 @@ def set_apart_spurned(items: list[Ref], said: Said) -> tuple[list[Ref], Said]:
             pool = [r for r in pool if r not in named]
             rest = rest.without(start, end)
     return pool, rest
+
+
+def match_besides_spurned(items: list[Ref], said: Said) -> list[Ref]:
+    """"counter em at 745 for both. apex can wait": when a clause of its own turns some away and the rest of the
+    message (the change itself) names nothing, the one left is meant; otherwise the items the message names."""
+    pool, rest = set_apart_spurned(items, said)
+    if len(pool) < len(items) and len(rest.text.split()) >= 2:
+        return match(pool, rest, allow_single=True)
+    return match(items, said)
 
 
 def points_at_list(said: Said) -> bool:

@@ -31,7 +31,7 @@ SLOT_ENTITIES = frozenset({"part_number", "price", "quantity", "condition", "ful
                            "equipment_model", "choice"})
 _BARE_YES = re.compile(r"^\s*(y|yes|yep|yeah|yup|ok|okay|sure|confirm(ed)?|do it|go ahead|yes please)\s*[.!]*\s*$",
                        re.IGNORECASE)
-_LEADING_YES = re.compile(r"^\s*(yes|yep|yeah|yup|ok|okay|sure|y)\b[\s,.!]*", re.IGNORECASE)
+LEADING_YES = re.compile(r"^\s*(yes|yep|yeah|yup|ok|okay|sure|alright|y)\b[\s,.!]*", re.IGNORECASE)
 _BARE_NO = re.compile(r"^\s*(n|no|nope|nah|cancel|no thanks)\s*[.!]*\s*$", re.IGNORECASE)
 # "yes, the apex one", "yeah summit's", "ok the other one": a yes to a different item than the one proposed
 _PICKS_ANOTHER = re.compile(r"\bthe\s+(?:\S+\s+){1,2}?ones?\b|\b\w+'s\b|\b(?:other|instead|rather|different)\b",
@@ -177,7 +177,7 @@ def classify_assent(text: str) -> str:
         return "yes"
     if _BARE_NO.match(text):
         return "no"
-    lead = _LEADING_YES.match(text)
+    lead = LEADING_YES.match(text)
     if lead and not re.search(r"\b(but|and|also|instead|except|only|not)\b", text[lead.end():], re.IGNORECASE) \
             and not _PICKS_ANOTHER.search(text[lead.end():]) \
             and len(text[lead.end():].split()) <= 3 and not _tableless().parse(text[lead.end():]).has_slots():

@@ -47,6 +47,7 @@ _LOST_SIGNAL = re.compile(r"\s+(?:comms|communication|power|signal|connection|tr
                           r"comms))\b")
 _NOT_A_JOB = re.compile(r"\b(?:offer|bid|max|response|reply|request|order|wanted|post|listing|auction|ticket|claim|"
                         r"still|fault|throws|error|wont|won't|keeps|code|what|what'?s|whats|which|year|date)\b")
+_TOOK = re.compile(r"\b(?:took|take|taking|grabbed|grab|pulled|pull|used|using|need(?:ed)?|burn(?:ed|t)|put)\b")
 _USED_OBJECT = re.compile(r"\s+(?:\d|one\b|two\b|three\b|a couple|some\b|the\b|them\b|it\b|up\b|on\b|this\b|"
                           r"that\b|those\b|these\b|my\b|our\b|all\b|both\b|a \w+ (?:on|at|from|off|this|today))")
 
@@ -116,8 +117,12 @@ def _adjust_reason(value: str, spelled: str, before: str, after: str, lowered: s
                      or re.search(r"\b(?:price|prices|cost|has)\s+$", before) or _FAULT.search(lowered))
         return keep if broke else None
     if value == "used_on_job":
-        if (spelled == "used" and not used_as_verb(before, after)) or _NOT_A_JOB.search(lowered):
+        clause = re.split(r"[,.;!?]", before)[-1] + spelled + re.split(r"[,.;!?]", after)[0]
+        if (spelled == "used" and not used_as_verb(before, after)) or _NOT_A_JOB.search(clause):
             return None
+        if spelled == "job":  # "took 2 off the truck for the kone job": what they were taken for
+            return keep if re.search(r"\b(?:for|on|at)\s+(?:the|a|an|this|that|my|our|his|her|today'?s)\s+"
+                                     r"(?:[\w-]+\s+){0,2}$", before) and _TOOK.search(clause) else None
         if re.search(r"\b(?:a|the|any|for a|like a)\s+$", before):
             return None
     return keep
@@ -139,7 +144,7 @@ _WHEN_WORDS = re.compile(r"\b(?:deliver\w*|ship\w*|need\w*|due|expir\w*|end\w*|a
                          r"back|out|off|schedul\w*|install\w*|start\w*|close\w*|open\w*|meet|available|there)\b")
 _SHORT_DAYS = {"sat", "sun", "mon", "wed"}
 _TRACKING_CONTEXT = re.compile(r"track|trk|fed ?ex|\bups\b|usps|\bdhl\b|ontrac|shipped|label|carrier|courier")
-_TRACKING_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:\d{10,22}|(?<=tracking )[A-Za-z0-9]{8,30}|"
+_TRACKING_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:\d{10,22}|\d{4}(?:[ -]\d{4}){2,4}|(?<=tracking )[A-Za-z0-9]{8,30}|"
                              r"(?<=tracking# )[A-Za-z0-9]{8,30}|(?<=tracking: )[A-Za-z0-9]{8,30}|"
                              r"(?<=tracking #)[A-Za-z0-9]{8,30}|(?<=trk )[A-Za-z0-9]{8,30})(?![A-Za-z0-9])", re.I)
 

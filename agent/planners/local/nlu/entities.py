@@ -20,7 +20,7 @@ from knowledge.search.vocabulary import Vocabulary
 
 _REFRIGERANT = re.compile(r"^R-?\d{2,3}[A-Z]?$", re.IGNORECASE)
 _RATING = re.compile(r"^\d+(?:[./-]\d+)*(v|vac|vdc|a|amp|amps|hp|kw|w|hz|mfd|uf|rpm|ppr|mm|in|ft|lb|lbs|kg|ton|tons|"
-                     r"ph|psi|gpm|fpm|k|km|mi|st|nd|rd|th|x|hrs?|h|pm|am|ea|pcs|mins?|yrs?|%)$", re.IGNORECASE)
+                     r"ph|psi|gpm|fpm|k|km|mi|st|nd|rd|th|x|hrs?|h|pm|am|ea|pcs|mins?|yrs?|va|kva|%)$", re.IGNORECASE)
 # Ranges, fault codes and road names: "208-230", "0-500", "E-04", "i-25", "10-4".
 _SHORT_CODE = re.compile(r"^(?:\d{1,4}[-/]\d{1,4}|[A-Za-z]{1,2}-?\d{1,3})$")
 _SPACED = re.compile(r"\b([A-Za-z]{2,4})[\s-]+(\d{3,6})[\s-]+([A-Za-z]{1,3}\d{1,2})\b")
@@ -70,7 +70,8 @@ class EntityExtractor:
                     value = m.group(0).strip().upper() if name == "tracking_number" else m.group(0).strip()
                     found.append(Entity(name, value, m.start(), m.end(), m.group(0)))
         for start, end in cues.tracking_spans(text):
-            found.append(Entity("tracking_number", text[start:end].upper(), start, end, text[start:end]))
+            number = re.sub(r"[\s-]", "", text[start:end]).upper()  # "7712 3344 9081" as the carrier prints it
+            found.append(Entity("tracking_number", number, start, end, text[start:end]))
         found += self._models_and_makers(text, lowered)
         found += self._part_numbers(text, [(e.start, e.end) for e in found])
         found += self._names(text, lowered, organization)
@@ -182,6 +183,8 @@ class EntityExtractor:
                 if name == "condition" and not _is_condition(lowered, start, end, phrase.value):
                     continue
                 judged = cues.judge(name, phrase.value, lowered, start, end)
+                if judged and judged[0] == "adjust_reason" and any(e.entity == "adjust_reason" for e in out):
+                    continue  # "used 2 on the job": one reason, said twice
                 if judged:
                     out.append(Entity(judged[0], judged[1], start, end, text[start:end]))
         return out
@@ -197,7 +200,8 @@ def _is_condition(lowered: str, start: int, end: int, value: str) -> bool:
     if lowered[start:end] == "rough" and re.search(r"\b(?:market|day|week|times|road|been)\b[^,.;]{0,12}$",
                                                     lowered[:start]):
         return False
-    return not (lowered[start:end] == "used" and cues.used_as_verb(lowered[:start], lowered[end:]))
+    # "used 2 on the job", "the lcb we pulled": what was done with it, not its condition
+    return not (lowered[start:end] in ("used", "pulled") and cues.used_as_verb(lowered[:start], lowered[end:]))
 
 
 def _own_location(choices: list[lx.Phrase], organization: str | None) -> str | None:

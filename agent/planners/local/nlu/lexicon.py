@@ -59,8 +59,8 @@ class Lexicon:
         for entity, table in self.phrases.items():
             spellings = sorted(table, key=len, reverse=True)
             alternation = "|".join(re.escape(s) for s in spellings)
-            # "northlines answer", "summits order": a company's possessive typed without the apostrophe
-            plural = "s?" if entity == "organization" else ""
+            # "northlines answer", "kurts offer": a company's or person's possessive typed without the apostrophe
+            plural = "s?" if entity in ("organization", "person") else ""
             self.patterns[entity] = re.compile(rf"(?<![a-z0-9])(?:{alternation}){plural}(?![a-z0-9])", re.IGNORECASE)
             self.fuzzy_words[entity] = {s: p for s, p in table.items() if " " not in s and len(s) >= 6
                                         and s.isalpha()}

@@ -97,7 +97,8 @@ MONEY_NOUN_AFTER = re.compile(r"^\s*(?:offer|bid|counter|price|quote|deal|asking
 NOT_A_COUNT_BEFORE = re.compile(r"\b(?:car|cars|unit|floor|floors|level|tower|bay|dock|suite|room|gen|series|type|"
                                 r"class|model|rev|version|ver|step|stage|zone|circuit|hwy|highway|interstate|route|"
                                 r"exit|code|error|fault|alarm|err|landing|hall|elevator|escalator|chiller|rtu|"
-                                r"ahu|pump|bed|channel|port|slot|relay|phase|sheet|page|rule|section|out of)\s*#?\s*$")
+                                r"ahu|pump|bed|channel|port|slot|relay|phase|sheet|page|rule|section|out of|"
+                                r"merv|size|grade|schedule|sch|awg|gauge|nema|ip|cat)\s*#?\s*$")
 _COMING = re.compile(r"\b(?:be (?:there|here|at|by)|come by|swing by|stop by|pick (?:it |them )?up|get there|"
                      r"i'?ll be|ill be|meet|call (?:me|you)|head(?:ing)? over)\b")
 _NOT_THING = {"and", "or", "but", "to", "for", "at", "on", "is", "it", "if", "so", "then", "in", "with", "from", "by",
@@ -123,13 +124,15 @@ class Context:
     stock: bool
     rating: bool
     deal: bool  # about a deal being made ("accept", "reject", "lowball"), so a bare amount is money
+    auction: bool  # about an auction: "reserve 2500" is its reserve price, not 2500 units set aside
 
     @classmethod
     def of(cls, lowered: str) -> Context:
         return cls(bool(_MONEY_WORDS.search(lowered)), bool(_PRICED.search(lowered)),
                    bool(re.search(r"how much|\bprice|\bcost|\bquote|\bfair\b", lowered)),
                    bool(_STOCK.search(lowered)), bool(_RATING.search(lowered)),
-                   bool(_DEAL.search(lowered)) and not _SHIPPING.search(lowered))
+                   bool(_DEAL.search(lowered)) and not _SHIPPING.search(lowered),
+                   bool(re.search(r"\bauction|\bbid|\bstart(?:ing)? (?:it |the bid )?at\b", lowered)))
 
 
 def next_is_thing(after: str) -> bool:
@@ -142,7 +145,7 @@ def next_is_thing(after: str) -> bool:
 
 def money_before(before: str, ctx: Context) -> bool:
     if _RESERVE_PRICE.search(before):
-        return bool(re.search(r"auction|bid|reserve (?:price|of|at|is)", before)) or ctx.money
+        return bool(re.search(r"auction|bid|reserve (?:price|of|at|is)", before)) or ctx.money or ctx.auction
     return bool(_MONEY_BEFORE.search(before))
 
 

@@ -144,8 +144,8 @@ def _count_or_money(amount: Decimal, whole: bool, before: str, after: str, ctx: 
                                     or re.match(r"\s+at\s+(?:\$|\d)", after)):
         return said("quantity")
     if small and re.search(r"\bfor\s*$", before) and (ctx.priced or ctx.how_much or re.search(
-            r"\b(?:wanted|iso|wtb|request|need|needs|post)\b[^,.;$]*\bfor\s*$", before)):
-        return said("quantity")  # "post a wanted for 1": how many are wanted
+            r"\b(?:wanted|iso|wtb|request|need|needs|post)\b[^,.;$]*\bfor\s*$|\d\s*(?:bucks\s*)?for\s*$", before)):
+        return said("quantity")  # "post a wanted for 1": how many are wanted; "225 for 1": the amount came first
     if small and ctx.stock and nc.STOCK_BEFORE.search(before):
         return said("quantity")
     if small and re.match(r"\s+(?:off|out of|from)\b", after):

@@ -27,6 +27,7 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
     found = ctx.last("search_listings")
     if found is None:
         args = listing_args(ctx)
+        args.pop("max_price", None)  # "watch it, lmk if it drops under 3k": the amount is the user's, not a filter
         if auction:
             args["listing_type"] = "auction"
         says_what = ctx.said.has("part_number", "equipment_model") or "part_number" in args or describes_part(ctx)

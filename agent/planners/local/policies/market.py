@@ -15,6 +15,11 @@ from agent.reply_draft import PriceBadge
 
 _USED = ["used_excellent", "used_good", "used_fair"]
 _CEILING = re.compile(r"\b(under|below|less than|max(imum)?|up to|at most|no more than|budget|cheaper than)\b", re.I)
+# "cheapest first", "closest ones", "whats ending soon": the order the user wants the results in
+_ORDERS = (("price_low", re.compile(r"\b(cheapest|lowest|least expensive|low to high|by price|cheap(?:er)? first)\b")),
+           ("price_high", re.compile(r"\b(priciest|most expensive|high to low)\b")),
+           ("distance", re.compile(r"\b(closest|nearest|closer ones?|near(?:est)? first)\b")),
+           ("ending_soon", re.compile(r"\b(ending (?:soon|first|next)|clos(?:es|ing) (?:soon|first|next))\b")))
 _MARKET_WORDS = re.compile(r"\b(any|anyone|who(?:'s| is)|on the|marketplace|market|listings?|for sale|selling|"
                            r"sells|show me|search|auctions?|anybody|out there|available)\b", re.I)
 
@@ -43,6 +48,9 @@ def listing_args(ctx: Ctx) -> dict[str, Any]:
         args["compatible_with"] = said.value("equipment_model")
     if said.has("urgency"):
         args["emergency_only"] = True
+    order = next((name for name, words in _ORDERS if words.search(said.lowered)), None)
+    if order:
+        args["sort_by"] = order
     distance = said.value("distance")
     if distance:
         amount, unit = distance.split()

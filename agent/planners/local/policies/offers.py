@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
-from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned, resolve
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
 from agent.planners.local.policies.auctions import market_listing
 from agent.planners.local.policies.common import failure
@@ -136,12 +136,13 @@ def _offer_target(ctx: Ctx, direction: str) -> Ref | Step:
     rows = listed.data.get("offers") or []
     refs = [make_ref("offer", o) for o in rows]
     named = ctx.said.has("organization", "person", "part_number", "city", "choice")
-    hits = match(refs, ctx.said) if named else []
+    waiting = [r for r in refs if r.data.get("status") in OPEN and r.data.get("awaiting") in (awaiting, None)]
+    hits = (match_besides_spurned(waiting, ctx.said) or match(refs, ctx.said)) if named else []
     if named and not hits:
         return say("I don't see an offer like that among yours.", "", [offer_item(o, direction == "received")
                                                                       for o in rows[:5]], numbered=True,
                    listed=Listed(kind="offer", items=refs[:5], goal=ctx.ask.intent), kind="clarify")
-    pool = hits or [r for r in refs if r.data.get("status") in OPEN and r.data.get("awaiting") in (awaiting, None)]
+    pool = hits or waiting
     open_ones = [r for r in pool if r.data.get("status") in OPEN]
     if len(open_ones) == 1:
         return open_ones[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.refs import make_ref, match
+from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import (
     candidates,
@@ -253,7 +253,7 @@ def _option_to_hold(ctx: Ctx) -> Ref | Call | Say:
         return failure(fresh, "look for stock")
     pool = [make_ref("option", o) for o in options]
     naming = ctx.said.has("organization", "person", "city", "location", "condition", "choice")
-    named = match(pool, ctx.said) if naming else []
+    named = match_besides_spurned(pool, ctx.said) if naming else []  # "dereks using his. the one at keystone"
     if naming and not named:  # never fall back to another source than the one the user named
         what = sourcing.get("part_number") if sourcing else "it"
         return say(f"I don't see {what} at the place you named.", "Which source should I hold it at?",
