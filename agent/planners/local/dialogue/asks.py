@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from agent.planners.local.dialogue.refs import SPURNS
 from agent.planners.local.dialogue.state import AskState
 from agent.planners.local.nlu import THRESHOLD, Parse
 from agent.planners.local.policy import Env
@@ -142,6 +143,7 @@ def context_then_command(parse: Parse, env: Env) -> list[Parse] | None:
     if sentences[-1].endswith("?") and not (parses[-1].confident and parses[-1].intent in WRITES):
         return None  # "… seized on one of the xr14s. 1/3hp i think. part #?": it ends in what they ask
     asks: list[Parse] = []
+    told: list[int] = []  # the asks read with the telling sentences
     context: list[Parse] = []
     for sentence in parses:
         terms = sentence.entities and all(e.entity in _TERMS_ONLY for e in sentence.entities) and \
@@ -149,12 +151,15 @@ def context_then_command(parse: Parse, env: Env) -> list[Parse] | None:
         if terms and asks:
             asks[-1] = _with_terms(asks[-1], sentence)
         elif sentence.confident and sentence.intent in WRITES:
-            asks.extend(split_asks(sentence, env))
-        elif sentence.intent != "deny":
+            first, *rest = split_asks(sentence, env)  # "make it 145 ea and publish it": the rest follow the first
+            asks.append(first)
+            asks.extend(rest)
+            told.append(len(asks) - len(rest) - 1)
+        elif sentence.intent != "deny" and not SPURNS.search(sentence.text.lower()):
             context.append(sentence)
     if not asks:
         return None
-    return [_told(ask, context) for ask in asks]
+    return [_told(ask, context) if i in told else ask for i, ask in enumerate(asks)]
 
 
 def _with_terms(ask: Parse, terms: Parse) -> Parse:
@@ -165,7 +170,8 @@ def _with_terms(ask: Parse, terms: Parse) -> Parse:
 
 def _told(ask: Parse, context: list[Parse]) -> Parse:
     """The ask, after the sentences that tell what it is about (their names, part and condition, not their
-    numbers); a name the ask says itself is not joined by another of its kind."""
+    numbers, nor the people in the story: "jordan left a couple drafts"); a name the ask says itself is not
+    joined by another of its kind."""
     own = {e.entity for e in ask.entities}
     told = ". ".join(c.text for c in context)
     if not told:
@@ -173,7 +179,7 @@ def _told(ask: Parse, context: list[Parse]) -> Parse:
     named, offset = [], 0
     for c in context:
         named += [replace(e, start=e.start + offset, end=e.end + offset) for e in c.entities
-                  if e.entity in _OBJECT and e.entity not in own]
+                  if e.entity in _OBJECT and e.entity not in own and e.entity != "person"]
         offset += len(c.text) + 2
     shift = len(told) + 2
     moved = [replace(e, start=e.start + shift, end=e.end + shift) for e in ask.entities]

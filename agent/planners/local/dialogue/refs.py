@@ -205,7 +205,7 @@ def _norm(number: str) -> str:
 # A clause that runs something down or turns it away ("metros is beat up", "rival, no thanks"), or keeps it as
 # it is ("tomas still needs his", "keep the keystone one"), names what is not meant. Price complaints are not
 # among these: "keystone's is too high, counter 200" is about Keystone's.
-_SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
+SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
                      r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
                      r"keep|leave|hang on to|hold on to|think about|sleep on|get back to|can wait|later|ignore|not now|"
                      r"hold off|needs? (?:his|hers|theirs)|using (?:his|hers|theirs|it|them|em|that one))\b")
@@ -219,7 +219,7 @@ def set_apart_spurned(items: list[Ref], said: Said) -> tuple[list[Ref], Said]:
     pool, rest = list(items), said
     clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(said.text)]
     for index, (start, end) in enumerate(clauses):
-        if not _SPURNS.search(said.text[start:end].lower()):
+        if not SPURNS.search(said.text[start:end].lower()):
             continue
         part = said.within(start, end)
         if not part.has(*_NAMES, "condition") and index and said.text[clauses[index - 1][1]:start].strip() == "," \

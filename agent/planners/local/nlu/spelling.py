@@ -32,8 +32,9 @@ class Speller:
     def is_word(self, lowered: str) -> bool:
         if lowered in self.known or _stem_known(lowered, self.stems):
             return True
-        return any(lowered.endswith(suffix) and (lowered[:-len(suffix)] + restore) in self.known
-                   for suffix, restore in _INFLECTIONS)
+        # "uaed" is no inflection of "uae": a stem of fewer than four letters says little
+        return any(lowered.endswith(suffix) and len(stem := lowered[:-len(suffix)] + restore) >= 4
+                   and stem in self.known for suffix, restore in _INFLECTIONS)
 
     def _word(self, typed: str) -> str:
         lowered = typed.lower()
@@ -50,8 +51,8 @@ class Speller:
     def _nearest(self, lowered: str) -> str | None:
         variants = {lowered, *_deletions(lowered)}
         candidates = {w for v in variants for w in self._by_deletion.get(v, ()) if _one_slip(lowered, w)}
-        if candidates:
-            return max(sorted(candidates), key=lambda w: self.domain[w])
+        if candidates:  # a slip of the first letter is the rarer one ("bwat" is "beat" before it is "what")
+            return max(sorted(candidates), key=lambda w: (w[0] == lowered[0], self.domain[w]))
         # a slip of a plain English word the examples never used ("circut"): only when one word fits
         english = {w for v in variants for w in self._english.get(v, ()) if _one_slip(lowered, w)}
         return english.pop() if len(english) == 1 else None

@@ -5,6 +5,7 @@ when the tool would refuse it; then the draft worded, and published when asked."
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from agent.planners.local.dialogue import answers, forms
 from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import FormState
+from agent.planners.local.policies.common import describes_part, search_query
 from agent.planners.local.policies.form_driver import ask, asks, checks, finishes, submits
 from agent.planners.local.policies.pricing import suggestion_sentence
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, say, yes_no
@@ -25,6 +27,10 @@ def _check_listing(ctx: Ctx, form: FormState) -> Step | None:
     """The part is in the catalog (looked up once); auction terms the tool would refuse are asked again,
     saying why; photos of the part sent earlier in the conversation are offered."""
     values = form.values
+    if not values.get("part_number") and not form.hints.get("part_searched"):
+        step = _part_from_words(ctx, form)
+        if step is not None:
+            return step
     number = values.get("part_number")
     if number and form.hints.get("part_checked") != number:
         step = _verify_part(ctx, form, str(number))
@@ -41,6 +47,28 @@ def _check_listing(ctx: Ctx, form: FormState) -> Step | None:
         earlier = [r.id for r in ctx.state.pool("photo") if r.id and r.data.get("part_number") in (None, number)]
         answers.offer(form, "photo_ids", list(reversed(earlier)) or None)
     return None
+
+
+def _part_from_words(ctx: Ctx, form: FormState) -> Step | None:
+    """"gotta get the 2 GECB boards listed": the part a seller names by what it is, when the catalog has one
+    clear best match (the confirmation names its number before anything is written); else the number is asked."""
+    if not describes_part(ctx):
+        form.hints["part_searched"] = True
+        return None
+    found = ctx.last("search_parts")
+    if found is None:  # the first clause that says what it is ("… the 2 GECB boards listed, the refurb ones …")
+        queries = (search_query(ctx, clause, fallback=False) for clause in re.split(r"[,.;!?]", ctx.said.text))
+        return Call("search_parts", {"query": next((q for q in queries if q), search_query(ctx)), "limit": 5})
+    form.hints["part_searched"] = True
+    results = (found.data.get("results") or []) if found.ok else []
+    scores = [float(r.get("score") or 0) for r in results[:2]]
+    if results and (len(scores) == 1 or scores[0] >= _CLEAR_LEAD * scores[1]):
+        form.values["part_number"] = results[0]["part_number"]
+        form.values.setdefault("manufacturer", results[0].get("manufacturer"))
+    return None
+
+
+_CLEAR_LEAD = 2.0  # the best match scores at least this many times the next one
 
 
 def _verify_part(ctx: Ctx, form: FormState, number: str) -> Step | None:

@@ -107,9 +107,12 @@ def present_listing(ctx: Ctx, d: dict[str, Any]) -> Say:
     if d.get("listing_type") == "auction" and d.get("auction_end"):
         price += f", ends {str(d['auction_end'])[:16].replace('T', ' ')} UTC"
     description = re.sub(r"\s+", " ", str(d.get("description") or ""))[:160]
+    days = int(d.get("warranty_days") or 0)
+    warranty = f" Warranty: {days} days." if days else \
+        " No warranty." if re.search(r"warrant|guarantee", ctx.said.lowered) else ""
     headline = (f"{d.get('part_number')} {d.get('name') or ''} — {condition(d.get('condition'))}, {price}, "
                 f"{d.get('quantity_available')} available from {d.get('seller_organization')}{stars}, "
-                f"{d.get('city')}.{pickup} Ships: {', '.join(d.get('fulfillment_options') or []) or 'n/a'}.")
+                f"{d.get('city')}.{pickup} Ships: {', '.join(d.get('fulfillment_options') or []) or 'n/a'}.{warranty}")
     notes = [f'Seller\'s description (their words): "{description}"'] if description else []
     ref = make_ref("listing", {**d, "minimum_next_bid": (d.get("auction") or {}).get("minimum_next_bid")})
     ctx.state.put_focus(ref)
