@@ -31,6 +31,8 @@ _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s
                     r"counter|decline|cancel|pull|watch|take|grab|drop|release|kill|ship|rate|give|leave|bid|offer|remove|"
                     r"unwatch)\b)",
                     re.IGNORECASE)
+_ASKS = re.compile(r"\?|^\s*(?:what|whats|what's|where|wheres|where's|how|hows|how's|who|whos|who's|when|which|is|are|"
+                   r"can|could|do|does|did|any|show|tell|find|check)\b", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[a-z0-9)'])[.!]+\s+(?=\S)", re.IGNORECASE)
 _LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
 
@@ -80,8 +82,10 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         # other part is what led up to it, not a second change to make
         context = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
             parts[0].intent in WRITES and parts[0].intent != parse.intent and "and" not in cut.group(0).lower()
+        story = parts[1].confidence < THRESHOLD or (parts[1].intent not in WRITES | CONVERSATION and
+                                                     not _ASKS.search(right) and not SPURNS.search(right.lower()))
         if loose and "and" not in cut.group(0).lower() and parts[0].confidence >= THRESHOLD and \
-                parts[0].intent in WRITES and parts[1].confidence < THRESHOLD:
+                parts[0].intent in WRITES and story:
             return [parse] if terms else [parts[0]]  # "pull my listing, sold all 3 at the counter": its story
         if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
                 parts[0].intent != parts[1].intent and not together and not context:

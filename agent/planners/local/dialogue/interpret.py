@@ -17,6 +17,7 @@ from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.asks import (
     CONVERSATION,
     TOPIC_CHANGE,
+    WRITES,
     ask_of,
     context_then_command,
     entity_dicts,
@@ -116,8 +117,10 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
     split: list[Parse] | None = None  # read once: the list in view and the request both need it
     if state.listed is not None and state.listed.items:
         split = split_asks(parse, env)
-        if len(split) > 1 and all(p.text != parse.text for p in split):
-            return [_each(p, state) for p in split]  # "put 275 on the 931201 one and push it live": two changes
+        if all(p.text != parse.text for p in split):
+            # "put 275 on the 931201 one and push it live": two changes; "cancel the apex one, tomas has em on his
+            # truck": the change, without the story after it
+            return [_each(p, state) for p in split]
         picked_ask = pick(parse, said, state, env)
         if picked_ask is not None:
             return [picked_ask]
@@ -170,7 +173,10 @@ def _each(part: Parse, state: DialogueState) -> AskState:
     in view on its own."""
     if state.listed is not None and state.listed.items:
         picked = pick(part, Said(part.text, entity_dicts(part)), state)
-        if picked is not None and picked.intent != "bad_choice":
+        # "cancel the apex one, tomas has em on his truck": a clause that names an item but asks no change of
+        # its own changes nothing
+        tells = picked is not None and picked.intent in WRITES and part.intent not in WRITES
+        if picked is not None and picked.intent != "bad_choice" and not tells:
             return picked
     return ask_of(part, _urgent(part))
 

@@ -31,7 +31,11 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
         hits = match(pool, said.after(corrected[-1])) or hits
     last = last_sentence_at(said.text)
     if len(hits) != 1 and last is not None:  # "used fair is sketchy. take the apex one": the pick is the last word
-        hits = match(pool, said.after(last)) or hits
+        picked_last = match(pool, said.after(last))
+        if picked_last and env is not None:  # "reject the rival one, lowball. take apex's": and so is what to do
+            hits, parse = picked_last, env.nlu.parse(said.text[last:], env.organization)
+            intent, acting = parse.intent, parse.confident and parse.intent not in CONVERSATION
+        hits = picked_last or hits
     named = len(hits) == 1 and said.has("organization", "person", "city", "location", "condition", "site")
     if not (intent == "choose" or said.has("choice") or points_at_list(said) or named):
         return None

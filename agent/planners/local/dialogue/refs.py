@@ -207,7 +207,8 @@ def _norm(number: str) -> str:
 # among these: "keystone's is too high, counter 200" is about Keystone's.
 SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
                      r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
-                     r"keep|leave|hang on to|hold on to|think about|sleep on|get back to|can wait|later|ignore|not now|"
+                     r"keep(?! (?:an eye|tabs|watching))|leave|hang on to|hold on to|think about|sleep on|get back to|"
+                    r"can wait|later|ignore|not now|"
                      r"hold off|needs? (?:his|hers|theirs)|using (?:his|hers|theirs|it|them|em|that one))\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
 _IT = re.compile(r"\b(?:it|that|this|that one|this one|em|them)\b")

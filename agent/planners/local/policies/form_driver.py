@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.planners.local.dialogue import answers, forms
+from agent.planners.local.dialogue.asks import entity_dicts
+from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState
 from agent.planners.local.nlu.features import _DEFERRAL
 from agent.planners.local.policies.common import failure
@@ -66,13 +68,35 @@ def checks(name: str) -> Callable[[Check], Check]:
 
 
 def start(ctx: Ctx, form: FormState) -> Step:
-    """Begin (or restart) a form with what this message already says."""
+    """Begin (or restart) a form with what this message already says — and, when it points back ("post a
+    wanted for em"), with the counts and equipment the message before said of the same part ("need 4913180
+    batteries for the evita v500s, 3 of them")."""
     forms.fill(form, ctx.said, ctx.ask.photo_ids)
+    _carried(ctx, form)
     _flags(ctx, form)
     ctx.state.form = form
     ctx.ask.values["applied"] = True
     ctx.ask.intent = "form"  # the rest of this ask (the write's result) belongs to the form
     return advance(ctx, form)
+
+
+_BACK = re.compile(r"\b(?:it|em|them|those|these|ones?)\b")
+
+
+def _carried(ctx: Ctx, form: FormState) -> None:
+    before = ctx.state.last_text
+    if not before or before == ctx.ask.text or ctx.env.nlu is None or not _BACK.search(ctx.said.lowered):
+        return
+    earlier = ctx.env.nlu.parse(before, ctx.env.organization)
+    part = form.values.get("part_number") or (form.target.data.get("part_number") if form.target else None)
+    if earlier.value("part_number") not in (None, part) or ctx.said.has("part_number"):
+        return
+    trial = forms.new_form(form.name)
+    forms.fill(trial, Said(earlier.text, entity_dicts(earlier)))
+    for field, value in trial.values.items():
+        said_now = ctx.said.has("quantity", "number") if "quantity" in field else field in form.values
+        if not said_now and ("quantity" in field or field.startswith("equipment")):
+            form.values[field] = value
 
 
 def _flags(ctx: Ctx, form: FormState) -> None:

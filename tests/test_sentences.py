@@ -1,0 +1,80 @@
+"""A message of several sentences or clauses, as tables without a database: which parts are the asks, what each
+is about, and which offers a clause turns away — and which words only tell the story."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.planners.local.dialogue.asks import context_then_command, entity_dicts, split_asks
+from agent.planners.local.dialogue.refs import make_ref, match_besides_spurned
+from agent.planners.local.dialogue.said import Said
+from agent.planners.local.nlu import NLU, make_nlu
+from agent.planners.local.policy import Env
+from tests.test_nlu_table import SUMMIT, demo_tables, demo_vocabulary
+
+
+@pytest.fixture(scope="module")
+def nlu() -> NLU:
+    return make_nlu(demo_tables(), demo_vocabulary())
+
+
+@pytest.fixture(scope="module")
+def env(nlu: NLU) -> Env:
+    return Env(role="manager", organization=SUMMIT, name="Maria Gonzalez", channel="cli", can_sell=True,
+               can_buy=True, tools=frozenset(), nlu=nlu)
+
+
+def test_telling_sentences_then_two_changes(nlu: NLU, env: Env) -> None:
+    text = "got 2 offers on the eaton transformer. tell luis no thanks. dana can have it for 145"
+    asks = context_then_command(nlu.parse(text, SUMMIT), env)
+    assert asks is not None
+    assert [a.intent for a in asks] == ["reject_offer", "counter_offer"]
+    assert asks[1].value("price") == "145" and asks[0].value("price") is None  # a change keeps its own terms
+    assert "transformer" in asks[0].text and "luis" not in asks[1].text  # told what, not who the other is
+
+
+def test_a_message_that_ends_in_a_question_is_that_question(nlu: NLU, env: Env) -> None:
+    text = "cond fan motor seized on one of the xr14s. 1/3hp i think. part #?"
+    assert context_then_command(nlu.parse(text, SUMMIT), env) is None
+
+
+def test_a_change_that_points_back_is_about_what_was_named(nlu: NLU, env: Env) -> None:
+    text = "rival has a refurb floor board listed right? offer him 550, ill pick it up"
+    _, second = split_asks(nlu.parse(text, SUMMIT), env)
+    assert second.intent == "make_offer"
+    assert second.value("organization") == "Rival Lift & Climate" and second.value("condition") == "refurbished"
+    assert second.value("price") == "550"
+
+
+def test_three_asks_in_one_message(nlu: NLU, env: Env) -> None:
+    text = "did somebody outbid me on the pvt auction from metro? bump me to 700 and watch it"
+    assert [p.intent for p in split_asks(nlu.parse(text, SUMMIT), env)] == \
+        ["auction_status", "place_bid", "watch_listing"]
+
+
+_RIVAL = make_ref("offer", {"id": "o1", "buyer_organization": "Rival Lift & Climate", "offered_price": "700",
+                            "status": "pending"})
+_APEX = make_ref("offer", {"id": "o2", "buyer_organization": "Apex Elevator Services", "offered_price": "650",
+                           "status": "pending"})
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    ("counter em at 745 for both. apex can wait", ["o1"]),   # a clause of its own turns apex away
+    ("tell rival no thanks", ["o1"]),                         # the refusal is the change itself, not a spurn
+    ("keep an eye on apex's, counter it at 700", ["o2"]),     # "keep" in the clause that names the change
+])
+def test_offers_turned_away_or_meant(nlu: NLU, text: str, meant: list[str]) -> None:
+    said = Said(text, entity_dicts(nlu.parse(text, SUMMIT)))
+    assert [r.id for r in match_besides_spurned([_RIVAL, _APEX], said)] == meant
+
+
+@pytest.mark.parametrize(("text", "entity", "value"), [
+    ("ok send them an offer, 225 for 1", "quantity", "1"),
+    ("start it at 1500, reserve 2500, let it run 5 days. auction", "price", "2500"),
+    ("the MERV 11 filters came in, 12 of em", "quantity", "12"),
+    ("fedex 7712 3344 9081, mark it shipped", "tracking_number", "771233449081"),
+])
+def test_numbers_by_the_slot_they_fill(nlu: NLU, text: str, entity: str, value: str) -> None:
+    assert value in nlu.parse(text, SUMMIT).values(entity)
+    if entity == "quantity":
+        assert len(nlu.parse(text, SUMMIT).values("quantity")) == 1
