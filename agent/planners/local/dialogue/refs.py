@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.said import STOP, Said
 from agent.planners.local.dialogue.state import DialogueState, Ref
 from agent.planners.local.nlu.numbers import joined_ratings
 from tools.wording import possessive
@@ -123,13 +123,6 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
     return items if allow_single and len(items) == 1 else []
 
 
-_STOP = frozenset({"the", "one", "that", "this", "from", "option", "with", "want", "take", "please", "yes", "and",
-                   "for", "publish", "list", "listing", "live", "offer", "hold", "grab", "accept", "reject", "counter",
-                   "pull", "cancel", "make", "put", "it", "on", "of", "a", "an", "my", "our", "me", "go", "ones",
-                   "draft", "about", "what", "how", "is", "are", "get", "got", "can", "you", "i", "we", "us", "show",
-                   "tell", "more", "details", "info", "bid", "watch", "them", "those", "these"})
-
-
 _REFUSED = re.compile(r"\b(?:not|no|non|without|never|except|don'?t want|dont want|nothing|still needs?|keep|leave)"
                       r"\s+((?:[a-z0-9-]+\s*){1,3})")
 
@@ -140,7 +133,7 @@ def _by_words(items: list[Ref], said: Said) -> list[Ref]:
     from rapidfuzz import fuzz
 
     refused = {w for m in _REFUSED.finditer(said.lowered) for w in m.group(1).split()}
-    words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered)) if w not in _STOP]
+    words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered)) if w not in STOP]
     if not words or len(items) < 2:  # words can only tell items apart, never confirm a lone one
         return []
     scores = []
@@ -257,8 +250,9 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
             return hits[0], []
         if len(hits) > 1:
             return None, hits
-        if len(state.listed.items) == 1 and _IT.search(said.lowered) and not said.has(*_NAMES, "part_number"):
-            return state.listed.items[0], []  # one shown, then "offer 400 on it"
+        if len(state.listed.items) == 1 and not said.has(*_NAMES, "part_number", "equipment_model") and \
+                (_IT.search(said.lowered) or not said.describes()):
+            return state.listed.items[0], []  # one shown, then "offer 400 on it", "bump me to 2300"
     named = said.has("organization", "person", "city", "location", "site", "part_number", "condition",
                      "listing_type")
     if named:

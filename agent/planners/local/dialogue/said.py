@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,3 +58,21 @@ class Said:
     @property
     def lowered(self) -> str:
         return self.text.lower()
+
+    def describes(self) -> bool:
+        """Does the message say what a thing is in words of its own ("the step chain one"), beyond a
+        request's plain words ("bump me to 2300")?"""
+        return any(w not in STOP and w not in _PLAIN for w in re.findall(r"[a-z][a-z0-9-]{2,}", self.lowered))
+
+
+STOP = frozenset({"the", "one", "that", "this", "from", "option", "with", "want", "take", "please", "yes", "and",
+                   "for", "publish", "list", "listing", "live", "offer", "hold", "grab", "accept", "reject", "counter",
+                   "pull", "cancel", "make", "put", "it", "on", "of", "a", "an", "my", "our", "me", "go", "ones",
+                   "draft", "about", "what", "how", "is", "are", "get", "got", "can", "you", "i", "we", "us", "show",
+                   "tell", "more", "details", "info", "bid", "watch", "them", "those", "these"})
+
+# Words of a request that say nothing about which thing: "bump me to 2300", "ok put me in for 3600 max".
+_PLAIN = frozenset({"bump", "raise", "put", "max", "maximum", "bid", "ugh", "okay", "sure", "then", "now", "just",
+                    "up", "lower", "drop", "cut", "send", "sell", "buy", "pay", "each", "bucks", "dollars",
+                    "price", "offer", "counter", "accept", "reject", "yeah", "yep", "let", "lets", "try", "go",
+                    "higher", "more", "less", "instead", "actually", "please", "pls", "plz", "thanks", "thx"})
