@@ -11,6 +11,7 @@ from typing import Any
 from agent.planners.local.dialogue.refs import SPURNS
 from agent.planners.local.dialogue.state import AskState
 from agent.planners.local.nlu import THRESHOLD, Parse
+from agent.planners.local.nlu.entities import Entity
 from agent.planners.local.policy import Env
 
 CONVERSATION = frozenset({"greet", "thanks", "help", "affirm", "deny", "choose", "out_of_scope"})
@@ -114,10 +115,7 @@ def _about_the_same(second: Parse, first: Parse) -> Parse:
         return second
     if second.intent in WRITES and not any(e.entity in _OBJECT for e in second.entities) and \
             _POINTS_BACK.search(second.text.lower()) and any(e.entity in _OBJECT for e in first.entities):
-        shift = len(first.text) + 2
-        moved = [replace(e, start=e.start + shift, end=e.end + shift) for e in second.entities]
-        named = [e for e in first.entities if e.entity in _OBJECT]
-        return Parse(f"{first.text}. {second.text}", second.intents, named + moved, second.masked)
+        return _joined(first.text, [e for e in first.entities if e.entity in _OBJECT], second, second)
     carried = [e for e in first.entities if e.entity in _THE_THING]
     return Parse(second.text, second.intents, [*second.entities, *carried], second.masked) if carried else second
 
@@ -167,9 +165,7 @@ def context_then_command(parse: Parse, env: Env) -> list[Parse] | None:
 
 
 def _with_terms(ask: Parse, terms: Parse) -> Parse:
-    shift = len(ask.text) + 2
-    moved = [replace(e, start=e.start + shift, end=e.end + shift) for e in terms.entities]
-    return Parse(f"{ask.text}. {terms.text}", ask.intents, [*ask.entities, *moved], ask.masked)
+    return _joined(ask.text, ask.entities, terms, ask)
 
 
 def _told(ask: Parse, context: list[Parse]) -> Parse:
@@ -182,9 +178,18 @@ def _told(ask: Parse, context: list[Parse]) -> Parse:
         return ask
     named, offset = [], 0
     for c in context:
-        named += [replace(e, start=e.start + offset, end=e.end + offset) for e in c.entities
-                  if e.entity in _OBJECT and e.entity not in own and e.entity != "person"]
+        named += _shifted([e for e in c.entities if e.entity in _OBJECT and e.entity not in own
+                           and e.entity != "person"], offset)
         offset += len(c.text) + 2
-    shift = len(told) + 2
-    moved = [replace(e, start=e.start + shift, end=e.end + shift) for e in ask.entities]
-    return Parse(f"{told}. {ask.text}", ask.intents, [*named, *moved], ask.masked)
+    return _joined(told, named, ask, ask)
+
+
+def _joined(before: str, kept: list[Entity], after: Parse, like: Parse) -> Parse:
+    """"<before>. <after>" read as one ask with `like`'s intents: the entities kept of `before`, and those of
+    `after` moved to where it now starts."""
+    return Parse(f"{before}. {after.text}", like.intents, [*kept, *_shifted(after.entities, len(before) + 2)],
+                 like.masked)
+
+
+def _shifted(entities: list[Entity], by: int) -> list[Entity]:
+    return [replace(e, start=e.start + by, end=e.end + by) for e in entities]

@@ -33,7 +33,7 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
     if len(hits) != 1 and last is not None:  # "used fair is sketchy. take the apex one": the pick is the last word
         picked_last = match(pool, said.after(last))
         if picked_last and env is not None:  # "reject the rival one, lowball. take apex's": and so is what to do
-            hits, parse = picked_last, env.nlu.parse(said.text[last:], env.organization)
+            parse = env.nlu.parse(said.text[last:], env.organization)
             intent, acting = parse.intent, parse.confident and parse.intent not in CONVERSATION
         hits = picked_last or hits
     named = len(hits) == 1 and said.has("organization", "person", "city", "location", "condition", "site")

@@ -199,10 +199,10 @@ def _norm(number: str) -> str:
 # it is ("tomas still needs his", "keep the keystone one"), names what is not meant. Price complaints are not
 # among these: "keystone's is too high, counter 200" is about Keystone's.
 SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
-                     r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
-                     r"keep(?! (?:an eye|tabs|watching))|leave|hang on to|hold on to|think about|sleep on|get back to|"
-                    r"can wait|later|ignore|not now|"
-                     r"hold off|needs? (?:his|hers|theirs)|using (?:his|hers|theirs|it|them|em|that one))\b")
+                    r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
+                    r"keep(?! (?:an eye|tabs|watching))|leave|hang on to|hold on to|think about|sleep on|get back to|"
+                    r"can wait|later|ignore|not now|hold off|needs? (?:his|hers|theirs)|"
+                    r"using (?:his|hers|theirs|it|them|em|that one))\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
 _IT = re.compile(r"\b(?:it|that|this|that one|this one|em|them)\b")
 _BACK = re.compile(r"\b(?:em|them|him|her|it|those|that|theirs|his)\b")  # "…, skip em": whom the clause before names

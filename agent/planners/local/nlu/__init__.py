@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -128,11 +129,15 @@ def make_nlu(tables: LookupTables | None, vocab: object | None) -> NLU:
 def make_speller(extractor: EntityExtractor, tables: LookupTables | None) -> Speller:
     """The planner's words (examples, entity patterns, the names the lexicon knows) as what slips are put right
     to; the encoder's English words and the catalog's terms as words that are no slip."""
-    said = [e.text for e in training_examples()]
-    said += [spelling for table in extractor.lexicon.phrases.values() for spelling in table]
-    said += list(_vocabulary_words(extractor))
+    names = [spelling for table in extractor.lexicon.phrases.values() for spelling in table]
     stems = tables.catalog_terms if tables is not None else frozenset()
-    return Speller(words_of(said), encoder_words(), stems)
+    return Speller(_example_words() + words_of(names + _vocabulary_words(extractor)), encoder_words(), stems)
+
+
+@lru_cache(maxsize=1)
+def _example_words() -> Counter[str]:
+    """The training examples' words: read once, not each time the lookup tables are refreshed."""
+    return words_of(e.text for e in training_examples())
 
 
 def _vocabulary_words(extractor: EntityExtractor) -> list[str]:
