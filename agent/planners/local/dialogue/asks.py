@@ -11,6 +11,7 @@ from typing import Any
 from agent.planners.local.dialogue.refs import SPURNS
 from agent.planners.local.dialogue.state import AskState
 from agent.planners.local.nlu import THRESHOLD, Parse
+from agent.planners.local.nlu.cues import CORRECTION
 from agent.planners.local.nlu.entities import Entity
 from agent.planners.local.policy import Env
 
@@ -34,7 +35,7 @@ _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s
                     re.IGNORECASE)
 _ASKS = re.compile(r"\?|^\s*(?:what|whats|what's|where|wheres|where's|how|hows|how's|who|whos|who's|when|which|is|are|"
                    r"can|could|do|does|did|any|show|tell|find|check)\b", re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[a-z0-9)'])[.!]+\s+(?=\S)", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[a-z0-9)'?])[.!]+\s+(?=\S)", re.IGNORECASE)
 _LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
 
 
@@ -64,19 +65,22 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
                       parse.masked) for n in numbers]
     if len(parse.text.split()) < 6 or (parse.intent in CONVERSATION and parse.confident):
         return [parse]
+    last = last_sentence_at(parse.text)
+    if last is not None and _names_then_where(env.nlu.parse(parse.text[:last], env.organization),
+                                              tail := env.nlu.parse(parse.text[last:], env.organization)):
+        return [Parse(parse.text, tail.intents, parse.entities, parse.masked)]  # "need a 3007F. who's got one?"
     cuts = [(m, False) for m in _SPLIT.finditer(parse.text)]
     if not parse.confident or parse.confidence < TOPIC_CHANGE:
         cuts += [(m, True) for m in _LOOSE_SPLIT.finditer(parse.text)]
     for cut, loose in cuts:
-        left, right = parse.text[:cut.start()].strip(" ,"), parse.text[cut.end():].strip(" ,")
+        asked = "?" if cut.group(0).startswith("?") else ""  # the question mark is part of the question
+        left, right = parse.text[:cut.start()].strip(" ,") + asked, parse.text[cut.end():].strip(" ,")
         if len(left.split()) < 2 or len(right.split()) < 2:
             continue
         parts = [env.nlu.parse(left, env.organization), env.nlu.parse(right, env.organization)]
         # "post a wanted for 3 of em, new only, max 250 ea": the clause after a change gives its terms
         terms = any(e.entity in _TERMS for e in parts[1].entities)
-        if parts[0].intent == "find_part" and parts[1].intent in _WHERE_TO_GET and parts[1].confident and \
-                not parts[1].get("part_number") and not parts[1].get("equipment_model"):
-            # "need a BLD-HV-2290 txv, who's got one": naming the part, then what to do about it — one ask
+        if _names_then_where(*parts):
             return [Parse(parse.text, parts[1].intents, parse.entities, parse.masked)]
         together = parts[1].intent in ABSORBS.get(parts[0].intent, ())
         # "northline came back on X? tell em i'll do 470": when the whole is clearly one of the parts, the
@@ -100,6 +104,12 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
 
 
 _THE_THING = frozenset({"part_number", "manufacturer", "equipment_model"})
+
+
+def _names_then_where(first: Parse, second: Parse) -> bool:
+    """"need a BLD-HV-2290 txv, who's got one": naming the part, then what to do about it — one ask."""
+    return first.intent == "find_part" and second.intent in _WHERE_TO_GET and second.confident and \
+        not second.get("part_number") and not second.get("equipment_model")
 
 
 # What picks out an object: a change that points back ("offer him 550", "counter em") means the one named before.
@@ -129,14 +139,36 @@ def last_sentence_at(text: str) -> int | None:
 _TERMS_ONLY = frozenset({"price", "quantity", "number", "condition", "fulfillment", "date", "days", "hours"})
 
 
-def context_then_command(parse: Parse, env: Env) -> list[Parse] | None:
+def several_changes(parse: Parse, env: Env, kind: str) -> list[Parse] | None:
+    """"reject the rival one, lowball. take apex's": sentences that each ask a different change of the kind of
+    object in view, even when the whole reads as one change; not when a later sentence takes an earlier one
+    back ("counter 500. no wait, 450") or only gives the terms ("answer northline's. we got 3 new at 92")."""
+    from agent.planners.local.nlu.examples import acts_on
+
+    if CORRECTION.search(parse.text):
+        return None
+    asks = context_then_command(parse, env, whole=False)
+    if asks is None or len(asks) < 2 or len({a.intent for a in asks}) < len(asks):
+        return None
+
+    def acts(ask: Parse) -> bool:
+        """A clear change of this kind of object: "take apex's" (read as taking a wanted response) takes the
+        offer in view; "lol metro at 150" (a counter? 0.55) only tells what was offered."""
+        verb = ask.intent.split("_")[0]
+        return sum(r.confidence for r in ask.intents if r.intent.split("_")[0] == verb) >= TOPIC_CHANGE and \
+            any(kind in acts_on(r.intent) for r in ask.intents if r.intent.split("_")[0] == verb)
+
+    return asks if all(acts(a) for a in asks) else None
+
+
+def context_then_command(parse: Parse, env: Env, whole: bool = True) -> list[Parse] | None:
     """ "the refurb BLD-KS-7781 isnt moving. knock it down to 410", "got 2 offers on the eaton. tell luis no
     thanks. dana can have it for 145": sentences that tell and sentences that ask a change. When the whole is
     not clearly one change, the sentences that clearly are become the asks, in order; each is read with what
     the telling sentences name (the part, the company, the condition) and with the terms a bare sentence after
     it adds ("… 4200 ea."). Sentences that turn something away ("leave the door clutch one alone") are left to
     the picking (refs.set_apart_spurned), not read as context."""
-    if parse.confident and parse.intent in WRITES:
+    if whole and parse.confident and parse.intent in WRITES:
         return None
     sentences = [s.strip() for s in _SENTENCES.split(parse.text.replace("? ", "?. ")) if s.strip(" .?!")]
     if len(sentences) < 2:
@@ -147,11 +179,17 @@ def context_then_command(parse: Parse, env: Env) -> list[Parse] | None:
     asks: list[Parse] = []
     told: list[int] = []  # the asks read with the telling sentences
     context: list[Parse] = []
-    for sentence in parses:
+    for typed, sentence in zip(sentences, parses, strict=True):
         terms = sentence.entities and all(e.entity in _TERMS_ONLY for e in sentence.entities) and \
             len(sentence.text.split()) <= 2
         if terms and asks:
             asks[-1] = _with_terms(asks[-1], sentence)
+        elif typed.endswith("?") and sentence.confident and sentence.intent not in CONVERSATION | WRITES:
+            # "is my AF81 listing still in drafts? if so make it public": a question of its own is answered
+            # too, and tells what the change after it is about
+            asks.append(sentence)
+            told.append(len(asks) - 1)
+            context.append(sentence)
         elif sentence.confident and sentence.intent in WRITES:
             first, *rest = split_asks(sentence, env)  # "make it 145 ea and publish it": the rest follow the first
             asks.append(first)
@@ -159,9 +197,9 @@ def context_then_command(parse: Parse, env: Env) -> list[Parse] | None:
             told.append(len(asks) - len(rest) - 1)
         elif sentence.intent != "deny" and not SPURNS.search(sentence.text.lower()):
             context.append(sentence)
-    if not asks:
-        return None
-    return [_told(ask, context) if i in told else ask for i, ask in enumerate(asks)]
+    if not any(a.intent in WRITES for a in asks):
+        return None  # questions alone are read whole ("anybody selling a PPX-930301? door op motor for a rebuild")
+    return [_told(ask, [c for c in context if c is not ask]) if i in told else ask for i, ask in enumerate(asks)]
 
 
 def _with_terms(ask: Parse, terms: Parse) -> Parse:

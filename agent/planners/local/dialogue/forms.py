@@ -269,6 +269,11 @@ def args(form: FormState, target_id: str | None = None) -> dict[str, Any]:
         elif entity == "price" and value is not None:
             value = str(value)
         out[name] = value
+    for slot in s.slots_for(form.values):  # what the confirmation states ("1 ×") is said in the call too
+        default = (s.schema.get(slot.field) or {}).get("default")
+        if slot.field not in out and not slot.optional and slot.field not in form.declined and \
+                isinstance(default, int | float | str) and not isinstance(default, bool):
+            out[slot.field] = default
     if s.target_arg and target_id:
         out[s.target_arg] = target_id
     return out

@@ -21,6 +21,7 @@ from agent.planners.local.dialogue.asks import (
     ask_of,
     context_then_command,
     entity_dicts,
+    several_changes,
     split_asks,
 )
 from agent.planners.local.dialogue.follow_ups import model_said_bare, repeated
@@ -121,6 +122,9 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
             # "put 275 on the 931201 one and push it live": two changes; "cancel the apex one, tomas has em on his
             # truck": the change, without the story after it
             return [_each(p, state) for p in split]
+        changes = several_changes(parse, env, state.listed.kind)
+        if changes is not None:
+            return [_each(p, state) for p in changes]
         picked_ask = pick(parse, said, state, env)
         if picked_ask is not None:
             return [picked_ask]

@@ -42,7 +42,7 @@ _RELEVANT = {"option": {"organization", "person", "city", "location", "condition
              "listing": {"organization", "person", "city", "condition"},
              "offer": {"organization", "person", "city"}, "response": {"organization", "person", "condition"},
              "hold": {"organization", "person", "location", "city", "condition"}, "deal": {"organization", "person"},
-             "stock": {"location", "condition"}, "wanted": {"organization", "person", "city"},
+             "stock": {"location", "site", "condition"}, "wanted": {"organization", "person", "city"},
              "part": {"organization"}, "equipment": {"site", "city"}}
 _WORDS = ("organization_name", "seller_organization", "buyer_organization", "buyer_name", "location_name", "city",
           "responder_organization", "organization", "name", "manufacturer", "site_name", "bidder", "listing_name",
@@ -51,8 +51,11 @@ _WORDS = ("organization_name", "seller_organization", "buyer_organization", "buy
 
 def make_ref(kind: str, data: dict[str, Any], label: str = "") -> Ref:
     keep = _SLIM.get(kind)
-    slim = {k: data.get(k) for k in keep if data.get(k) is not None} if keep else \
+    slim: dict[str, Any] = {k: data.get(k) for k in keep if data.get(k) is not None} if keep else \
         {k: v for k, v in data.items() if isinstance(v, str | int | float | bool) or v is None}
+    if isinstance(data.get("parts"), list):  # a deal's parts: "the furnace board one" is told apart by them
+        slim["parts"] = [{k: p.get(k) for k in ("part_number", "name", "quantity")} for p in data["parts"]
+                         if isinstance(p, dict)]
     ident = data.get("id") or data.get("inventory_item_id") or data.get("listing_id") or data.get("hold_id") or \
         data.get("equipment_id") or (data.get("part_number") if kind == "part" else None)
     return Ref(kind=kind, id=str(ident) if ident is not None else None, label=label or _label(kind, data),
@@ -70,7 +73,8 @@ def _label(kind: str, data: dict[str, Any]) -> str:
 
 
 def _text_of(ref: Ref) -> str:
-    return " ".join(str(ref.data.get(k) or "") for k in _WORDS).lower() + " " + ref.label.lower()
+    parts = " ".join(str(p.get("name") or "") for p in ref.data.get("parts") or [] if isinstance(p, dict))
+    return " ".join(str(ref.data.get(k) or "") for k in _WORDS).lower() + f" {parts.lower()} {ref.label.lower()}"
 
 
 def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[Ref]:
@@ -88,8 +92,9 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
     numbers = {_norm(v) for v in said.values("part_number")}
     if numbers and any(_numbers_of(r) for r in items):  # a part number no item has points at none of them
         narrowed = [r for r in items if numbers & _numbers_of(r)] or \
-            [r for r in items if any(len(n) >= 4 and m.endswith(n) for n in numbers for m in _numbers_of(r))]
-        filtered = True  # "the 931201 one": the end of PPX-931201
+            [r for r in items if any(len(n) >= 4 and (m.endswith(n) or m.startswith(n))
+                                     for n in numbers for m in _numbers_of(r))]
+        filtered = True  # "the 931201 one": the end of PPX-931201; "the HPV900": the start of HPV900-4040-2E1-01
     relevant = _RELEVANT.get(items[0].kind, _NAMES)
     for entity in (e for e in _NAMES if e in relevant):
         values = said.values(entity)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 Say = Callable[..., Any]
 
 
@@ -112,6 +114,10 @@ _NOT_THING = {"and", "or", "but", "to", "for", "at", "on", "is", "it", "if", "so
               "over", "under", "just", "only", "still", "bucks", "dollars", "usd", "has", "have", "had", "do", "does",
               "did", "said", "says", "no", "yes", "yeah", "yep", "nah", "all", "as", "about", "around", "compare",
               "compares", "look", "looks", "feel", "feels"}
+# English function words ("see if they bite", "though", "since") are not what is being counted; the few nouns
+# among them can be ("2 parts", "the top one") and stay things.
+_NOT_THING |= set(ENGLISH_STOP_WORDS) - {"part", "system", "bill", "fire", "mill", "side", "top", "bottom", "front",
+                                         "detail", "name", "amount", "interest", "other", "others", "another"}
 
 
 @dataclass(frozen=True)

@@ -117,4 +117,15 @@ def encoder_words() -> frozenset[str]:
     vocab = Path(model_directory()) / "vocab.txt"
     if not vocab.exists():
         return frozenset()
-    return frozenset(w for w in vocab.read_text().split() if w.isalpha() and w.islower())
+    return frozenset(w for w in vocab.read_text().split() if w.isalpha() and w.islower()) | CONTRACTIONS
+
+
+# Contractions typed without the apostrophe are words, not slips ("theyre" is not "there").
+CONTRACTIONS = frozenset(
+    f"{head}{tail}" for heads, tails in (
+        (("they", "you", "we", "who", "what"), ("re", "ve", "ll", "d")),
+        (("i",), ("m", "ve", "ll", "d")),
+        (("he", "she", "it", "that", "there", "here", "where", "how", "what", "who", "lets"), ("s", "ll", "d")),
+        (("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "could", "would", "should",
+          "ca", "wo", "ai", "must", "need"), ("nt",)),
+    ) for head in heads for tail in tails)

@@ -11,7 +11,7 @@ from agent.planners.local.dialogue.refs import match, resolve
 from agent.planners.local.dialogue.state import FormState, Ref
 from agent.planners.local.policies.common import describes_part, failure
 from agent.planners.local.policies.form_driver import finishes, start
-from agent.planners.local.policies.market import listing_args, present_listings
+from agent.planners.local.policies.market import listing_args, listings_found, present_listings, typed_number_search
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import listing_item, money
 
@@ -24,16 +24,17 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
     ref, _several = resolve(ctx.state, ctx.said, "listing", "option")
     if ref is not None and (ref.kind == "listing" or ref.data.get("listing_id")):
         return _as_listing(ref)
-    found = ctx.last("search_listings")
-    if found is None:
-        args = listing_args(ctx)
-        args.pop("max_price", None)  # "watch it, lmk if it drops under 3k": the amount is the user's, not a filter
-        if auction:
-            args["listing_type"] = "auction"
-        says_what = ctx.said.has("part_number", "equipment_model") or "part_number" in args or describes_part(ctx)
-        if not says_what:  # a search on "send them an offer" finds anything; never write to what it finds
-            return say("Which listing do you mean?", "Tell me the part, or ask who's selling it.", kind="question")
-        return Call("search_listings", args)
+    args = listing_args(ctx)
+    args.pop("max_price", None)  # "watch it, lmk if it drops under 3k": the amount is the user's, not a filter
+    if auction:
+        args["listing_type"] = "auction"
+    says_what = ctx.said.has("part_number", "equipment_model") or "part_number" in args or describes_part(ctx)
+    if not says_what and ctx.last("search_listings") is None:
+        # a search on "send them an offer" finds anything; never write to what it finds
+        return say("Which listing do you mean?", "Tell me the part, or ask who's selling it.", kind="question")
+    found = listings_found(ctx, args)
+    if isinstance(found, Call):
+        return found
     if not found.ok:
         return failure(found, "search the marketplace")
     from agent.planners.local.dialogue.refs import make_ref
@@ -41,7 +42,7 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
     rows = [r for r in found.data.get("results") or [] if own or not r.get("is_own_listing")]
     refs = [make_ref("listing", r) for r in rows]
     # a lone hit of a search on the user's words is shown to pick, never written to straight away
-    hits = match(refs, ctx.said, allow_single=bool(found.args.get("part_number")))
+    hits = match(refs, ctx.said, allow_single=typed_number_search(ctx, found))
     if len(hits) == 1:
         return hits[0]
     if not refs:

@@ -9,7 +9,7 @@ from typing import Any
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import about_them, content_words, failure, search_query, target_part
-from agent.planners.local.policy import Call, Ctx, Say, Step, offer, policy, say
+from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import badge_of, condition, listing_item, listing_price, money
 from agent.reply_draft import PriceBadge
 
@@ -77,11 +77,28 @@ def present_listings(ctx: Ctx, results: list[dict[str, Any]], headline: str, goa
                listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top], goal=goal))
 
 
-@policy("search_market")
-def search_market(ctx: Ctx) -> Step:
+def listings_found(ctx: Ctx, args: dict[str, Any]) -> ToolResult | Call:
+    """The marketplace search for this ask; when a number the user typed matches no listing's part number
+    exactly, searched again on it as words ("the HPV900 auction": only the start of "HPV900-4040-2E1-01")."""
     found = ctx.last("search_listings")
     if found is None:
-        return Call("search_listings", listing_args(ctx))
+        return Call("search_listings", args)
+    number = found.args.get("part_number")
+    if found.ok and not found.data.get("results") and number and number in ctx.said.values("part_number"):
+        return Call("search_listings", {**{k: v for k, v in found.args.items() if k != "part_number"}, "query": number})
+    return found
+
+
+def typed_number_search(ctx: Ctx, found: ToolResult) -> bool:
+    """Whether the search was on a part number the user typed (one hit of it is the thing they mean)."""
+    return bool(found.args.get("part_number")) or found.args.get("query") in ctx.said.values("part_number")
+
+
+@policy("search_market")
+def search_market(ctx: Ctx) -> Step:
+    found = listings_found(ctx, listing_args(ctx))
+    if isinstance(found, Call):
+        return found
     if not found.ok:
         return failure(found, "search the marketplace")
     results = found.data.get("results") or []

@@ -169,9 +169,36 @@ def _respond(ctx: Ctx, action: str) -> Step:
     status = target.data.get("status")
     if status not in OPEN:
         return say(f"That offer ({target.label}) is {status}, so it can't be {action}ed.")
+    over = _over_the_limit(ctx, target) if action == "accept" else None
+    if over is not None:
+        return over
     form = forms.new_form("respond_to_offer", action=action)
     form.target = target
     return start(ctx, form)
+
+
+_UP_TO = re.compile(r"\b(?:under|below|less than|up to|at most|no more than|max|tops|or less|as long as)\b")
+_AT_LEAST = re.compile(r"\b(?:over|above|more than|at least|or more|no less than)\b")
+
+
+def _over_the_limit(ctx: Ctx, target: Ref) -> Say | None:
+    """"if theyre under 2600 just take it": the price on the table, held against the limit the user set;
+    past it, nothing is accepted."""
+    limit = ctx.said.value("price")
+    ceiling, floor = _UP_TO.search(ctx.said.lowered), _AT_LEAST.search(ctx.said.lowered)
+    if limit is None or not (ceiling or floor):
+        return None
+    counter = target.data.get("counter_offer")
+    ours = bool(target.data.get("seller_organization")) and target.data.get("awaiting") == "buyer"
+    amount = counter.get("price") if ours and isinstance(counter, dict) else target.data.get("offered_price")
+    if amount is None:
+        return None
+    price, bound = float(str(amount).replace(",", "")), float(limit)
+    if (ceiling and price <= bound) or (floor and not ceiling and price >= bound):
+        return None
+    side = "over" if ceiling else "under"
+    return say(f"{target.label}: {money(amount)} each on the table, {side} your {money(limit)}, so I didn't "
+               "accept it.", "Want to counter?", proposal=offer("counter_offer", target))
 
 
 @finishes("respond_to_offer")

@@ -192,8 +192,9 @@ def how_far(ctx: Ctx) -> Step:
         return say("How far is what? Tell me the part and I'll find the nearest stock.", kind="question")
     if item.kind == "part":  # "how far is the 2nd one" among parts: where the nearest of that part is
         return find_stock(ctx)
+    seller, city = item.data.get("seller_organization"), item.data.get("city")
     where = option_where(item.data) if "source_type" in item.data else \
-        f"{item.data.get('seller_organization')} in {item.data.get('city')}"
+        " in ".join(str(w) for w in (seller, city) if w) if seller else item.label
     if item.data.get("distance_km") is None:
         return say(f"I don't have a distance for {where}.")
     eta = item.data.get("eta_hours")

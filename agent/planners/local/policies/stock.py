@@ -25,6 +25,7 @@ from agent.planners.local.policies.common import (
     winner,
 )
 from agent.planners.local.policies.form_driver import finishes, start
+from agent.planners.local.policies.places import from_and_to, location_id
 from agent.planners.local.policies.sourcing import not_their_stock, theirs_asked
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.reply_draft import DraftItem
@@ -83,7 +84,7 @@ def own_stock(ctx: Ctx) -> Step:
     if part is None and location and describes_part(ctx):  # "any door gibs on my truck": what is there, by name
         there = ctx.last("list_stock")
         if there is None:
-            place = _location_id(ctx, location)
+            place = location_id(ctx, location)
             return Call("list_stock", {"limit": 100, **({"location_id": place} if place else {})})
         named = _named_items(search_query(ctx, fallback=False), there.data.get("items") or [])
         if named:
@@ -174,7 +175,7 @@ def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
         args: dict[str, Any] = {"limit": 100}
         if part is not None:
             args["part_number"] = part.data.get("part_number")
-        place = _location_id(ctx, location) if location else None
+        place = location_id(ctx, location) if location else None
         if place:
             args["location_id"] = place
         return Call("list_stock", args)
@@ -242,56 +243,18 @@ def _adjusted(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
 
 @policy("transfer_stock")
 def transfer_stock(ctx: Ctx) -> Step:
-    origin, destination = _from_and_to(ctx)
+    origin, destination = from_and_to(ctx)
     item = stock_item(ctx, origin)
     if not isinstance(item, Ref):
         return item
     form = forms.new_form("transfer_stock", quantity=int(ctx.said.value("quantity") or 1))
     form.target = item
     if destination and destination != origin:
-        location_id = _location_id(ctx, destination)
-        if location_id is None:
+        to_id = location_id(ctx, destination)
+        if to_id is None:
             return say(f"I don't know the location {destination}.", "Which truck or warehouse?", kind="question")
-        form.values["to_location_id"] = location_id
+        form.values["to_location_id"] = to_id
     return start(ctx, form)
-
-
-def _from_and_to(ctx: Ctx) -> tuple[str | None, str | None]:
-    """Where from and where to: by their words ("from north satellite", "to main", "onto his truck"), else
-    the first of two places is where from and the last is where to."""
-    places = ctx.said.all("location")
-    origin = destination = None
-    for place in places:
-        before = ctx.said.lowered[max(0, int(place.get("start", 0)) - 8):int(place.get("start", 0))]
-        said = str(place.get("text") or "").lower()
-        if re.search(r"\bfrom\s*$|\boff( of)?\s*$", before) or said.startswith("from "):
-            origin = place["value"]
-        elif re.search(r"\b(to|onto|into|over to)\s*$", before) or said.startswith(("to ", "into ")):
-            destination = place["value"]
-    rest = [p["value"] for p in places if p["value"] not in (origin, destination)]
-    if origin is None and destination is None:
-        origin, destination = (rest[0] if len(rest) >= 2 else None), (rest[-1] if rest else None)
-    elif destination is None and rest:
-        destination = rest[-1]
-    elif origin is None and rest:
-        origin = rest[0]
-    return origin, destination
-
-
-def _location_id(ctx: Ctx, name: str) -> str | None:
-    """The caller's own stock location by name (the tool checks it is theirs)."""
-    tables = getattr(getattr(ctx.env.nlu, "extractor", None), "tables", None)
-    if tables is None:
-        return None
-    ours = [loc for loc in tables.locations if loc.organization == ctx.env.organization]
-    if name == "my_truck":
-        mine = [loc for loc in ours if loc.assigned_to == ctx.env.name and loc.location_type == "truck"]
-        return mine[0].id if len(mine) == 1 else None
-    if name == "warehouse":
-        stores = [loc for loc in ours if loc.location_type == "warehouse"]
-        return stores[0].id if stores else None
-    same = [loc for loc in ours if loc.name.lower() == name.lower()]
-    return same[0].id if same else None
 
 
 @finishes("transfer_stock")

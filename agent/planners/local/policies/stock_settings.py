@@ -68,13 +68,13 @@ def update_stock(ctx: Ctx) -> Step:
 def receive_new(ctx: Ctx, location: str) -> Step:
     """Units of a part we don't stock at that place yet arrived: a new stock item (add_stock_item)."""
     from agent.planners.local.policies.common import target_part
-    from agent.planners.local.policies.stock import _location_id
+    from agent.planners.local.policies.places import location_id
 
     done = ctx.last("add_stock_item")
     if done is not None:
         return say(done.message or "Added.") if done.ok else failure(done, "add it", declined="OK — nothing added.")
     part = target_part(ctx)
-    place = _location_id(ctx, location)
+    place = location_id(ctx, location)
     if part is None or place is None:
         return say("Which part came in, and where should I book it — which warehouse or truck?", kind="question")
     args: dict[str, Any] = {"part_number": part.data.get("part_number"), "stock_location_id": place,
