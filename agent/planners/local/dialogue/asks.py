@@ -31,10 +31,17 @@ _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s
                     r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
                     r"hows|how's|tell|show|get|send|make|put|push|publish|post|set|mark|raise|lower|cut|knock|bump|accept|reject|"
                     r"counter|decline|cancel|pull|watch|take|grab|drop|release|kill|ship|rate|give|leave|bid|offer|remove|"
-                    r"unwatch)\b)",
+                    r"unwatch|change|switch|update|move|set)\b)",
                     re.IGNORECASE)
 _ASKS = re.compile(r"\?|^\s*(?:what|whats|what's|where|wheres|where's|how|hows|how's|who|whos|who's|when|which|is|are|"
                    r"can|could|do|does|did|any|show|tell|find|check)\b", re.IGNORECASE)
+
+
+def is_question(text: str) -> bool:
+    """"whats the cheapest one", "is it still there?": the message asks, it does not tell to do."""
+    return bool(_ASKS.search(text))
+
+
 _SENTENCES = re.compile(r"(?<=[a-z0-9)'?])[.!]+\s+(?=\S)", re.IGNORECASE)
 _LOOSE_SPLIT = re.compile(r",?\s+and\s+|,\s+(?:then\s+)?", re.IGNORECASE)
 
@@ -97,8 +104,10 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
             if loose and "and" not in cut.group(0).lower() and parts[0].intent in WRITES and \
                     parts[1].intent in WRITES:
                 # "let the keystone hold go, found one on derek's truck": the request, then why — only the
-                # first asks for a change; a second change needs its own "and"
-                return [parse] if terms else [parts[0]]
+                # first asks for a change; a second change needs its own "and". "dont need the T6 stat
+                # anymore, kill that hold": why, then the request — the whole is clearly that request
+                whole = parse.intent == parts[1].intent and parts[0].confidence < TOPIC_CHANGE <= parts[1].confidence
+                return [parse] if terms or whole else [parts[0]]
             return [parts[0], *(_about_the_same(p, parts[0]) for p in split_asks(parts[1], env))]
     return [parse]
 
@@ -139,7 +148,7 @@ def last_sentence_at(text: str) -> int | None:
 _TERMS_ONLY = frozenset({"price", "quantity", "number", "condition", "fulfillment", "date", "days", "hours"})
 
 
-def several_changes(parse: Parse, env: Env, kind: str) -> list[Parse] | None:
+def several_changes(parse: Parse, env: Env, kind: str | None) -> list[Parse] | None:
     """"reject the rival one, lowball. take apex's": sentences that each ask a different change of the kind of
     object in view, even when the whole reads as one change; not when a later sentence takes an earlier one
     back ("counter 500. no wait, 450") or only gives the terms ("answer northline's. we got 3 new at 92")."""
@@ -151,14 +160,16 @@ def several_changes(parse: Parse, env: Env, kind: str) -> list[Parse] | None:
     if asks is None or len(asks) < 2 or len({a.intent for a in asks}) < len(asks):
         return None
 
-    def acts(ask: Parse) -> bool:
-        """A clear change of this kind of object: "take apex's" (read as taking a wanted response) takes the
-        offer in view; "lol metro at 150" (a counter? 0.55) only tells what was offered."""
+    def kinds(ask: Parse) -> set[str]:
+        """What a clear change acts on: "take apex's" (read as taking a wanted response) takes the offer in
+        view too; "lol metro at 150" (a counter? 0.55) only tells what was offered."""
         verb = ask.intent.split("_")[0]
-        return sum(r.confidence for r in ask.intents if r.intent.split("_")[0] == verb) >= TOPIC_CHANGE and \
-            any(kind in acts_on(r.intent) for r in ask.intents if r.intent.split("_")[0] == verb)
+        alike = [r for r in ask.intents if r.intent.split("_")[0] == verb]
+        return {k for r in alike for k in acts_on(r.intent)} if sum(r.confidence for r in alike) >= TOPIC_CHANGE \
+            else set()
 
-    return asks if all(acts(a) for a in asks) else None
+    shared = set.intersection(*(kinds(a) for a in asks))
+    return asks if (kind in shared if kind else shared) else None
 
 
 def context_then_command(parse: Parse, env: Env, whole: bool = True) -> list[Parse] | None:

@@ -19,6 +19,7 @@ from agent.planners.local.dialogue.dates import span_in_days
 from agent.planners.local.dialogue.field_cues import cued_values
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState
+from agent.planners.local.nlu.cues import CORRECTION
 from agent.planners.local.nlu.numbers import decimal_of
 from tools.registry import get_tool
 
@@ -150,7 +151,9 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
             values = span_in_days(said.text)
         if not values:
             continue
-        value: Any = sorted(set(values), key=values.index) if s.many(name) else values[-1]
+        # "40 ea, no wait make it 42", "wait make it 42, 45 is high for these": the value the correction gives
+        single = (said.value(entity) if entity and CORRECTION.search(said.text) else None) or values[-1]
+        value: Any = sorted(set(values), key=values.index) if s.many(name) else single
         value = _coerce(name, entity, value)
         if value is not None and form.values.get(name) != value:
             form.values[name] = value

@@ -151,7 +151,7 @@ def _short(parse: Parse) -> bool:
 def _request(parse: Parse, env: Env, state: DialogueState, split: list[Parse] | None) -> list[AskState]:
     if _ONLY_NUMBER.match(parse.masked) and parse.get("part_number"):
         return [ask_of(parse, "find_part")]
-    commands = context_then_command(parse, env)
+    commands = several_changes(parse, env, None) or context_then_command(parse, env)
     if commands is not None:
         return [_each(c, state) for c in commands]
     if not parse.confident and parse.intent == "out_of_scope" and parse.confidence < 0.3 and parse.get("part_number"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.asks import CONVERSATION, WRITES, ask_of, last_sentence_at
+from agent.planners.local.dialogue.asks import CONVERSATION, WRITES, ask_of, is_question, last_sentence_at
 from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, set_apart_spurned
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, Ref
@@ -17,6 +17,10 @@ from agent.planners.local.nlu.cues import CORRECTION
 DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "offer": "offer_chosen",
                 "hold": "details", "deal": "details", "wanted": "details", "response": "details",
                 "stock": "details", "equipment": "check_fit"}
+
+
+_THAT_ONE = re.compile(r"\b(?:that one|this one|that|it)\b")
+_OTHER = re.compile(r"\b(?:else|other|others|another)\b")
 
 
 def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> AskState | None:
@@ -36,6 +40,10 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
             parse = env.nlu.parse(said.text[last:], env.organization)
             intent, acting = parse.intent, parse.confident and parse.intent not in CONVERSATION
         hits = picked_last or hits
+    focus = state.focused(listed.kind)
+    if len(hits) != 1 and focus is not None and state.focus_kind == listed.kind and _THAT_ONE.search(said.lowered) \
+            and not _OTHER.search(said.lowered) and any(focus.same(r) for r in pool):
+        hits = [focus]  # "whats the cheapest one" … "ok take that one": the one just shown
     named = len(hits) == 1 and said.has("organization", "person", "city", "location", "condition", "site")
     if not (intent == "choose" or said.has("choice") or points_at_list(said) or named):
         return None
@@ -50,6 +58,8 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
     who = any(said.has(e) for e in ("organization", "person", "city", "location") if e in relevant_names(listed.kind))
     if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:
         return None  # a request about something else that happens to name one of them ("post a wanted, new only")
+    if goal is None and acting and intent not in WRITES and is_question(said.text):
+        goal = DEFAULT_GOAL.get(listed.kind, "details")  # "whats the cheapest one": shown, not taken
     goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")
     return ask_of(parse, goal, target=hits[0], values={"picked": True})
 

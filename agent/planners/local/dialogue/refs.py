@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.said import STOP, Said
+from agent.planners.local.dialogue.item_words import by_words, codes_fit, text_of
+from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Ref
-from agent.planners.local.nlu.numbers import joined_ratings
 from tools.wording import possessive
 
 _SLIM = {
@@ -44,18 +44,13 @@ _RELEVANT = {"option": {"organization", "person", "city", "location", "condition
              "hold": {"organization", "person", "location", "city", "condition"}, "deal": {"organization", "person"},
              "stock": {"location", "site", "condition"}, "wanted": {"organization", "person", "city"},
              "part": {"organization"}, "equipment": {"site", "city"}}
-_WORDS = ("organization_name", "seller_organization", "buyer_organization", "buyer_name", "location_name", "city",
-          "responder_organization", "organization", "name", "manufacturer", "site_name", "bidder", "listing_name",
-          "description", "condition", "held_by", "part_name")
-
-
 def make_ref(kind: str, data: dict[str, Any], label: str = "") -> Ref:
     keep = _SLIM.get(kind)
     slim: dict[str, Any] = {k: data.get(k) for k in keep if data.get(k) is not None} if keep else \
         {k: v for k, v in data.items() if isinstance(v, str | int | float | bool) or v is None}
     if isinstance(data.get("parts"), list):  # a deal's parts: "the furnace board one" is told apart by them
-        slim["parts"] = [{k: p.get(k) for k in ("part_number", "name", "quantity")} for p in data["parts"]
-                         if isinstance(p, dict)]
+        slim["parts"] = [{k: p.get(k) for k in ("part_number", "manufacturer", "name", "quantity")}
+                         for p in data["parts"] if isinstance(p, dict)]
     ident = data.get("id") or data.get("inventory_item_id") or data.get("listing_id") or data.get("hold_id") or \
         data.get("equipment_id") or (data.get("part_number") if kind == "part" else None)
     return Ref(kind=kind, id=str(ident) if ident is not None else None, label=label or _label(kind, data),
@@ -70,11 +65,6 @@ def _label(kind: str, data: dict[str, Any]) -> str:
     if kind == "offer":
         return f"{possessive(str(data.get('buyer_organization')))} offer on {data.get('part_number')}"
     return str(data.get("part_number") or data.get("name") or data.get("id") or kind)
-
-
-def _text_of(ref: Ref) -> str:
-    parts = " ".join(str(p.get("name") or "") for p in ref.data.get("parts") or [] if isinstance(p, dict))
-    return " ".join(str(ref.data.get(k) or "") for k in _WORDS).lower() + f" {parts.lower()} {ref.label.lower()}"
 
 
 def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[Ref]:
@@ -121,40 +111,14 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
         if len(same) == 1:
             return same
     if narrowed != items or filtered:  # of Rival's offers, "the fan motor" one
-        return (_by_words(narrowed, said) or narrowed) if len(narrowed) > 1 else narrowed
-    worded = _by_words(items, said)
+        return (by_words(narrowed, said) or narrowed) if len(narrowed) > 1 else narrowed
+    worded = by_words(items, said)
     if worded:
         return worded
     return items if allow_single and len(items) == 1 else []
 
 
-_REFUSED = re.compile(r"\b(?:not|no|non|without|never|except|don'?t want|dont want|nothing|still needs?|keep|leave)"
-                      r"\s+((?:[a-z0-9-]+\s*){1,3})")
-
-
-def _by_words(items: list[Ref], said: Said) -> list[Ref]:
-    """Items whose name words the message uses ("the galaxy safety board one"): those that have the most of
-    them — none when every item has as many."""
-    from rapidfuzz import fuzz
-
-    refused = {w for m in _REFUSED.finditer(said.lowered) for w in m.group(1).split()}
-    words = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered)) if w not in STOP]
-    if not words or len(items) < 2:  # words can only tell items apart, never confirm a lone one
-        return []
-    scores = []
-    for ref in items:
-        tokens = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(_text_of(ref).replace("_", " "))))
-        has = [w for w in words if any(fuzz.ratio(w, t) >= 88 for t in tokens)]
-        # "not buying used batts" points away from the used one
-        scores.append(-1 if any(w in refused for w in has) else len(has))
-    best = max(scores)
-    if best == 0 and min(scores) < 0:  # "not the used one": the ones left
-        return [item for item, score in zip(items, scores, strict=True) if score == 0]
-    if best <= 0 or scores.count(best) == len(items):
-        return []  # no word or every item has it: the words tell nothing apart
-    return [item for item, score in zip(items, scores, strict=True) if score == best]
-
-
+# "tell metro no on the door clutch" answers about the door clutch; "not the used one" points away from it
 def _value(ref: Ref, key: str) -> float | None:
     """A number the item carries: the price (an offer's offered price), a counter-offer's price, a distance."""
     raw = ref.data.get(key)
@@ -183,14 +147,14 @@ def _named(items: list[Ref], entity: str, value: str, organization: str | None) 
     """Items that name this person or company: the person themself first, else their company ("ben's offer"
     is Ben's, not every Apex offer — unless Ben made none, then it is his company's)."""
     lowered = value.lower()
-    hits = [r for r in items if lowered in _text_of(r)]
+    hits = [r for r in items if lowered in text_of(r)]
     first = lowered.split()[0] if lowered else ""
     if not hits and entity in ("person", "organization") and len(first) >= 4:
-        hits = [r for r in items if re.search(rf"\b{re.escape(first)}\b", _text_of(r))]
+        hits = [r for r in items if re.search(rf"\b{re.escape(first)}\b", text_of(r))]
     if not hits and entity == "person" and organization:
         people = [r for r in items if r.data.get("buyer_name") or r.data.get("bidder")]
         if not people:  # the items don't say who: the person's company stands for them
-            hits = [r for r in items if organization.lower() in _text_of(r)]
+            hits = [r for r in items if organization.lower() in text_of(r)]
     return hits
 
 
@@ -203,22 +167,26 @@ def _norm(number: str) -> str:
 # A clause that runs something down or turns it away ("metros is beat up", "rival, no thanks"), or keeps it as
 # it is ("tomas still needs his", "keep the keystone one"), names what is not meant. Price complaints are not
 # among these: "keystone's is too high, counter 200" is about Keystone's.
+_KEEPS = (r"still needs?|keep(?! (?:an eye|tabs|watching))|leave|hang on to|hold on to|think about|sleep on|"
+          r"get back to|can wait|later|not now|hold off|needs? (?:his|hers|theirs)|(?:only|just) (?:need|want)|"
+          r"using (?:his|hers|theirs|it|them|em|that one)")
+# Of these, a clause that keeps or puts off ("apex can wait", "we only need the one derek put in") never names
+# what the change is about; one that turns down ("tell luis no thanks") may be the change itself.
+KEEPS = re.compile(rf"\b(?:{_KEEPS})\b")
 SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
-                    r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|still needs?|"
-                    r"keep(?! (?:an eye|tabs|watching))|leave|hang on to|hold on to|think about|sleep on|get back to|"
-                    r"can wait|later|ignore|not now|hold off|needs? (?:his|hers|theirs)|"
-                    r"using (?:his|hers|theirs|it|them|em|that one))\b")
+                    r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|ignore|"
+                    rf"{_KEEPS})\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
-_IT = re.compile(r"\b(?:it|that|this|that one|this one|em|them)\b")
+POINTS_AT_IT = re.compile(r"\b(?:it|that|this|that one|this one|em|them)\b")
 _BACK = re.compile(r"\b(?:em|them|him|her|it|those|that|theirs|his)\b")  # "…, skip em": whom the clause before names
 
 
-def set_apart_spurned(items: list[Ref], said: Said) -> tuple[list[Ref], Said]:
+def set_apart_spurned(items: list[Ref], said: Said, words: re.Pattern[str] = SPURNS) -> tuple[list[Ref], Said]:
     """The items left once those a clause turns away are set apart, and the message without those clauses."""
     pool, rest = list(items), said
     clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(said.text)]
     for index, (start, end) in enumerate(clauses):
-        if not SPURNS.search(said.text[start:end].lower()):
+        if not words.search(said.text[start:end].lower()):
             continue
         part = said.within(start, end)
         if not part.has(*_NAMES, "condition") and index and said.text[clauses[index - 1][1]:start].strip() == "," \
@@ -256,19 +224,23 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
         if len(hits) > 1:
             return None, hits
         if len(state.listed.items) == 1 and not said.has(*_NAMES, "part_number", "equipment_model") and \
-                (_IT.search(said.lowered) or not said.describes()):
+                (POINTS_AT_IT.search(said.lowered) or not said.describes()):
             return state.listed.items[0], []  # one shown, then "offer 400 on it", "bump me to 2300"
     named = said.has("organization", "person", "city", "location", "site", "part_number", "condition",
                      "listing_type")
     if named:
         for kind in kinds:
-            hits = match(state.pool(kind), said)
+            pool, kept = set_apart_spurned(state.pool(kind), said, KEEPS)  # "…, we only need the one derek put in"
+            hits = [h for h in match(pool, kept) if codes_fit(h, said)]
             if len(hits) == 1:
                 return hits[0], []
             focus = state.focused(kind)
             one_name = len(set(said.values("organization") + said.values("person"))) <= 1
             if len(hits) > 1 and one_name and focus is not None and any(h.same(focus) for h in hits):
                 return focus, []  # "counter rival at 350": of Rival's offers, the one we were talking about
+            same_part = [h for h in hits if focus is not None and _numbers_of(h) & _numbers_of(focus)]
+            if len(hits) > 1 and one_name and len(same_part) == 1:
+                return same_part[0], []  # "reject rival's, and counter apex at 850": Apex's on the same part
             if len(hits) > 1:
                 return None, hits
     focus = state.focused(*kinds)

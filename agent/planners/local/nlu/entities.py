@@ -72,7 +72,9 @@ class EntityExtractor:
         for start, end in cues.tracking_spans(text):
             number = re.sub(r"[\s-]", "", text[start:end]).upper()  # "7712 3344 9081" as the carrier prints it
             found.append(Entity("tracking_number", number, start, end, text[start:end]))
-        found += self._models_and_makers(text, lowered)
+        catalog = self._catalog_numbers(text)  # "MCE-SN-2671" is a part number before "MCE" is a maker
+        found += catalog + [e for e in self._models_and_makers(text, lowered)
+                            if not any(c.start <= e.start and e.end <= c.end for c in catalog)]
         found += self._part_numbers(text, [(e.start, e.end) for e in found])
         found += self._names(text, lowered, organization)
         found += self._their_vehicle(text, lowered, found)
@@ -109,6 +111,14 @@ class EntityExtractor:
             elif self._is_part_number(token, text, start):
                 out.append(Entity("part_number", token.upper(), start, end, token))
         return out
+
+    def _catalog_numbers(self, text: str) -> list[Entity]:
+        """Tokens that are catalog part numbers as typed (a maker's name inside one is part of the number)."""
+        if self.tables is None:
+            return []
+        tokens = [(m.group(0).rstrip("."), m.start()) for m in _TOKEN.finditer(text)]
+        return [Entity("part_number", token.upper(), start, start + len(token), token) for token, start in tokens
+                if "-" in token and len(token) >= 6 and normalize_part_number(token) in self.tables.part_numbers]
 
     def _known_variant(self, text: str, start: int, token: str) -> tuple[str, int] | None:
         """A catalogue number said loosely: "fluke 87Vs" is FLUKE-87V (maker word in front, plural s)."""

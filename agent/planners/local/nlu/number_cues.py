@@ -10,6 +10,8 @@ from typing import Any
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from agent.planners.local.nlu.spelling import CONTRACTIONS
+
 Say = Callable[..., Any]
 
 
@@ -89,7 +91,7 @@ MEASURE_AFTER = re.compile(
     r"hand|all|\w+'s)\b)|\"|ft\b|feet\b|foot\b|mm\b|cm\b|mfd\b|uf\b|ph\b|phase\b|gpm\b|cfm\b|btu\b|lbs?\b|kg\b|kw\b|"
     r"watts?\b|hz\b|secs?\b|seconds?\b|mins?\b|minutes?\b|months?\b|mos?\b|years?\b|yrs?\b|tries\b|times\b|floors?\b|"
     r"stops?\b|stor(?:y|ies)\b|%|percent\b|deg\b|degrees?\b|°|ohms?\b|cycles?\b|pm\b|am\b|o'?clock\b|gal\b|"
-    r"gallons?\b|mbh\b|seer\b|kva\b|ma\b|ms\b|ml\b|bar\b|pounds?\b|pins?\b|wires?\b|celsius\b|fahrenheit\b|c\b|f\b)",
+    r"gallons?\b|mbh\b|seer\b|kva\b|ma\b|ms\b|ml\b|bar\b|pounds?\b|pins?\b|wires?\b|conductors?\b|celsius\b|fahrenheit\b|c\b|f\b)",
     re.IGNORECASE)
 # An amount said with what makes it money ("the 300 offer", "300 reasonable?", "900 is fine").
 MONEY_NOUN_AFTER = re.compile(r"^\s*(?:offer|bid|counter|price|quote|deal|asking|ask|reserve|minimum|min|floor|"
@@ -116,6 +118,7 @@ _NOT_THING = {"and", "or", "but", "to", "for", "at", "on", "is", "it", "if", "so
               "compares", "look", "looks", "feel", "feels"}
 # English function words ("see if they bite", "though", "since") are not what is being counted; the few nouns
 # among them can be ("2 parts", "the top one") and stay things.
+_NOT_THING |= CONTRACTIONS | {"won't", "wont", "ain't", "aint", "get", "gets", "getting"}
 _NOT_THING |= set(ENGLISH_STOP_WORDS) - {"part", "system", "bill", "fire", "mill", "side", "top", "bottom", "front",
                                          "detail", "name", "amount", "interest", "other", "others", "another"}
 

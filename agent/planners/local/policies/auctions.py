@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
-from agent.planners.local.dialogue.refs import match, resolve
+from agent.planners.local.dialogue.refs import POINTS_AT_IT, match, resolve
 from agent.planners.local.dialogue.state import FormState, Ref
 from agent.planners.local.policies.common import describes_part, failure
 from agent.planners.local.policies.form_driver import finishes, start
@@ -141,10 +141,12 @@ def _standing_text(d: dict[str, Any], auction: dict[str, Any]) -> Say:
     if not bids:
         return say(f"No bids yet on {d.get('part_number')}; it opens at {money(auction.get('starting_bid'))} and "
                    f"ends {ends} UTC.", "Want to bid?")
-    you = " You're the high bidder." if auction.get("you_are_winning") else ""
+    left = f"in {auction['time_left']} ({ends} UTC)" if auction.get("time_left") else f"{ends} UTC"
+    you = " You're the high bidder." if auction.get("you_are_winning") else \
+        f" You've been outbid (your max was {money(auction['your_max_bid'])})." if auction.get("your_max_bid") else ""
     return say(f"{d.get('part_number')} is at {money(auction.get('current_bid'))} after {bids} "
                f"bid{'s' if bids != 1 else ''}; the next bid must be at least {money(auction.get('minimum_next_bid'))}"
-               f"; ends {ends} UTC.{you}", "" if you else "Want to bid?")
+               f"; ends {left}.{you}", "" if auction.get("you_are_winning") else "Want to bid?")
 
 
 @policy("watch_listing", "unwatch_listing")
@@ -160,7 +162,7 @@ def watch_listing(ctx: Ctx) -> Step:
         alert = f", with an alert at {money(d['price_alert_threshold'])} or less" if d.get("price_alert_threshold") \
             else ""
         return say(f"Watching {what}{alert}.")
-    listing = market_listing(ctx, ctx.ask.intent)
+    listing = _watched(ctx) if ctx.ask.intent == "unwatch_listing" else market_listing(ctx, ctx.ask.intent)
     if not isinstance(listing, Ref):
         return listing
     args: dict[str, Any] = {"listing_id": listing.id}
@@ -171,6 +173,34 @@ def watch_listing(ctx: Ctx) -> Step:
         if price:
             args["price_alert_threshold"] = str(price)
     return Call("watch_listing", args)
+
+
+def _watched(ctx: Ctx) -> Ref | Step:
+    """The watched listing to stop watching: picked, else the one of the watchlist the message names ("drop the
+    grease from northline"), or the only one when the message names nothing."""
+    from agent.planners.local.dialogue.refs import make_ref
+    from agent.planners.local.dialogue.state import Listed
+
+    if ctx.ask.target is not None and ctx.ask.target.kind in ("listing", "option"):
+        return _as_listing(ctx.ask.target)
+    found = ctx.last("list_watchlist")
+    if found is None:
+        return Call("list_watchlist", {"limit": 50})
+    if not found.ok:
+        return failure(found, "open your watchlist")
+    refs = [make_ref("listing", w["listing"]) for w in found.data.get("items") or [] if w.get("listing")]
+    focus = ctx.state.focused("listing")
+    hits = match(refs, ctx.said) or [r for r in refs if focus is not None and r.same(focus)
+                                     and POINTS_AT_IT.search(ctx.said.lowered)]
+    if not hits and len(refs) == 1 and not ctx.said.describes():
+        hits = refs  # "stop watching it" with one on the list
+    if len(hits) == 1:
+        return hits[0]
+    if not refs:
+        return say("You aren't watching any listings.")
+    top = (hits or refs)[:5]
+    return say("Which one should I stop watching?", "", [listing_item(r.data) for r in top], numbered=True,
+               listed=Listed(kind="listing", items=top, goal="unwatch_listing"), kind="clarify")
 
 
 @policy("my_watchlist")

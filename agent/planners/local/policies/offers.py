@@ -124,20 +124,23 @@ def _offer_target(ctx: Ctx, direction: str) -> Ref | Step:
     are listed (once) and the one named, or the only one, is taken; several: ask which."""
     if ctx.ask.target is not None and ctx.ask.target.kind == "offer":
         return ctx.ask.target
+    named = ctx.said.has("organization", "person", "part_number", "city", "choice")
     ref, _ = resolve(ctx.state, ctx.said, "offer")
-    if ref is not None:
-        return ref
+    if ref is not None and not (named and ref.data.get("status") not in (*OPEN, None)):
+        return ref  # a company named has open offers to answer, not the one closed long ago
     listed = ctx.last("list_offers")
     if listed is None:
         return Call("list_offers", {"direction": direction, "limit": 50})
     if not listed.ok:
         return failure(listed, "list offers")
+    direction = str(listed.args.get("direction") or direction)
     awaiting = "seller" if direction == "received" else "buyer"
     rows = listed.data.get("offers") or []
     refs = [make_ref("offer", o) for o in rows]
-    named = ctx.said.has("organization", "person", "part_number", "city", "choice")
     waiting = [r for r in refs if r.data.get("status") in OPEN and r.data.get("awaiting") in (awaiting, None)]
     hits = (match_besides_spurned(waiting, ctx.said) or match(refs, ctx.said)) if named else []
+    if named and not hits and direction == "received" and ctx.env.can_buy:
+        return Call("list_offers", {"direction": "sent", "limit": 50})  # "tell metro no": their counter to ours
     if named and not hits:
         return say("I don't see an offer like that among yours.", "", [offer_item(o, direction == "received")
                                                                       for o in rows[:5]], numbered=True,
@@ -162,8 +165,7 @@ def _offer_target(ctx: Ctx, direction: str) -> Ref | Step:
 
 
 def _respond(ctx: Ctx, action: str) -> Step:
-    direction = "received" if ctx.env.can_sell else "sent"  # a buyer answers the counters to offers they sent
-    target = _offer_target(ctx, direction)
+    target = _offer_target(ctx, _direction(ctx))  # a buyer answers the counters to offers they sent
     if not isinstance(target, Ref):
         return target
     status = target.data.get("status")

@@ -10,7 +10,14 @@ from typing import Any
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
-from agent.planners.local.policies.common import content_words, described_winner, failure, named_part, target_part
+from agent.planners.local.policies.common import (
+    content_words,
+    described_winner,
+    failure,
+    named_part,
+    search_query,
+    target_part,
+)
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, awaiting, offer, policy, say
 from agent.planners.local.render import condition, listing_item, listing_price
@@ -62,9 +69,12 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
         return ref
     mine = ctx.last("search_listings")
     if mine is None:
-        args: dict[str, Any] = {"mine_only": True, "limit": 20}
+        args: dict[str, Any] = {"mine_only": True, "limit": 50}
+        words = content_words(search_query(ctx))
         if ctx.said.value("part_number"):
             args["part_number"] = ctx.said.value("part_number")
+        elif words:  # "the dover tape head": the seller's listings most like it first
+            args["query"] = " ".join(words)
         if status:
             args["status"] = status
         return Call("search_listings", {k: v for k, v in args.items() if k != "status"})
@@ -135,6 +145,8 @@ def update_listing(ctx: Ctx) -> Step:
     form = forms.new_form("update_listing")
     form.target = target
     forms.fill(form, ctx.said)
+    for field in [f for f, v in form.values.items() if str(target.data.get(f)) == str(v)]:
+        del form.values[field]  # "knock the used good one down to 799": the condition picked it, it stays
     number = ctx.said.value("number")
     if not form.values and number:
         form.values["price"] = number
