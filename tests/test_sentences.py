@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.planners.local.dialogue.asks import context_then_command, entity_dicts, split_asks
-from agent.planners.local.dialogue.refs import make_ref, match_besides_spurned
+from agent.planners.local.dialogue.asks import context_then_command, entity_dicts, several_changes, split_asks
+from agent.planners.local.dialogue.item_words import codes_fit
+from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.nlu import NLU, make_nlu
 from agent.planners.local.policy import Env
@@ -78,3 +79,32 @@ def test_numbers_by_the_slot_they_fill(nlu: NLU, text: str, entity: str, value: 
     assert value in nlu.parse(text, SUMMIT).values(entity)
     if entity == "quantity":
         assert len(nlu.parse(text, SUMMIT).values("quantity")) == 1
+
+
+def test_each_sentence_that_clearly_changes_an_offer_is_done(nlu: NLU, env: Env) -> None:
+    asks = several_changes(nlu.parse("reject the rival one, lowball. take apex's", SUMMIT), env, "offer")
+    assert asks is not None and asks[0].intent == "reject_offer" and asks[1].intent.startswith("accept")
+    # a sentence that only tells what was offered is no counter
+    assert several_changes(nlu.parse("lol metro at 150. reject that one", SUMMIT), env, "offer") is None
+
+
+@pytest.mark.parametrize(("name", "text", "fits"), [
+    ("Damper actuator, spring return 24V", "put a watch on metros used AT400 door op", False),
+    ("Door operator, AT400 complete", "put a watch on metros used AT400 door op", True),
+    ("Control transformer", "the eaton 1000va one, 40a fuse too", True),  # measurements are no codes
+])
+def test_a_named_item_must_carry_the_codes_said(name: str, text: str, fits: bool) -> None:
+    listing = make_ref("listing", {"id": "l1", "name": name, "part_number": "X-1", "seller_organization": "Metro"})
+    assert codes_fit(listing, Said(text, [])) is fits
+
+
+def test_saying_no_on_a_thing_points_at_it() -> None:
+    clutch = make_ref("offer", {"id": "c", "listing_name": "Door clutch, side opening", "status": "countered"})
+    fuse = make_ref("offer", {"id": "f", "listing_name": "Fuse, class J 20A", "status": "countered"})
+    assert [r.id for r in match([clutch, fuse], Said("tell metro no on the door clutch", []))] == ["c"]
+    assert [r.id for r in match([clutch, fuse], Said("not the door clutch, the other", []))] == ["f"]
+
+
+def test_a_word_after_an_offer_amount_is_not_what_it_counts(nlu: NLU) -> None:
+    parse = nlu.parse("2nd one. offer 75 see if they bite", SUMMIT)
+    assert parse.value("price") == "75" and parse.value("quantity") is None

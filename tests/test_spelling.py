@@ -35,6 +35,7 @@ def test_slips_are_put_right(nlu: NLU, typed: str, meant: str) -> None:
     "dereks truck, summits offer",              # possessives typed without the apostrophe
     "the wet leg of the circut",                # a real word, and a slip that could be two words: left alone
     "installed, verifying, shipped, pickups",   # inflections of known words
+    "if theyre under 2600 just take it, thats fine",  # contractions typed without the apostrophe
 ])
 def test_words_and_symbols_are_left_alone(nlu: NLU, text: str) -> None:
     assert nlu.speller.correct(text) == text

@@ -66,11 +66,25 @@ def load_offer_view(session: Session, offer_id: uuid.UUID) -> OfferView:
     return offer_view(select_offers(session, "f.id = :id", {"id": offer_id})[0])
 
 
+def _named_parts(session: Session, parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A deal's parts, each with the catalog's name where the deal did not keep one ("the rail clips")."""
+    unnamed = [str(p.get("part_number")) for p in parts if not p.get("name") and p.get("part_number")]
+    if not unnamed:
+        return list(parts)
+    rows = session.execute(text("SELECT DISTINCT ON (part_number) part_number, name FROM parts_catalog "
+                                "WHERE part_number = ANY(:numbers) AND organization_id IS NULL ORDER BY part_number"),
+                           {"numbers": unnamed}).tuples().all()
+    names: dict[str, str] = dict(rows)
+    return [{**p, "name": names[p["part_number"]]} if not p.get("name") and p.get("part_number") in names else p
+            for p in parts]
+
+
 def transaction_view(session: Session, tx: PartTransaction) -> TransactionView:
     return TransactionView(
         id=tx.id, transaction_type=tx.transaction_type,
         seller_organization=org_name(session, tx.seller_organization_id),
-        buyer_organization=org_name(session, tx.buyer_organization_id), parts=list(tx.parts), subtotal=tx.subtotal,
+        buyer_organization=org_name(session, tx.buyer_organization_id), parts=_named_parts(session, tx.parts),
+        subtotal=tx.subtotal,
         shipping_cost=tx.shipping_cost, total=tx.total, currency=tx.currency, fulfillment_type=tx.fulfillment_type,
         pickup_code=tx.pickup_code, status=tx.status, payment_status=tx.payment_status,
     )

@@ -40,6 +40,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ecg": ("ecg", "ekg"),
     "battery pack": ("battery",),
     "encoder": ("encoder", "tachometer"),
+    "pvt": ("primary", "velocity", "transducer"),
     "hall call": ("hall", "button", "fixture"),
     "push button": ("button",),
     "limit switch": ("limit", "switch"),

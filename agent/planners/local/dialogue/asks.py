@@ -28,7 +28,7 @@ ABSORBS = {"create_listing": {"publish_listing"}, "create_wanted": {"publish_lis
 PER_PART = frozenset({"find_part", "find_stock", "own_stock", "price_info", "price_check", "check_fit", "details",
                       "suggest_price", "market_trends", "search_market"})
 _SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
-                    r"is|are|can|could|do|does|who|will|which|any|hold|find|check|whats|what's|wheres|where's|"
+                    r"is|are|can|could|do|does|who|whos|who's|will|which|any|hold|find|check|whats|what's|wheres|where's|"
                     r"hows|how's|tell|show|get|send|make|put|push|publish|post|set|mark|raise|lower|cut|knock|bump|accept|reject|"
                     r"counter|decline|cancel|pull|watch|take|grab|drop|release|kill|ship|rate|give|leave|bid|offer|remove|"
                     r"unwatch|change|switch|update|move|set)\b)",

@@ -29,8 +29,8 @@ def by_words(items: list[Ref], said: Said) -> list[Ref]:
     them — none when every item has as many."""
     from rapidfuzz import fuzz
 
-    refused = _as_catalog_says([w for m in _REFUSED.finditer(said.lowered) for w in m.group(1).split()])
-    words = _as_catalog_says([w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered))
+    refused = as_catalog_says([w for m in _REFUSED.finditer(said.lowered) for w in m.group(1).split()])
+    words = as_catalog_says([w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered))
                               if w not in STOP])
     if not words or len(items) < 2:  # words can only tell items apart, never confirm a lone one
         return []
@@ -48,7 +48,7 @@ def by_words(items: list[Ref], said: Said) -> list[Ref]:
     return [item for item, score in zip(items, scores, strict=True) if score == best]
 
 
-def _as_catalog_says(words: list[str]) -> list[str]:
+def as_catalog_says(words: list[str]) -> list[str]:
     """The words and the catalog's words for the trade's ("stat": thermostat, "caps": capacitor)."""
     from knowledge.search.query import SYNONYMS
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.planners.local.dialogue.item_words import as_catalog_says
 from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies import sites
@@ -27,6 +28,8 @@ from agent.reply_draft import DraftChoice
 SOURCE_QUESTION = "Want me to find where to get one?"
 _ASKED_FOR = re.compile(r"\b(?:what'?s|whats|what is|need|needs|get|order|swap|replace)\s+"
                         r"(?:the|a|an|my|new|another)\s+([^.?!,]+)", re.IGNORECASE)
+_SUSPECTED = re.compile(r"\b(?:pretty sure|i think|think|probably|prob|guessing|bet|looks like|sounds like)\s+"
+                        r"(?:it'?s\s+|its\s+)?(?:the|a|an|my|that)\s+([^.?!,]+)", re.IGNORECASE)
 _SPEC = re.compile(r"\b\d+(?:\.\d+)?(?:/\d+)?\s?(?:a|amp|amps|v|vac|vdc|hp|mfd|uf|ton|tons|kw|psi|rpm|p|pole|"
                    r"phase|ph)\b|\b\d\s?pole\b|\b(?:single|three|3|1) phase\b", re.IGNORECASE)
 
@@ -181,8 +184,10 @@ def diagnose(ctx: Ctx) -> Step:
     if not parts:
         return say("I couldn't match that fault to a part.", "What's the equipment model, or the part you suspect?")
     fits = str(base.get("compatible_with") or "")
-    asked = _ASKED_FOR.search(ctx.ask.text)  # the symptom's words are not a name: only what they ask for
-    named = described_winner(parts, asked.group(1)) if asked else None
+    # the symptom's words are not a name: only what they ask for or suspect ("pretty sure the PVT is shot")
+    asked = [m.group(1) for m in [*_ASKED_FOR.finditer(ctx.ask.text), *_SUSPECTED.finditer(ctx.ask.text)]]
+    named = next((w for a in asked if (w := described_winner(parts, " ".join(as_catalog_says(a.lower().split()))))),
+                 None)
     if named is not None:  # "… keeps throwing low batt. whats the battery pn": they said which part
         ctx.state.put_focus(make_ref("part", named))
         return present_part(make_ref("part", named), f"That's {part_item(named).title}.")

@@ -31,6 +31,7 @@ def _priced_target(ctx: Ctx) -> Ref | None:
 def price_info(ctx: Ctx) -> Step:
     item = _priced_target(ctx)
     if item is not None:
+        ctx.state.put_focus(item)  # "whats apex want for theirs?" … "offer megan 4700 on it"
         seller = item.data.get("seller_organization") or item.data.get("organization_name")
         city = f", {item.data['city']}" if item.data.get("city") else ""
         return say(f"{item.data.get('part_number')} {condition(item.data.get('condition'))}: "

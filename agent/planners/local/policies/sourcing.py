@@ -26,8 +26,11 @@ SHOWN = 3
 _NEAREST = re.compile(r"\b(closest|nearest|close by|near me|nearby)\b")
 
 
-def _holdable(option: dict[str, Any]) -> bool:
-    return bool(option.get("inventory_item_id")) and option.get("source_type") != "own_truck"
+def _holdable(option: dict[str, Any], me: str) -> bool:
+    """Stock that can be set aside: not on the caller's own truck (it is in their hands), on a colleague's yes."""
+    truck = str(option.get("location_name") or "").lower()
+    mine = option.get("source_type") == "own_truck" and (not me or f"({me.split()[0].lower()})" in truck)
+    return bool(option.get("inventory_item_id")) and not mine
 
 
 def inventory_args(ctx: Ctx, part: Ref) -> dict[str, Any]:
@@ -57,7 +60,7 @@ def present_options(ctx: Ctx, found: ToolResult, options: list[dict[str, Any]] |
         if data.get("emergency") and not any(o.get("same_day") for o in top):
             urgency = " No same-day source found."
         headline = f"Where to get {name}:{urgency}"
-    if any(_holdable(o) for o in top):
+    if any(_holdable(o, ctx.env.name) for o in top):
         question, goal = "Want me to hold one for pickup? Pick one.", "hold"
     elif any(o.get("listing_id") for o in top):
         question, goal = "Want to make an offer on one?", "make_offer"
@@ -192,9 +195,8 @@ def how_far(ctx: Ctx) -> Step:
         return say("How far is what? Tell me the part and I'll find the nearest stock.", kind="question")
     if item.kind == "part":  # "how far is the 2nd one" among parts: where the nearest of that part is
         return find_stock(ctx)
-    seller, city = item.data.get("seller_organization"), item.data.get("city")
-    where = option_where(item.data) if "source_type" in item.data else \
-        " in ".join(str(w) for w in (seller, city) if w) if seller else item.label
+    seller = " in ".join(str(item.data[k]) for k in ("seller_organization", "city") if item.data.get(k))
+    where = option_where(item.data) if "source_type" in item.data else seller or item.label
     if item.data.get("distance_km") is None:
         return say(f"I don't have a distance for {where}.")
     eta = item.data.get("eta_hours")
@@ -259,7 +261,7 @@ def _option_to_hold(ctx: Ctx) -> Ref | Call | Say:
         what = sourcing.get("part_number") if sourcing else "it"
         return say(f"I don't see {what} at the place you named.", "Which source should I hold it at?",
                    kind="clarify")
-    holdable = [r for r in named or pool if _holdable(r.data)]
+    holdable = [r for r in named or pool if _holdable(r.data, ctx.env.name)]
     if named and not holdable:
         return named[0]
     if not holdable:
