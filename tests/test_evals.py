@@ -23,7 +23,7 @@ SUITES = {"number", "description", "equipment", "ocr_superseded", "photo", "comp
           "listing", "offers", "wanted", "sms", "adversarial",
           "selling", "offers_by_name", "bids_watches", "followups",
           "wanted_posts", "inventory_chat", "symptoms", "blind", "blind2", "blind3", "blind4", "blind5",
-          "blind6"}
+          "blind6", "blind7"}
 
 
 # ---- task files ------------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_null_scores_zero_on_every_task(eval_runs: EvalRuns) -> None:
 
 # Written without reading the planner and not yet worked on: reported (partpilot eval), kept out of the floor
 # until the planner has been improved against it, as blind2 and blind3 were.
-HELD_OUT = {"blind4", "blind5", "blind6"}
+HELD_OUT = {"blind4", "blind5", "blind6", "blind7"}
 
 
 def test_local_planner_average_reward(eval_runs: EvalRuns) -> None:
