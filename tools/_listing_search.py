@@ -27,6 +27,7 @@ SEMANTIC_MIN = 0.5
 EXACT_SCORE, EQUIVALENT_SCORE = 3.0, 2.0
 
 
+SORTED_KEEP = 0.75  # of the best match's score, what a result sorted other than by relevance must reach
 # What a sort order puts before the relevance ranking (which breaks ties).
 SORT_KEYS = {
     "relevance": "",
@@ -162,14 +163,21 @@ def find_listings(
     if searching:
         where.append("(" + " OR ".join(matched or ["FALSE"]) + ")")
     params["limit"], params["offset"] = q.limit, q.offset
+    # sorted by price or distance, a text search keeps only its clear matches: the cheapest loose match is no answer
+    keep = f"s.score >= {SORTED_KEEP} * s.best" if searching and q.sort_by != "relevance" else "TRUE"
     sql = f"""
         SELECT * FROM (
-            SELECT l.*, o.name AS seller_organization, {distance} AS distance_km,
-                   {pn_score} AS pn_score, {ts_score} AS ts_score, GREATEST({sim_score}, 0.0) AS sim_score,
-                   {number_norm_sql('l.part_number')} AS pn_norm
-            FROM marketplace_listings l JOIN organizations o ON o.id = l.organization_id
-            WHERE {' AND '.join(where)}
+            SELECT r.*, r.pn_score + r.ts_score + r.sim_score AS score,
+                   MAX(r.pn_score + r.ts_score + r.sim_score) OVER () AS best
+            FROM (
+                SELECT l.*, o.name AS seller_organization, {distance} AS distance_km,
+                       {pn_score} AS pn_score, {ts_score} AS ts_score, GREATEST({sim_score}, 0.0) AS sim_score,
+                       {number_norm_sql('l.part_number')} AS pn_norm
+                FROM marketplace_listings l JOIN organizations o ON o.id = l.organization_id
+                WHERE {' AND '.join(where)}
+            ) r
         ) s
+        WHERE {keep}
         ORDER BY {SORT_KEYS[q.sort_by]}round(CAST(s.pn_score + s.ts_score + s.sim_score AS numeric), 1) DESC,
                  s.distance_km NULLS LAST, s.price NULLS LAST, s.created_at DESC, s.id
         LIMIT :limit OFFSET :offset

@@ -17,6 +17,7 @@ from agent.planners.local.policy import Env
 
 CONVERSATION = frozenset({"greet", "thanks", "help", "affirm", "deny", "choose", "out_of_scope"})
 TOPIC_CHANGE = 0.75
+CLEAR_CHANGE = 0.65  # a sentence of several that asks a change of its own ("lol metro at 150" reads 0.55)
 WRITES = frozenset({"create_listing", "publish_listing", "update_listing", "cancel_listing", "make_offer",
                     "accept_offer", "reject_offer", "counter_offer", "withdraw_offer", "place_bid", "watch_listing",
                     "unwatch_listing", "create_wanted", "respond_wanted", "accept_response", "hold", "cancel_hold",
@@ -165,7 +166,7 @@ def several_changes(parse: Parse, env: Env, kind: str | None) -> list[Parse] | N
         view too; "lol metro at 150" (a counter? 0.55) only tells what was offered."""
         verb = ask.intent.split("_")[0]
         alike = [r for r in ask.intents if r.intent.split("_")[0] == verb]
-        return {k for r in alike for k in acts_on(r.intent)} if sum(r.confidence for r in alike) >= TOPIC_CHANGE \
+        return {k for r in alike for k in acts_on(r.intent)} if sum(r.confidence for r in alike) >= CLEAR_CHANGE \
             else set()
 
     shared = set.intersection(*(kinds(a) for a in asks))

@@ -210,8 +210,8 @@ def _place_bare_number(form: FormState, s: FormSpec, said: Said, changed: list[s
     if not bare:
         return []
     amount = decimal_of(bare[-1])
-    if amount is None:
-        return []
+    if amount is None or any(decimal_of(form.values.get(k)) == amount for k in changed):
+        return []  # "make it 3 … got 3 heat pumps down": the count just set, said twice
     numeric = {slot.field: s.entity_of(slot.field) for slot in [*s.ask, *s.auction]}
     numeric.update({k: v for k, v in s.entities.items() if v in NUMERIC})
     numeric = {k: v for k, v in numeric.items() if v in NUMERIC and k not in changed}
@@ -226,8 +226,9 @@ def _place_bare_number(form: FormState, s: FormSpec, said: Said, changed: list[s
             target = next(iter(filled_money or money), None)
         else:
             target = ([k for k in counts if k in form.values] or counts)[0]
-    if target is None:
-        return []
+    held = decimal_of(form.values.get(target)) if target else None
+    if target is None or (target != form.asked and held is not None and amount * 10 < held):
+        return []  # a correction is near what it corrects: "3" does not correct a $280 budget
     kind = numeric[target]
     value: Any = int(amount) if kind in ("quantity", "hours", "days", "rating") else str(amount)
     if target == "auction_end":

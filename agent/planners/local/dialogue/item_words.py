@@ -59,9 +59,13 @@ _CODE = re.compile(r"\b(?:[a-z]+\d|\d+[a-z])[a-z0-9-]*\b")
 _MEASURE = re.compile(r"\d+(?:a|v|va|kva|w|kw|hp|k|mm|cm|in|ton|tons|lb|lbs|psi|amps?|ft|mfd|uf|st|nd|rd|th|x|pc|pcs)")
 
 
-def codes_fit(ref: Ref, said: Said) -> bool:
+def codes_fit(ref: Ref, said: Said, models: bool = False) -> bool:
     """The model or part codes the message uses ("metros used AT400 door op") are the item's: a damper
-    actuator of the same seller is not it. Measurements ("1000va", "40a") and ordinals are no codes."""
-    codes = [c for c in _CODE.findall(joined_ratings(said.lowered)) if len(c) >= 4 and not _MEASURE.fullmatch(c)]
+    actuator of the same seller is not it. Measurements ("1000va", "40a"), ordinals and equipment models
+    ("the kcm831 drive board") are no codes — unless `models`: a seller's own listing says what it fits."""
+    fits = set() if models else {re.sub(r"[^a-z0-9]", "", str(e.get("text") or "").lower())
+                                 for e in said.all("equipment_model")}
+    codes = [c for c in _CODE.findall(joined_ratings(said.lowered)) if len(c) >= 4 and not _MEASURE.fullmatch(c)
+             and re.sub(r"[^a-z0-9]", "", c) not in fits]  # a part fits a model its name need not say
     own = re.sub(r"[^a-z0-9]", "", text_of(ref) + str(ref.data.get("part_number") or "").lower())
     return all(re.sub(r"[^a-z0-9]", "", c) in own for c in codes)

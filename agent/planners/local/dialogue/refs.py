@@ -174,8 +174,8 @@ _KEEPS = (r"still needs?|keep(?! (?:an eye|tabs|watching))|leave|hang on to|hold
 # what the change is about; one that turns down ("tell luis no thanks") may be the change itself.
 KEEPS = re.compile(rf"\b(?:{_KEEPS})\b")
 SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
-                    r"shady|no thanks|pass on|skip|not (?:that|those|them|him|her|theirs)\b|forget|ignore|"
-                    rf"{_KEEPS})\b")
+                    r"shady|no thanks|no thx|no thank you|no ty|pass on|skip|not (?:that|those|them|him|her|theirs)\b|"
+                    rf"forget|ignore|{_KEEPS})\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
 POINTS_AT_IT = re.compile(r"\b(?:it|that|this|that one|this one|em|them)\b")
 _BACK = re.compile(r"\b(?:em|them|him|her|it|those|that|theirs|his)\b")  # "…, skip em": whom the clause before names
@@ -244,7 +244,10 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
             if len(hits) > 1:
                 return None, hits
     focus = state.focused(*kinds)
-    if focus is not None and not (named and not _consistent(focus, said)):
+    makers = {m.lower() for m in said.values("manufacturer")}
+    other_make = bool(makers) and bool(focus and focus.data.get("manufacturer")) and \
+        str(focus.data.get("manufacturer") if focus else "").lower() not in makers  # "drop the belimo ones"
+    if focus is not None and not (named and not _consistent(focus, said)) and not other_make:
         return focus, []
     return None, []
 

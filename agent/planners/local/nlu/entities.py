@@ -13,6 +13,7 @@ from functools import lru_cache
 from agent.planners.local.nlu import cues, names
 from agent.planners.local.nlu import lexicon as lx
 from agent.planners.local.nlu.models import ModelSpotter
+from agent.planners.local.nlu.number_cues import model_numbers
 from agent.planners.local.nlu.numbers import WORD_NUMBERS, number_mentions
 from knowledge.lookups import LookupTables
 from knowledge.partnumbers import looks_like_part_number, normalize_part_number
@@ -80,7 +81,8 @@ class EntityExtractor:
         found += self._their_vehicle(text, lowered, found)
         found += self._synonyms(lowered, text)
         found = _without_overlaps(found)
-        taken = [(e.start, e.end) for e in found]
+        taken = [(e.start, e.end) for e in found] + model_numbers(text, [e.end for e in found
+                                                                         if e.entity == "manufacturer"])
         for mention in number_mentions(text, taken):
             found.append(Entity(mention.role, mention.value, mention.start, mention.end,
                                 text[mention.start:mention.end]))

@@ -214,3 +214,13 @@ def word_role(word: str, lowered: str, start: int, end: int, ctx: Context) -> st
     if UNIT_AFTER.match(after) or next_is_thing(after) or QTY_BEFORE.search(before) or _ONE_BEFORE.search(before):
         return "quantity" if not MEASURE_AFTER.match(after) else None
     return None
+
+
+_AFTER_MAKER = re.compile(r"\s+(\d{2,4}[a-z]{0,2})\b(?!\s*(?:-|/|%|tons?\b|amps?\b|a\b|v\b|vac\b|hp\b|psi\b|lbs?\b|"
+                          r"ft\b|each\b|ea\b|bucks\b|dollars\b|max\b|tops\b|obo\b|firm\b|or less\b))", re.IGNORECASE)
+
+
+def model_numbers(text: str, maker_ends: list[int]) -> list[tuple[int, int]]:
+    """"fluke 87", "fluke 117": a number right after a maker's name is its model, not a price or a count."""
+    found = (_AFTER_MAKER.match(text, end) for end in maker_ends)
+    return [(m.start(1), m.end(1)) for m in found if m]

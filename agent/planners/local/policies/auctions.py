@@ -194,6 +194,9 @@ def _watched(ctx: Ctx) -> Ref | Step:
                                      and POINTS_AT_IT.search(ctx.said.lowered)]
     if not hits and len(refs) == 1 and not ctx.said.describes():
         hits = refs  # "stop watching it" with one on the list
+    makers = [m.lower() for m in ctx.said.values("manufacturer")]
+    if not hits and makers:  # "that beat up fluke 87": the one of that make, whatever its condition is called
+        hits = [r for r in refs if str(r.data.get("manufacturer") or "").lower() in makers]
     if len(hits) == 1:
         return hits[0]
     if not refs:

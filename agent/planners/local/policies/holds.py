@@ -1,15 +1,17 @@
-"""Our holds: the units set aside for us at a counter (pickup code, until when, the place's hours), and
-letting one go."""
+"""Our holds: setting units aside at a counter or on a colleague's truck (the source picked, named or the
+nearest that can hold), the pickup code, until when, the place's hours; the holds we have, and letting one go."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
-from agent.planners.local.policies.common import failure, written
-from agent.planners.local.policy import Call, Ctx, Step, policy, say
+from agent.planners.local.policies.common import describes_part, failure, target_part, written
+from agent.planners.local.policies.sourcing import described_part, holdable, inventory_args
+from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
+from agent.planners.local.render import option_where
 from agent.reply_draft import DraftItem
 
 
@@ -76,3 +78,96 @@ def cancel_hold(ctx: Ctx) -> Step:
                        listed=Listed(kind="hold", items=refs[:6], goal="cancel_hold"), kind="clarify")
         target = hits[0]
     return Call("cancel_hold", {"hold_id": target.id})
+
+
+@policy("hold")
+def hold(ctx: Ctx) -> Step:
+    held = ctx.last("request_emergency_pickup")
+    if held is not None:
+        return _held(held)
+    option = _option_to_hold(ctx)
+    if isinstance(option, Call | Say):
+        return option
+    if not option.data.get("inventory_item_id"):
+        seller = option.data.get("organization_name") or "the seller"
+        return say(f"That one is a marketplace listing by {seller}, so it can't be held. I can send an offer "
+                   f"instead.", "What price per unit?", kind="question",
+                   proposal=offer("make_offer", Ref(kind="listing", id=str(option.data.get("listing_id")),
+                                                     data={**option.data, "id": option.data.get("listing_id")})))
+    want = int(ctx.said.value("quantity") or ctx.ask.values.get("quantity") or 1)
+    have = option.data.get("quantity_available")
+    if have is not None and want > int(have):
+        return say(f"Not enough stock: {option_where(option.data)} has {have}, not {want}. Nothing was held.",
+                   f"Hold {have} instead?", proposal=offer("hold", option, quantity=int(have)))
+    args: dict[str, Any] = {"inventory_item_id": option.data["inventory_item_id"], "quantity": want}
+    hours = ctx.said.value("hours")
+    if hours and 1 <= int(hours) <= 24:
+        args["hold_hours"] = int(hours)
+    return Call("request_emergency_pickup", args)
+
+
+_THERE = re.compile(r"\b(there|those|that one|them)\b")
+
+
+def _option_to_hold(ctx: Ctx) -> Ref | Call | Say:
+    if ctx.ask.target is not None and ctx.ask.target.kind == "option":
+        return ctx.ask.target
+    stock = ctx.state.focused("stock") if ctx.state.focus_kind == "stock" else None
+    if stock is not None and _THERE.search(ctx.said.lowered) and not ctx.said.has("part_number", "location", "city"):
+        # "we got any in the cage?" … "hold 2 there": that stock item, not the nearest source
+        return make_ref("option", {**stock.data, "inventory_item_id": stock.id})
+    sourcing = ctx.state.sourcing
+    part = target_part(ctx)
+    fresh = ctx.last("find_inventory")
+    if fresh is None and (sourcing is None or (ctx.said.has("part_number") and part is not None and
+                                               str(part.data.get("part_number")) != str(sourcing.get("part_number")))):
+        if part is None and not describes_part(ctx):
+            return say("Which part should I hold?", kind="question")
+        described = part or described_part(ctx, "hold")
+        return Call("find_inventory", inventory_args(ctx, described)) if isinstance(described, Ref) else described
+    options = list((fresh.data if fresh else sourcing or {}).get("options") or [])
+    if fresh is not None and not fresh.ok:
+        return failure(fresh, "look for stock")
+    pool = [make_ref("option", o) for o in options]
+    naming = ctx.said.has("organization", "person", "city", "location", "condition", "choice")
+    named = match_besides_spurned(pool, ctx.said) if naming else []  # "dereks using his. the one at keystone"
+    if naming and not named:  # never fall back to another source than the one the user named
+        what = sourcing.get("part_number") if sourcing else "it"
+        return say(f"I don't see {what} at the place you named.", "Which source should I hold it at?",
+                   kind="clarify")
+    can_hold = [r for r in named or pool if holdable(r.data, ctx.env.name)]
+    if named and not can_hold:
+        return named[0]
+    if not can_hold:
+        return _nothing_to_hold(ctx, pool)
+    return can_hold[0]
+
+
+def _nothing_to_hold(ctx: Ctx, pool: list[Ref]) -> Ref | Say:
+    """No counter stock to set aside: a listing (hold() offers an offer instead), or our own truck (nothing to
+    hold: it is ours), or nothing."""
+    listing = next((r for r in pool if r.data.get("listing_id")), None)
+    if listing is not None:
+        return listing
+    truck = next((r.data for r in pool if r.data.get("source_type") == "own_truck"), None)
+    if truck is not None:
+        first = ctx.env.name.split()[0].lower() if ctx.env.name else ""
+        whose = "your own truck" if first and first in str(truck.get("location_name")).lower() else "one of your trucks"
+        return say(f"{truck.get('location_name')} has {truck.get('quantity_available')} × {truck.get('part_number')}"
+                   f" — {whose}, so there's nothing to hold.")
+    return say("I found no stock of it to hold.", "Want me to post a wanted request?",
+               proposal=offer("create_wanted", target_part(ctx)))
+
+
+def _held(held: ToolResult) -> Say:
+    if not held.ok:
+        return failure(held, "hold it", declined="OK — nothing is held.")
+    d = held.data
+    place = ", ".join(x for x in (d.get("address"), d.get("city")) if x)
+    expires = str(d.get("expires_at", ""))[11:16]
+    headline = (f"Held {d['quantity']} × {d['part_number']} at {d['organization_name']} – {d['location_name']}"
+                f"{' (' + place + ')' if place else ''}. Pickup code {d['pickup_code']}, valid until {expires} UTC.")
+    extras = [f"Hours {d['pickup_hours']}" if d.get("pickup_hours") else "",
+              f"contact {d['contact_name']} {d.get('contact_phone') or ''}".strip() if d.get("contact_name") else ""]
+    tail = "; ".join(x for x in extras if x)
+    return say(headline, notes=[f"{tail[0].upper()}{tail[1:]}."] if tail else [])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.planners.local.dialogue.item_words import codes_fit
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import about_them, content_words, failure, search_query, target_part
@@ -20,8 +21,8 @@ _ORDERS = (("price_low", re.compile(r"\b(cheapest|lowest|least expensive|low to 
            ("price_high", re.compile(r"\b(priciest|most expensive|high to low)\b")),
            ("distance", re.compile(r"\b(closest|nearest|closer ones?|near(?:est)? first)\b")),
            ("ending_soon", re.compile(r"\b(ending (?:soon|first|next)|clos(?:es|ing) (?:soon|first|next))\b")))
-_MARKET_WORDS = re.compile(r"\b(any|anyone|who(?:'s| is)|on the|marketplace|market|listings?|for sale|selling|"
-                           r"sells|show me|search|auctions?|anybody|out there|available)\b", re.I)
+_MARKET_WORDS = re.compile(r"\b(any|anyone|who(?:'s| is|s| has)?|on the|marketplace|market|listings?|for sale|"
+                           r"selling|sells|show me|search|auctions?|anybody|out there|available|1st|first)\b", re.I)
 
 
 def listing_args(ctx: Ctx) -> dict[str, Any]:
@@ -31,7 +32,7 @@ def listing_args(ctx: Ctx) -> dict[str, Any]:
     if part is not None:
         args["part_number"] = part.data.get("part_number")
     else:
-        query = _MARKET_WORDS.sub(" ", search_query(ctx)).strip(" ,.?")
+        query = _market_query(ctx).strip(" ,.?")
         if query:
             args["query"] = query
     listing_type = said.value("listing_type")
@@ -58,8 +59,16 @@ def listing_args(ctx: Ctx) -> dict[str, Any]:
     return args
 
 
+def _market_query(ctx: Ctx) -> str:
+    """The words that say what is wanted, without the market's words and the order asked for."""
+    query = _MARKET_WORDS.sub(" ", search_query(ctx))
+    for _name, words in _ORDERS:
+        query = words.sub(" ", query)
+    return re.sub(r"\s+", " ", query)
+
+
 def _describes(ctx: Ctx) -> bool:
-    words = content_words(_MARKET_WORDS.sub(" ", search_query(ctx)))
+    words = content_words(_market_query(ctx))
     return len([w for w in words if w not in ("cheap", "cheaper")]) >= 1
 
 
@@ -102,6 +111,8 @@ def search_market(ctx: Ctx) -> Step:
     if not found.ok:
         return failure(found, "search the marketplace")
     results = found.data.get("results") or []
+    # "whos sellin dcss5 door boards": of what the words found, those that carry the code said
+    results = [r for r in results if codes_fit(make_ref("listing", r), ctx.said)] or results
     if not results:
         part = target_part(ctx)
         return say(found.message or "No listings you can see match that.", "Want me to post a wanted request?",

@@ -48,6 +48,11 @@ def make_offer(ctx: Ctx) -> Step:
         if checked.ok and checked.data.get("verdict") == "incompatible":
             return say(verdict_sentence(checked.data) + " I won't send that offer.",
                        "Want me to find a part that fits?", proposal=offer("find_part"))
+    asking, offered = listing.data.get("price"), ctx.said.value("price") or ctx.said.value("number")
+    if asking is not None and offered is not None and float(offered) > 1.5 * float(asking):
+        # an offer far above the asking price means another listing was meant; never send it
+        return say(f"{listing.label} is listed at {money(asking)}, well under your {money(offered)}, so I didn't "
+                   "send that.", "Which listing did you mean? Tell me the part number or the seller.", kind="question")
     form = forms.new_form("submit_offer", quantity=1)
     form.target = listing
     if _ASKING.search(ctx.ask.text) and listing.data.get("price") is not None:
@@ -137,7 +142,9 @@ def _offer_target(ctx: Ctx, direction: str) -> Ref | Step:
     awaiting = "seller" if direction == "received" else "buyer"
     rows = listed.data.get("offers") or []
     refs = [make_ref("offer", o) for o in rows]
-    waiting = [r for r in refs if r.data.get("status") in OPEN and r.data.get("awaiting") in (awaiting, None)]
+    withdrawing = ctx.ask.intent == "withdraw_offer"  # an offer we sent can be taken back whoever's move it is
+    waiting = [r for r in refs if r.data.get("status") in OPEN and (withdrawing or r.data.get("awaiting") in
+                                                                    (awaiting, None))]
     hits = (match_besides_spurned(waiting, ctx.said) or match(refs, ctx.said)) if named else []
     if named and not hits and direction == "received" and ctx.env.can_buy:
         return Call("list_offers", {"direction": "sent", "limit": 50})  # "tell metro no": their counter to ours

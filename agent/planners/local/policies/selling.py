@@ -8,7 +8,9 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.item_words import codes_fit, text_of
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
 from agent.planners.local.policies.common import (
     content_words,
@@ -65,12 +67,14 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
     if ctx.ask.target is not None and ctx.ask.target.kind == "listing":
         return ctx.ask.target
     ref, _ = resolve(ctx.state, ctx.said, "listing")
-    if ref is not None and (ref.data.get("is_own_listing") is not False) and _status_ok(ref, status):
+    if ref is not None and (ref.data.get("is_own_listing") is not False) and _status_ok(ref, status) and \
+            codes_fit(ref, ctx.said, models=True):
         return ref
     mine = ctx.last("search_listings")
     if mine is None:
         args: dict[str, Any] = {"mine_only": True, "limit": 50}
-        words = content_words(search_query(ctx))
+        words = [*ctx.said.values("equipment_model"),
+                 *(w for w in content_words(search_query(ctx)) if w not in _LISTING_TALK)]
         if ctx.said.value("part_number"):
             args["part_number"] = ctx.said.value("part_number")
         elif words:  # "the dover tape head": the seller's listings most like it first
@@ -79,8 +83,14 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
             args["status"] = status
         return Call("search_listings", {k: v for k, v in args.items() if k != "status"})
     rows = [r for r in mine.data.get("results") or [] if not status or r.get("status") == status]
-    refs = [make_ref("listing", r) for r in rows]
-    hits = match(refs, ctx.said, allow_single=True) or ([] if _names_something(ctx) else refs)
+    refs = [r for r in (make_ref("listing", row) for row in rows) if codes_fit(r, ctx.said, models=True)
+            and _worded(r, str(mine.args.get("query") or ""))]
+    hits = match(refs, ctx.said, allow_single=True)
+    if not hits and ctx.ask.intent == "update_listing" and ctx.said.has("condition"):
+        # "its really for parts, change that": the condition said is the change, not which listing
+        hits = match(refs, Said(ctx.said.text, [e for e in ctx.said.entities if e.get("entity") != "condition"]),
+                     allow_single=True)
+    hits = hits or ([] if _names_something(ctx) else refs)
     if len(hits) == 1:
         return hits[0]
     if not hits:
@@ -90,6 +100,12 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
     top = hits[:5]
     return say("Which listing?", "", [listing_item(r.data) for r in top], numbered=True,
                listed=Listed(kind="listing", items=top, goal=ctx.ask.intent), kind="clarify")
+
+
+def _worded(listing: Ref, query: str) -> bool:
+    """A listing found by the seller's words has two of them ("the dover tape head"), not one ("board")."""
+    words = set(content_words(query))
+    return not words or len(words & set(content_words(text_of(listing)))) >= min(2, len(words))
 
 
 def _names_something(ctx: Ctx) -> bool:
@@ -198,8 +214,12 @@ def my_listings(ctx: Ctx) -> Step:
                numbered=True, listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top]))
 
 
+# A seller's words about the listing, not about the part: "that board i started a draft for, change that".
 _LISTING_TALK = frozenset({"listed", "listing", "sale", "selling", "sell", "posted", "live", "stuff", "draft", "active",
-                           "sold", "expired", "cancelled", "show", "what", "which", "have", "got", "right", "now"})
+                           "sold", "expired", "cancelled", "show", "what", "which", "have", "got", "right", "now",
+                           "started", "drafted", "list", "post", "made", "make", "change", "changed", "really",
+                           "its", "wont", "left", "nobody", "biting", "knock", "part", "drop", "down", "bump",
+                           "price", "mark", "set", "switch", "only", "walk"})
 
 
 def _of_the_kind_said(ctx: Ctx, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned
+from agent.planners.local.dialogue.refs import make_ref, match
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import (
     candidates,
@@ -26,7 +26,7 @@ SHOWN = 3
 _NEAREST = re.compile(r"\b(closest|nearest|close by|near me|nearby)\b")
 
 
-def _holdable(option: dict[str, Any], me: str) -> bool:
+def holdable(option: dict[str, Any], me: str) -> bool:
     """Stock that can be set aside: not on the caller's own truck (it is in their hands), on a colleague's yes."""
     truck = str(option.get("location_name") or "").lower()
     mine = option.get("source_type") == "own_truck" and (not me or f"({me.split()[0].lower()})" in truck)
@@ -60,7 +60,7 @@ def present_options(ctx: Ctx, found: ToolResult, options: list[dict[str, Any]] |
         if data.get("emergency") and not any(o.get("same_day") for o in top):
             urgency = " No same-day source found."
         headline = f"Where to get {name}:{urgency}"
-    if any(_holdable(o, ctx.env.name) for o in top):
+    if any(holdable(o, ctx.env.name) for o in top):
         question, goal = "Want me to hold one for pickup? Pick one.", "hold"
     elif any(o.get("listing_id") for o in top):
         question, goal = "Want to make an offer on one?", "make_offer"
@@ -87,6 +87,21 @@ def not_their_stock(ctx: Ctx, part: Ref | None) -> Step:
                kind="question" if part is None else "answer")
 
 
+def described_part(ctx: Ctx, goal: str) -> Ref | Step:
+    """The catalog part the words describe ("the carrier 40/5 dual caps"): the clear winner, else asked."""
+    searched = ctx.last("search_parts")
+    if searched is None:
+        return Call("search_parts", search_args(ctx))
+    if not searched.ok:
+        return failure(searched, "search the catalog")
+    parts = candidates(searched)
+    best = winner(parts, search_query(ctx))
+    if best is None:
+        return ask_which(parts, "Which one is it?", goal=goal) if parts else \
+            say(searched.message or "No catalog part matched that.")
+    return make_ref("part", best)
+
+
 @policy("find_stock")
 def find_stock(ctx: Ctx) -> Step:
     part = target_part(ctx)
@@ -99,17 +114,10 @@ def find_stock(ctx: Ctx) -> Step:
             return say("Which one is it?", "Pick one and I'll find stock.", kind="clarify")
         if not describes_part(ctx) and not ctx.said.has("equipment_model"):
             return say("Which part? A part number, or what it is and the equipment it goes on.", kind="question")
-        searched = ctx.last("search_parts")
-        if searched is None:
-            return Call("search_parts", search_args(ctx))
-        if not searched.ok:
-            return failure(searched, "search the catalog")
-        parts = candidates(searched)
-        best = winner(parts, search_query(ctx))
-        if best is None:
-            return ask_which(parts, "Which one is it?", goal="find_stock") if parts else \
-                say(searched.message or "No catalog part matched that.")
-        part = make_ref("part", best)
+        described = described_part(ctx, "find_stock")
+        if not isinstance(described, Ref):
+            return described
+        part = described
     found = ctx.last("find_inventory")
     if found is None:
         cached = _cached_sourcing(ctx, part)
@@ -205,95 +213,3 @@ def how_far(ctx: Ctx) -> Step:
     pickup = (" Local pickup: yes." if "local_pickup" in ways or "will_call" in ways else
               " They don't offer pickup." if ways else "")
     return say(f"{where}: {km(item.data['distance_km'])} away{when}.{pickup}")
-
-
-@policy("hold")
-def hold(ctx: Ctx) -> Step:
-    held = ctx.last("request_emergency_pickup")
-    if held is not None:
-        return _held(held)
-    option = _option_to_hold(ctx)
-    if isinstance(option, Call | Say):
-        return option
-    if not option.data.get("inventory_item_id"):
-        seller = option.data.get("organization_name") or "the seller"
-        return say(f"That one is a marketplace listing by {seller}, so it can't be held. I can send an offer "
-                   f"instead.", "What price per unit?", kind="question",
-                   proposal=offer("make_offer", Ref(kind="listing", id=str(option.data.get("listing_id")),
-                                                     data={**option.data, "id": option.data.get("listing_id")})))
-    want = int(ctx.said.value("quantity") or ctx.ask.values.get("quantity") or 1)
-    have = option.data.get("quantity_available")
-    if have is not None and want > int(have):
-        return say(f"Not enough stock: {option_where(option.data)} has {have}, not {want}. Nothing was held.",
-                   f"Hold {have} instead?", proposal=offer("hold", option, quantity=int(have)))
-    args: dict[str, Any] = {"inventory_item_id": option.data["inventory_item_id"], "quantity": want}
-    hours = ctx.said.value("hours")
-    if hours and 1 <= int(hours) <= 24:
-        args["hold_hours"] = int(hours)
-    return Call("request_emergency_pickup", args)
-
-
-_THERE = re.compile(r"\b(there|those|that one|them)\b")
-
-
-def _option_to_hold(ctx: Ctx) -> Ref | Call | Say:
-    if ctx.ask.target is not None and ctx.ask.target.kind == "option":
-        return ctx.ask.target
-    stock = ctx.state.focused("stock") if ctx.state.focus_kind == "stock" else None
-    if stock is not None and _THERE.search(ctx.said.lowered) and not ctx.said.has("part_number", "location", "city"):
-        # "we got any in the cage?" … "hold 2 there": that stock item, not the nearest source
-        return make_ref("option", {**stock.data, "inventory_item_id": stock.id})
-    sourcing = ctx.state.sourcing
-    part = target_part(ctx)
-    fresh = ctx.last("find_inventory")
-    if fresh is None and (sourcing is None or (ctx.said.has("part_number") and part is not None and
-                                               str(part.data.get("part_number")) != str(sourcing.get("part_number")))):
-        if part is None:
-            return say("Which part should I hold?", kind="question")
-        return Call("find_inventory", inventory_args(ctx, part))
-    options = list((fresh.data if fresh else sourcing or {}).get("options") or [])
-    if fresh is not None and not fresh.ok:
-        return failure(fresh, "look for stock")
-    pool = [make_ref("option", o) for o in options]
-    naming = ctx.said.has("organization", "person", "city", "location", "condition", "choice")
-    named = match_besides_spurned(pool, ctx.said) if naming else []  # "dereks using his. the one at keystone"
-    if naming and not named:  # never fall back to another source than the one the user named
-        what = sourcing.get("part_number") if sourcing else "it"
-        return say(f"I don't see {what} at the place you named.", "Which source should I hold it at?",
-                   kind="clarify")
-    holdable = [r for r in named or pool if _holdable(r.data, ctx.env.name)]
-    if named and not holdable:
-        return named[0]
-    if not holdable:
-        return _nothing_to_hold(ctx, pool)
-    return holdable[0]
-
-
-def _nothing_to_hold(ctx: Ctx, pool: list[Ref]) -> Ref | Say:
-    """No counter stock to set aside: a listing (hold() offers an offer instead), or our own truck (nothing to
-    hold: it is ours), or nothing."""
-    listing = next((r for r in pool if r.data.get("listing_id")), None)
-    if listing is not None:
-        return listing
-    truck = next((r.data for r in pool if r.data.get("source_type") == "own_truck"), None)
-    if truck is not None:
-        first = ctx.env.name.split()[0].lower() if ctx.env.name else ""
-        whose = "your own truck" if first and first in str(truck.get("location_name")).lower() else "one of your trucks"
-        return say(f"{truck.get('location_name')} has {truck.get('quantity_available')} × {truck.get('part_number')}"
-                   f" — {whose}, so there's nothing to hold.")
-    return say("I found no stock of it to hold.", "Want me to post a wanted request?",
-               proposal=offer("create_wanted", target_part(ctx)))
-
-
-def _held(held: ToolResult) -> Say:
-    if not held.ok:
-        return failure(held, "hold it", declined="OK — nothing is held.")
-    d = held.data
-    place = ", ".join(x for x in (d.get("address"), d.get("city")) if x)
-    expires = str(d.get("expires_at", ""))[11:16]
-    headline = (f"Held {d['quantity']} × {d['part_number']} at {d['organization_name']} – {d['location_name']}"
-                f"{' (' + place + ')' if place else ''}. Pickup code {d['pickup_code']}, valid until {expires} UTC.")
-    extras = [f"Hours {d['pickup_hours']}" if d.get("pickup_hours") else "",
-              f"contact {d['contact_name']} {d.get('contact_phone') or ''}".strip() if d.get("contact_name") else ""]
-    tail = "; ".join(x for x in extras if x)
-    return say(headline, notes=[f"{tail[0].upper()}{tail[1:]}."] if tail else [])
