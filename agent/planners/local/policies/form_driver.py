@@ -26,7 +26,8 @@ CHECK: dict[str, Check] = {}
 ASK: dict[str, Callable[[Ctx, FormState, forms.Slot], Step | None]] = {}
 _PUBLISH = re.compile(r"\b(go(es)? live|make it live|put (it|em|'em|them) (up|live|out)|throw (it|em|'em|them) "
                       r"(up|live|out)|get (it|em|'em|them) (up|live|out)|publish|post (it|em|'em|them)|list it live|"
-                      r"live now|send it|push it live|make it public)\b", re.IGNORECASE)
+                      r"live now|send it|push it live|make it public|"
+                      r"list (?:em|'em|them|those|these)(?! as a draft))\b", re.IGNORECASE)
 
 _AS_TYPED = re.compile(r"\b(as typed|as i (typed|said|wrote)|(number|it|that|mine)('s| is) (right|correct|good)|"
                        r"no,? (it'?s|its) right|keep (it|mine|my number))\b", re.IGNORECASE)
