@@ -85,7 +85,7 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         left, right = parse.text[:cut.start()].strip(" ,") + asked, parse.text[cut.end():].strip(" ,")
         if len(left.split()) < 2 or len(right.split()) < 2:
             continue
-        parts = [env.nlu.parse(left, env.organization), env.nlu.parse(right, env.organization)]
+        parts = [env.nlu.parse(left, env.organization), env.nlu.parse(_IF_SO.sub("", right), env.organization)]
         # "post a wanted for 3 of em, new only, max 250 ea": the clause after a change gives its terms
         terms = any(e.entity in _TERMS for e in parts[1].entities)
         if _names_then_where(*parts):
@@ -114,6 +114,8 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
 
 
 _THE_THING = frozenset({"part_number", "manufacturer", "equipment_model"})
+# "am i still top bid? if not go to 700": the answer decides, the rest is the ask ("go to 700")
+_IF_SO = re.compile(r"^\s*(?:if (?:not|so|yes|no|i'?m not|im not|they are|it is|its)|otherwise)\b[,\s]*", re.I)
 
 
 def _names_then_where(first: Parse, second: Parse) -> bool:

@@ -91,8 +91,11 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
         if values:  # "derek's or tomas's": either one's (two names of one kind never narrow to nothing)
             named = [_named(narrowed, entity, v, said.extra(entity, "organization")) for v in values]
             narrowed, filtered = [r for r in narrowed if any(r in hits for hits in named)], True
-    for condition in said.values("condition") if "condition" in relevant else []:
-        narrowed = [r for r in narrowed if str(r.data.get("condition") or "").startswith(condition.split("_")[0])]
+    for said_condition in said.all("condition") if "condition" in relevant else []:
+        condition = str(said_condition["value"])  # "used" is any used grade; "the used fair one" is that grade
+        exact = condition.startswith("used_") and str(said_condition.get("text") or "").lower().strip() != "used"
+        narrowed = [r for r in narrowed if str(r.data.get("condition") or "") == condition or (not exact and
+                    str(r.data.get("condition") or "").startswith(condition.split("_")[0]))]
         filtered = True
     for listing_type in said.values("listing_type"):
         narrowed = [r for r in narrowed if r.data.get("listing_type") in (listing_type, None)]
@@ -153,8 +156,11 @@ def _named(items: list[Ref], entity: str, value: str, organization: str | None) 
         hits = [r for r in items if re.search(rf"\b{re.escape(first)}\b", text_of(r))]
     if not hits and entity == "person" and organization:
         people = [r for r in items if r.data.get("buyer_name") or r.data.get("bidder")]
+        sells = [r for r in items if str(r.data.get("seller_organization") or "").lower() == organization.lower()]
         if not people:  # the items don't say who: the person's company stands for them
             hits = [r for r in items if organization.lower() in text_of(r)]
+        elif sells:  # "tina came back on it": the items name only our buyers; Tina sells for that company
+            hits = sells
     return hits
 
 

@@ -205,7 +205,8 @@ def relative_amounts(lowered: str, entities: list[Any], make: Any) -> list[Any]:
             if sign and not (sign == "-" and re.search(r"\bto\s*\$?$", before)):
                 e = make("price", e.value, e.start, e.end, e.text, (*e.extra, ("relative", sign)))
         out.append(e)
-    for m in _MIDWAY.finditer(lowered):
+    stated = any(x.entity in ("price", "number") and not any(k == "relative" for k, _ in x.extra) for x in out)
+    for m in [] if stated else _MIDWAY.finditer(lowered):  # "go back at 270, meet her in the middle": 270
         if not any(x.start < m.end() and m.start() < x.end for x in out):
             # zero-width at the end of the words: the classifier still reads "split the difference"
             out.append(make("price", "0", m.end(), m.end(), "", (("relative", "mid"),)))

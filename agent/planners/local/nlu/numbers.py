@@ -216,10 +216,11 @@ def _not_pairs(found: list[NumberMention], lowered: str) -> list[NumberMention]:
     return out
 
 
-_RATED = re.compile(r"\b(\d+(?:[./]\d+)?)\s*(amps?|a|volts?|vac|v|hp)\b")
+_RATED = re.compile(r"\b(\d+(?:[./]\d+)?)\s*(amps?|a|volts?|vac|v|hp|mfd|uf)\b")
 
 
 def joined_ratings(lowered: str) -> str:
     """"40 amp", "40 a" and "40A" as one word, "40a" (volts as "…v", "1/3 hp" as "1/3hp"), so they compare
     as words."""
-    return _RATED.sub(lambda m: m.group(1) + ("hp" if m.group(2) == "hp" else m.group(2)[0]), lowered)
+    return _RATED.sub(lambda m: m.group(1) + (m.group(2) if m.group(2) in ("hp", "mfd") else "mfd" if m.group(2) == "uf"
+                                              else m.group(2)[0]), lowered)

@@ -76,6 +76,8 @@ def price_check(ctx: Ctx) -> Step:
     item = _priced_target(ctx) or ctx.state.focused("listing")
     if item is not None and item.kind == "listing" and item.id:
         return Call("assess_price", {"listing_id": item.id})
+    if item is not None and item.data.get("listing_id"):  # a source that is a marketplace listing: that listing
+        return Call("assess_price", {"listing_id": str(item.data["listing_id"])})
     if item is not None and item.data.get("price") is not None:
         return Call("assess_price", {"part_number": item.data.get("part_number"), "price": str(item.data["price"]),
                                      "condition": item.data.get("condition") or "new"})

@@ -95,7 +95,7 @@ def described_part(ctx: Ctx, goal: str) -> Ref | Step:
     if not searched.ok:
         return failure(searched, "search the catalog")
     parts = candidates(searched)
-    best = winner(parts, search_query(ctx))
+    best = winner(parts, " ".join([*ctx.said.values("equipment_model"), search_query(ctx)]))  # "nexway door boards"
     if best is None:
         return ask_which(parts, "Which one is it?", goal=goal) if parts else \
             say(searched.message or "No catalog part matched that.")

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.item_words import as_catalog_says
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
@@ -181,8 +182,10 @@ def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
         return Call("list_stock", args)
     if not found.ok:
         return failure(found, "check your stock")
-    items = [make_ref("stock", i, _stock_line(i)) for i in found.data.get("items") or []
-             if _at(location, ctx.env.name, i)]
+    rows = [i for page in ctx.results if page.name == "list_stock" and page.ok for i in page.data.get("items") or []]
+    if part is None and len(rows) < int(found.data.get("total") or 0) and len(rows) < 500:
+        return Call("list_stock", {**found.args, "offset": len(rows)})  # words pick among all of a place's stock
+    items = [make_ref("stock", i, _stock_line(i)) for i in rows if _at(location, ctx.env.name, i)]
     if part is None:  # "the 30a contactor off my truck": what the words describe among what is there
         words = Said(ctx.said.text, [e for e in ctx.said.entities if e.get("entity") == "choice"])
         items = [i for i in match(items, words) if _described(i, ctx.said.lowered)] if items else []
@@ -198,9 +201,11 @@ def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
 
 
 def _described(item: Ref, lowered: str) -> bool:
-    """Does the message use a word of the item's name (a stock write never rests on a guess)?"""
-    name = set(re.findall(r"[a-z0-9]{3,}", str(item.data.get("name") or "").lower()))
-    return bool(name & set(re.findall(r"[a-z0-9]{3,}", lowered)) - {"the", "and", "for", "off", "box"})
+    """Does the message name the item in words of its name (a stock write never rests on a guess)? Two of
+    them when the message says more than two ("the gen2 doors" alone is no door operator board)."""
+    name = set(content_words(str(item.data.get("name") or "")))  # "caps" is a capacitor, "curtains" a curtain
+    said = set(content_words(" ".join(as_catalog_says(lowered.split())))) - {"off", "box"}
+    return len(name & said) >= (2 if len(said) > 2 else 1)
 
 
 @policy("adjust_stock")
