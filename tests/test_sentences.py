@@ -108,3 +108,23 @@ def test_saying_no_on_a_thing_points_at_it() -> None:
 def test_a_word_after_an_offer_amount_is_not_what_it_counts(nlu: NLU) -> None:
     parse = nlu.parse("2nd one. offer 75 see if they bite", SUMMIT)
     assert parse.value("price") == "75" and parse.value("quantity") is None
+
+
+def test_an_amount_said_wins_over_meeting_in_the_middle(nlu: NLU) -> None:
+    parse = nlu.parse("go back at 270, meet her in the middle", SUMMIT)
+    prices = [e for e in parse.entities if e.entity == "price"]
+    assert [e.value for e in prices] == ["270"] and not any(k == "relative" for e in prices for k, _ in e.extra)
+    assert any(k == "relative" for e in nlu.parse("just meet them in the middle", SUMMIT).entities for k, _ in e.extra)
+
+
+def test_a_used_grade_said_is_that_grade(nlu: NLU) -> None:
+    good = make_ref("listing", {"id": "g", "condition": "used_good", "price": 893, "seller_organization": "Metro"})
+    fair = make_ref("listing", {"id": "f", "condition": "used_fair", "price": 1065, "seller_organization": "Metro"})
+    new = make_ref("listing", {"id": "n", "condition": "new", "price": 2000, "seller_organization": "Metro"})
+
+    def picked(text: str) -> list[str]:
+        parse = nlu.parse(text, SUMMIT)
+        return [r.id or "" for r in match([good, fair, new], Said(parse.text, entity_dicts(parse)))]
+
+    assert picked("is the used fair one a good price?") == ["f"]
+    assert sorted(picked("any used ones")) == ["f", "g"]  # "used" is any used grade
