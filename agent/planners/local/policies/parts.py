@@ -28,6 +28,8 @@ from agent.reply_draft import DraftChoice
 SOURCE_QUESTION = "Want me to find where to get one?"
 _ASKED_FOR = re.compile(r"\b(?:what'?s|whats|what is|need|needs|get|order|swap|replace)\s+"
                         r"(?:the|a|an|my|new|another)\s+([^.?!,]+)", re.IGNORECASE)
+_WHICH_ONE = re.compile(r"\b(?:what|which)\s+([a-z]+(?:\s+[a-z]+)?)\s+(?:is (?:that|it|this)|do i need|am i|"
+                        r"should i)\b", re.IGNORECASE)  # "what board is that", "what pack do i need"
 _SUSPECTED = re.compile(r"\b(?:pretty sure|i think|think|probably|prob|guessing|bet|looks like|sounds like)\s+"
                         r"(?:it'?s\s+|its\s+)?(?:the|a|an|my|that)\s+([^.?!,]+)", re.IGNORECASE)
 _SPEC = re.compile(r"\b\d+(?:\.\d+)?(?:/\d+)?\s?(?:a|amp|amps|v|vac|vdc|hp|mfd|uf|ton|tons|kw|psi|rpm|p|pole|"
@@ -163,6 +165,14 @@ def _search_at_site(ctx: Ctx, site: str) -> Step:
                           f"the {unit.label} at {unit.data['site']} ({count} unit{'s' if count > 1 else ''})")
 
 
+def named_among(parts: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+    """The candidate a fault report names by what it asks for or suspects ("what board is that", "pretty sure
+    the PVT is shot"); the symptom's own words are not a name."""
+    asked = [m.group(1) for m in [*_ASKED_FOR.finditer(text), *_SUSPECTED.finditer(text), *_WHICH_ONE.finditer(text)]]
+    return next((w for a in asked if (w := described_winner(parts, " ".join(as_catalog_says(a.lower().split()))))),
+                None)
+
+
 @policy("diagnose")
 def diagnose(ctx: Ctx) -> Step:
     """A symptom: search for the parts that usually cause it on that equipment (knowledge.search.symptoms),
@@ -185,9 +195,7 @@ def diagnose(ctx: Ctx) -> Step:
         return say("I couldn't match that fault to a part.", "What's the equipment model, or the part you suspect?")
     fits = str(base.get("compatible_with") or "")
     # the symptom's words are not a name: only what they ask for or suspect ("pretty sure the PVT is shot")
-    asked = [m.group(1) for m in [*_ASKED_FOR.finditer(ctx.ask.text), *_SUSPECTED.finditer(ctx.ask.text)]]
-    named = next((w for a in asked if (w := described_winner(parts, " ".join(as_catalog_says(a.lower().split()))))),
-                 None)
+    named = named_among(parts, ctx.ask.text)
     if named is not None:  # "… keeps throwing low batt. whats the battery pn": they said which part
         ctx.state.put_focus(make_ref("part", named))
         return present_part(make_ref("part", named), f"That's {part_item(named).title}.")

@@ -18,7 +18,7 @@ from agent.planners.local.policies.common import (
     target_part,
     winner,
 )
-from agent.planners.local.policies.parts import ask_which
+from agent.planners.local.policies.parts import ask_which, named_among
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import km, option_item, option_where
 
@@ -95,7 +95,8 @@ def described_part(ctx: Ctx, goal: str) -> Ref | Step:
     if not searched.ok:
         return failure(searched, "search the catalog")
     parts = candidates(searched)
-    best = winner(parts, " ".join([*ctx.said.values("equipment_model"), search_query(ctx)]))  # "nexway door boards"
+    best = winner(parts, " ".join([*ctx.said.values("equipment_model"), search_query(ctx)])) or \
+        named_among(parts, ctx.ask.text)  # "nexway door boards"; "what board is that"
     if best is None:
         return ask_which(parts, "Which one is it?", goal=goal) if parts else \
             say(searched.message or "No catalog part matched that.")
