@@ -151,16 +151,17 @@ def last_sentence_at(text: str) -> int | None:
 _TERMS_ONLY = frozenset({"price", "quantity", "number", "condition", "fulfillment", "date", "days", "hours"})
 
 
-def several_changes(parse: Parse, env: Env, kind: str | None) -> list[Parse] | None:
+def several_changes(parse: Parse, env: Env, kind: str | None, read: list[Parse] | None = None) -> list[Parse] | None:
     """"reject the rival one, lowball. take apex's": sentences that each ask a different change of the kind of
     object in view, even when the whole reads as one change; not when a later sentence takes an earlier one
-    back ("counter 500. no wait, 450") or only gives the terms ("answer northline's. we got 3 new at 92")."""
+    back ("counter 500. no wait, 450") or only gives the terms ("answer northline's. we got 3 new at 92").
+    `read`: the message's sentences as read_sentences() read them, when the caller already has them."""
     from agent.planners.local.nlu.examples import acts_on
 
     if CORRECTION.search(parse.text):
         return None
-    asks = context_then_command(parse, env, whole=False)
-    if asks is None or len(asks) < 2 or len({a.intent for a in asks}) < len(asks):
+    asks = read if read is not None else read_sentences(parse, env)
+    if len(asks) < 2 or len({a.intent for a in asks}) < len(asks):
         return None
 
     def kinds(ask: Parse) -> set[str]:
@@ -175,21 +176,27 @@ def several_changes(parse: Parse, env: Env, kind: str | None) -> list[Parse] | N
     return asks if (kind in shared if kind else shared) else None
 
 
-def context_then_command(parse: Parse, env: Env, whole: bool = True) -> list[Parse] | None:
+def context_then_command(parse: Parse, env: Env, read: list[Parse] | None = None) -> list[Parse] | None:
     """ "the refurb BLD-KS-7781 isnt moving. knock it down to 410", "got 2 offers on the eaton. tell luis no
-    thanks. dana can have it for 145": sentences that tell and sentences that ask a change. When the whole is
-    not clearly one change, the sentences that clearly are become the asks, in order; each is read with what
-    the telling sentences name (the part, the company, the condition) and with the terms a bare sentence after
-    it adds ("… 4200 ea."). Sentences that turn something away ("leave the door clutch one alone") are left to
-    the picking (refs.set_apart_spurned), not read as context."""
-    if whole and parse.confident and parse.intent in WRITES:
+    thanks. dana can have it for 145": when the whole is not clearly one change, the asks its sentences make
+    (read_sentences); None when there are none."""
+    if parse.confident and parse.intent in WRITES:
         return None
+    return (read if read is not None else read_sentences(parse, env)) or None
+
+
+def read_sentences(parse: Parse, env: Env) -> list[Parse]:
+    """Sentences that tell and sentences that ask a change: the sentences that clearly ask one become the asks,
+    in order; each is read with what the telling sentences name (the part, the company, the condition) and with
+    the terms a bare sentence after it adds ("… 4200 ea."). Sentences that turn something away ("leave the door
+    clutch one alone") are left to the picking (refs.set_apart_spurned), not read as context. No asks ([])
+    for one sentence, for a message that ends in what it asks, or when no sentence asks a change."""
     sentences = [s.strip() for s in _SENTENCES.split(parse.text.replace("? ", "?. ")) if s.strip(" .?!")]
     if len(sentences) < 2:
-        return None
+        return []
     parses = [env.nlu.parse(s.rstrip("?"), env.organization) for s in sentences]
     if sentences[-1].endswith("?") and not (parses[-1].confident and parses[-1].intent in WRITES):
-        return None  # "… seized on one of the xr14s. 1/3hp i think. part #?": it ends in what they ask
+        return []  # "… seized on one of the xr14s. 1/3hp i think. part #?": it ends in what they ask
     asks: list[Parse] = []
     told: list[int] = []  # the asks read with the telling sentences
     context: list[Parse] = []
@@ -212,7 +219,7 @@ def context_then_command(parse: Parse, env: Env, whole: bool = True) -> list[Par
         elif sentence.intent != "deny" and not SPURNS.search(sentence.text.lower()):
             context.append(sentence)
     if not any(a.intent in WRITES for a in asks):
-        return None  # questions alone are read whole ("anybody selling a PPX-930301? door op motor for a rebuild")
+        return []  # questions alone are read whole ("anybody selling a PPX-930301? door op motor for a rebuild")
     return [_told(ask, [c for c in context if c is not ask]) if i in told else ask for i, ask in enumerate(asks)]
 
 

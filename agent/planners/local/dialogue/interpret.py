@@ -21,6 +21,7 @@ from agent.planners.local.dialogue.asks import (
     ask_of,
     context_then_command,
     entity_dicts,
+    read_sentences,
     several_changes,
     split_asks,
 )
@@ -115,14 +116,16 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
             parse.confident and parse.confidence >= TOPIC_CHANGE and parse.intent not in CONVERSATION | {
                 question.intent, "find_part", "check_fit"}):
         return [ask_of(parse, question.intent, target=question.target, values={"answer": True})]
-    split: list[Parse] | None = None  # read once: the list in view and the request both need it
+    split: list[Parse] | None = None  # read once: the list in view and the request both need them
+    read: list[Parse] | None = None
     if state.listed is not None and state.listed.items:
         split = split_asks(parse, env)
         if all(p.text != parse.text for p in split):
             # "put 275 on the 931201 one and push it live": two changes; "cancel the apex one, tomas has em on his
             # truck": the change, without the story after it
             return [_each(p, state) for p in split]
-        changes = several_changes(parse, env, state.listed.kind)
+        read = read_sentences(parse, env)
+        changes = several_changes(parse, env, state.listed.kind, read)
         if changes is not None:
             return [_each(p, state) for p in changes]
         picked_ask = pick(parse, said, state, env)
@@ -141,17 +144,19 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
     follow_up = repeated(model_said_bare(parse, state, env), state)
     if follow_up is not None:
         return [follow_up]
-    return _request(parse, env, state, split)
+    return _request(parse, env, state, split, read)
 
 
 def _short(parse: Parse) -> bool:
     return len(parse.text.split()) <= 3
 
 
-def _request(parse: Parse, env: Env, state: DialogueState, split: list[Parse] | None) -> list[AskState]:
+def _request(parse: Parse, env: Env, state: DialogueState, split: list[Parse] | None,
+             read: list[Parse] | None) -> list[AskState]:
     if _ONLY_NUMBER.match(parse.masked) and parse.get("part_number"):
         return [ask_of(parse, "find_part")]
-    commands = several_changes(parse, env, None) or context_then_command(parse, env)
+    read = read if read is not None else read_sentences(parse, env)
+    commands = several_changes(parse, env, None, read) or context_then_command(parse, env, read)
     if commands is not None:
         return [_each(c, state) for c in commands]
     if not parse.confident and parse.intent == "out_of_scope" and parse.confidence < 0.3 and parse.get("part_number"):

@@ -8,6 +8,7 @@ import re
 from agent.planners.local.dialogue.said import STOP, Said
 from agent.planners.local.dialogue.state import Ref
 from agent.planners.local.nlu.numbers import joined_ratings
+from knowledge.search.query import SYNONYMS
 
 _WORDS = ("organization_name", "seller_organization", "buyer_organization", "buyer_name", "location_name", "city",
           "responder_organization", "organization", "name", "manufacturer", "site_name", "bidder", "listing_name",
@@ -20,6 +21,7 @@ def text_of(ref: Ref) -> str:
     return " ".join(str(ref.data.get(k) or "") for k in _WORDS).lower() + f" {parts.lower()} {ref.label.lower()}"
 
 
+# "not the used one" points away from it; "tell metro no on the door clutch" answers about the door clutch
 _REFUSED = re.compile(r"\b(?:not|no(?!\s+(?:on|to|for|thanks|thx)\b)|non|without|never|except|don'?t want|"
                       r"dont want|nothing|still needs?|keep|leave)\s+((?:[a-z0-9-]+\s*){1,3})")
 
@@ -50,8 +52,6 @@ def by_words(items: list[Ref], said: Said) -> list[Ref]:
 
 def as_catalog_says(words: list[str]) -> list[str]:
     """The words and the catalog's words for the trade's ("stat": thermostat, "caps": capacitor)."""
-    from knowledge.search.query import SYNONYMS
-
     return [*words, *(c for w in words for c in SYNONYMS.get(w, SYNONYMS.get(w.removesuffix("s"), ())))]
 
 

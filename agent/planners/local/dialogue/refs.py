@@ -121,7 +121,6 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
     return items if allow_single and len(items) == 1 else []
 
 
-# "tell metro no on the door clutch" answers about the door clutch; "not the used one" points away from it
 def _value(ref: Ref, key: str) -> float | None:
     """A number the item carries: the price (an offer's offered price), a counter-offer's price, a distance."""
     raw = ref.data.get(key)
@@ -250,16 +249,18 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
             if len(hits) > 1:
                 return None, hits
     focus = state.focused(*kinds)
-    makers = {m.lower() for m in said.values("manufacturer")}
-    other_make = bool(makers) and bool(focus and focus.data.get("manufacturer")) and \
-        str(focus.data.get("manufacturer") if focus else "").lower() not in makers  # "drop the belimo ones"
-    if focus is not None and not (named and not _consistent(focus, said)) and not other_make:
+    if focus is not None and _consistent(focus, said):
         return focus, []
     return None, []
 
 
 def _consistent(ref: Ref, said: Said) -> bool:
-    """Named things do not contradict the object in focus (a different part number or company)."""
+    """Named things do not contradict the object in focus (a different part number, company or make: "drop
+    the belimo ones" is not the governor in focus)."""
+    makers = {m.lower() for m in said.values("manufacturer")}
+    make = str(ref.data.get("manufacturer") or "").lower()
+    if makers and make and make not in makers:
+        return False
     return not (said.has("organization", "person", "part_number") and not match([ref], said))
 
 

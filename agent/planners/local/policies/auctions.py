@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
-from agent.planners.local.dialogue.refs import POINTS_AT_IT, match, resolve
-from agent.planners.local.dialogue.state import FormState, Ref
+from agent.planners.local.dialogue.refs import POINTS_AT_IT, make_ref, match, resolve
+from agent.planners.local.dialogue.state import FormState, Listed, Ref
 from agent.planners.local.policies.common import describes_part, failure
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policies.market import listing_args, listings_found, present_listings, typed_number_search
@@ -37,8 +37,6 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
         return found
     if not found.ok:
         return failure(found, "search the marketplace")
-    from agent.planners.local.dialogue.refs import make_ref
-
     rows = [r for r in found.data.get("results") or [] if own or not r.get("is_own_listing")]
     refs = [make_ref("listing", r) for r in rows]
     # a lone hit of a search on the user's words is shown to pick, never written to straight away
@@ -178,9 +176,6 @@ def watch_listing(ctx: Ctx) -> Step:
 def _watched(ctx: Ctx) -> Ref | Step:
     """The watched listing to stop watching: picked, else the one of the watchlist the message names ("drop the
     grease from northline"), or the only one when the message names nothing."""
-    from agent.planners.local.dialogue.refs import make_ref
-    from agent.planners.local.dialogue.state import Listed
-
     if ctx.ask.target is not None and ctx.ask.target.kind in ("listing", "option"):
         return _as_listing(ctx.ask.target)
     found = ctx.last("list_watchlist")
@@ -216,9 +211,6 @@ def my_watchlist(ctx: Ctx) -> Step:
     items = [w.get("listing") for w in found.data.get("items") or [] if w.get("listing")]
     if not items:
         return say("You aren't watching any listings.")
-    from agent.planners.local.dialogue.refs import make_ref
-    from agent.planners.local.dialogue.state import Listed
-
     top = items[:5]
     return say(f"You're watching {len(items)} listing{'s' if len(items) != 1 else ''}:", "",
                [listing_item(r) for r in top], numbered=True,

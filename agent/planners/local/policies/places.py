@@ -33,8 +33,7 @@ def from_and_to(ctx: Ctx) -> tuple[str | None, str | None]:
 
 def sites_as_locations(ctx: Ctx) -> list[dict[str, Any]]:
     """A customer site named where we keep stock ("from republic plaza": our Republic Plaza Machine Room)."""
-    tables = getattr(getattr(ctx.env.nlu, "extractor", None), "tables", None)
-    ours = [loc for loc in tables.locations if loc.organization == ctx.env.organization] if tables else []
+    ours = _our_locations(ctx)
     out = []
     for site in ctx.said.all("site"):
         there = [loc for loc in ours if loc.name.lower().startswith(str(site["value"]).lower())]
@@ -45,10 +44,7 @@ def sites_as_locations(ctx: Ctx) -> list[dict[str, Any]]:
 
 def location_id(ctx: Ctx, name: str) -> str | None:
     """The caller's own stock location by name (the tool checks it is theirs)."""
-    tables = getattr(getattr(ctx.env.nlu, "extractor", None), "tables", None)
-    if tables is None:
-        return None
-    ours = [loc for loc in tables.locations if loc.organization == ctx.env.organization]
+    ours = _our_locations(ctx)
     if name == "my_truck":
         mine = [loc for loc in ours if loc.assigned_to == ctx.env.name and loc.location_type == "truck"]
         return mine[0].id if len(mine) == 1 else None
@@ -57,3 +53,9 @@ def location_id(ctx: Ctx, name: str) -> str | None:
         return stores[0].id if stores else None
     same = [loc for loc in ours if loc.name.lower() == name.lower()]
     return same[0].id if same else None
+
+
+def _our_locations(ctx: Ctx) -> list[Any]:
+    """The caller's organization's stock locations, from the lookup tables the NLU was built with."""
+    tables = getattr(getattr(ctx.env.nlu, "extractor", None), "tables", None)
+    return [loc for loc in tables.locations if loc.organization == ctx.env.organization] if tables else []
