@@ -31,7 +31,8 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy agent tools knowledge api channels evals
+	$(BIN)/lint-imports
+	$(BIN)/mypy partpilot agent tools knowledge api channels evals
 
 bench-search: db
 	$(BIN)/partpilot bench search --parts 100000 --out bench/search-100k.json

@@ -1,30 +1,33 @@
-"""The FastAPI application: health, the parts catalog and the marketplace REST API (OpenAPI at /docs)."""
+"""The REST API: health, the parts catalog and the marketplace (OpenAPI at /docs). Every module under
+`api/routes/` that defines a `router` is included; nothing keeps a list of them. The application's wiring
+(partpilot/wiring.py) adds the chat channels and says where the store is (`app.state.engine`)."""
 
 from __future__ import annotations
 
-import logging
+import importlib
+import pkgutil
+from types import ModuleType
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
+from api import routes
 from api.errors import install_error_handlers
-from api.routes import bidding, catalog, health, holds, inventory, listings, offers, pricing, transactions, wanted
-from api.routes.web import install_web
-from channels.hub import channel_routers
-
-log = logging.getLogger(__name__)
 
 
-def create_app() -> FastAPI:
+def route_modules() -> list[ModuleType]:
+    """The modules of `api/routes/` that define a router, by name."""
+    found = [importlib.import_module(f"{routes.__name__}.{info.name}")
+             for info in pkgutil.iter_modules(routes.__path__) if not info.name.startswith("_")]
+    return [module for module in found if isinstance(getattr(module, "router", None), APIRouter)]
+
+
+def create_api() -> FastAPI:
     app = FastAPI(
         title="Partpilot",
         version="0.1.0",
         description="Source spare parts for elevator, HVAC, electrical and medical equipment.",
     )
     install_error_handlers(app)
-    app.include_router(health.router)
-    for area in (catalog, inventory, holds, listings, offers, transactions, wanted, bidding, pricing):
-        app.include_router(area.router)
-    install_web(app)
-    for router in channel_routers():  # Slack and SMS, when their keys are set
-        app.include_router(router)
+    for module in route_modules():
+        app.include_router(module.router)
     return app

@@ -6,17 +6,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException
+from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from knowledge.db import get_engine
 from tools.api_keys import caller_for_api_key
 from tools.context import Caller
 
 
-def engine_dependency() -> Engine:
-    return get_engine()
+def engine_dependency(request: Request) -> Engine:
+    """The store's engine, as the application's wiring provides it (`app.state.engine`, built on first use)."""
+    engine: Engine = request.app.state.engine()
+    return engine
 
 
 EngineDep = Annotated[Engine, Depends(engine_dependency)]

@@ -28,3 +28,9 @@ def run_tool(engine: Engine, caller: Caller, name: str, args: dict[str, Any] | B
     if not isinstance(result, output):
         raise TypeError(f"{name} returned {type(result).__name__}, expected {output.__name__}")
     return result
+
+
+def serves(tool: str) -> dict[str, Any]:
+    """The `openapi_extra` of a route that runs `tool`: its OpenAPI operation names the tool (`x-tool`), so a
+    client (or the test that every tool has a route) can tell which tool an operation runs."""
+    return {"x-tool": tool}

@@ -10,15 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from langchain_core.messages import AIMessage
-from sqlalchemy import Engine
 
+from agent.gateway import Caller, Gateway, PhotoRejected
 from agent.reply_draft import ReplyDraft, draft_of
 from agent.runner import AgentRunner, TurnResult
 from channels.messages import ConfirmationAnswer, InboundMessage, OutboundReply, PhotoAttachment
 from channels.replies import bare_number, picked_choice, reply_from_turn
-from tools.context import Caller, UnknownCaller, caller_by_phone, caller_by_slack_id
-from tools.photo import PhotoRejected
-from tools.photo_store import save_photo
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +40,8 @@ def onboarding_text(channel: str, sender: str) -> str:
 class ConversationService:
     """Turns an `InboundMessage` into an `OutboundReply` through the agent, for a known sender only."""
 
-    def __init__(self, engine: Engine, runner_factory: Callable[[], AgentRunner]) -> None:
-        self.engine = engine
+    def __init__(self, gateway: Gateway, runner_factory: Callable[[], AgentRunner]) -> None:
+        self.gateway = gateway
         self._runner_factory = runner_factory
         self._runner: AgentRunner | None = None
         self._runner_lock = threading.Lock()
@@ -58,13 +55,7 @@ class ConversationService:
 
     def caller_for(self, channel: str, sender: str) -> Caller | None:
         """The active user behind a Slack user id or phone number; None for strangers."""
-        lookup = {"slack": caller_by_slack_id, "sms": caller_by_phone}.get(channel)
-        if lookup is None:
-            return None
-        try:
-            return lookup(self.engine, sender, channel=channel)
-        except UnknownCaller:
-            return None
+        return self.gateway.caller(channel, sender)
 
     def answer(self, message: InboundMessage, fetch_photo: PhotoFetcher) -> OutboundReply:
         """The reply to a message; an unexpected failure becomes an apology (and a logged traceback), so the
@@ -83,7 +74,7 @@ class ConversationService:
         photo_ids: list[str] = []
         for attachment in message.photos:
             try:
-                photo_ids.append(save_photo(self.engine, caller, fetch_photo(attachment), source=message.channel))
+                photo_ids.append(self.gateway.save_photo(caller, fetch_photo(attachment), source=message.channel))
             except (PhotoFetchFailed, PhotoRejected) as exc:
                 notes.append(f"I could not use {attachment.name or 'your photo'}: {exc}")
         text = message.text.strip() or (PHOTO_ONLY_TEXT if photo_ids else "")

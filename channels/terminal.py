@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.live import Live
 from rich.panel import Panel
 from rich.text import Text
-from sqlalchemy import Engine
 
 from agent.events import (
     AgentEvent,
@@ -23,18 +22,16 @@ from agent.events import (
     ToolStarted,
     TurnFinished,
 )
+from agent.gateway import Caller, Gateway, PhotoRejected
 from agent.runner import AgentRunner, TurnResult
-from tools.context import Caller
-from tools.photo import PhotoRejected
-from tools.photo_store import save_photo
 
 DEFAULT_USER = "maria.gonzalez@summitvm.example"
 
 
 class TerminalChat:
-    def __init__(self, engine: Engine, runner: AgentRunner, caller: Caller, thread: str | None,
+    def __init__(self, gateway: Gateway, runner: AgentRunner, caller: Caller, thread: str | None,
                  as_json: bool, live: bool = False, out: Console | None = None) -> None:
-        self.engine, self.runner, self.caller = engine, runner, caller
+        self.gateway, self.runner, self.caller = gateway, runner, caller
         self.thread = thread or f"cli:{uuid.uuid4()}"
         self.as_json = as_json
         self.live = live and not as_json  # --json keeps its one-object-per-turn contract
@@ -44,7 +41,7 @@ class TerminalChat:
 
     def attach(self, path: str) -> bool:
         try:
-            self.photos.append(save_photo(self.engine, self.caller, Path(path).expanduser().read_bytes(), "cli"))
+            self.photos.append(self.gateway.save_photo(self.caller, Path(path).expanduser().read_bytes(), "cli"))
             return True
         except (OSError, PhotoRejected) as exc:
             self.err.print(f"[red]Cannot attach {path}: {exc}[/red]")

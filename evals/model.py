@@ -158,3 +158,20 @@ def load_tasks(suite: str | None = None, root: Path = TASKS_DIR) -> list[Task]:
         known = sorted(p.name for p in root.iterdir() if p.is_dir())
         raise ValueError(f"no tasks in suite {suite!r}; suites: {', '.join(known)}")
     return [load_task(p) for p in paths]
+
+
+class SuiteSettings(_Strict):
+    """A suite is a folder of tasks under evals/tasks; its optional `suite.yml` says how it is used."""
+
+    held_out: bool = False  # measured and reported, but not part of the test floor (conversations still unseen)
+    about: str = ""
+
+
+def suite_settings(root: Path = TASKS_DIR) -> dict[str, SuiteSettings]:
+    """Every suite (a folder with tasks), with its settings."""
+    suites: dict[str, SuiteSettings] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and any(p.glob("*.yaml"))):
+        settings_file = folder / "suite.yml"
+        data = yaml.safe_load(settings_file.read_text()) if settings_file.exists() else {}
+        suites[folder.name] = SuiteSettings.model_validate(data or {})
+    return suites

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine
 
-from api.app import create_app
+from partpilot.wiring import create_app
 from tools.api_keys import create_api_key
 from tools.context import Caller
 

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from channels.fakes.app_server import AppServer
-from channels.hub import ChannelHub, get_hub
+from channels.hub import ChannelHub
 from knowledge.settings import get_settings
+from partpilot.wiring import get_hub
 from tools.photo import NameplateSpec, render_nameplate
 
 
@@ -38,7 +39,7 @@ class RunningApp:
 
 @contextmanager
 def running_app(env: dict[str, str]) -> Iterator[RunningApp]:
-    from api.app import create_app
+    from partpilot.wiring import create_app
 
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():

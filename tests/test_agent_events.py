@@ -27,6 +27,7 @@ from agent.events import (
     TurnFinished,
     compact_output,
 )
+from agent.gateway import Gateway
 from agent.planners.claude import claude_planner
 from agent.planners.local import LocalPlanner
 from agent.runner import AgentRunner
@@ -164,7 +165,8 @@ def test_compact_output_cuts_long_lists_and_strings() -> None:
 def test_terminal_draws_the_streamed_reply(runner: AgentRunner, engine: Engine) -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=120)
-    chat = TerminalChat(engine, runner, caller_by_email(engine, TECH), None, as_json=False, live=True, out=console)
+    chat = TerminalChat(Gateway(engine), runner, caller_by_email(engine, TECH), None, as_json=False, live=True,
+                        out=console)
     turn = chat.handle("GAA26800LC1")
     assert turn is not None and "GAA26800LC1" in turn.reply
     screen = buffer.getvalue()
@@ -172,7 +174,7 @@ def test_terminal_draws_the_streamed_reply(runner: AgentRunner, engine: Engine) 
 
 
 def test_chat_json_contract_is_unchanged(engine: Engine) -> None:
-    proc = subprocess.run([sys.executable, "-m", "channels.cli", "chat", "--json", "--planner", "local"],
+    proc = subprocess.run([sys.executable, "-m", "partpilot.cli", "chat", "--json", "--planner", "local"],
                           input="need a door operator for an Otis Gen2\n", capture_output=True, text=True,
                           cwd=REPO, env=dict(os.environ), timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]

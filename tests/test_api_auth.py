@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
-from channels.cli import app as cli_app
+from partpilot.cli import app as cli_app
 from tests.api_helpers import api_client, body, error
 from tests.tool_helpers import MARIA
 from tools.api_keys import caller_for_api_key, create_api_key, revoke_api_key

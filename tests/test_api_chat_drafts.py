@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 
 from agent.reply_draft import ReplyDraft, internals_in
 from agent.runner import AgentRunner
-from api.app import create_app
-from api.routes.chat import runner_dependency
+from channels.web.chat import runner_dependency
+from partpilot.wiring import create_app
 from tests.api_helpers import body, headers_for
 from tests.draft_helpers import SELLERS
 from tests.fakes.keyed_planner import KeyedPlanner, drafted

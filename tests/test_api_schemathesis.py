@@ -19,8 +19,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import Engine
 
-from api.app import create_app
 from knowledge.embeddings import get_model
+from partpilot.wiring import create_app
 from tools.api_keys import create_api_key
 
 MANAGER = "linda.park@summitvm.example"  # may run every tool, so writes get past the role checks

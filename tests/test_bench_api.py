@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from api.bench import run_api_bench
+from partpilot.bench.api import run_api_bench
 
 
 def test_bench_api_writes_its_report(engine: Engine, tmp_path: Path) -> None:

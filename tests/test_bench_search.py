@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 def test_bench_search_json_shape(engine: Engine, tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     env = dict(os.environ)
-    proc = subprocess.run([sys.executable, "-m", "channels.cli", "bench", "search", "--parts", "3500", "--queries",
+    proc = subprocess.run([sys.executable, "-m", "partpilot.cli", "bench", "search", "--parts", "3500", "--queries",
                            "40", "--out", str(out)], capture_output=True, text=True, env=env, cwd=REPO, timeout=1700)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(out.read_text())

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "channels.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "partpilot.cli", *args], capture_output=True, text=True,
                           env=full_env, cwd=REPO, input=stdin, timeout=600)
 
 

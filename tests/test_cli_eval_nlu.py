@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from agent.planners.local.nlu import make_nlu
 from agent.planners.local.nlu.examples import training_examples
-from channels.cli import app
+from partpilot.cli import app
 from tests.test_nlu_table import demo_tables, demo_vocabulary
 
 REPORT_FIELDS = {"examples", "intent_accuracy", "slot_f1", "slot_precision", "slot_recall", "held_out_share",

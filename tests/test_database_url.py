@@ -32,7 +32,7 @@ HOME = Path(tempfile.mkdtemp(prefix="partpilot-home-"))
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "PARTPILOT_HOME": str(HOME)}
-    return subprocess.run([sys.executable, "-m", "channels.cli", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "partpilot.cli", *args], capture_output=True, text=True, env=env,
                           cwd=REPO, timeout=900)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from channels.bench import run_channels_bench
+from partpilot.bench.channels import run_channels_bench
 
 
 def test_channels_bench_report_shape(engine: Engine, tmp_path: Path) -> None:

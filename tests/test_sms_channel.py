@@ -118,7 +118,7 @@ def test_long_replies_are_split_on_paragraphs_within_twilio_limits(app: RunningA
     bodies = exchange(app, twilio, phone, "door operator for an Otis Gen2")
     sent = [m for m in twilio.sent() if m["to"] == phone][-len(bodies):]
     assert all(len(m["body"]) <= 1600 and int(m["num_segments"]) <= 3 for m in sent)
-    with app.hub.engine.connect() as conn:
+    with engine.connect() as conn:
         from sqlalchemy import text
 
         stored = dict(conn.execute(text("SELECT message_id, segments FROM channel_outbound_messages "

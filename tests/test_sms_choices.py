@@ -14,9 +14,9 @@ from agent.reply_draft import internals_in
 from agent.runner import AgentRunner
 from channels.fakes.app_server import AppServer
 from channels.fakes.twilio_rest import FakeTwilioRest
-from channels.hub import ChannelHub
 from channels.sms.routes import sms_router
 from knowledge.settings import Settings
+from partpilot.wiring import build_hub
 from tests.channel_helpers import RunningApp, user_with
 from tests.draft_helpers import NO_MATCH, PICKED, SELLERS
 from tests.fakes.keyed_planner import KeyedPlanner, drafted
@@ -43,7 +43,7 @@ def planner() -> KeyedPlanner:
 def app(engine: Engine, twilio: FakeTwilioRest, planner: KeyedPlanner) -> Iterator[RunningApp]:
     settings = Settings(twilio_account_sid=SID, twilio_auth_token=TOKEN, twilio_from_number=OUR_NUMBER,
                         twilio_api_base_url=twilio.base_url)
-    hub = ChannelHub(settings, engine, runner_factory=lambda: AgentRunner(engine, planner=planner))
+    hub = build_hub(settings, engine, runner_factory=lambda: AgentRunner(engine, planner=planner))
     api = FastAPI()
     api.include_router(sms_router(hub))
     with AppServer(api) as server:

@@ -91,9 +91,8 @@ def test_worker_runs_one_conversation_in_order_and_others_in_parallel() -> None:
 def test_without_keys_no_channel_routes_are_served(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
-    from channels.hub import get_hub
     from knowledge.settings import get_settings
+    from partpilot.wiring import create_app, get_hub
 
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
         monkeypatch.delenv(name, raising=False)
@@ -109,6 +108,7 @@ def test_without_keys_no_channel_routes_are_served(monkeypatch) -> None:  # type
 
 
 def test_strangers_never_reach_the_agent_and_failures_get_an_apology(engine) -> None:  # type: ignore[no-untyped-def]
+    from agent.gateway import Gateway
     from channels.conversation import SORRY, ConversationService
     from channels.messages import InboundMessage, PhotoAttachment
     from tests.channel_helpers import user_with
@@ -116,7 +116,7 @@ def test_strangers_never_reach_the_agent_and_failures_get_an_apology(engine) -> 
     def no_agent():  # type: ignore[no-untyped-def]
         raise RuntimeError("the agent must not run")
 
-    service = ConversationService(engine, no_agent)
+    service = ConversationService(Gateway(engine), no_agent)
     photo = PhotoAttachment("https://api.twilio.com/x", "image/jpeg")
     stranger = service.answer(InboundMessage("sms", "+19995550111", "sms:+19995550111", "hi", photos=(photo,)),
                               lambda p: pytest.fail("a stranger's photo must not be fetched"))

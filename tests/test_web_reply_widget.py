@@ -14,9 +14,9 @@ from langchain_core.messages import AIMessage
 from sqlalchemy import Engine
 
 from agent.runner import AgentRunner
-from api.app import create_app
-from api.routes.chat import runner_dependency
 from api.server import serve_in_thread
+from channels.web.chat import runner_dependency
+from partpilot.wiring import create_app
 from tests.draft_helpers import NO_MATCH, PICKED, SELLERS
 from tests.fakes.keyed_planner import KeyedPlanner, drafted
 from tests.fakes.scripted_planner import call

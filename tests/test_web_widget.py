@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine, text
 
-from api.app import create_app
 from api.server import serve_in_thread
+from partpilot.wiring import create_app
 from tests.tool_helpers import MARIA
 from tools.photo.nameplate import NameplateSpec, render_nameplate
 

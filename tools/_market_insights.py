@@ -17,6 +17,7 @@ from tools._marketplace import cents, usd
 from tools._parts import canonical_manufacturer, resolve_part
 from tools.results import ToolFailed
 from tools.visibility import listing_visibility_sql
+from tools.wording import counted
 
 if TYPE_CHECKING:
     from tools.registry import ToolContext
@@ -185,6 +186,7 @@ def _summary(o: MarketInsightsOutput) -> str:
     trends = ", ".join(f"{n} {v:+.1f}%" for n, v in (("3 mo", o.trend_3m_pct), ("6 mo", o.trend_6m_pct),
                                                     ("12 mo", o.trend_12m_pct)) if v is not None)
     avg = f"average price (90 days) {usd(o.average_price_90d)}" if o.average_price_90d else "no prices in 90 days"
-    return (f"{o.scope}: {o.parts_in_scope} catalog parts, {o.active_listings} active listings, "
-            f"{o.transactions_12m} transactions and {o.price_points_12m} price points in 12 months; {avg}"
+    return (f"{o.scope}: {counted(o.parts_in_scope, 'catalog part')}, {counted(o.active_listings, 'active listing')}"
+            f", {counted(o.transactions_12m, 'transaction')} and {counted(o.price_points_12m, 'price point')} in 12 "
+            f"months; {avg}"
             + (f"; price trend {trends}." if trends else "; not enough data for a trend."))

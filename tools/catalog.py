@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from knowledge.models import PartCategory, Trade
+from knowledge.search import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # the REST query cap says the same
 from knowledge.search import SearchFilters, SearchHit, SearchQueryError
 from knowledge.search import search_parts as hybrid_search
 from tools._parts import match_part_number

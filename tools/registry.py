@@ -130,30 +130,12 @@ def invoke(
 
 
 def load_all_tools() -> None:
-    """Import every tool module so that its tools register (idempotent)."""
+    """Import every module of the `tools` package so that its tools register (idempotent). A new tool needs
+    no list to be kept: a module anywhere under `tools/` with a `@tool` function is found."""
     import importlib
+    import pkgutil
 
-    for module in TOOL_MODULES:
-        importlib.import_module(module)
+    import tools
 
-
-TOOL_MODULES: list[str] = [
-    "tools.catalog",
-    "tools.compatibility",
-    "tools.equipment",
-    "tools.inventory",
-    "tools.pricing",
-    "tools.listings",
-    "tools.offers",
-    "tools.wanted",
-    "tools.auctions",
-    "tools.watchlist",
-    "tools.photo_identification",
-    "tools.part_detail",
-    "tools.stock",
-    "tools.stock_moves",
-    "tools.transactions",
-    "tools.wanted_responses",
-    "tools.holds",
-    "tools.wanted_accept",
-]
+    for info in pkgutil.walk_packages(tools.__path__, prefix="tools."):
+        importlib.import_module(info.name)

@@ -41,6 +41,11 @@ def _words(table: Mapping[str, str], value: str | None) -> str:
     return table.get(value or "", (value or "").replace("_", " "))
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 listing', '3 listings' (nouns that take an s)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def possessive(name: str) -> str:
     """ "Apex Elevator Services'" and "Rival Lift & Climate's": whose it is, as it is written."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import Page, PageDep
-from api.tooling import run_tool
+from api.tooling import run_tool, serves
 from tools._listing_types import Money
 from tools.auctions import ListBidsOutput, PlaceBidOutput
 from tools.watchlist import ListWatchlistOutput, WatchedListing, WatchListingOutput
@@ -23,7 +23,7 @@ class BidCreate(BaseModel):
     max_bid: Money = Field(description="The most you will pay for the lot in USD; the proxy bids only what it takes")
 
 
-@router.post("/listings/{listing_id}/bid", response_model=PlaceBidOutput)
+@router.post("/listings/{listing_id}/bid", response_model=PlaceBidOutput, openapi_extra=serves("place_bid"))
 def place_bid(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, listing_id: uuid.UUID,
               bid: BidCreate) -> PlaceBidOutput:
     """Bid on an auction with a maximum (proxy) bid."""
@@ -31,14 +31,14 @@ def place_bid(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, list
                     PlaceBidOutput, key)
 
 
-@router.get("/listings/{listing_id}/bids", response_model=ListBidsOutput)
+@router.get("/listings/{listing_id}/bids", response_model=ListBidsOutput, openapi_extra=serves("list_bids"))
 def auction_bids(engine: EngineDep, caller: CallerDep, listing_id: uuid.UUID,
                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> ListBidsOutput:
     """Bid history of an auction, newest first; other bidders anonymous, their maxima secret."""
     return run_tool(engine, caller, "list_bids", {"listing_id": listing_id, "limit": limit}, ListBidsOutput)
 
 
-@router.post("/listings/{listing_id}/watch", response_model=WatchListingOutput)
+@router.post("/listings/{listing_id}/watch", response_model=WatchListingOutput, openapi_extra=serves("watch_listing"))
 def watch_listing(
     engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, listing_id: uuid.UUID,
     price_alert: Annotated[Money | None, Query(description="Alert at or below this USD price")] = None,
@@ -49,7 +49,7 @@ def watch_listing(
                                                       "notes": notes}, WatchListingOutput, key)
 
 
-@router.delete("/listings/{listing_id}/watch", response_model=WatchListingOutput)
+@router.delete("/listings/{listing_id}/watch", response_model=WatchListingOutput, openapi_extra=serves("watch_listing"))
 def unwatch_listing(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
                     listing_id: uuid.UUID) -> WatchListingOutput:
     """Stop watching a listing."""
@@ -57,7 +57,7 @@ def unwatch_listing(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep
                     WatchListingOutput, key)
 
 
-@router.get("/watchlist", response_model=Page[WatchedListing])
+@router.get("/watchlist", response_model=Page[WatchedListing], openapi_extra=serves("list_watchlist"))
 def watchlist(engine: EngineDep, caller: CallerDep, paging: PageDep) -> Page[WatchedListing]:
     """Your watchlist, most recent first, with alerts reached."""
     found = run_tool(engine, caller, "list_watchlist", {"limit": paging.page_size, "offset": paging.offset},

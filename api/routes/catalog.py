@@ -11,15 +11,15 @@ from pydantic import BaseModel, Field
 from api.deps import CallerDep, EngineDep
 from api.errors import ERROR_RESPONSES, ToolFailureError
 from api.schemas import PageDep
-from api.tooling import run_tool
-from knowledge.models import PartCategory, Trade
-from knowledge.search import MAX_QUERY_CHARS, SearchHit
-from tools.catalog import LookupPartOutput, SearchPartsOutput
+from api.tooling import run_tool, serves
+from tools.catalog import MAX_QUERY_CHARS, LookupPartOutput, SearchHit, SearchPartsOutput
+from tools.compatibility import CheckCompatibilityInput, CheckCompatibilityOutput
 from tools.part_detail import PartDetail
 from tools.photo.decode import MAX_BYTES
 from tools.photo_identification import IdentifyPartFromPhotoOutput
 from tools.photo_store import PhotoRejected, save_photo
 from tools.results import ToolFailure
+from tools.terms import PartCategory, Trade
 
 router = APIRouter(prefix="/api/v1/parts/catalog", tags=["catalog"], responses=ERROR_RESPONSES)
 
@@ -37,7 +37,7 @@ class PartSearchResponse(BaseModel):
     message: str | None = None
 
 
-@router.get("/search", response_model=PartSearchResponse)
+@router.get("/search", response_model=PartSearchResponse, openapi_extra=serves("search_parts"))
 def search_catalog(
     engine: EngineDep,
     caller: CallerDep,
@@ -60,7 +60,7 @@ def search_catalog(
         detected_manufacturers=found.detected_manufacturers, message=found.message)
 
 
-@router.get("/lookup", response_model=LookupPartOutput)
+@router.get("/lookup", response_model=LookupPartOutput, openapi_extra=serves("lookup_part"))
 def lookup_part(
     engine: EngineDep,
     caller: CallerDep,
@@ -72,11 +72,19 @@ def lookup_part(
                     LookupPartOutput)
 
 
+@router.get("/compatibility", response_model=CheckCompatibilityOutput, openapi_extra=serves("check_compatibility"))
+def check_compatibility(engine: EngineDep, caller: CallerDep,
+                        question: Annotated[CheckCompatibilityInput, Query()]) -> CheckCompatibilityOutput:
+    """Does a part fit a piece of equipment (a model, or a unit your organization services)? Follows the
+    part's supersession chain and says on what evidence."""
+    return run_tool(engine, caller, "check_compatibility", question, CheckCompatibilityOutput)
+
+
 class PartIdentification(IdentifyPartFromPhotoOutput):
     photo_id: str = Field(description="The stored photo; pass it to the chat API to talk about this part")
 
 
-@router.post("/identify", response_model=PartIdentification)
+@router.post("/identify", response_model=PartIdentification, openapi_extra=serves("identify_part_from_photo"))
 def identify_part(
     engine: EngineDep,
     caller: CallerDep,
@@ -97,7 +105,7 @@ def identify_part(
     return PartIdentification(**found.model_dump(), photo_id=photo_id)
 
 
-@router.get("/{part_id}", response_model=PartDetail)
+@router.get("/{part_id}", response_model=PartDetail, openapi_extra=serves("get_part"))
 def get_part(engine: EngineDep, caller: CallerDep, part_id: uuid.UUID) -> PartDetail:
     """A catalog part with specifications, the equipment it fits, its supersession chain and alternatives."""
     return run_tool(engine, caller, "get_part", {"part_id": part_id}, PartDetail)

@@ -1,6 +1,5 @@
-"""Stock holds for pickup under /api/v1/parts/inventory/holds: list yours (or your organization's), release one.
-
-Holds are made with request_emergency_pickup (chat) — the REST API reads and releases them."""
+"""Stock holds for pickup under /api/v1/parts/inventory/holds: hold units of an option found by
+/api/v1/parts/sourcing, list yours (or your organization's), release one."""
 
 from __future__ import annotations
 
@@ -12,13 +11,14 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import Page, PageDep
-from api.tooling import run_tool
+from api.tooling import run_tool, serves
 from tools.holds import CancelHoldOutput, HoldStatus, HoldView, ListHoldsOutput
+from tools.inventory import EmergencyPickupInput, EmergencyPickupOutput
 
 router = APIRouter(prefix="/api/v1/parts/inventory/holds", tags=["inventory"], responses=ERROR_RESPONSES)
 
 
-@router.get("", response_model=Page[HoldView])
+@router.get("", response_model=Page[HoldView], openapi_extra=serves("list_holds"))
 def list_holds(
     engine: EngineDep,
     caller: CallerDep,
@@ -36,7 +36,16 @@ def list_holds(
                           has_more=found.total > paging.end)
 
 
-@router.post("/{hold_id}/cancel", response_model=CancelHoldOutput)
+@router.post("", response_model=EmergencyPickupOutput, status_code=201,
+             openapi_extra=serves("request_emergency_pickup"))
+def hold_for_pickup(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
+                    hold: EmergencyPickupInput) -> EmergencyPickupOutput:
+    """Hold units at a place for pickup (ours, or a partner's that lets us): the answer has the pickup code,
+    the address and when the hold ends."""
+    return run_tool(engine, caller, "request_emergency_pickup", hold, EmergencyPickupOutput, key)
+
+
+@router.post("/{hold_id}/cancel", response_model=CancelHoldOutput, openapi_extra=serves("cancel_hold"))
 def cancel_hold(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, hold_id: uuid.UUID) -> CancelHoldOutput:
     """Release a hold (yours, or any of your organization's for stock managers): its units are available again.
     Releasing a hold that already ended changes nothing."""

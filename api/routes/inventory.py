@@ -10,8 +10,7 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import Page, PageDep
-from api.tooling import run_tool
-from knowledge.models import PartCategory
+from api.tooling import run_tool, serves
 from tools._stock import StockItemView
 from tools.stock import (
     AddStockItemInput,
@@ -29,11 +28,12 @@ from tools.stock_moves import (
     TransferStockInput,
     TransferStockOutput,
 )
+from tools.terms import PartCategory
 
 router = APIRouter(prefix="/api/v1/parts/inventory", tags=["inventory"], responses=ERROR_RESPONSES)
 
 
-@router.get("", response_model=Page[StockItemView])
+@router.get("", response_model=Page[StockItemView], openapi_extra=serves("list_stock"))
 def list_inventory(
     engine: EngineDep,
     caller: CallerDep,
@@ -53,7 +53,7 @@ def list_inventory(
                                has_more=found.total > paging.end)
 
 
-@router.get("/low-stock", response_model=list[LowStockAlert])
+@router.get("/low-stock", response_model=list[LowStockAlert], openapi_extra=serves("low_stock"))
 def low_stock_alerts(
     engine: EngineDep, caller: CallerDep, location_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -62,14 +62,14 @@ def low_stock_alerts(
     return run_tool(engine, caller, "low_stock", {"location_id": location_id, "limit": limit}, LowStockOutput).alerts
 
 
-@router.post("", response_model=StockItemOutput, status_code=201)
+@router.post("", response_model=StockItemOutput, status_code=201, openapi_extra=serves("add_stock_item"))
 def add_inventory_item(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
                        item: AddStockItemInput) -> StockItemOutput:
     """Add a stock item at one of your locations (parts managers, sellers, admins)."""
     return run_tool(engine, caller, "add_stock_item", item, StockItemOutput, key)
 
 
-@router.patch("/{item_id}", response_model=StockItemOutput)
+@router.patch("/{item_id}", response_model=StockItemOutput, openapi_extra=serves("update_stock_item"))
 def update_inventory_item(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, item_id: uuid.UUID,
                           updates: StockItemChanges) -> StockItemOutput:
     """Change an item's settings (not its quantity: use /adjust or /transfer)."""
@@ -77,7 +77,7 @@ def update_inventory_item(engine: EngineDep, caller: CallerDep, key: Idempotency
     return run_tool(engine, caller, "update_stock_item", args, StockItemOutput, key)
 
 
-@router.post("/{item_id}/adjust", response_model=AdjustStockOutput)
+@router.post("/{item_id}/adjust", response_model=AdjustStockOutput, openapi_extra=serves("adjust_stock"))
 def adjust_inventory(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, item_id: uuid.UUID,
                      adjustment: StockAdjustment) -> AdjustStockOutput:
     """Add or remove units with a logged reason (technicians: only stock on their own truck)."""
@@ -85,7 +85,7 @@ def adjust_inventory(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDe
     return run_tool(engine, caller, "adjust_stock", args, AdjustStockOutput, key)
 
 
-@router.post("/transfer", response_model=TransferStockOutput)
+@router.post("/transfer", response_model=TransferStockOutput, openapi_extra=serves("transfer_stock"))
 def transfer_inventory(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
                        transfer: TransferStockInput) -> TransferStockOutput:
     """Move unreserved units to another of your locations."""

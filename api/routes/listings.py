@@ -12,8 +12,7 @@ from pydantic import Field
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import Page, PageParams, page_dependency
-from api.tooling import run_tool
-from knowledge.models import PartCategory
+from api.tooling import run_tool, serves
 from tools._listing_detail import ListingDetail
 from tools._listing_types import (
     Condition,
@@ -26,6 +25,7 @@ from tools._listing_types import (
     UpdateListingInput,
     UpdateListingOutput,
 )
+from tools.terms import PartCategory
 
 router = APIRouter(prefix="/api/v1/marketplace/listings", tags=["listings"], responses=ERROR_RESPONSES)
 
@@ -40,14 +40,14 @@ class ListingSearchResponse(Page[ListingHit]):
     message: str | None = None
 
 
-@router.post("", response_model=CreateListingOutput, status_code=201)
+@router.post("", response_model=CreateListingOutput, status_code=201, openapi_extra=serves("create_listing"))
 def create_listing(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
                    listing: CreateListingInput) -> CreateListingOutput:
     """Create a draft listing (sellers and parts managers); without a price, a suggested price comes back."""
     return run_tool(engine, caller, "create_listing", listing, CreateListingOutput, key)
 
 
-@router.get("", response_model=ListingSearchResponse)
+@router.get("", response_model=ListingSearchResponse, openapi_extra=serves("search_listings"))
 def search_listings(
     engine: EngineDep,
     caller: CallerDep,
@@ -83,13 +83,13 @@ def search_listings(
         has_more=len(found.results) > paging.page_size, distance_from=found.distance_from, message=found.message)
 
 
-@router.get("/{listing_id}", response_model=ListingDetail)
+@router.get("/{listing_id}", response_model=ListingDetail, openapi_extra=serves("get_listing"))
 def get_listing(engine: EngineDep, caller: CallerDep, listing_id: uuid.UUID) -> ListingDetail:
     """A listing's details, seller rating and auction state; 404 for listings you may not see."""
     return run_tool(engine, caller, "get_listing", {"listing_id": listing_id}, ListingDetail)
 
 
-@router.patch("/{listing_id}", response_model=UpdateListingOutput)
+@router.patch("/{listing_id}", response_model=UpdateListingOutput, openapi_extra=serves("update_listing"))
 def update_listing(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, listing_id: uuid.UUID,
                    updates: ListingChanges) -> UpdateListingOutput:
     """Change your organization's listing; unset fields stay as they are."""
@@ -97,14 +97,14 @@ def update_listing(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
     return run_tool(engine, caller, "update_listing", args, UpdateListingOutput, key)
 
 
-@router.post("/{listing_id}/publish", response_model=ListingChangeOutput)
+@router.post("/{listing_id}/publish", response_model=ListingChangeOutput, openapi_extra=serves("publish_listing"))
 def publish_listing(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
                     listing_id: uuid.UUID) -> ListingChangeOutput:
     """Publish a draft listing of your organization (it must have everything a buyer needs)."""
     return run_tool(engine, caller, "publish_listing", {"listing_id": listing_id}, ListingChangeOutput, key)
 
 
-@router.delete("/{listing_id}", response_model=ListingChangeOutput)
+@router.delete("/{listing_id}", response_model=ListingChangeOutput, openapi_extra=serves("cancel_listing"))
 def cancel_listing(
     engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, listing_id: uuid.UUID,
     reason: Annotated[str | None, Query(max_length=500, description="Shown to buyers whose offers close")] = None,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
-from api.tooling import run_tool
+from api.tooling import run_tool, serves
 from tools._listing_types import Money
 from tools._offer_types import (
     ListOffersOutput,
@@ -26,7 +26,8 @@ router = APIRouter(prefix="/api/v1/marketplace", tags=["offers"], responses=ERRO
 OfferStatus = Literal["pending", "accepted", "rejected", "countered", "withdrawn", "expired"]
 
 
-@router.post("/listings/{listing_id}/offer", response_model=SubmitOfferOutput, status_code=201)
+@router.post("/listings/{listing_id}/offer", response_model=SubmitOfferOutput, status_code=201,
+             openapi_extra=serves("submit_offer"))
 def make_offer(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, listing_id: uuid.UUID,
                offer: OfferTerms) -> SubmitOfferOutput:
     """Offer to buy (or trade for) units of a listing you can see."""
@@ -40,7 +41,7 @@ def _offers(engine: EngineDep, caller: CallerDep, direction: str, status: OfferS
     return run_tool(engine, caller, "list_offers", args, ListOffersOutput).offers
 
 
-@router.get("/offers/received", response_model=list[OfferView])
+@router.get("/offers/received", response_model=list[OfferView], openapi_extra=serves("list_offers"))
 def received_offers(engine: EngineDep, caller: CallerDep, status: OfferStatus | None = None,
                     listing_id: uuid.UUID | None = None,
                     limit: Annotated[int, Query(ge=1, le=100)] = 25) -> list[OfferView]:
@@ -48,7 +49,7 @@ def received_offers(engine: EngineDep, caller: CallerDep, status: OfferStatus | 
     return _offers(engine, caller, "received", status, listing_id, limit)
 
 
-@router.get("/offers/sent", response_model=list[OfferView])
+@router.get("/offers/sent", response_model=list[OfferView], openapi_extra=serves("list_offers"))
 def sent_offers(engine: EngineDep, caller: CallerDep, status: OfferStatus | None = None,
                 listing_id: uuid.UUID | None = None,
                 limit: Annotated[int, Query(ge=1, le=100)] = 25) -> list[OfferView]:
@@ -62,14 +63,14 @@ def _respond(engine: EngineDep, caller: CallerDep, key: str, offer_id: uuid.UUID
                     RespondToOfferOutput, key)
 
 
-@router.post("/offers/{offer_id}/accept", response_model=RespondToOfferOutput)
+@router.post("/offers/{offer_id}/accept", response_model=RespondToOfferOutput, openapi_extra=serves("respond_to_offer"))
 def accept_offer(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
                  offer_id: uuid.UUID) -> RespondToOfferOutput:
     """Accept an offer (seller) or a counter-offer (buyer): creates the transaction."""
     return _respond(engine, caller, key, offer_id, "accept")
 
 
-@router.post("/offers/{offer_id}/reject", response_model=RespondToOfferOutput)
+@router.post("/offers/{offer_id}/reject", response_model=RespondToOfferOutput, openapi_extra=serves("respond_to_offer"))
 def reject_offer(
     engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, offer_id: uuid.UUID,
     message: Annotated[str | None, Query(max_length=2000, description="Shown to the other party")] = None,
@@ -84,7 +85,8 @@ class CounterOfferCreate(BaseModel):
     message: str | None = Field(None, max_length=2000)
 
 
-@router.post("/offers/{offer_id}/counter", response_model=RespondToOfferOutput)
+@router.post("/offers/{offer_id}/counter", response_model=RespondToOfferOutput,
+             openapi_extra=serves("respond_to_offer"))
 def counter_offer(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, offer_id: uuid.UUID,
                   counter: CounterOfferCreate) -> RespondToOfferOutput:
     """Counter an offer with your price (and quantity)."""
@@ -92,7 +94,7 @@ def counter_offer(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, 
                     counter_quantity=counter.quantity, message=counter.message)
 
 
-@router.post("/offers/{offer_id}/withdraw", response_model=SubmitOfferOutput)
+@router.post("/offers/{offer_id}/withdraw", response_model=SubmitOfferOutput, openapi_extra=serves("withdraw_offer"))
 def withdraw_offer(
     engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, offer_id: uuid.UUID,
     reason: Annotated[str | None, Query(max_length=500)] = None,

@@ -10,17 +10,17 @@ from fastapi import APIRouter, Query
 
 from api.deps import CallerDep, EngineDep
 from api.errors import ERROR_RESPONSES
-from api.tooling import run_tool
-from knowledge.models import PartCategory, PartCondition
+from api.tooling import run_tool, serves
 from tools._market_insights import MarketInsightsOutput
 from tools.pricing import AssessPriceOutput, SuggestPriceOutput
+from tools.terms import PartCategory, PartCondition
 
 router = APIRouter(prefix="/api/v1/marketplace", tags=["pricing"], responses=ERROR_RESPONSES)
 
 PartNumberQuery = Annotated[str | None, Query(min_length=1, max_length=100, description="e.g. GAA26800LC1")]
 
 
-@router.get("/price-assessment", response_model=AssessPriceOutput)
+@router.get("/price-assessment", response_model=AssessPriceOutput, openapi_extra=serves("assess_price"))
 def assess_price(
     engine: EngineDep,
     caller: CallerDep,
@@ -38,7 +38,7 @@ def assess_price(
         "condition": condition, "price": price}, AssessPriceOutput)
 
 
-@router.get("/price-suggestion", response_model=SuggestPriceOutput)
+@router.get("/price-suggestion", response_model=SuggestPriceOutput, openapi_extra=serves("suggest_price"))
 def suggest_price(
     engine: EngineDep, caller: CallerDep, condition: PartCondition, part_number: PartNumberQuery = None,
     part_id: uuid.UUID | None = None, manufacturer: Annotated[str | None, Query(max_length=100)] = None,
@@ -49,7 +49,7 @@ def suggest_price(
         SuggestPriceOutput)
 
 
-@router.get("/market-insights", response_model=MarketInsightsOutput)
+@router.get("/market-insights", response_model=MarketInsightsOutput, openapi_extra=serves("market_insights"))
 def market_insights(
     engine: EngineDep, caller: CallerDep, category: PartCategory | None = None,
     manufacturer: Annotated[str | None, Query(max_length=100)] = None, part_number: PartNumberQuery = None,

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import Page, PageDep
-from api.tooling import run_tool
+from api.tooling import run_tool, serves
 from tools.transactions import (
     ListTransactionsOutput,
     ReviewCreate,
@@ -24,7 +24,7 @@ from tools.transactions import (
 router = APIRouter(prefix="/api/v1/marketplace/transactions", tags=["transactions"], responses=ERROR_RESPONSES)
 
 
-@router.get("", response_model=Page[TransactionDetail])
+@router.get("", response_model=Page[TransactionDetail], openapi_extra=serves("list_transactions"))
 def list_transactions(
     engine: EngineDep, caller: CallerDep, paging: PageDep, role: Literal["buyer", "seller", "all"] = "all",
     status: Literal["pending", "paid", "shipped", "delivered", "completed", "cancelled"] | None = None,
@@ -36,13 +36,14 @@ def list_transactions(
                                    total=found.total, has_more=found.total > paging.end)
 
 
-@router.get("/{transaction_id}", response_model=TransactionDetail)
+@router.get("/{transaction_id}", response_model=TransactionDetail, openapi_extra=serves("get_transaction"))
 def get_transaction(engine: EngineDep, caller: CallerDep, transaction_id: uuid.UUID) -> TransactionDetail:
     """One transaction of your organization; 404 for anyone else's."""
     return run_tool(engine, caller, "get_transaction", {"transaction_id": transaction_id}, TransactionDetail)
 
 
-@router.post("/{transaction_id}/ship", response_model=TransactionChangeOutput)
+@router.post("/{transaction_id}/ship", response_model=TransactionChangeOutput,
+             openapi_extra=serves("mark_transaction_shipped"))
 def mark_shipped(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, transaction_id: uuid.UUID,
                  shipping: ShippingInfo) -> TransactionChangeOutput:
     """Seller: the parts shipped, with tracking; the reserved stock leaves your inventory."""
@@ -50,7 +51,8 @@ def mark_shipped(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, t
     return run_tool(engine, caller, "mark_transaction_shipped", args, TransactionChangeOutput, key)
 
 
-@router.post("/{transaction_id}/delivered", response_model=TransactionChangeOutput)
+@router.post("/{transaction_id}/delivered", response_model=TransactionChangeOutput,
+             openapi_extra=serves("confirm_transaction_delivered"))
 def confirm_delivery(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
                      transaction_id: uuid.UUID) -> TransactionChangeOutput:
     """Buyer: the parts arrived (or were picked up)."""
@@ -58,7 +60,8 @@ def confirm_delivery(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDe
                     TransactionChangeOutput, key)
 
 
-@router.post("/{transaction_id}/review", response_model=TransactionChangeOutput)
+@router.post("/{transaction_id}/review", response_model=TransactionChangeOutput,
+             openapi_extra=serves("review_transaction"))
 def submit_review(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, transaction_id: uuid.UUID,
                   review: ReviewCreate) -> TransactionChangeOutput:
     """Rate the other party once after delivery; with both reviews in, the deal is completed."""

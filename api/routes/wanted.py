@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import Page
-from api.tooling import run_tool
-from knowledge.models import PartCategory
+from api.tooling import run_tool, serves
+from tools.terms import PartCategory
 from tools.wanted import CreateWantedPostInput, CreateWantedPostOutput, ListWantedPostsOutput, Urgency, WantedPostView
 from tools.wanted_accept import AcceptTerms, AcceptWantedResponseInput, AcceptWantedResponseOutput
 from tools.wanted_responses import (
@@ -28,14 +28,14 @@ KM_PER_MILE = 1.609344
 MAX_WANTED_PAGE = 20  # each post carries its matches: pages stay small (the tool returns ≤ 25)
 
 
-@router.post("", response_model=CreateWantedPostOutput, status_code=201)
+@router.post("", response_model=CreateWantedPostOutput, status_code=201, openapi_extra=serves("create_wanted_post"))
 def create_wanted_post(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep,
                        wanted: CreateWantedPostInput) -> CreateWantedPostOutput:
     """Post that your organization needs a part; it is matched against stock and listings at once."""
     return run_tool(engine, caller, "create_wanted_post", wanted, CreateWantedPostOutput, key)
 
 
-@router.get("", response_model=Page[WantedPostView])
+@router.get("", response_model=Page[WantedPostView], openapi_extra=serves("list_wanted_posts"))
 def list_wanted_posts(
     engine: EngineDep,
     caller: CallerDep,
@@ -60,7 +60,8 @@ def list_wanted_posts(
                                 has_more=len(found.posts) > page_size)
 
 
-@router.post("/{wanted_id}/respond", response_model=RespondToWantedOutput, status_code=201)
+@router.post("/{wanted_id}/respond", response_model=RespondToWantedOutput, status_code=201,
+             openapi_extra=serves("respond_to_wanted_post"))
 def respond_to_wanted(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, wanted_id: uuid.UUID,
                       response: WantedAnswer) -> RespondToWantedOutput:
     """Answer another organization's wanted post with what you can supply (sellers and parts managers)."""
@@ -68,14 +69,16 @@ def respond_to_wanted(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyD
     return run_tool(engine, caller, "respond_to_wanted_post", args, RespondToWantedOutput, key)
 
 
-@router.get("/{wanted_id}/responses", response_model=list[WantedResponseView])
+@router.get("/{wanted_id}/responses", response_model=list[WantedResponseView],
+            openapi_extra=serves("list_wanted_responses"))
 def wanted_responses(engine: EngineDep, caller: CallerDep, wanted_id: uuid.UUID) -> list[WantedResponseView]:
     """Answers to your post (all), or your own answer to someone else's."""
     return run_tool(engine, caller, "list_wanted_responses", {"wanted_post_id": wanted_id},
                     ListWantedResponsesOutput).responses
 
 
-@router.post("/{wanted_id}/responses/{response_id}/accept", response_model=AcceptWantedResponseOutput)
+@router.post("/{wanted_id}/responses/{response_id}/accept", response_model=AcceptWantedResponseOutput,
+             openapi_extra=serves("accept_wanted_response"))
 def accept_wanted_response(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, wanted_id: uuid.UUID,
                            response_id: uuid.UUID, terms: AcceptTerms | None = None) -> AcceptWantedResponseOutput:
     """Accept an answer to your organization's post: it becomes a transaction (the poster, or a buyer or parts

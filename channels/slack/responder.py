@@ -8,15 +8,15 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from channels.ledger import ChannelLedger
 from channels.messages import OutboundReply
+from channels.ports import Ledger
 from channels.slack.blocks import fallback_text, reply_blocks
 
 log = logging.getLogger(__name__)
 
 
 class SlackResponder:
-    def __init__(self, client: WebClient, ledger: ChannelLedger) -> None:
+    def __init__(self, client: WebClient, ledger: Ledger) -> None:
         self.client, self.ledger = client, ledger
 
     def post(self, reply: OutboundReply, reply_to: dict[str, Any], conversation_key: str, requester: str) -> None:

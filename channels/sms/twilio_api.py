@@ -13,11 +13,10 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from channels.conversation import PhotoFetchFailed
-from channels.ledger import ChannelLedger
 from channels.messages import OutboundReply, PhotoAttachment
+from channels.ports import ChannelSettings, Ledger
 from channels.sms.gsm import segments
 from channels.sms.render import render_sms
-from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.twilio.com"
@@ -40,7 +39,7 @@ class BaseUrlHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-def twilio_client(settings: Settings) -> Client:
+def twilio_client(settings: ChannelSettings) -> Client:
     base = settings.twilio_api_base_url.rstrip("/")
     http_client = None if base == DEFAULT_BASE_URL else BaseUrlHttpClient(base)
     return Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http_client)
@@ -50,7 +49,7 @@ class TwilioMediaFetcher:
     """Downloads MediaUrlN with the account credentials; they are sent to Twilio's API host only (requests drops
     them when Twilio redirects to its media CDN)."""
 
-    def __init__(self, settings: Settings, timeout: float = 20.0) -> None:
+    def __init__(self, settings: ChannelSettings, timeout: float = 20.0) -> None:
         self.auth = (settings.twilio_account_sid or "", settings.twilio_auth_token or "")
         self.max_bytes, self.timeout = settings.twilio_max_media_bytes, timeout
         self.hosts = {"api.twilio.com", urlparse(settings.twilio_api_base_url).hostname or ""}
@@ -80,7 +79,7 @@ class TwilioMediaFetcher:
 class SmsResponder:
     """Sends a reply as one or more SMS through the Messages API, recording each sid for status callbacks."""
 
-    def __init__(self, settings: Settings, ledger: ChannelLedger, client: Client | None = None) -> None:
+    def __init__(self, settings: ChannelSettings, ledger: Ledger, client: Client | None = None) -> None:
         self.settings, self.ledger = settings, ledger
         self.client = client or twilio_client(settings)
 

@@ -6,32 +6,29 @@ import logging
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine
-
-from knowledge.settings import Settings
-from tools.api_keys import caller_for_api_key, create_api_key
-from tools.context import UnknownCaller
+from agent.gateway import Gateway, UnknownCaller
+from channels.ports import ChannelSettings
 
 log = logging.getLogger(__name__)
 
 
-def _key_file(engine: Engine, settings: Settings) -> Path:
-    return settings.home / f"web-demo-key-{engine.url.database or 'default'}"
+def _key_file(gateway: Gateway, settings: ChannelSettings) -> Path:
+    return settings.home / f"web-demo-key-{gateway.store_name}"
 
 
-def demo_api_key(engine: Engine, settings: Settings) -> str | None:
+def demo_api_key(gateway: Gateway, settings: ChannelSettings) -> str | None:
     """The demo technician's key (None when the demo is off or the demo user does not exist). Only the
     plaintext's digest is in the database, so the plaintext is kept in a private file under PARTPILOT_HOME."""
     if not settings.web_demo_enabled:
         return None
-    path = _key_file(engine, settings)
+    path = _key_file(gateway, settings)
     if path.exists():
         key = path.read_text().strip()
-        caller = caller_for_api_key(engine, key)
+        caller = gateway.caller_for_api_key(key)
         if caller is not None and caller.email.lower() == settings.web_demo_email.lower():
             return key
     try:
-        key = create_api_key(engine, settings.web_demo_email, label="web demo")
+        key = gateway.mint_api_key(settings.web_demo_email, label="web demo")
     except UnknownCaller:
         log.warning("web demo is on but %s is not an active user; the demo page stays signed out",
                     settings.web_demo_email)

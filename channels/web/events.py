@@ -15,8 +15,8 @@ from langchain_core.messages import ToolMessage
 
 from agent.confirmations import parse_confirmation
 from agent.events import AgentEvent, ConfirmationRequested, TextDelta, ToolFinished, ToolStarted, TurnFinished
+from agent.gateway import Caller
 from agent.runner import AgentRunner
-from tools.context import Caller
 
 DENIED = frozenset({"declined", "not_confirmed"})  # the user said no, or something else instead of yes
 

@@ -216,6 +216,11 @@ def read_sentences(parse: Parse, env: Env) -> list[Parse]:
             asks.append(first)
             asks.extend(rest)
             told.append(len(asks) - len(rest) - 1)
+        elif not sentence.confident and len(parts := split_asks(sentence, env)) > 1 and \
+                any(part.confident and part.intent in WRITES for part in parts):
+            # "the belt one has no price on it, make it 145 ea and publish it": unclear as a whole, two clear asks
+            asks.extend(parts)
+            told.append(len(asks) - len(parts))
         elif sentence.intent != "deny" and not SPURNS.search(sentence.text.lower()):
             context.append(sentence)
     if not any(a.intent in WRITES for a in asks):

@@ -58,8 +58,9 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
     who = any(said.has(e) for e in ("organization", "person", "city", "location") if e in relevant_names(listed.kind))
     if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:
         return None  # a request about something else that happens to name one of them ("post a wanted, new only")
-    if goal is None and acting and intent not in WRITES and is_question(said.text):
-        goal = DEFAULT_GOAL.get(listed.kind, "details")  # "whats the cheapest one": shown, not taken
+    if goal is None and intent not in WRITES and is_question(said.text):
+        # "whats the cheapest one (n what shape is it in)": shown, not taken — however surely the words were read
+        goal = DEFAULT_GOAL.get(listed.kind, "details")
     goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")
     return ask_of(parse, goal, target=hits[0], values={"picked": True})
 

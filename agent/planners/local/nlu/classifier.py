@@ -53,7 +53,7 @@ class IntentModel:
         self.chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 5), sublinear_tf=True, min_df=1)
         self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
                                      token_pattern=r"(?u)[^\s]+")
-        self.model = LinearSVC(C=C, tol=1e-3)
+        self.model = LinearSVC(C=C, tol=1e-3, random_state=0)  # the same data trains the same model
         self.temperature = 1.0
         self.labels: list[str] = []
 

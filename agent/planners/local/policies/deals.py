@@ -27,31 +27,41 @@ def _line(t: dict[str, Any]) -> str:
     return f"{parts} {verb} {other}, {money(t.get('total'))} ({t.get('status')})"
 
 
+_INBOUND = ("coming", "on the way", "inbound", "on order", "shown up", "showed up yet")
+_OPEN = ("pending", "paid", "shipped")
+
+
 @policy("my_deals")
 def my_deals(ctx: Ctx) -> Step:
+    said = ctx.said.lowered
+    inbound = any(w in said for w in _INBOUND)  # "what've we got coming from metro": our open purchases
+    named = ctx.said.has("organization", "person")
     found = ctx.last("list_transactions")
     if found is None:
-        role = "buyer" if any(w in ctx.said.lowered for w in ("bought", "purchase", "orders", "ordered")) else \
-            "seller" if any(w in ctx.said.lowered for w in ("sold", "sales", "sell")) else "all"
-        return Call("list_transactions", {"role": role, "limit": 10})
+        role = "buyer" if inbound or any(w in said for w in ("bought", "purchase", "orders", "ordered")) else \
+            "seller" if any(w in said for w in ("sold", "sales", "sell")) else "all"
+        return Call("list_transactions", {"role": role, "limit": 50 if named or inbound else 10})
     if not found.ok:
         return failure(found, "list your deals")
-    deals = found.data.get("transactions") or []
+    deals = [make_ref("deal", t, _line(t)) for t in found.data.get("transactions") or []
+             if not inbound or t.get("status") in _OPEN]
+    if named:
+        deals = _named(deals, ctx)
     if not deals:
-        return say("No deals yet.")
+        return say("Nothing on the way." if inbound else "No deals with them." if named else "No deals yet.")
     top = deals[:5]
-    return say(f"Your deals ({found.data.get('total', len(deals))}):", "",
-               [DraftItem(kind="deal", title=_line(t)) for t in top], numbered=True,
-               listed=Listed(kind="deal", items=[make_ref("deal", t, _line(t)) for t in top]))
+    total = len(deals) if named or inbound else found.data.get("total", len(deals))
+    return say(f"Your deals ({total}):", "", [DraftItem(kind="deal", title=r.label) for r in top], numbered=True,
+               listed=Listed(kind="deal", items=top))
 
 
 def deal_target(ctx: Ctx, action: str) -> Ref | Step:
     if ctx.ask.target is not None and ctx.ask.target.kind == "deal":
         return ctx.ask.target
-    ref, _ = resolve(ctx.state, ctx.said, "deal")
-    if ref is not None and ref.data.get("status"):
-        return ref
     side, statuses = ACTIONS[action]
+    ref, _ = resolve(ctx.state, ctx.said, "deal")
+    if ref is not None and ref.data.get("status") and ref.data.get("role") in (side, None):
+        return ref  # only the seller ships, only the buyer confirms and rates: the other side's deal is not it
     found = ctx.last("list_transactions")
     if found is None:
         return Call("list_transactions", {"role": side, "limit": 50})

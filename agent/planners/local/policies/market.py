@@ -150,6 +150,9 @@ def present_listing(ctx: Ctx, d: dict[str, Any]) -> Say:
     return say(headline, question, notes=notes)
 
 
+_READ_BACK = ("hold", "deal", "stock", "wanted")
+
+
 @policy("details")
 def details(ctx: Ctx) -> Step:
     got = ctx.last("get_listing")
@@ -158,8 +161,10 @@ def details(ctx: Ctx) -> Step:
     target = ctx.ask.target
     if target is None:
         kinds = ("listing", "offer", "option", "part") if not ctx.said.has("part_number") else ("part",)
-        if ctx.state.focus_kind in ("hold", "deal", "stock", "wanted") and not ctx.said.has("part_number"):
-            kinds = (ctx.state.focus_kind, *kinds)  # "what are their hours?" about the hold just read
+        shown = ctx.state.listed.kind if ctx.state.listed is not None and len(ctx.state.listed.items) == 1 else None
+        about = ctx.state.focus_kind if ctx.state.focus_kind in _READ_BACK else shown if shown in _READ_BACK else None
+        if about is not None and not ctx.said.has("part_number"):
+            kinds = (about, *kinds)  # "what are their hours?" about the hold just read; "tracking?" on the one deal
         target, _ = resolve(ctx.state, ctx.said, *kinds)
     if target is not None and target.kind == "listing" and target.id:
         return Call("get_listing", {"listing_id": target.id})
@@ -243,7 +248,8 @@ def _part_detail(ctx: Ctx, d: dict[str, Any]) -> Say:
 def _deal(t: dict[str, Any]) -> Say:
     parts = ", ".join(f"{p.get('quantity')} × {p.get('part_number')}" for p in t.get("parts") or []) or "parts"
     other = t.get("seller_organization") if t.get("role") == "buyer" else t.get("buyer_organization")
-    shipped = f", shipped {str(t['shipped_at'])[:10]}" if t.get("shipped_at") else ""
+    shipped = f" {str(t['shipped_at'])[:10]}" if t.get("shipped_at") else ""
+    shipped = shipped if t.get("status") == "shipped" else f", shipped{shipped}" if shipped else ""
     tracking = f" (tracking {t['tracking_number']})" if t.get("tracking_number") else ""
     open_deal = t.get("status") in ("pending", "paid")
     code = f" Pickup code {t['pickup_code']}." if t.get("pickup_code") and open_deal else ""

@@ -10,6 +10,7 @@ from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import failure, in_view, part_args, target_part
 from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import condition, money, option_item
+from tools.wording import counted
 
 VERDICT_WORDS = {"below_market": "a great deal", "competitive": "a good price", "fair": "a fair price",
                  "above_market": "above average", "high": "high"}
@@ -157,9 +158,9 @@ def market_trends(ctx: Ctx) -> Step:
                   if isinstance(d.get(key), int | float)]
         moving = f" Price trend: {', '.join(trends)}." if trends else ""
         average = f" Average over 90 days {money(d['average_price_90d'])}." if d.get("average_price_90d") else ""
-        return say(f"{d.get('summary') or 'Market for ' + str(d.get('scope'))}.{average}{moving} "
-                   f"{d.get('active_listings', 0)} active listings; {d.get('transactions_12m', 0)} sales in 12 "
-                   "months.".replace("..", "."))
+        listed, sold = int(d.get("active_listings") or 0), int(d.get("transactions_12m") or 0)
+        return say(f"{d.get('scope')}: {counted(listed, 'active listing')}, {counted(sold, 'sale')} in 12 months."
+                   f"{average}{moving}")
     part = target_part(ctx)
     args: dict[str, Any] = {}
     if part is not None:

@@ -56,8 +56,8 @@ def bench_channels(
     concurrency: Annotated[int, typer.Option("--concurrency", min=1)] = 8,
 ) -> None:
     """Slack and Twilio webhook acknowledgement latency (p50/p95/p99) while the agent answers in the background."""
-    from channels.bench import run_channels_bench
     from knowledge.db import get_engine
+    from partpilot.bench.channels import run_channels_bench
 
     typer.echo(json.dumps(run_channels_bench(get_engine(), out, messages=messages, concurrency=concurrency), indent=2))
 
@@ -71,8 +71,8 @@ def bench_api(
     url: Annotated[str | None, typer.Option("--url", help="Bench a running server instead of starting one.")] = None,
 ) -> None:
     """Chat API over HTTP: SSE time to first token (p50/p95, local planner) and N concurrent sessions' errors."""
-    from api.bench import run_api_bench
     from knowledge.db import get_engine
+    from partpilot.bench.api import run_api_bench
 
     report = run_api_bench(get_engine(), out, sessions=sessions, samples=samples, turns=turns, url=url)
     typer.echo(json.dumps(report, indent=2))

@@ -18,11 +18,17 @@ def tool(
     idempotency_key: Annotated[str | None, typer.Option("--idempotency-key", help="Required for WRITE tools.")] = None,
     list_tools: Annotated[bool, typer.Option("--list", help="List tools with READ/WRITE tag and schema.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output (tool output is always JSON).")] = False,
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="With --list: README's tool table.")] = False,
 ) -> None:
     """Run one tool and print its output as JSON."""
     from tools.registry import REGISTRY, ToolKind, get_tool, invoke, load_all_tools
 
     load_all_tools()
+    if list_tools and as_markdown:
+        from partpilot.tool_table import readme_block
+
+        typer.echo(readme_block())
+        return
     if list_tools:
         listing = [{"name": s.name, "type": s.kind.value, "description": s.description, "schema": s.json_schema()}
                    for s in sorted(REGISTRY.values(), key=lambda s: s.name)]

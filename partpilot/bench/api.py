@@ -48,7 +48,7 @@ def running_server(timeout: float = 180.0) -> Iterator[str]:
     """`partpilot serve` in a child process on a free loopback port (same environment and database)."""
     port = free_port()
     env = {**os.environ, "PARTPILOT_LOG_LEVEL": os.environ.get("PARTPILOT_LOG_LEVEL", "WARNING")}
-    child = subprocess.Popen([sys.executable, "-m", "channels.cli", "serve", "--host", "127.0.0.1",
+    child = subprocess.Popen([sys.executable, "-m", "partpilot.cli", "serve", "--host", "127.0.0.1",
                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

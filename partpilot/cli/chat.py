@@ -22,6 +22,7 @@ def chat(
 ) -> None:
     """Chat with Partpilot. Without a TTY, each input line is one message (a confirmation is answered by the
     next line; a line `/photo PATH` attaches a photo to the next message)."""
+    from agent.gateway import Gateway
     from agent.runner import AgentRunner
     from channels.terminal import DEFAULT_USER, TerminalChat
     from knowledge.db import get_engine
@@ -42,7 +43,7 @@ def chat(
         err.print(str(exc))
         raise typer.Exit(2) from None
     interactive = sys.stdin.isatty() and not as_json
-    session = TerminalChat(engine, runner, caller, thread, as_json, live=interactive)
+    session = TerminalChat(Gateway(engine), runner, caller, thread, as_json, live=interactive)
     if photo is not None and not session.attach(str(photo)):
         raise typer.Exit(2)
     if interactive:

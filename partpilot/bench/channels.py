@@ -109,9 +109,8 @@ def _users(engine: Engine, limit: int) -> list[tuple[str, str]]:
 
 def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurrency: int = 8,
                        retry_share: float = 0.1) -> dict[str, Any]:
-    from api.app import create_app
-    from channels.hub import get_hub
     from knowledge.settings import get_settings
+    from partpilot.wiring import create_app, get_hub
 
     slack, twilio = FakeSlackWebApi(_SLACK["token"]), FakeTwilioRest(_TWILIO["sid"], _TWILIO["token"])
     os.environ.update({"SLACK_BOT_TOKEN": _SLACK["token"], "SLACK_SIGNING_SECRET": _SLACK["secret"],

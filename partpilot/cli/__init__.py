@@ -8,8 +8,8 @@ import warnings
 
 import typer
 
-from channels.cli import bench, chat, search, serve, store, tool
-from channels.cli import eval as eval_cmd
+from partpilot.cli import bench, chat, search, serve, store, tool
+from partpilot.cli import eval as eval_cmd
 
 app = typer.Typer(name="partpilot", help="Partpilot: source spare parts by conversation.", no_args_is_help=True,
                   pretty_exceptions_enable=False)

@@ -14,8 +14,8 @@ def serve(
     """Serve Partpilot over HTTP."""
     import uvicorn
 
-    from api.app import create_app
     from knowledge.embeddings import get_model
+    from partpilot.wiring import create_app
 
     get_model()  # load once before the first request rather than during it
     uvicorn.run(create_app(), host=host, port=port, log_level="info")

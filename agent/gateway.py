@@ -1,0 +1,77 @@
+"""What a channel may ask of the layers below besides an agent turn: who is writing, their photos, their web
+threads, and how to word a confirmation. Channels reach tools and the store only through here, so the rules
+(an unknown sender sees nothing; a thread or a photo is its owner's alone) stay in `tools/`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from tools.api_keys import caller_for_api_key, create_api_key
+from tools.chat_threads import CLIENT_THREAD_ID, ThreadNotFound, claim_thread, require_thread, web_thread_id
+from tools.context import Caller, UnknownCaller, caller_by_phone, caller_by_slack_id
+from tools.photo import PhotoRejected
+from tools.photo_store import load_photo_bytes, save_photo
+from tools.registry import REGISTRY, ToolKind, load_all_tools, summarize_call
+
+__all__ = ["CLIENT_THREAD_ID", "Caller", "Gateway", "PhotoRejected", "ThreadNotFound", "UnknownCaller"]
+
+_BY_ADDRESS = {"slack": caller_by_slack_id, "sms": caller_by_phone}
+
+
+class Gateway:
+    """One per process, over the store's engine (the agent runner's)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def store_name(self) -> str:
+        """The database's name (files kept beside the store, such as the demo key, are named after it)."""
+        return self.engine.url.database or "default"
+
+    def caller(self, channel: str, address: str) -> Caller | None:
+        """The active user behind a Slack user id or a phone number; None for strangers."""
+        lookup = _BY_ADDRESS.get(channel)
+        if lookup is None:
+            return None
+        try:
+            return lookup(self.engine, address, channel=channel)
+        except UnknownCaller:
+            return None
+
+    def caller_for_api_key(self, key: str) -> Caller | None:
+        return caller_for_api_key(self.engine, key)
+
+    def mint_api_key(self, email: str, label: str) -> str:
+        """A new API key for the active user `email` (UnknownCaller when there is none)."""
+        return create_api_key(self.engine, email, label=label)
+
+    def save_photo(self, caller: Caller, data: bytes, source: str) -> str:
+        """Store a photo the caller sent; its id. PhotoRejected (user-facing text) when it is not one we read."""
+        return save_photo(self.engine, caller, data, source=source)
+
+    def missing_photos(self, caller: Caller, photo_ids: list[str]) -> list[str]:
+        """The ids among `photo_ids` that are not this caller's photos."""
+        with Session(self.engine) as session:
+            return [p for p in photo_ids if load_photo_bytes(session, caller, p) is None]
+
+    def web_thread(self, caller: Caller, client_id: str, title: str | None = None) -> str:
+        """The agent thread of a web conversation: started for the caller when `title` is given, else it must be
+        theirs already. ThreadNotFound when it is someone else's (or, without a title, does not exist)."""
+        thread = web_thread_id(client_id)
+        if title is not None:
+            claim_thread(self.engine, caller, thread, title)
+        else:
+            require_thread(self.engine, caller, thread)
+        return thread
+
+    def write_tools(self) -> frozenset[str]:
+        load_all_tools()
+        return frozenset(name for name, spec in REGISTRY.items() if spec.kind is ToolKind.WRITE)
+
+    def summarize_call(self, caller: Caller, tool: str, args: dict[str, Any]) -> str:
+        """A WRITE call told as its confirmation question."""
+        return summarize_call(self.engine, caller, tool, args)

@@ -1,3 +1,0 @@
-from channels.cli import main
-
-main()

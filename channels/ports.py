@@ -1,0 +1,56 @@
+"""What the channel adapters are given by the application's wiring (partpilot/wiring.py), as protocols:
+their settings and the ledger of deliveries. The adapters never open the store themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+
+class ChannelSettings(Protocol):
+    """The settings the adapters read (knowledge.settings.Settings has them all)."""
+
+    public_base_url: str | None
+    slack_bot_token: str | None
+    slack_signing_secret: str | None
+    slack_api_base_url: str
+    slack_max_file_bytes: int
+    twilio_account_sid: str | None
+    twilio_auth_token: str | None
+    twilio_from_number: str | None
+    twilio_messaging_service_sid: str | None
+    twilio_api_base_url: str
+    twilio_max_media_bytes: int
+    channel_workers: int
+    web_demo_email: str
+
+    @property
+    def web_demo_enabled(self) -> bool: ...
+
+    @property
+    def slack_enabled(self) -> bool: ...
+
+    @property
+    def sms_enabled(self) -> bool: ...
+
+    @property
+    def home(self) -> Path: ...
+
+
+class Ledger(Protocol):
+    """Which deliveries were handled, what was sent, who opted out (knowledge/channel_ledger.py)."""
+
+    def claim(self, channel: str, delivery_id: str, conversation_key: str) -> bool: ...
+
+    def record_sent(self, channel: str, message_id: str, conversation_key: str, status: str,
+                    segments: int | None = None) -> None: ...
+
+    def record_status(self, channel: str, message_id: str, status: str, error_code: str | None = None) -> bool: ...
+
+    def status_of(self, channel: str, message_id: str) -> str | None: ...
+
+    def opt_out(self, channel: str, address: str) -> None: ...
+
+    def opt_in(self, channel: str, address: str) -> bool: ...
+
+    def opted_out(self, channel: str, address: str) -> bool: ...

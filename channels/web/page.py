@@ -1,0 +1,30 @@
+"""The browser side: the demo page at `/` (the chat widget on a page of its own) and the widget's files."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from channels.ports import ChannelSettings
+from channels.web.chat import GatewayDep
+from channels.web.demo import demo_api_key
+
+STATIC = Path(__file__).resolve().parent / "static"
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def demo_page(request: Request, gateway: GatewayDep) -> HTMLResponse:
+    """The widget on a page of its own, signed in as the demo technician when the demo is on."""
+    settings: ChannelSettings = request.app.state.settings()
+    key = await run_in_threadpool(demo_api_key, gateway, settings)
+    signed_in = (f"Signed in as the demo technician ({settings.web_demo_email})." if key else
+                 "Demo sign-in is off: embed the widget with your own API key (partpilot users create-key EMAIL).")
+    page = (STATIC.parent / "demo.html").read_text()
+    page = (page.replace("{{API_KEY}}", html.escape(key or "")).replace("{{SIGNED_IN}}", html.escape(signed_in))
+            .replace("{{ORIGIN}}", html.escape(str(request.base_url).rstrip("/"))))
+    return HTMLResponse(page, headers={"cache-control": "no-store"})

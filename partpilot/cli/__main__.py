@@ -1,0 +1,3 @@
+from partpilot.cli import main
+
+main()

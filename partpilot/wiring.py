@@ -1,0 +1,82 @@
+"""The one place that builds the application from its layers: the store's engine and settings (knowledge),
+the agent runner and its gateway (agent), the channel hub (channels) and the HTTP app (api + channels).
+
+Each process has one of each, built on first use, so importing this module touches no database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import lru_cache
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from agent.gateway import Gateway
+from agent.runner import AgentRunner
+from api.app import create_api
+from api.deps import current_caller
+from api.errors import ERROR_RESPONSES
+from channels.hub import ChannelHub
+from channels.web.chat import chat_router
+from channels.web.page import STATIC
+from channels.web.page import router as page_router
+from knowledge.channel_ledger import ChannelLedger
+from knowledge.db import get_engine
+from knowledge.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def shared_runner() -> AgentRunner:
+    """One agent (graph compiled once, planner loaded once) for every channel of the process."""
+    return AgentRunner(get_engine())
+
+
+@lru_cache(maxsize=1)
+def shared_gateway() -> Gateway:
+    return Gateway(get_engine())
+
+
+def build_hub(settings: Settings, engine: Engine,
+              runner_factory: Callable[[], AgentRunner] | None = None) -> ChannelHub:
+    """A channel hub over `engine` (tests build their own with a scripted planner)."""
+    return ChannelHub(settings, Gateway(engine), ChannelLedger(engine),
+                      runner_factory or (lambda: AgentRunner(engine)))
+
+
+@lru_cache(maxsize=1)
+def get_hub() -> ChannelHub:
+    """The server's one hub (built on first use from the Settings and the store's engine)."""
+    return build_hub(get_settings(), get_engine())
+
+
+def channel_routers() -> list[APIRouter]:
+    """Routers of the channels whose keys are set (no Slack/Twilio keys: an empty list, no DB touched)."""
+    settings = get_settings()
+    if not (settings.slack_enabled or settings.sms_enabled):
+        return []
+    return get_hub().routers()
+
+
+def create_app() -> FastAPI:
+    """The REST API, the web chat (its API, the widget and the demo page) and the Slack and SMS webhooks whose
+    keys are set. The widget runs on other sites' pages and authenticates with a bearer key (no cookies), so
+    any origin may call the API."""
+    app = create_api()
+    app.state.engine = get_engine
+    app.state.runner = shared_runner
+    app.state.gateway = shared_gateway
+    app.state.settings = get_settings
+    app.include_router(chat_router(current_caller, ERROR_RESPONSES))
+    app.include_router(page_router)
+    app.mount("/widget", StaticFiles(directory=STATIC), name="widget")
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+                       expose_headers=["x-vercel-ai-ui-message-stream"])
+    for router in channel_routers():
+        app.include_router(router)
+    return app
