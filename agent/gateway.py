@@ -9,11 +9,17 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from tools.api_keys import caller_for_api_key, create_api_key
-from tools.chat_threads import CLIENT_THREAD_ID, ThreadNotFound, claim_thread, require_thread, web_thread_id
-from tools.context import Caller, UnknownCaller, caller_by_phone, caller_by_slack_id
-from tools.photo import PhotoRejected
-from tools.photo_store import load_photo_bytes, save_photo
+from knowledge.chat_threads import CLIENT_THREAD_ID, ThreadNotFound, claim_thread, require_thread, web_thread_id
+from tools.context import (
+    Caller,
+    UnknownCaller,
+    caller_by_phone,
+    caller_by_slack_id,
+    caller_for_api_key,
+    create_api_key,
+)
+from tools.photos import PhotoRejected
+from tools.photos.store import load_photo_bytes, save_photo
 from tools.registry import REGISTRY, ToolKind, load_all_tools, summarize_call
 
 __all__ = ["CLIENT_THREAD_ID", "Caller", "Gateway", "PhotoRejected", "ThreadNotFound", "UnknownCaller"]
@@ -63,9 +69,9 @@ class Gateway:
         theirs already. ThreadNotFound when it is someone else's (or, without a title, does not exist)."""
         thread = web_thread_id(client_id)
         if title is not None:
-            claim_thread(self.engine, caller, thread, title)
+            claim_thread(self.engine, caller.user_id, caller.organization_id, caller.channel, thread, title)
         else:
-            require_thread(self.engine, caller, thread)
+            require_thread(self.engine, caller.user_id, thread)
         return thread
 
     def write_tools(self) -> frozenset[str]:

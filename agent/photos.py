@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tools.context import Caller
-from tools.photo_store import load_photo_bytes
+from tools.photos.store import load_photo_bytes
 
 
 def with_photos(messages: list[AnyMessage], caller: Caller, engine: Engine) -> list[AnyMessage]:

@@ -10,8 +10,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from tools.api_keys import caller_for_api_key
-from tools.context import Caller
+from tools.context import Caller, caller_for_api_key
 
 
 def engine_dependency(request: Request) -> Engine:

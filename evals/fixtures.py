@@ -53,7 +53,7 @@ def resolve(value: Any, ctx: dict[str, Any]) -> Any:
 @lru_cache(maxsize=64)
 def _nameplate(manufacturer: str, part_number: str, name: str, injected: str | None, seed: int,
                rotation: float, blur: float) -> bytes:
-    from tools.photo import NameplateSpec, render_nameplate
+    from evals.nameplates import NameplateSpec, render_nameplate
 
     return render_nameplate(NameplateSpec(manufacturer=manufacturer, part_number=part_number, name=name),
                             seed=seed, rotation=rotation, blur=blur, noise=2, glare=False, barcode=True,
@@ -61,7 +61,7 @@ def _nameplate(manufacturer: str, part_number: str, name: str, injected: str | N
 
 
 def _photo(engine: Engine, owner: Caller, photo: PhotoFixture) -> str:
-    from tools.photo_store import save_photo
+    from tools.photos.store import save_photo
 
     image = _nameplate(photo.manufacturer, photo.part_number, photo.name, photo.injected_text, photo.seed,
                        photo.rotation, photo.blur)

@@ -8,13 +8,11 @@ the tools decide that when the name is used.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
-_TTL_SECONDS = 300.0
+from knowledge.store_cache import PerStoreCache
 
 
 @dataclass(frozen=True)
@@ -58,21 +56,11 @@ _SQL = {
     "catalog_terms": "SELECT word FROM part_term_stats WHERE word ~ '^[a-z]{3,}$'",
 }
 
-_cache: dict[str, tuple[float, LookupTables]] = {}
-_lock = threading.Lock()
 
-
-def load_lookups(engine: Engine) -> LookupTables:
-    """The tables for this database, cached for a few minutes."""
-    key = str(engine.url)
-    now = time.monotonic()
-    with _lock:
-        cached = _cache.get(key)
-        if cached and now - cached[0] < _TTL_SECONDS:
-            return cached[1]
+def _read_lookups(engine: Engine) -> LookupTables:
     with engine.connect() as conn:
         rows = {name: conn.execute(text(sql)).all() for name, sql in _SQL.items()}
-    tables = LookupTables(
+    return LookupTables(
         sites=tuple(r[0] for r in rows["sites"]),
         organizations=tuple(r[0] for r in rows["organizations"]),
         people=tuple(Person(r[0], r[1]) for r in rows["people"]),
@@ -81,12 +69,16 @@ def load_lookups(engine: Engine) -> LookupTables:
         part_numbers=frozenset(r[0] for r in rows["part_numbers"]),
         catalog_terms=frozenset(r[0] for r in rows["catalog_terms"]),
     )
-    with _lock:
-        _cache[key] = (now, tables)
-    return tables
+
+
+_LOOKUPS = PerStoreCache(_read_lookups)
+
+
+def load_lookups(engine: Engine) -> LookupTables:
+    """The tables for this database, cached for a few minutes."""
+    return _LOOKUPS.get(engine)
 
 
 def forget_lookups() -> None:
     """Drop cached tables (after seeding)."""
-    with _lock:
-        _cache.clear()
+    _LOOKUPS.clear()

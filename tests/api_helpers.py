@@ -9,8 +9,7 @@ from httpx import Response
 from sqlalchemy import Engine
 
 from partpilot.wiring import create_app
-from tools.api_keys import create_api_key
-from tools.context import Caller
+from tools.context import Caller, create_api_key
 
 
 def api_client() -> TestClient:

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, text
 
 from channels.fakes.app_server import AppServer
 from channels.hub import ChannelHub
+from evals.nameplates import NameplateSpec, render_nameplate
 from knowledge.settings import get_settings
 from partpilot.wiring import get_hub
-from tools.photo import NameplateSpec, render_nameplate
 
 
 @dataclass

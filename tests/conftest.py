@@ -19,12 +19,16 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.pop("ANTHROPIC_API_KEY", None)
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
+from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
 from knowledge.db import database_url, get_engine  # noqa: E402
 from knowledge.migrate import upgrade  # noqa: E402
+from tests.api_helpers import api_client, headers_for  # noqa: E402
+
+pytest_plugins = ["tests.browser", "tests.channel_fakes"]  # the browser; the Slack and Twilio fakes
 from tests.eval_helpers import EvalRuns  # noqa: E402
-from tests.tool_helpers import MARIA, METRO, member  # noqa: E402
+from tests.tool_helpers import MARIA, METRO, OUTSIDER, SELLER, member  # noqa: E402
 from tools.context import Caller, caller_by_email  # noqa: E402
 
 
@@ -114,3 +118,34 @@ def maria(engine: Engine) -> Caller:
 def metro(engine: Engine) -> Caller:
     """A seller at the demo salvage dealer, for marketplace tests."""
     return member(engine, METRO, selling=True)
+
+
+# ---- the REST API tests' client and credentials (one API key per module and person) ----------------------
+
+@pytest.fixture(scope="module")
+def client(engine: Engine) -> TestClient:
+    """A client of the real app (create_app), unauthenticated."""
+    return api_client()
+
+
+@pytest.fixture(scope="module")
+def signed_in(engine: Engine) -> TestClient:
+    """A client of the real app signed in as the demo technician."""
+    client = api_client()
+    client.headers.update(headers_for(engine, MARIA))
+    return client
+
+
+@pytest.fixture(scope="module")
+def tech(engine: Engine) -> dict[str, str]:
+    return headers_for(engine, MARIA)
+
+
+@pytest.fixture(scope="module")
+def seller(engine: Engine) -> dict[str, str]:
+    return headers_for(engine, SELLER)
+
+
+@pytest.fixture(scope="module")
+def outsider(engine: Engine) -> dict[str, str]:
+    return headers_for(engine, OUTSIDER)

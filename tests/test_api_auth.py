@@ -9,18 +9,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
+from knowledge.api_keys import revoke_api_key
 from partpilot.cli import app as cli_app
-from tests.api_helpers import api_client, body, error
+from tests.api_helpers import body, error
 from tests.tool_helpers import MARIA
-from tools.api_keys import caller_for_api_key, create_api_key, revoke_api_key
-from tools.context import UnknownCaller
+from tools.context import UnknownCaller, caller_for_api_key, create_api_key
 
 SEARCH = "/api/v1/parts/catalog/search"
-
-
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> TestClient:
-    return api_client()
 
 
 def test_key_is_stored_hashed_and_resolves_to_its_user(engine: Engine) -> None:

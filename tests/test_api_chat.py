@@ -11,17 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from channels.web.stream import is_known_chunk, parse_sse
-from tests.api_helpers import api_client, body, error, headers_for
+from evals.nameplates import NameplateSpec, render_nameplate
+from tests.api_helpers import body, error, headers_for
 from tests.tool_helpers import MARIA
-from tools.photo.nameplate import NameplateSpec, render_nameplate
 
 OTHER_TECH = "derek.olson@summitvm.example"  # same organization, still not allowed into Maria's threads
 WANTED = "SELECT count(*) FROM wanted_posts WHERE requester_id = (SELECT id FROM users WHERE email = :e)"
-
-
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> TestClient:
-    return api_client()
 
 
 @pytest.fixture(scope="module")

@@ -6,38 +6,15 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from tests.api_helpers import api_client, body, error, headers_for
+from tests.api_helpers import body, error
 from tests.deal_helpers import make_deal, stock_of
-from tests.tool_helpers import MARIA, create_test_listing
+from tests.tool_helpers import MARIA, SELLER, create_test_listing
 from tools.context import caller_by_email
 
 MARKET = "/api/v1/marketplace"
-SELLER = "ray.kowalski@metrosalvage.example"
-OUTSIDER = "steve.rourke@rivallift.example"
-
-
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> TestClient:
-    return api_client()
-
-
-@pytest.fixture(scope="module")
-def tech(engine: Engine) -> dict[str, str]:
-    return headers_for(engine, MARIA)
-
-
-@pytest.fixture(scope="module")
-def seller(engine: Engine) -> dict[str, str]:
-    return headers_for(engine, SELLER)
-
-
-@pytest.fixture(scope="module")
-def outsider(engine: Engine) -> dict[str, str]:
-    return headers_for(engine, OUTSIDER)
 
 
 def test_transaction_ship_deliver_review(client: TestClient, engine: Engine, tech: dict[str, str],

@@ -10,22 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from tests.api_helpers import api_client, body, error, headers_for
+from tests.api_helpers import body, error, headers_for
 from tests.deal_helpers import stock_of, stock_row
-from tests.tool_helpers import MARIA, key, ok
+from tests.tool_helpers import MARIA, OUTSIDER, SELLER, key, ok
 from tools.context import caller_by_email
 from tools.registry import invoke
 
 HOLDS = "/api/v1/parts/inventory/holds"
 WANTED = "/api/v1/marketplace/wanted"
-SELLER = "ray.kowalski@metrosalvage.example"
-OUTSIDER = "steve.rourke@rivallift.example"
 SUMMIT_TECH = "derek.olson@summitvm.example"
-
-
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> TestClient:
-    return api_client()
 
 
 @pytest.fixture

@@ -9,23 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from tests.api_helpers import api_client, body, error, headers_for
+from tests.api_helpers import body, error, headers_for
 from tests.deal_helpers import stock_of, stock_row
-from tests.tool_helpers import MARIA
 from tools.context import Caller, caller_by_email
 
 INVENTORY = "/api/v1/parts/inventory"
 MANAGER = "linda.park@summitvm.example"
-
-
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> TestClient:
-    return api_client()
-
-
-@pytest.fixture(scope="module")
-def tech(engine: Engine) -> dict[str, str]:
-    return headers_for(engine, MARIA)
 
 
 @pytest.fixture(scope="module")

@@ -6,37 +6,12 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from tests.api_helpers import api_client, body, error, headers_for
-from tests.tool_helpers import MARIA
+from tests.api_helpers import body, error
 
 LISTINGS = "/api/v1/marketplace/listings"
 OFFERS = "/api/v1/marketplace/offers"
-SELLER = "ray.kowalski@metrosalvage.example"
-RIVAL_SELLER = "steve.rourke@rivallift.example"
-
-
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> TestClient:
-    return api_client()
-
-
-@pytest.fixture(scope="module")
-def tech(engine: Engine) -> dict[str, str]:
-    return headers_for(engine, MARIA)
-
-
-@pytest.fixture(scope="module")
-def seller(engine: Engine) -> dict[str, str]:
-    return headers_for(engine, SELLER)
-
-
-@pytest.fixture(scope="module")
-def rival(engine: Engine) -> dict[str, str]:
-    return headers_for(engine, RIVAL_SELLER)
 
 
 def new_listing(client: TestClient, seller: dict[str, str], publish: bool = True, **fields: object) -> str:
@@ -52,7 +27,7 @@ def new_listing(client: TestClient, seller: dict[str, str], publish: bool = True
 
 
 def test_listing_lifecycle_and_search_filters(client: TestClient, tech: dict[str, str], seller: dict[str, str],
-                                              rival: dict[str, str]) -> None:
+                                              outsider: dict[str, str]) -> None:
     error(client.post(LISTINGS, json={"listing_type": "sale", "part_number": "GAA26800LC1", "condition": "used_good",
                                       "price": "10"}, headers=tech), 403, "forbidden")
     lid = new_listing(client, seller)
@@ -73,7 +48,7 @@ def test_listing_lifecycle_and_search_filters(client: TestClient, tech: dict[str
     error(client.patch(f"{LISTINGS}/{lid}", json={"price": "-5"}, headers=seller), 422)
     repriced = body(client.patch(f"{LISTINGS}/{lid}", json={"price": "110"}, headers=seller))
     assert Decimal(repriced["listing"]["price"]) == 110
-    error(client.delete(f"{LISTINGS}/{lid}", headers=rival), 403)
+    error(client.delete(f"{LISTINGS}/{lid}", headers=outsider), 403)
     assert body(client.delete(f"{LISTINGS}/{lid}", params={"reason": "sold elsewhere"},
                               headers=seller))["listing"]["status"] == "cancelled"
     error(client.get(f"{LISTINGS}/{lid}", headers=tech), 404, "not_found")

@@ -6,33 +6,23 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from tests.api_helpers import api_client, headers_for
-from tests.tool_helpers import MARIA
 
-
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> TestClient:
-    client = api_client()
-    client.headers.update(headers_for(engine, MARIA))
-    return client
-
-
-def test_health(client: TestClient) -> None:
-    body = client.get("/health").json()
+def test_health(signed_in: TestClient) -> None:
+    body = signed_in.get("/health").json()
     assert body["status"] == "ok" and body["catalog_parts"] >= 2000
 
 
-def test_search_endpoint(client: TestClient, engine: Engine) -> None:
+def test_search_endpoint(signed_in: TestClient, engine: Engine) -> None:
     with engine.connect() as conn:
         number = conn.execute(text("SELECT part_number FROM parts_catalog WHERE organization_id IS NULL "
                                    "ORDER BY part_number LIMIT 1")).scalar_one()
-    response = client.get("/api/v1/parts/catalog/search", params={"q": number, "page_size": 3})
+    response = signed_in.get("/api/v1/parts/catalog/search", params={"q": number, "page_size": 3})
     assert response.status_code == 200
     assert response.json()["items"][0]["part_number"] == number
 
 
 @pytest.mark.parametrize("q,status", [("", 422), ("x" * 10_000, 422), ("'; DROP TABLE users; --", 200),
                                       ("🛗🛗", 200), ("   ", 422)])
-def test_search_bad_input(client: TestClient, q: str, status: int) -> None:
-    response = client.get("/api/v1/parts/catalog/search", params={"q": q})
+def test_search_bad_input(signed_in: TestClient, q: str, status: int) -> None:
+    response = signed_in.get("/api/v1/parts/catalog/search", params={"q": q})
     assert response.status_code == status

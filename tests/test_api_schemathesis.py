@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from knowledge.embeddings import get_model
 from partpilot.wiring import create_app
-from tools.api_keys import create_api_key
+from tools.context import create_api_key
 
 MANAGER = "linda.park@summitvm.example"  # may run every tool, so writes get past the role checks
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "8"))

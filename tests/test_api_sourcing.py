@@ -6,19 +6,11 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from tests.api_helpers import api_client, body, error, headers_for
-from tests.tool_helpers import MARIA
-
-OUTSIDER = "steve.rourke@rivallift.example"
-
-
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> TestClient:
-    return api_client()
+from tests.api_helpers import body, error, headers_for
+from tests.tool_helpers import MARIA, OUTSIDER
 
 
 def test_sourcing_ranks_places_fastest_first_and_hides_other_internal_stock(client: TestClient,

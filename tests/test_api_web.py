@@ -10,13 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from knowledge.settings import get_settings
-from tests.api_helpers import api_client
-from tools.api_keys import caller_for_api_key
-
-
-@pytest.fixture(scope="module")
-def client(engine: Engine) -> TestClient:
-    return api_client()
+from tools.context import caller_for_api_key
 
 
 def _page_key(html: str) -> str:

@@ -54,3 +54,18 @@ def test_layers_hold() -> None:
     result = subprocess.run([lint_imports], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "Contracts: " in result.stdout and " kept, 0 broken." in result.stdout
+
+
+def test_every_family_names_public_schemas_that_exist() -> None:
+    import importlib
+    import pkgutil
+
+    import tools
+
+    families = [info.name for info in pkgutil.iter_modules(tools.__path__) if info.ispkg and info.name != "rules"]
+    assert len(families) >= 8
+    for family in families:
+        package = importlib.import_module(f"tools.{family}")
+        assert package.__all__, family
+        for name in package.__all__:
+            assert getattr(package, name) is not None, f"tools.{family}.{name}"

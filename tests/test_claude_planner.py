@@ -10,11 +10,11 @@ from sqlalchemy import Engine, text
 
 from agent.planners.claude import claude_planner
 from agent.runner import AgentRunner
+from evals.nameplates import NameplateSpec, render_nameplate
 from knowledge.settings import Settings
 from tests.fakes.anthropic_server import FakeAnthropic, text_reply, tool_use
 from tools.context import caller_by_email
-from tools.photo import NameplateSpec, render_nameplate
-from tools.photo_store import save_photo
+from tools.photos.store import save_photo
 
 TECH = "maria.gonzalez@summitvm.example"
 

@@ -13,6 +13,7 @@ from agent.planners.local import LocalPlanner
 from agent.runner import AgentRunner
 from channels.replies import reply_from_turn
 from channels.sms.render import render_sms
+from evals.nameplates import NameplateSpec, render_nameplate
 from tests.local_planner_scripts import (
     APEX_SELLER,
     APEX_TECH,
@@ -31,8 +32,7 @@ from tests.local_planner_scripts import (
     pending_offer,
     unlisted_part_fitting,
 )
-from tools.photo import NameplateSpec, render_nameplate
-from tools.photo_store import save_photo
+from tools.photos.store import save_photo
 
 HOLDS = "SELECT count(*) FROM stock_holds WHERE user_id = :u"
 OFFERS_ON = "SELECT count(*) FROM part_offers WHERE listing_id = :l"

@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 
 from agent.planners.local import LocalPlanner
 from agent.runner import AgentRunner
+from evals.nameplates import NameplateSpec, render_nameplate
 from tests.local_planner_scripts import METRO_SELLER, PARTS_MANAGER, Conversation, args_of, caller, count, names
-from tools.photo import NameplateSpec, render_nameplate
-from tools.photo_store import save_photo
+from tools.photos.store import save_photo
 
 MY_LISTINGS = "SELECT count(*) FROM marketplace_listings WHERE seller_id = :u"
 PHOTOS_OF = "SELECT count(*) FROM listing_photos WHERE listing_id = CAST(:l AS uuid) AND photo_id = CAST(:p AS uuid)"

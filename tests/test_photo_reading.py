@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tools.photo import NameplateSpec, PhotoRejected, normalize_part_number, read_label, render_nameplate
-from tools.photo.nameplate import code128_image
+from evals.nameplates import NameplateSpec, code128_image, render_nameplate
+from knowledge.partnumbers import normalize_part_number
+from tools.photos.decode import PhotoRejected
+from tools.photos.reading import read_label
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +135,7 @@ def test_render_is_deterministic() -> None:
 def test_font_fallback_without_truetype(monkeypatch: pytest.MonkeyPatch) -> None:
     from PIL import ImageFont
 
-    from tools.photo import nameplate
+    from evals import nameplates as nameplate
 
     real_truetype = ImageFont.truetype
 

@@ -16,18 +16,12 @@ from sqlalchemy import Engine
 
 from channels.fakes.slack_web_api import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlackWebApi
 from channels.slack.blocks import CANCEL_ACTION, CHOICES_BLOCK, CONFIRM_ACTION, CONFIRMATION_BLOCK
+from tests.channel_fakes import SLACK_SECRET as SECRET
+from tests.channel_fakes import SLACK_TOKEN as TOKEN
 from tests.channel_helpers import RunningApp, count, nameplate, running_app, user_with
 
-TOKEN, SECRET = "xoxb-test-token", "slack-test-signing-secret"
 MARIA, LINDA = "maria.gonzalez@summitvm.example", "linda.park@summitvm.example"
 WANTED = "SELECT count(*) FROM wanted_posts WHERE requester_id = (SELECT id FROM users WHERE slack_user_id = :u)"
-
-
-@pytest.fixture(scope="module")
-def slack() -> Iterator[FakeSlackWebApi]:
-    fake = FakeSlackWebApi(TOKEN)
-    yield fake
-    fake.close()
 
 
 @pytest.fixture(scope="module")

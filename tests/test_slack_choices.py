@@ -31,13 +31,6 @@ ASK, NOTHING = "who sells GAA26800LC1?", "blue door widget"
 
 
 @pytest.fixture(scope="module")
-def slack() -> Iterator[FakeSlackWebApi]:
-    fake = FakeSlackWebApi(TOKEN)
-    yield fake
-    fake.close()
-
-
-@pytest.fixture(scope="module")
 def planner() -> KeyedPlanner:
     return KeyedPlanner(steps={ASK: [drafted(SELLERS)], "2": [drafted(PICKED)], NOTHING: [drafted(NO_MATCH)],
                                "no thanks": [drafted(PICKED.model_copy(update={"headline": "OK, nothing else."}))]})

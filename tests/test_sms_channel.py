@@ -15,19 +15,14 @@ from twilio.request_validator import RequestValidator
 from channels.fakes._http import wait_until
 from channels.fakes.twilio_rest import FakeTwilioRest
 from channels.sms.render import CONFIRM_PROMPT
+from tests.channel_fakes import OUR_NUMBER
+from tests.channel_fakes import TWILIO_SID as SID
+from tests.channel_fakes import TWILIO_TOKEN as TOKEN
 from tests.channel_helpers import RunningApp, count, nameplate, running_app, user_with
 
-SID, TOKEN, OUR_NUMBER = "AC" + "1" * 32, "twilio-test-auth-token", "+15005550006"
 MARIA, BEN = "maria.gonzalez@summitvm.example", "ben.carter@apexelevator.example"
 GRACE = "grace.liu@frontrangehealth.example"
 WANTED = "SELECT count(*) FROM wanted_posts WHERE requester_id = (SELECT id FROM users WHERE phone = :p)"
-
-
-@pytest.fixture(scope="module")
-def twilio() -> Iterator[FakeTwilioRest]:
-    fake = FakeTwilioRest(SID, TOKEN)
-    yield fake
-    fake.close()
 
 
 @pytest.fixture(scope="module")

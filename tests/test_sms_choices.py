@@ -27,13 +27,6 @@ ASK, NOTHING = "who sells GAA26800LC1?", "blue door widget"
 
 
 @pytest.fixture(scope="module")
-def twilio() -> Iterator[FakeTwilioRest]:
-    fake = FakeTwilioRest(SID, TOKEN)
-    yield fake
-    fake.close()
-
-
-@pytest.fixture(scope="module")
 def planner() -> KeyedPlanner:
     return KeyedPlanner(steps={ASK: [drafted(SELLERS)], NOTHING: [drafted(NO_MATCH)], "2": [drafted(PICKED)],
                                "no thanks": [drafted(PICKED.model_copy(update={"headline": "OK, nothing else."}))]})

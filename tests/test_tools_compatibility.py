@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from tests.tool_helpers import fails, ok
-from tools._compat_ai import AiOpinion, set_compatibility_reasoner
+from tools.catalog.compatibility_ai import AiOpinion, set_compatibility_reasoner
 from tools.context import Caller
 from tools.registry import invoke
 

@@ -8,10 +8,10 @@ import uuid
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from evals.nameplates import NameplateSpec, render_nameplate
 from tests.tool_helpers import fails, key, ok
 from tools.context import Caller
-from tools.photo import NameplateSpec, render_nameplate
-from tools.photo_store import load_listing_photo_bytes, load_photo_bytes, save_photo
+from tools.photos.store import load_listing_photo_bytes, load_photo_bytes, save_photo
 from tools.registry import invoke, summarize_call
 
 LISTINGS = "SELECT count(*) FROM marketplace_listings WHERE seller_id = :u"

@@ -8,8 +8,8 @@ import random
 import pytest
 from sqlalchemy import Engine, text
 
+from evals.nameplates import NameplateSpec, render_nameplate
 from tools.context import caller_by_email
-from tools.photo import NameplateSpec, render_nameplate
 from tools.registry import invoke
 from tools.results import ToolFailure
 
@@ -71,7 +71,7 @@ def test_bad_photos_are_rejected_clearly(engine: Engine, payload: str, needle: s
 
 
 def test_identify_by_stored_photo_id_is_tenant_scoped(engine: Engine) -> None:
-    from tools.photo_store import save_photo
+    from tools.photos.store import save_photo
 
     with engine.connect() as conn:
         row = conn.execute(text("SELECT part_number, manufacturer, name, specifications FROM parts_catalog "

@@ -6,7 +6,6 @@ cards. The planner is scripted per message. Screenshots go to test-artifacts/ (g
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -25,11 +24,11 @@ from tools.context import caller_by_email
 from tools.registry import invoke
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from tests.browser import CHROMIUM
 from tests.test_web_widget import ask, shot
 
-CHROMIUM = shutil.which("chromium")
 ASK, NOTHING, LISTINGS = "who sells GAA26800LC1?", "blue door widget", "listings for GAA26800LC1 please"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
 
@@ -54,27 +53,6 @@ def server(engine: Engine, listing: str) -> Iterator[str]:
     app.dependency_overrides[runner_dependency] = lambda: runner
     with serve_in_thread(app) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-                  or route.request.url.startswith(("about:", "data:")) else route.abort())  # no internet
-    page = context.new_page()
-    page.goto(server + "/")
-    expect(page.locator("textarea")).to_be_visible()
-    yield page
-    context.close()
 
 
 def finished(page: Page) -> None:

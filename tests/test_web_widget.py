@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,15 +17,17 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine, text
 
 from api.server import serve_in_thread
+from evals.nameplates import NameplateSpec, render_nameplate
 from partpilot.wiring import create_app
 from tests.tool_helpers import MARIA
-from tools.photo.nameplate import NameplateSpec, render_nameplate
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import CHROMIUM
 
 log = logging.getLogger(__name__)
-CHROMIUM = shutil.which("chromium")
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 WANTED = "SELECT count(*) FROM wanted_posts WHERE requester_id = (SELECT id FROM users WHERE email = :e)"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
@@ -36,27 +37,6 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not
 def server(engine: Engine) -> Iterator[str]:
     with serve_in_thread(create_app()) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-                  or route.request.url.startswith(("about:", "data:")) else route.abort())  # no internet
-    page = context.new_page()
-    page.goto(server + "/")
-    expect(page.locator("textarea")).to_be_visible()
-    yield page
-    context.close()
 
 
 def shot(page: Page, name: str) -> None:

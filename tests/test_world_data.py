@@ -204,7 +204,7 @@ def test_extra_parts_scale() -> None:
 
 
 def test_seeded_counter_offers_fit_the_tools_terms() -> None:
-    from tools._offer_types import CounterTerms
+    from tools.offers.types import CounterTerms
 
     offers = build_world().tables["part_offers"]
     countered = [o["counter_offer"] for o in offers if o["counter_offer"]]

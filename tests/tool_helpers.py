@@ -14,6 +14,8 @@ from tools.results import ToolFailure
 
 MARIA = "maria.gonzalez@summitvm.example"  # the demo technician
 METRO = "Metro Salvage & Surplus"  # the demo organization that sells
+SELLER = "ray.kowalski@metrosalvage.example"  # a seller at Metro
+OUTSIDER = "steve.rourke@rivallift.example"  # a seller at Rival, which is no partner of Summit's
 
 
 def member(engine: Engine, org: str, *, selling: bool | None = None) -> Caller:

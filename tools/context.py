@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
 
+from knowledge.api_keys import issue_api_key, user_for_api_key
+
 # Roles allowed to manage listings and answer offers for their organization.
 SELLING_ROLES = frozenset({"seller", "parts_manager", "admin"})
 BUYING_ROLES = frozenset({"technician", "buyer", "parts_manager", "seller", "admin"})
@@ -81,3 +83,24 @@ def caller_by_slack_id(engine: Engine, slack_user_id: str, channel: str = "slack
 
 def caller_by_id(engine: Engine, user_id: uuid.UUID, channel: str = "web") -> Caller:
     return _load(engine, "u.id = :v", user_id, channel)
+
+
+def create_api_key(engine: Engine, email: str, label: str | None = None) -> str:
+    """Issue a new API key for the active user with this email; its plaintext (shown only once).
+
+    Raises:
+        UnknownCaller: no active user has this email.
+    """
+    return issue_api_key(engine, caller_by_email(engine, email).user_id, label)
+
+
+def caller_for_api_key(engine: Engine, key: str) -> Caller | None:
+    """The caller a key acts as (channel "api"); None for an unknown, malformed or revoked key or an inactive
+    user."""
+    user_id = user_for_api_key(engine, key)
+    if user_id is None:
+        return None
+    try:
+        return caller_by_id(engine, user_id, channel="api")
+    except UnknownCaller:
+        return None

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from tools.context import Caller
+from tools.registry import ToolContext
 from tools.results import ToolFailed, ToolFailure
 
 _CLAIM = text(
@@ -52,3 +53,15 @@ def run_write(engine: Engine, caller: Caller, spec: Any, args: BaseModel, key: s
             return output
         session.execute(_SAVE, {"k": scoped, "r": output.model_dump_json()})
         return output
+
+
+# The SQL length of the per-row idempotency_key columns (tool_calls allows longer scoped keys).
+ROW_KEY_MAX = 200
+
+
+def row_key(ctx: ToolContext) -> str | None:
+    """The idempotency key stored on the created row (its unique index backs up the tool_calls claim)."""
+    key = ctx.idempotency_key
+    if key is None or len(key) <= ROW_KEY_MAX:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()

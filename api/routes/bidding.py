@@ -10,11 +10,10 @@ from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
-from api.schemas import Page, PageDep
+from api.schemas import Page, PageDep, paginate
 from api.tooling import run_tool, serves
-from tools._listing_types import Money
 from tools.auctions import ListBidsOutput, PlaceBidOutput
-from tools.watchlist import ListWatchlistOutput, WatchedListing, WatchListingOutput
+from tools.listings import ListWatchlistOutput, Money, WatchedListing, WatchListingOutput
 
 router = APIRouter(prefix="/api/v1/marketplace", tags=["auctions and watchlist"], responses=ERROR_RESPONSES)
 
@@ -62,5 +61,4 @@ def watchlist(engine: EngineDep, caller: CallerDep, paging: PageDep) -> Page[Wat
     """Your watchlist, most recent first, with alerts reached."""
     found = run_tool(engine, caller, "list_watchlist", {"limit": paging.page_size, "offset": paging.offset},
                      ListWatchlistOutput)
-    return Page[WatchedListing](items=found.items, page=paging.page, page_size=paging.page_size, total=found.total,
-                                has_more=found.total > paging.end)
+    return paginate(found.items, paging, found.total)

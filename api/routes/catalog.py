@@ -12,12 +12,16 @@ from api.deps import CallerDep, EngineDep
 from api.errors import ERROR_RESPONSES, ToolFailureError
 from api.schemas import PageDep
 from api.tooling import run_tool, serves
-from tools.catalog import MAX_QUERY_CHARS, LookupPartOutput, SearchHit, SearchPartsOutput
-from tools.compatibility import CheckCompatibilityInput, CheckCompatibilityOutput
-from tools.part_detail import PartDetail
-from tools.photo.decode import MAX_BYTES
-from tools.photo_identification import IdentifyPartFromPhotoOutput
-from tools.photo_store import PhotoRejected, save_photo
+from tools.catalog import (
+    MAX_QUERY_CHARS,
+    CheckCompatibilityInput,
+    CheckCompatibilityOutput,
+    LookupPartOutput,
+    PartDetail,
+    SearchHit,
+    SearchPartsOutput,
+)
+from tools.photos import MAX_BYTES, IdentifyPartFromPhotoOutput, PhotoRejected, save_photo
 from tools.results import ToolFailure
 from tools.terms import PartCategory, Trade
 

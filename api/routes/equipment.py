@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, EngineDep
 from api.errors import ERROR_RESPONSES
 from api.tooling import run_tool, serves
-from tools.equipment import FindInstalledEquipmentInput, FindInstalledEquipmentOutput
+from tools.catalog import FindInstalledEquipmentInput, FindInstalledEquipmentOutput
 
 router = APIRouter(prefix="/api/v1/equipment", tags=["equipment"], responses=ERROR_RESPONSES)
 

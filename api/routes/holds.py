@@ -10,10 +10,16 @@ from fastapi import APIRouter, Query
 
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
-from api.schemas import Page, PageDep
+from api.schemas import Page, PageDep, paginate
 from api.tooling import run_tool, serves
-from tools.holds import CancelHoldOutput, HoldStatus, HoldView, ListHoldsOutput
-from tools.inventory import EmergencyPickupInput, EmergencyPickupOutput
+from tools.inventory import (
+    CancelHoldOutput,
+    EmergencyPickupInput,
+    EmergencyPickupOutput,
+    HoldStatus,
+    HoldView,
+    ListHoldsOutput,
+)
 
 router = APIRouter(prefix="/api/v1/parts/inventory/holds", tags=["inventory"], responses=ERROR_RESPONSES)
 
@@ -32,8 +38,7 @@ def list_holds(
     found = run_tool(engine, caller, "list_holds", {
         "scope": scope, "status": status, "part_number": part_number, "limit": paging.page_size,
         "offset": paging.offset}, ListHoldsOutput)
-    return Page[HoldView](items=found.holds, page=paging.page, page_size=paging.page_size, total=found.total,
-                          has_more=found.total > paging.end)
+    return paginate(found.holds, paging, found.total)
 
 
 @router.post("", response_model=EmergencyPickupOutput, status_code=201,

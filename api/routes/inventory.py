@@ -9,24 +9,22 @@ from fastapi import APIRouter, Query
 
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
-from api.schemas import Page, PageDep
+from api.schemas import Page, PageDep, paginate
 from api.tooling import run_tool, serves
-from tools._stock import StockItemView
-from tools.stock import (
+from tools.inventory import (
     AddStockItemInput,
+    AdjustStockInput,
+    AdjustStockOutput,
     ListStockOutput,
     LowStockAlert,
     LowStockOutput,
+    StockAdjustment,
     StockItemChanges,
     StockItemOutput,
-    UpdateStockItemInput,
-)
-from tools.stock_moves import (
-    AdjustStockInput,
-    AdjustStockOutput,
-    StockAdjustment,
+    StockItemView,
     TransferStockInput,
     TransferStockOutput,
+    UpdateStockItemInput,
 )
 from tools.terms import PartCategory
 
@@ -49,8 +47,7 @@ def list_inventory(
         "location_id": location_id, "category": category, "part_number": part_number, "low_stock": low_stock,
         "available_for_sale": available_for_sale, "limit": paging.page_size, "offset": paging.offset},
         ListStockOutput)
-    return Page[StockItemView](items=found.items, page=paging.page, page_size=paging.page_size, total=found.total,
-                               has_more=found.total > paging.end)
+    return paginate(found.items, paging, found.total)
 
 
 @router.get("/low-stock", response_model=list[LowStockAlert], openapi_extra=serves("low_stock"))

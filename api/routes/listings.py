@@ -13,13 +13,13 @@ from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import Page, PageParams, page_dependency
 from api.tooling import run_tool, serves
-from tools._listing_detail import ListingDetail
-from tools._listing_types import (
+from tools.listings import (
     Condition,
     CreateListingInput,
     CreateListingOutput,
     ListingChangeOutput,
     ListingChanges,
+    ListingDetail,
     ListingHit,
     SearchListingsOutput,
     UpdateListingInput,

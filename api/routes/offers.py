@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
 from api.tooling import run_tool, serves
-from tools._listing_types import Money
-from tools._offer_types import (
+from tools.listings import Money
+from tools.offers import (
     ListOffersOutput,
     OfferTerms,
     OfferView,

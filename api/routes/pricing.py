@@ -11,8 +11,7 @@ from fastapi import APIRouter, Query
 from api.deps import CallerDep, EngineDep
 from api.errors import ERROR_RESPONSES
 from api.tooling import run_tool, serves
-from tools._market_insights import MarketInsightsOutput
-from tools.pricing import AssessPriceOutput, SuggestPriceOutput
+from tools.pricing import AssessPriceOutput, MarketInsightsOutput, SuggestPriceOutput
 from tools.terms import PartCategory, PartCondition
 
 router = APIRouter(prefix="/api/v1/marketplace", tags=["pricing"], responses=ERROR_RESPONSES)

@@ -9,9 +9,9 @@ from fastapi import APIRouter
 
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
-from api.schemas import Page, PageDep
+from api.schemas import Page, PageDep, paginate
 from api.tooling import run_tool, serves
-from tools.transactions import (
+from tools.deals import (
     ListTransactionsOutput,
     ReviewCreate,
     ReviewTransactionInput,
@@ -32,8 +32,7 @@ def list_transactions(
     """Your organization's transactions, newest first, as buyer, seller or both."""
     found = run_tool(engine, caller, "list_transactions", {
         "role": role, "status": status, "limit": paging.page_size, "offset": paging.offset}, ListTransactionsOutput)
-    return Page[TransactionDetail](items=found.transactions, page=paging.page, page_size=paging.page_size,
-                                   total=found.total, has_more=found.total > paging.end)
+    return paginate(found.transactions, paging, found.total)
 
 
 @router.get("/{transaction_id}", response_model=TransactionDetail, openapi_extra=serves("get_transaction"))

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from api.deps import CallerDep, EngineDep
 from api.errors import ERROR_RESPONSES
-from tools.photo_store import PhotoRejected, save_photo
+from tools.photos import PhotoRejected, save_photo
 
 router = APIRouter(prefix="/api/v1/uploads", tags=["uploads"], responses=ERROR_RESPONSES)
 

@@ -12,13 +12,19 @@ from api.errors import ERROR_RESPONSES
 from api.schemas import Page
 from api.tooling import run_tool, serves
 from tools.terms import PartCategory
-from tools.wanted import CreateWantedPostInput, CreateWantedPostOutput, ListWantedPostsOutput, Urgency, WantedPostView
-from tools.wanted_accept import AcceptTerms, AcceptWantedResponseInput, AcceptWantedResponseOutput
-from tools.wanted_responses import (
+from tools.wanted import (
+    AcceptTerms,
+    AcceptWantedResponseInput,
+    AcceptWantedResponseOutput,
+    CreateWantedPostInput,
+    CreateWantedPostOutput,
+    ListWantedPostsOutput,
     ListWantedResponsesOutput,
     RespondToWantedInput,
     RespondToWantedOutput,
+    Urgency,
     WantedAnswer,
+    WantedPostView,
     WantedResponseView,
 )
 

@@ -16,9 +16,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from knowledge.partnumbers import normalize_part_number
 from knowledge.seed.world import build_world
 from knowledge.seed.world.equipment_data import ALL_MODELS
-from knowledge.seed.world.ids import norm_part_number
 
 OUT = Path(__file__).with_name("search_queries.jsonl")
 Ref = tuple[str, str]  # (manufacturer, part number) or (manufacturer, "name:" + part name)
@@ -193,7 +193,7 @@ def build() -> list[dict[str, Any]]:
     by_key = {(p["manufacturer"], p["part_number"]): p for p in parts}
     by_name = {(p["manufacturer"], p["name"]): p for p in parts}
     by_pn = {p["part_number"]: p for p in parts}
-    norms = {norm_part_number(p["part_number"]) for p in parts}
+    norms = {normalize_part_number(p["part_number"]) for p in parts}
     aliases = {m[3]: list(m[4]) for m in ALL_MODELS}
     toks = {p["id"]: part_tokens(p, aliases) for p in parts}
 
@@ -224,7 +224,7 @@ def build() -> list[dict[str, Any]]:
         if p["part_number"] not in used:
             add("exact_number", p["part_number"], p)
             used.add(p["part_number"])
-    pool = [p for p in current if p["part_number"] not in used and len(norm_part_number(p["part_number"])) >= 6]
+    pool = [p for p in current if p["part_number"] not in used and len(normalize_part_number(p["part_number"])) >= 6]
     for kind, fn, count in (("typo_number", typo, 25), ("ocr_number", ocr, 25), ("spaced_number", spaced, 15)):
         made = 0
         for p in pool:
@@ -233,8 +233,8 @@ def build() -> list[dict[str, Any]]:
             if p["part_number"] in used or (kind == "ocr_number" and not any(c in OCR for c in p["part_number"])):
                 continue
             q = fn(p["part_number"], rng)
-            folded = norm_part_number(q)
-            if q == p["part_number"] or (kind == "typo_number") == (folded == norm_part_number(p["part_number"])):
+            folded = normalize_part_number(q)
+            if q == p["part_number"] or (kind == "typo_number") == (folded == normalize_part_number(p["part_number"])):
                 continue
             if kind == "typo_number" and folded in norms:
                 continue

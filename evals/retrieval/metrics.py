@@ -65,8 +65,8 @@ def search_metrics(engine: Engine, path: Path = QUERIES) -> dict[str, Any]:
 
 def photo_metrics(engine: Engine, sample: int = 20) -> dict[str, Any]:
     """Top-1 part of identify_part_from_photo on `sample` generated nameplates (a fixed, spread-out sample)."""
+    from evals.nameplates import NameplateSpec, render_nameplate
     from tools.context import caller_by_email
-    from tools.photo import NameplateSpec, render_nameplate
     from tools.registry import invoke
     from tools.results import ToolFailure
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
 import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
 from knowledge.partnumbers import normalize_part_number
+from knowledge.store_cache import PerStoreCache
 
 # Names technicians use for manufacturers that the catalog spells differently.
 MANUFACTURER_ALIASES = {
@@ -20,7 +19,6 @@ MANUFACTURER_ALIASES = {
     "mce": "Motion Control Engineering", "ge": "GE", "bd": "BD Alaris", "alaris": "BD Alaris", "hillrom": "Hill-Rom",
     "hill rom": "Hill-Rom", "welch allyn": "Welch Allyn", "draeger": "Drager", "dräger": "Drager",
 }
-_TTL_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -58,18 +56,7 @@ class Vocabulary:
         return self.equipment.get(normalize_part_number(model), [])
 
 
-_cache: dict[str, tuple[float, Vocabulary]] = {}
-_lock = threading.Lock()
-
-
-def load_vocabulary(engine: Engine) -> Vocabulary:
-    """The vocabulary for this database, cached for a few minutes."""
-    key = str(engine.url)
-    now = time.monotonic()
-    with _lock:
-        cached = _cache.get(key)
-        if cached and now - cached[0] < _TTL_SECONDS:
-            return cached[1]
+def _read_vocabulary(engine: Engine) -> Vocabulary:
     with engine.connect() as conn:
         names = [r[0] for r in conn.execute(text("SELECT DISTINCT manufacturer FROM parts_catalog"))]
         models = conn.execute(text("SELECT id, manufacturer, model, aliases FROM equipment_models")).all()
@@ -82,13 +69,17 @@ def load_vocabulary(engine: Engine) -> Vocabulary:
         ref = EquipmentRef(row.id, row.manufacturer, row.model)
         for spelling in [row.model, *(row.aliases or [])]:
             equipment.setdefault(normalize_part_number(spelling), []).append(ref)
-    vocab = Vocabulary(manufacturers, equipment)
-    with _lock:
-        _cache[key] = (now, vocab)
-    return vocab
+    return Vocabulary(manufacturers, equipment)
+
+
+_VOCABULARY = PerStoreCache(_read_vocabulary)
+
+
+def load_vocabulary(engine: Engine) -> Vocabulary:
+    """The vocabulary for this database, cached for a few minutes."""
+    return _VOCABULARY.get(engine)
 
 
 def forget_vocabulary() -> None:
     """Drop cached vocabularies (after seeding)."""
-    with _lock:
-        _cache.clear()
+    _VOCABULARY.clear()

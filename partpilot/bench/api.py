@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from agent.bench import CONVERSATIONS
 from api.server import free_port
 from channels.web.stream import is_known_chunk
-from tools.api_keys import create_api_key
+from tools.context import create_api_key
 
 TARGET_TTFT_P95_MS = 300.0
 BENCH_EMAIL = "maria.gonzalez@summitvm.example"

@@ -120,8 +120,7 @@ def create_key(
 ) -> None:
     """Create an API key for EMAIL and print it (only its hash is stored: it cannot be shown again)."""
     from knowledge.db import get_engine
-    from tools.api_keys import create_api_key
-    from tools.context import UnknownCaller
+    from tools.context import UnknownCaller, create_api_key
 
     try:
         key = create_api_key(get_engine(), email, label)
@@ -134,8 +133,8 @@ def create_key(
 @users_app.command("revoke-key")
 def revoke_key(key: Annotated[str, typer.Argument(help="The API key to revoke.")]) -> None:
     """Revoke an API key: requests with it get 401 from now on."""
+    from knowledge.api_keys import revoke_api_key
     from knowledge.db import get_engine
-    from tools.api_keys import revoke_api_key
 
     if not revoke_api_key(get_engine(), key):
         err.print("[red]no active API key matches[/red]")

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from agent.reply_draft import DraftItem, PriceBadge
-from tools._marketplace import usd
+from tools.rules.money import usd
 
 CONDITION_WORDS = {"new": "new", "refurbished": "refurbished", "used_excellent": "used (excellent)",
                    "used_good": "used (good)", "used_fair": "used (fair)", "salvage": "salvage",

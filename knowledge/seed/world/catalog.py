@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from knowledge.partnumbers import normalize_part_number
 from knowledge.seed.world import fam_electrical, fam_elevator, fam_hvac, fam_medical
 from knowledge.seed.world.equipment import Fit, ModelIndex, pick_compat
 from knowledge.seed.world.families import Family, Variant
 from knowledge.seed.world.heroes import HEROES
-from knowledge.seed.world.ids import ago, make_id, nice_price, norm_part_number
+from knowledge.seed.world.ids import ago, make_id, nice_price
 from knowledge.seed.world.pn import styled_number
 
 ALL_FAMILIES: tuple[Family, ...] = (
@@ -43,12 +44,12 @@ class Registry:
     names: set[tuple[str, str]] = field(default_factory=set)
 
     def free(self, maker: str, pn: str, name: str | None = None) -> bool:
-        if norm_part_number(pn) in self.norms:
+        if normalize_part_number(pn) in self.norms:
             return False
         return name is None or (maker, name.lower()) not in self.names
 
     def claim(self, maker: str, pn: str, name: str | None = None) -> None:
-        self.norms.add(norm_part_number(pn))
+        self.norms.add(normalize_part_number(pn))
         if name is not None:
             self.names.add((maker, name.lower()))
 

@@ -12,7 +12,7 @@ from knowledge.seed.world.ids import ago, make_id, money
 from knowledge.seed.world.orgs import People
 
 TAX = Decimal("0.0881")  # Denver combined sales tax
-OFFER_DAYS = 3  # an offer stays open this long after it is made or countered (as tools.offers makes them)
+OFFER_DAYS = 3  # an offer stays open this long after it is made or countered (as tools.offers.offers makes them)
 MESSAGES = ("Can you do a little better on price? Need it this week.", "Is this still available? Can pick up today.",
             "Would you take a trade plus cash?", "Need it for a down car, can you hold it until 3pm?",
             "Please confirm the revision / date code before I commit.", "Will you ship to our Aurora shop?")

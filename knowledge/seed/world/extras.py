@@ -8,10 +8,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from knowledge.partnumbers import normalize_part_number
 from knowledge.seed.world.catalog import ALL_FAMILIES, NOTES, Catalog, default_specs
 from knowledge.seed.world.extras_vocab import distinguishing_name, usage_note
 from knowledge.seed.world.families import Family
-from knowledge.seed.world.ids import ago, make_id, nice_price, norm_part_number
+from knowledge.seed.world.ids import ago, make_id, nice_price
 from knowledge.seed.world.pn import styled_number
 
 Entry = tuple[Family, str, list[tuple[str, dict[str, Any], str, float]]]
@@ -54,11 +55,11 @@ def add_extras(cat: Catalog, count: int) -> None:
         if key in names:
             continue
         pn = styled_number(maker, rng)
-        norm, tries = norm_part_number(pn), 0
+        norm, tries = normalize_part_number(pn), 0
         while norm in norms:
             tries += 1
             pn = styled_number(maker, rng) + (f"-{rng.randrange(10, 100)}" if tries > 5 else "")
-            norm = norm_part_number(pn)
+            norm = normalize_part_number(pn)
         norms.add(norm)
         names.add(key)
         kg = rng.uniform(*fam.kg)

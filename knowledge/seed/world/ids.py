@@ -10,7 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal
 NAMESPACE = uuid.UUID("5b0e7c1a-3f2d-4e8b-9c6a-2d7f1e0a9b3c")
 _DEMO_NOW = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 _CENT = Decimal("0.01")
-_OCR_FOLD = str.maketrans("OILSBZ", "011582")
 
 
 def demo_now() -> datetime:
@@ -49,7 +48,3 @@ def nice_price(value: float) -> Decimal:
 def norm_model(model: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", model.upper())
 
-
-def norm_part_number(part_number: str) -> str:
-    """Mirror of the store's generated part_number_norm column (OCR look-alikes folded)."""
-    return re.sub(r"[^A-Z0-9]", "", part_number.upper()).translate(_OCR_FOLD)

@@ -11,7 +11,7 @@ from typing import Any
 from agent.planners.local.dialogue.item_words import by_words, codes_fit, text_of
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Ref
-from tools.wording import possessive
+from tools.rules.wording import possessive
 
 _SLIM = {
     "part": ("part_number", "manufacturer", "name", "msrp", "category", "part_id", "superseded_by",

@@ -102,7 +102,7 @@ def _verify_part(ctx: Ctx, form: FormState, number: str) -> Step | None:
 
 
 def _check_auction(form: FormState) -> Say | None:
-    from tools._listing_rules import MAX_AUCTION_DAYS
+    from tools.listings.rules import MAX_AUCTION_DAYS
 
     values, why, field = form.values, "", ""
     end = values.get("auction_end")

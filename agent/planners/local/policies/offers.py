@@ -17,7 +17,7 @@ from agent.planners.local.policies.fit import verdict_sentence
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import money, offer_item
-from tools.wording import possessive
+from tools.rules.wording import possessive
 
 _ASKING = re.compile(r"\b(asking( price)?|full price|list price|their price|what they want|at ask|price they want)\b",
                      re.IGNORECASE)

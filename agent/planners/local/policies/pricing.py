@@ -10,7 +10,7 @@ from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import failure, in_view, part_args, target_part
 from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import condition, money, option_item
-from tools.wording import counted
+from tools.rules.wording import counted
 
 VERDICT_WORDS = {"below_market": "a great deal", "competitive": "a good price", "fair": "a fair price",
                  "above_market": "above average", "high": "high"}

@@ -1,0 +1,54 @@
+"""Holding stock for pickup: the visible, locked item row, and pickup codes (also used by marketplace deals)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from knowledge import clock
+from tools.context import Caller
+from tools.rules.visibility import inventory_visibility_sql
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over a phone
+CODE_LENGTH = 6
+
+
+def pickup_code() -> str:
+    """A pickup code to give at the counter: for stock holds and for collecting a marketplace deal."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+_ITEM_SQL = (
+    "SELECT i.id, i.organization_id, i.part_number, i.name, i.condition, i.quantity_available, "
+    "o.name AS org_name, s.name AS loc_name, s.location_type, s.address, s.city, s.lat, s.lng, s.pickup_hours, "
+    "s.contact_name, s.contact_phone FROM inventory_items i JOIN stock_locations s ON s.id = i.stock_location_id "
+    "JOIN organizations o ON o.id = i.organization_id WHERE i.id = :id AND s.is_active AND {vis}"
+)
+
+
+def visible_item(session: Session, caller: Caller, item_id: uuid.UUID, lock: bool) -> Any:
+    params: dict[str, Any] = {"id": item_id}
+    sql = _ITEM_SQL.format(vis=inventory_visibility_sql(caller, params, "i")) + (" FOR UPDATE OF i" if lock else "")
+    return session.execute(text(sql), params).one_or_none()
+
+
+def insert_hold(session: Session, caller: Caller, row: Any, quantity: int, hours: int) -> Any:
+    """Insert an active hold with a fresh 6-character code (redrawn on the rare collision)."""
+    for _ in range(5):
+        code = pickup_code()
+        try:
+            with session.begin_nested():
+                return session.execute(text(
+                    "INSERT INTO stock_holds (inventory_item_id, organization_id, user_id, quantity, pickup_code, "
+                    "status, created_at, expires_at) VALUES (:item, :org, :user, :q, :code, 'active', :now, "
+                    ":now + make_interval(hours => :h)) RETURNING id, pickup_code, expires_at"),
+                    {"item": row.id, "org": caller.organization_id, "user": caller.user_id, "q": quantity,
+                     "code": code, "h": hours, "now": clock.now()}).one()
+        except IntegrityError:  # pickup-code collision: draw again
+            continue
+    raise RuntimeError("could not draw a unique pickup code")
