@@ -1,4 +1,5 @@
-"""The one Settings object: environment variables and `.env`, read once."""
+"""The settings of the store and the layers on it (database, home, embeddings, search, the model provider, the
+clock): environment variables and `.env`, read once. The application adds its own (partpilot/config.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Partpilot configuration. Optional integrations switch on only when their keys are set."""
+    """What the store, the tools and the agent read. Optional integrations switch on only when their keys are set."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -41,46 +42,12 @@ class Settings(BaseSettings):
     # at ~8 ms a walk (512MB shared buffers).
     hnsw_ef_search: int = 500
 
-    # Channels (channels/slack, channels/sms): each switches on only when its keys are set.
-    public_base_url: str | None = Field(
-        default=None, description="The server's public URL (https://parts.example.com), as Slack and Twilio call it; "
-        "when unset, webhook URLs are rebuilt from the request and X-Forwarded-Proto/Host.")
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
-    slack_api_base_url: str = "https://slack.com/api/"
-    slack_max_file_bytes: int = 10 * 1024 * 1024
-    twilio_account_sid: str | None = None
-    twilio_auth_token: str | None = None
-    twilio_from_number: str | None = Field(default=None, description="E.164 sender, e.g. +15551230000")
-    twilio_messaging_service_sid: str | None = None
-    twilio_api_base_url: str = "https://api.twilio.com"
-    twilio_max_media_bytes: int = 5 * 1024 * 1024
-    channel_workers: int = Field(default=4, ge=1, description="Background agent turns running at once")
-
     log_level: str = "INFO"
 
     clock_offset_days: float = Field(
         default=0.0, validation_alias=AliasChoices("partpilot_clock_offset_days", "clock_offset_days"),
         description="Testing/demo knob: the application's clock runs this many days (may be fractional or "
         "negative) away from real time — the seed, every expiry and auction end, and the evals follow it.")
-
-    web_demo: bool | None = Field(
-        default=None, description="Serve `/` signed in as the demo technician (an API key in the page). "
-        "Default: on with the embedded database, off with DATABASE_URL.")
-    web_demo_email: str = "maria.gonzalez@summitvm.example"
-
-    @property
-    def web_demo_enabled(self) -> bool:
-        return self.web_demo if self.web_demo is not None else self.database_url is None
-
-    @property
-    def slack_enabled(self) -> bool:
-        return bool(self.slack_bot_token and self.slack_signing_secret)
-
-    @property
-    def sms_enabled(self) -> bool:
-        return bool(self.twilio_account_sid and self.twilio_auth_token
-                    and (self.twilio_from_number or self.twilio_messaging_service_sid))
 
     @property
     def home(self) -> Path:

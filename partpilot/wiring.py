@@ -1,4 +1,4 @@
-"""The one place that builds the application from its layers: the store's engine and settings (knowledge),
+"""The one place that builds the application from its layers: the store's engine, the settings (config.py),
 the agent runner and its gateway (agent), the channel hub (channels) and the HTTP app (api + channels).
 
 Each process has one of each, built on first use, so importing this module touches no database."""
@@ -25,7 +25,7 @@ from channels.web.page import STATIC
 from channels.web.page import router as page_router
 from knowledge.channel_ledger import ChannelLedger
 from knowledge.db import get_engine
-from knowledge.settings import Settings, get_settings
+from partpilot.config import AppSettings, get_app_settings
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def shared_gateway() -> Gateway:
     return Gateway(get_engine())
 
 
-def build_hub(settings: Settings, engine: Engine,
+def build_hub(settings: AppSettings, engine: Engine,
               runner_factory: Callable[[], AgentRunner] | None = None) -> ChannelHub:
     """A channel hub over `engine` (tests build their own with a scripted planner)."""
     return ChannelHub(settings, Gateway(engine), ChannelLedger(engine),
@@ -51,12 +51,12 @@ def build_hub(settings: Settings, engine: Engine,
 @lru_cache(maxsize=1)
 def get_hub() -> ChannelHub:
     """The server's one hub (built on first use from the Settings and the store's engine)."""
-    return build_hub(get_settings(), get_engine())
+    return build_hub(get_app_settings(), get_engine())
 
 
 def channel_routers() -> list[APIRouter]:
     """Routers of the channels whose keys are set (no Slack/Twilio keys: an empty list, no DB touched)."""
-    settings = get_settings()
+    settings = get_app_settings()
     if not (settings.slack_enabled or settings.sms_enabled):
         return []
     return get_hub().routers()
@@ -70,7 +70,7 @@ def create_app() -> FastAPI:
     app.state.engine = get_engine
     app.state.runner = shared_runner
     app.state.gateway = shared_gateway
-    app.state.settings = get_settings
+    app.state.settings = get_app_settings
     app.include_router(chat_router(current_caller, ERROR_RESPONSES))
     app.include_router(page_router)
     app.mount("/widget", StaticFiles(directory=STATIC), name="widget")

@@ -14,6 +14,7 @@ from channels.fakes.app_server import AppServer
 from channels.hub import ChannelHub
 from evals.nameplates import NameplateSpec, render_nameplate
 from knowledge.settings import get_settings
+from partpilot.config import get_app_settings
 from partpilot.wiring import get_hub
 
 
@@ -45,6 +46,7 @@ def running_app(env: dict[str, str]) -> Iterator[RunningApp]:
         for name, value in env.items():
             patch.setenv(name, value)
         get_settings.cache_clear()
+        get_app_settings.cache_clear()
         get_hub.cache_clear()
         try:
             app = create_app()
@@ -55,6 +57,7 @@ def running_app(env: dict[str, str]) -> Iterator[RunningApp]:
             hub.worker.shutdown()
         finally:
             get_settings.cache_clear()
+            get_app_settings.cache_clear()
             get_hub.cache_clear()
 
 

@@ -21,6 +21,10 @@ PARTS_MANAGER = "linda.park@summitvm.example"
 METRO_SELLER = "ray.kowalski@metrosalvage.example"
 APEX_SELLER = "megan.doyle@apexelevator.example"
 APEX_TECH = "ben.carter@apexelevator.example"
+HOLDS = "SELECT count(*) FROM stock_holds WHERE user_id = :u"
+OFFERS_ON = "SELECT count(*) FROM part_offers WHERE listing_id = :l"
+MY_LISTINGS = "SELECT count(*) FROM marketplace_listings WHERE seller_id = :u"
+WANTED = "SELECT count(*) FROM wanted_posts WHERE requester_id = :u"
 
 
 @dataclass
@@ -125,3 +129,18 @@ def holdable_part(engine: Engine, organization: str) -> str:
 
 def caller(engine: Engine, email: str, channel: str = "cli") -> Caller:
     return caller_by_email(engine, email, channel=channel)
+
+
+def nameplate_photo(engine: Engine, email: str, number: str, maker: str, name: str,
+                    injected_text: str | None = None) -> str:
+    """A nameplate photo of the part, stored as sent by `email`: its photo id."""
+    from evals.nameplates import NameplateSpec, render_nameplate
+    from tools.photos.store import save_photo
+
+    image = render_nameplate(NameplateSpec(manufacturer=maker, part_number=number, name=name), seed=7,
+                             rotation=0, blur=0.3, noise=2, glare=False, barcode=True, injected_text=injected_text)
+    return save_photo(engine, caller(engine, email), image)
+
+
+def talk(runner: AgentRunner, engine: Engine, email: str = TECH, channel: str = "cli") -> Conversation:
+    return Conversation(runner, caller(engine, email, channel))

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from knowledge.settings import get_settings
+from partpilot.config import get_app_settings
 from tools.context import caller_for_api_key
 
 
@@ -24,13 +24,13 @@ def test_demo_page_is_signed_in_as_the_demo_technician(client: TestClient, engin
     assert first.status_code == 200 and first.headers["content-type"].startswith("text/html")
     key = _page_key(first.text)
     caller = caller_for_api_key(engine, key)
-    assert caller is not None and caller.email == get_settings().web_demo_email and caller.role == "technician"
+    assert caller is not None and caller.email == get_app_settings().web_demo_email and caller.role == "technician"
     assert _page_key(client.get("/").text) == key, "the demo key is reused, not minted per page view"
     assert 'src="/widget/widget.js"' in first.text and "https://" not in first.text
 
 
 def test_demo_sign_in_can_be_switched_off(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(get_settings(), "web_demo", False)
+    monkeypatch.setattr(get_app_settings(), "web_demo", False)
     page = client.get("/")
     assert page.status_code == 200 and _page_key(page.text) == "" and "Demo sign-in is off" in page.text
 

@@ -19,7 +19,7 @@ from channels.fakes.app_server import AppServer
 from channels.fakes.slack_web_api import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlackWebApi
 from channels.slack.blocks import CHOICES_BLOCK
 from channels.slack.routes import slack_router
-from knowledge.settings import Settings
+from partpilot.config import AppSettings
 from partpilot.wiring import build_hub
 from tests.channel_helpers import RunningApp, user_with
 from tests.draft_helpers import NO_MATCH, PICKED, SELLERS
@@ -38,7 +38,7 @@ def planner() -> KeyedPlanner:
 
 @pytest.fixture(scope="module")
 def app(engine: Engine, slack: FakeSlackWebApi, planner: KeyedPlanner) -> Iterator[RunningApp]:
-    settings = Settings(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_base_url=slack.base_url)
+    settings = AppSettings(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_base_url=slack.base_url)
     hub = build_hub(settings, engine, runner_factory=lambda: AgentRunner(engine, planner=planner))
     api = FastAPI()
     api.include_router(slack_router(hub))

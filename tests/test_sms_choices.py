@@ -15,7 +15,7 @@ from agent.runner import AgentRunner
 from channels.fakes.app_server import AppServer
 from channels.fakes.twilio_rest import FakeTwilioRest
 from channels.sms.routes import sms_router
-from knowledge.settings import Settings
+from partpilot.config import AppSettings
 from partpilot.wiring import build_hub
 from tests.channel_helpers import RunningApp, user_with
 from tests.draft_helpers import NO_MATCH, PICKED, SELLERS
@@ -34,7 +34,7 @@ def planner() -> KeyedPlanner:
 
 @pytest.fixture(scope="module")
 def app(engine: Engine, twilio: FakeTwilioRest, planner: KeyedPlanner) -> Iterator[RunningApp]:
-    settings = Settings(twilio_account_sid=SID, twilio_auth_token=TOKEN, twilio_from_number=OUR_NUMBER,
+    settings = AppSettings(twilio_account_sid=SID, twilio_auth_token=TOKEN, twilio_from_number=OUR_NUMBER,
                         twilio_api_base_url=twilio.base_url)
     hub = build_hub(settings, engine, runner_factory=lambda: AgentRunner(engine, planner=planner))
     api = FastAPI()

@@ -110,6 +110,7 @@ def _users(engine: Engine, limit: int) -> list[tuple[str, str]]:
 def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurrency: int = 8,
                        retry_share: float = 0.1) -> dict[str, Any]:
     from knowledge.settings import get_settings
+    from partpilot.config import get_app_settings
     from partpilot.wiring import create_app, get_hub
 
     slack, twilio = FakeSlackWebApi(_SLACK["token"]), FakeTwilioRest(_TWILIO["sid"], _TWILIO["token"])
@@ -118,6 +119,7 @@ def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurren
                        "TWILIO_AUTH_TOKEN": _TWILIO["token"], "TWILIO_FROM_NUMBER": _TWILIO["from"],
                        "TWILIO_API_BASE_URL": twilio.base_url})
     get_settings.cache_clear()
+    get_app_settings.cache_clear()
     get_hub.cache_clear()
     users = _users(engine, 8)
     run = uuid.uuid4().hex[:8]
@@ -145,6 +147,7 @@ def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurren
         slack.close()
         twilio.close()
         get_settings.cache_clear()
+        get_app_settings.cache_clear()
         get_hub.cache_clear()
     acks = {kind: [ms for k, first, again in results if k == kind for ms in (first, again) if ms is not None]
             for kind in ("slack", "sms")}

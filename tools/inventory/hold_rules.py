@@ -6,6 +6,7 @@ import secrets
 import uuid
 from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,6 +14,20 @@ from sqlalchemy.orm import Session
 from knowledge import clock
 from tools.context import Caller
 from tools.rules.visibility import inventory_visibility_sql
+
+
+class PickupPlace(BaseModel):
+    """Where held units are picked up, and whom to ask there."""
+
+    organization_name: str = Field(description="Whose stock it is")
+    location_name: str
+    location_type: str
+    address: str | None
+    city: str | None
+    pickup_hours: str | None
+    contact_name: str | None
+    contact_phone: str | None
+
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over a phone
 CODE_LENGTH = 6

@@ -20,6 +20,7 @@ from knowledge.models import InventoryItem, StockHold
 from knowledge.partnumbers import normalize_part_number
 from tools.catalog.parts import number_norm_sql
 from tools.context import Caller
+from tools.inventory.hold_rules import PickupPlace
 from tools.listings.types import PartNumberText
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
@@ -28,7 +29,7 @@ from tools.rules.clock import utcnow
 HoldStatus = Literal["active", "expired", "released", "picked_up"]
 
 
-class HoldView(BaseModel):
+class HoldView(PickupPlace):
     hold_id: uuid.UUID
     status: HoldStatus = Field(description="active (units set aside), expired (code no longer valid), released "
                                "(cancelled), picked_up")
@@ -37,14 +38,6 @@ class HoldView(BaseModel):
     part_name: str
     condition: str
     quantity: int
-    organization_name: str = Field(description="Whose stock it is")
-    location_name: str
-    location_type: str
-    address: str | None
-    city: str | None
-    pickup_hours: str | None
-    contact_name: str | None
-    contact_phone: str | None
     expires_at: datetime
     minutes_left: int | None = Field(description="Until the hold expires; None unless active")
     held_by: str = Field(description="The user who made the hold")

@@ -16,7 +16,7 @@ from knowledge.partnumbers import normalize_part_number
 from tools.catalog.parts import number_norm_sql, resolve_part
 from tools.catalog.supersession import StandIn, stand_ins
 from tools.context import Caller
-from tools.inventory.hold_rules import insert_hold, visible_item
+from tools.inventory.hold_rules import PickupPlace, insert_hold, visible_item
 from tools.inventory.ranking import (
     SourcingOption,
     listing_option,
@@ -194,7 +194,7 @@ class EmergencyPickupInput(BaseModel):
     hold_hours: int = Field(default=4, ge=1, le=24, description="How long the hold lasts before release")
 
 
-class EmergencyPickupOutput(BaseModel):
+class EmergencyPickupOutput(PickupPlace):
     hold_id: uuid.UUID
     pickup_code: str = Field(description="Give this code at the counter / to the truck driver")
     expires_at: datetime
@@ -202,14 +202,6 @@ class EmergencyPickupOutput(BaseModel):
     part_number: str
     part_name: str
     condition: str
-    organization_name: str
-    location_name: str
-    location_type: str
-    address: str | None
-    city: str | None
-    pickup_hours: str | None
-    contact_name: str | None
-    contact_phone: str | None
     distance_km: float | None
     quantity_still_available: int
     message: str

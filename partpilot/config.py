@@ -1,0 +1,52 @@
+"""The application's settings: the store's and the agent's (knowledge.settings) plus what only the running
+application reads — the Slack and Twilio channels and the web demo. Environment variables and `.env`, read
+once; the wiring hands the channels what they need (channels/ports.py)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+
+from knowledge.settings import Settings
+
+
+class AppSettings(Settings):
+    # Channels (channels/slack, channels/sms): each switches on only when its keys are set.
+    public_base_url: str | None = Field(
+        default=None, description="The server's public URL (https://parts.example.com), as Slack and Twilio call it; "
+        "when unset, webhook URLs are rebuilt from the request and X-Forwarded-Proto/Host.")
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_base_url: str = "https://slack.com/api/"
+    slack_max_file_bytes: int = 10 * 1024 * 1024
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = Field(default=None, description="E.164 sender, e.g. +15551230000")
+    twilio_messaging_service_sid: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_max_media_bytes: int = 5 * 1024 * 1024
+    channel_workers: int = Field(default=4, ge=1, description="Background agent turns running at once")
+
+    web_demo: bool | None = Field(
+        default=None, description="Serve `/` signed in as the demo technician (an API key in the page). "
+        "Default: on with the embedded database, off with DATABASE_URL.")
+    web_demo_email: str = "maria.gonzalez@summitvm.example"
+
+    @property
+    def web_demo_enabled(self) -> bool:
+        return self.web_demo if self.web_demo is not None else self.database_url is None
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token
+                    and (self.twilio_from_number or self.twilio_messaging_service_sid))
+
+
+@lru_cache(maxsize=1)
+def get_app_settings() -> AppSettings:
+    return AppSettings()
