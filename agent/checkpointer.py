@@ -18,7 +18,8 @@ def conninfo(engine: Engine) -> str:
 
 @lru_cache(maxsize=4)
 def _pool(uri: str) -> ConnectionPool:
-    return ConnectionPool(uri, min_size=1, max_size=10, open=True,
+    # check: a connection the server dropped (a restart) is replaced before use, not handed out to fail
+    return ConnectionPool(uri, min_size=1, max_size=10, open=True, check=ConnectionPool.check_connection,
                           kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
 
 

@@ -21,13 +21,14 @@ def route_modules() -> list[ModuleType]:
     return [module for module in found if isinstance(getattr(module, "router", None), APIRouter)]
 
 
-def create_api() -> FastAPI:
+def create_api(store_down: tuple[type[Exception], ...] = ()) -> FastAPI:
+    """The REST API; `store_down`: the exception types (besides SQLAlchemy's) that mean the store is unreachable."""
     app = FastAPI(
         title="Partpilot",
         version="0.1.0",
         description="Source spare parts for elevator, HVAC, electrical and medical equipment.",
     )
-    install_error_handlers(app)
+    install_error_handlers(app, store_down)
     for module in route_modules():
         app.include_router(module.router)
     return app

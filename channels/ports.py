@@ -24,8 +24,7 @@ class ChannelSettings(Protocol):
     channel_workers: int
     web_demo_email: str
 
-    @property
-    def web_demo_enabled(self) -> bool: ...
+    def web_demo_on(self, bind_host: str) -> bool: ...
 
     @property
     def slack_enabled(self) -> bool: ...

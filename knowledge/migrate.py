@@ -34,3 +34,18 @@ def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
 def is_migrated(engine: Engine | None = None) -> bool:
     engine = engine or get_engine()
     return inspect(engine).has_table("parts_catalog")
+
+
+def readiness(engine: Engine) -> dict[str, object]:
+    """Whether the store can serve: it answers, and its schema is at the newest migration. Raises the driver's
+    error when the database cannot be reached."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    head = ScriptDirectory.from_config(alembic_config(url="postgresql://")).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        parts = conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar_one() if current else 0
+    return {"database": "ok", "migrations": "head" if current == head else f"at {current}, head is {head}",
+            "ready": current == head, "catalog_parts": int(parts)}

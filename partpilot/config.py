@@ -4,6 +4,7 @@ once; the wiring hands the channels what they need (channels/ports.py)."""
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 
 from pydantic import Field
@@ -30,12 +31,15 @@ class AppSettings(Settings):
 
     web_demo: bool | None = Field(
         default=None, description="Serve `/` signed in as the demo technician (an API key in the page). "
-        "Default: on with the embedded database, off with DATABASE_URL.")
+        "Default: on only with the embedded database on a loopback address (partpilot serve --host 127.0.0.1).")
     web_demo_email: str = "maria.gonzalez@summitvm.example"
 
-    @property
-    def web_demo_enabled(self) -> bool:
-        return self.web_demo if self.web_demo is not None else self.database_url is None
+    def web_demo_on(self, bind_host: str) -> bool:
+        """Whether `/` is signed in as the demo technician: WEB_DEMO when set; otherwise only for the embedded
+        demo database on a server bound to a loopback address — the page hands out a working API key."""
+        if self.web_demo is not None:
+            return self.web_demo
+        return self.database_url is None and is_loopback(bind_host)
 
     @property
     def slack_enabled(self) -> bool:
@@ -45,6 +49,16 @@ class AppSettings(Settings):
     def sms_enabled(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token
                     and (self.twilio_from_number or self.twilio_messaging_service_sid))
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.1, ::1, localhost: reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,8 @@ import logging
 from collections.abc import Callable
 from functools import lru_cache
 
+import psycopg
+import psycopg_pool
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +27,7 @@ from channels.web.page import STATIC
 from channels.web.page import router as page_router
 from knowledge.channel_ledger import ChannelLedger
 from knowledge.db import get_engine
+from knowledge.migrate import readiness
 from partpilot.config import AppSettings, get_app_settings
 
 log = logging.getLogger(__name__)
@@ -62,15 +65,18 @@ def channel_routers() -> list[APIRouter]:
     return get_hub().routers()
 
 
-def create_app() -> FastAPI:
+def create_app(bind_host: str = "127.0.0.1") -> FastAPI:
     """The REST API, the web chat (its API, the widget and the demo page) and the Slack and SMS webhooks whose
     keys are set. The widget runs on other sites' pages and authenticates with a bearer key (no cookies), so
-    any origin may call the API."""
-    app = create_api()
+    any origin may call the API. `bind_host`: the address the server listens on (the demo page signs in only
+    on a loopback address)."""
+    app = create_api(store_down=(psycopg.OperationalError, psycopg_pool.PoolTimeout))
     app.state.engine = get_engine
+    app.state.readiness = lambda: readiness(get_engine())
     app.state.runner = shared_runner
     app.state.gateway = shared_gateway
     app.state.settings = get_app_settings
+    app.state.bind_host = bind_host
     app.include_router(chat_router(current_caller, ERROR_RESPONSES))
     app.include_router(page_router)
     app.mount("/widget", StaticFiles(directory=STATIC), name="widget")

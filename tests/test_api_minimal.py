@@ -7,9 +7,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 
-def test_health(signed_in: TestClient) -> None:
-    body = signed_in.get("/health").json()
-    assert body["status"] == "ok" and body["catalog_parts"] >= 2000
+def test_health_is_liveness_and_ready_checks_the_store(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    ready = client.get("/ready")
+    assert ready.status_code == 200, ready.text
+    body = ready.json()
+    assert body["status"] == "ok" and body["database"] == "ok" and body["migrations"] == "head"
+    assert body["catalog_parts"] >= 2000
 
 
 def test_search_endpoint(signed_in: TestClient, engine: Engine) -> None:

@@ -11,6 +11,9 @@ from sqlalchemy import Engine, text
 
 from tests.api_helpers import body, error, headers_for
 from tests.tool_helpers import MARIA, OUTSIDER
+from tools.context import caller_by_email
+from tools.registry import invoke
+from tools.results import ToolFailure
 
 
 def test_sourcing_ranks_places_fastest_first_and_hides_other_internal_stock(client: TestClient,
@@ -67,3 +70,15 @@ def test_installed_equipment_is_only_our_customers(client: TestClient, engine: E
     theirs = body(client.get("/api/v1/equipment", params={"site": "brown palace"},
                              headers=headers_for(engine, OUTSIDER)))
     assert theirs["total"] == 0 and theirs["units"] == []
+
+
+def test_text_with_a_nul_is_refused_as_invalid_by_every_tool(client: TestClient, engine: Engine) -> None:
+    headers = headers_for(engine, MARIA)
+    for path, params in (("/api/v1/equipment", {"equipment_type": "\x00"}),
+                         ("/api/v1/parts/sourcing", {"part_number": "GAA\x0024350BH1"}),
+                         ("/api/v1/parts/catalog/compatibility", {"part_number": "x", "equipment_model": "\x00"})):
+        refused = error(client.get(path, params=params, headers=headers), 422, "invalid")
+        assert "NUL" in refused["message"], path
+    maria = caller_by_email(engine, MARIA)
+    failure = invoke(engine, maria, "search_parts", {"query": "door\x00operator"})
+    assert isinstance(failure, ToolFailure) and failure.error == "invalid"

@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from partpilot.config import get_app_settings
+from partpilot.config import get_app_settings, is_loopback
+from partpilot.wiring import create_app
 from tools.context import caller_for_api_key
 
 
@@ -27,6 +28,21 @@ def test_demo_page_is_signed_in_as_the_demo_technician(client: TestClient, engin
     assert caller is not None and caller.email == get_app_settings().web_demo_email and caller.role == "technician"
     assert _page_key(client.get("/").text) == key, "the demo key is reused, not minted per page view"
     assert 'src="/widget/widget.js"' in first.text and "https://" not in first.text
+    assert "Demo: signed in as the demo technician" in first.text and "loopback" in first.text
+
+
+def test_demo_is_off_on_a_public_address_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    public = TestClient(create_app(bind_host="0.0.0.0"))
+    page = public.get("/")
+    assert page.status_code == 200 and _page_key(page.text) == "" and "Demo sign-in is off" in page.text
+    monkeypatch.setattr(get_app_settings(), "web_demo", True)  # WEB_DEMO=true: the operator's explicit choice
+    assert _page_key(public.get("/").text).startswith("pp_")
+
+
+@pytest.mark.parametrize("host,loopback", [("127.0.0.1", True), ("::1", True), ("localhost", True),
+                                           ("0.0.0.0", False), ("192.168.1.20", False), ("parts.example.com", False)])
+def test_loopback_addresses(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
 
 
 def test_demo_sign_in_can_be_switched_off(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -81,6 +81,27 @@ def test_url_verification(app: RunningApp) -> None:
     assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.text
 
 
+@pytest.mark.parametrize("body", ["{not json", "[]", '"just text"', '{"type": "event_callback", "event": "hi"}'])
+def test_a_signed_body_that_is_no_slack_payload_is_400(app: RunningApp, body: str) -> None:
+    answer = signed_post(app, "/slack/events", body, "application/json")
+    assert answer.status_code == 400 and answer.json()["error"] == "bad_request"
+
+
+def test_garbage_is_refused_without_a_500(app: RunningApp) -> None:
+    url = f"{app.url}/slack/events"
+    stamp = str(int(time.time()))
+    not_utf8 = requests.post(url, data=b"\xff\xfe{", timeout=10, headers={
+        "Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=00"})
+    assert not_utf8.status_code == 400
+    bad_stamp = requests.post(url, data=b"{}", timeout=10, headers={
+        "Content-Type": "application/json", "X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=00"})
+    assert bad_stamp.status_code == 401
+    unsigned = requests.post(url, data=b"{not json", timeout=10, headers={"Content-Type": "application/json"})
+    assert unsigned.status_code == 401
+    form = signed_post(app, "/slack/interactivity", "payload=%7Bbroken", "application/x-www-form-urlencoded")
+    assert form.status_code == 400
+
+
 def test_forged_and_stale_signatures_get_401(app: RunningApp, slack: FakeSlackWebApi, maria: str) -> None:
     event = dm(maria, "GAA24350BH1")
     assert send_event(app, envelope(event), secret="not-the-secret").status_code == 401

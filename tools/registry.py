@@ -89,11 +89,25 @@ def validation_failure(exc: ValidationError) -> ToolFailure:
     return ToolFailure(error="invalid", message=f"Invalid arguments: {fields}")
 
 
+def _has_nul(value: Any) -> bool:
+    """Postgres text cannot hold NUL: text carrying one is refused here, for every tool and every caller."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def parse_args(spec: ToolSpec, args: dict[str, Any] | BaseModel) -> BaseModel | ToolFailure:
+    raw = args if isinstance(args, dict) else args.model_dump()
+    if _has_nul(raw):
+        return ToolFailure(error="invalid", message="Invalid arguments: text cannot contain NUL characters.")
     if isinstance(args, spec.input_model):
         return args
     try:
-        return spec.input_model.model_validate(args if isinstance(args, dict) else args.model_dump())
+        return spec.input_model.model_validate(raw)
     except ValidationError as exc:
         return validation_failure(exc)
 

@@ -1,6 +1,7 @@
-"""`/slack/events` and `/slack/interactivity`: slack-bolt verifies the signature (401 when forged or stale),
-answers url_verification and drops the app's own messages; the listeners only claim the delivery and queue
-the agent turn, so Slack gets its acknowledgement well within 3 seconds."""
+"""`/slack/events` and `/slack/interactivity`: the signature and the payload's shape are checked first
+(envelope.py: 401 when forged or stale, 400 when not a Slack payload); slack-bolt answers url_verification and
+drops the app's own messages; the listeners only claim the delivery and queue the agent turn, so Slack gets its
+acknowledgement well within 3 seconds."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from fastapi.concurrency import run_in_threadpool
 from slack_bolt import Ack, App, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 
 from channels.hub import ChannelHub
 from channels.messages import ConfirmationAnswer, InboundMessage
 from channels.slack.blocks import CANCEL_ACTION, CHOICE_ACTION, CONFIRM_ACTION, answered_blocks, mrkdwn
+from channels.slack.envelope import refused
 from channels.slack.events import inbound_from_event, message_delivery_id
 from channels.slack.files import SlackFileFetcher
 from channels.slack.responder import SlackResponder
@@ -134,12 +137,17 @@ def slack_router(hub: ChannelHub) -> APIRouter:
     router = APIRouter(prefix="/slack", tags=["slack"])
 
     authorized = False
+    verifier = SignatureVerifier(hub.settings.slack_signing_secret or "")
 
     async def handle(request: Request) -> Response:
         # Dispatch only verifies, parses and queues (CPU, ~1 ms), so it runs on the event loop: a thread
         # hop costs more under load. The first request goes to a thread, as Bolt calls auth.test then.
         nonlocal authorized
-        bolt_request = to_bolt_request(request, await request.body())
+        body = await request.body()
+        answer = refused(body, request.headers, verifier)
+        if answer is not None:
+            return answer
+        bolt_request = to_bolt_request(request, body)
         if authorized:
             return to_starlette_response(bolt.dispatch(bolt_request))
         bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)

@@ -16,10 +16,11 @@ def _key_file(gateway: Gateway, settings: ChannelSettings) -> Path:
     return settings.home / f"web-demo-key-{gateway.store_name}"
 
 
-def demo_api_key(gateway: Gateway, settings: ChannelSettings) -> str | None:
-    """The demo technician's key (None when the demo is off or the demo user does not exist). Only the
-    plaintext's digest is in the database, so the plaintext is kept in a private file under PARTPILOT_HOME."""
-    if not settings.web_demo_enabled:
+def demo_api_key(gateway: Gateway, settings: ChannelSettings, bind_host: str) -> str | None:
+    """The demo technician's key (None when the demo is off for a server bound to `bind_host`, or the demo user
+    does not exist). Only the plaintext's digest is in the database, so the plaintext is kept in a private
+    file under PARTPILOT_HOME."""
+    if not settings.web_demo_on(bind_host):
         return None
     path = _key_file(gateway, settings)
     if path.exists():

@@ -21,8 +21,9 @@ router = APIRouter(include_in_schema=False)
 async def demo_page(request: Request, gateway: GatewayDep) -> HTMLResponse:
     """The widget on a page of its own, signed in as the demo technician when the demo is on."""
     settings: ChannelSettings = request.app.state.settings()
-    key = await run_in_threadpool(demo_api_key, gateway, settings)
-    signed_in = (f"Signed in as the demo technician ({settings.web_demo_email})." if key else
+    key = await run_in_threadpool(demo_api_key, gateway, settings, request.app.state.bind_host)
+    signed_in = (f"Demo: signed in as the demo technician ({settings.web_demo_email}). Anyone who can open this "
+                 "page acts as them, so it is only served on a loopback address." if key else
                  "Demo sign-in is off: embed the widget with your own API key (partpilot users create-key EMAIL).")
     page = (STATIC.parent / "demo.html").read_text()
     page = (page.replace("{{API_KEY}}", html.escape(key or "")).replace("{{SIGNED_IN}}", html.escape(signed_in))

@@ -18,7 +18,7 @@ def serve(
     from partpilot.wiring import create_app
 
     get_model()  # load once before the first request rather than during it
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(bind_host=host), host=host, port=port, log_level="info")
 
 
 def register(app: typer.Typer) -> None:
