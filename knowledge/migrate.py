@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -36,14 +37,21 @@ def is_migrated(engine: Engine | None = None) -> bool:
     return inspect(engine).has_table("parts_catalog")
 
 
+@lru_cache(maxsize=1)
+def migrations_head() -> str | None:
+    """The newest migration this code ships (read once: the files do not change under a running process)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(url="postgresql://")).get_current_head()
+
+
 def readiness(engine: Engine) -> dict[str, object]:
     """Whether the store can serve: it answers, and its schema is at the newest migration. Raises the driver's
     error when the database cannot be reached."""
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
     from sqlalchemy import text
 
-    head = ScriptDirectory.from_config(alembic_config(url="postgresql://")).get_current_head()
+    head = migrations_head()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
         parts = conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar_one() if current else 0

@@ -28,6 +28,7 @@ from channels.web.page import router as page_router
 from knowledge.channel_ledger import ChannelLedger
 from knowledge.db import get_engine
 from knowledge.migrate import readiness
+from knowledge.settings import get_settings
 from partpilot.config import AppSettings, get_app_settings
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ log = logging.getLogger(__name__)
 
 @lru_cache(maxsize=1)
 def shared_runner() -> AgentRunner:
-    """One agent (graph compiled once, planner loaded once) for every channel of the process."""
+    """One agent (graph compiled once, planner loaded once) for all web chat requests of the process. The channel
+    hub builds its own with the hub (get_hub), so that forgetting the configuration renews both."""
     return AgentRunner(get_engine())
 
 
@@ -55,6 +57,14 @@ def build_hub(settings: AppSettings, engine: Engine,
 def get_hub() -> ChannelHub:
     """The server's one hub (built on first use from the Settings and the store's engine)."""
     return build_hub(get_app_settings(), get_engine())
+
+
+def forget_configuration() -> None:
+    """Read the environment again on next use: the settings and the channel hub built from them (tests and the
+    channels benchmark switch channels on and off by environment variables)."""
+    get_settings.cache_clear()
+    get_app_settings.cache_clear()
+    get_hub.cache_clear()
 
 
 def channel_routers() -> list[APIRouter]:

@@ -13,9 +13,7 @@ from sqlalchemy import Engine, text
 from channels.fakes.app_server import AppServer
 from channels.hub import ChannelHub
 from evals.nameplates import NameplateSpec, render_nameplate
-from knowledge.settings import get_settings
-from partpilot.config import get_app_settings
-from partpilot.wiring import get_hub
+from partpilot.wiring import forget_configuration, get_hub
 
 
 @dataclass
@@ -45,9 +43,7 @@ def running_app(env: dict[str, str]) -> Iterator[RunningApp]:
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)
-        get_settings.cache_clear()
-        get_app_settings.cache_clear()
-        get_hub.cache_clear()
+        forget_configuration()
         try:
             app = create_app()
             hub = get_hub()
@@ -56,9 +52,7 @@ def running_app(env: dict[str, str]) -> Iterator[RunningApp]:
                 hub.worker.wait_idle(120)
             hub.worker.shutdown()
         finally:
-            get_settings.cache_clear()
-            get_app_settings.cache_clear()
-            get_hub.cache_clear()
+            forget_configuration()
 
 
 def user_with(engine: Engine, column: str, email: str) -> str:

@@ -91,21 +91,16 @@ def test_worker_runs_one_conversation_in_order_and_others_in_parallel() -> None:
 def test_without_keys_no_channel_routes_are_served(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from knowledge.settings import get_settings
-    from partpilot.config import get_app_settings
-    from partpilot.wiring import create_app, get_hub
+    from partpilot.wiring import create_app, forget_configuration
 
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)  # a half-configured integration stays off
-    get_settings.cache_clear()
-    get_app_settings.cache_clear()
-    get_hub.cache_clear()
+    forget_configuration()
     try:
         client = TestClient(create_app())
     finally:
-        get_settings.cache_clear()
-        get_app_settings.cache_clear()
+        forget_configuration()
     assert [client.post(path).status_code for path in ("/slack/events", "/sms/inbound", "/sms/status")] == [404] * 3
     assert client.get("/openapi.json").status_code == 200
 

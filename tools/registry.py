@@ -5,6 +5,7 @@ REST routes, the agent and the CLI all call `invoke`; nothing else runs a tool.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from collections.abc import Callable
@@ -143,9 +144,11 @@ def invoke(
             return failed.failure
 
 
+@functools.cache
 def load_all_tools() -> None:
-    """Import every module of the `tools` package so that its tools register (idempotent). A new tool needs
-    no list to be kept: a module anywhere under `tools/` with a `@tool` function is found."""
+    """Import every module of the `tools` package so that its tools register, once per process (get_tool calls
+    it on every lookup). A new tool needs no list to be kept: a module anywhere under `tools/` with a `@tool`
+    function is found."""
     import importlib
     import pkgutil
 

@@ -21,15 +21,14 @@ def _object(text: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def payload_of(text: str, content_type: str | None) -> dict[str, Any] | None:
-    """The request's payload as Slack sends it, or None when it is not one."""
+def is_slack_payload(text: str, content_type: str | None) -> bool:
+    """Whether the body is shaped as Slack sends it: a JSON object whose `event`, if any, is an object; or a
+    form whose `payload`, if any, is a JSON object."""
     if (content_type or "").startswith("application/x-www-form-urlencoded"):
         form = parse_qs(text)
-        return _object(form["payload"][0]) if "payload" in form else {"form": True}
+        return "payload" not in form or _object(form["payload"][0]) is not None
     payload = _object(text)
-    if payload is not None and "event" in payload and not isinstance(payload["event"], dict):
-        return None  # an event callback whose event is not an object
-    return payload
+    return payload is not None and isinstance(payload.get("event", {}), dict)
 
 
 def refused(body: bytes, headers: Mapping[str, str], verifier: SignatureVerifier) -> JSONResponse | None:
@@ -41,7 +40,7 @@ def refused(body: bytes, headers: Mapping[str, str], verifier: SignatureVerifier
     stamp, signature = headers.get("x-slack-request-timestamp", ""), headers.get("x-slack-signature")
     if not stamp.isdigit() or not verifier.is_valid(text, stamp, signature):
         return JSONResponse({"error": "unauthorized", "message": "Invalid or stale Slack signature."}, 401)
-    if payload_of(text, headers.get("content-type")) is None:
+    if not is_slack_payload(text, headers.get("content-type")):
         return _bad_request()
     return None
 

@@ -109,18 +109,14 @@ def _users(engine: Engine, limit: int) -> list[tuple[str, str]]:
 
 def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurrency: int = 8,
                        retry_share: float = 0.1) -> dict[str, Any]:
-    from knowledge.settings import get_settings
-    from partpilot.config import get_app_settings
-    from partpilot.wiring import create_app, get_hub
+    from partpilot.wiring import create_app, forget_configuration, get_hub
 
     slack, twilio = FakeSlackWebApi(_SLACK["token"]), FakeTwilioRest(_TWILIO["sid"], _TWILIO["token"])
     os.environ.update({"SLACK_BOT_TOKEN": _SLACK["token"], "SLACK_SIGNING_SECRET": _SLACK["secret"],
                        "SLACK_API_BASE_URL": slack.base_url, "TWILIO_ACCOUNT_SID": _TWILIO["sid"],
                        "TWILIO_AUTH_TOKEN": _TWILIO["token"], "TWILIO_FROM_NUMBER": _TWILIO["from"],
                        "TWILIO_API_BASE_URL": twilio.base_url})
-    get_settings.cache_clear()
-    get_app_settings.cache_clear()
-    get_hub.cache_clear()
+    forget_configuration()
     users = _users(engine, 8)
     run = uuid.uuid4().hex[:8]
     try:
@@ -146,9 +142,7 @@ def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurren
     finally:
         slack.close()
         twilio.close()
-        get_settings.cache_clear()
-        get_app_settings.cache_clear()
-        get_hub.cache_clear()
+        forget_configuration()
     acks = {kind: [ms for k, first, again in results if k == kind for ms in (first, again) if ms is not None]
             for kind in ("slack", "sms")}
     every = acks["slack"] + acks["sms"]

@@ -14,9 +14,10 @@ from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, poli
 from agent.planners.local.render import money
 from agent.reply_draft import DraftItem
 
+# Deals not yet delivered: what "coming" means to the buyer, and what can still be confirmed delivered.
+OPEN = ("pending", "paid", "shipped")
 # Which deals each action can apply to, and from whose side.
-ACTIONS = {"mark_shipped": ("seller", ("pending", "paid")), "confirm_delivered": ("buyer", ("shipped", "pending",
-                                                                                          "paid")),
+ACTIONS = {"mark_shipped": ("seller", ("pending", "paid")), "confirm_delivered": ("buyer", OPEN),
            "rate_seller": ("buyer", ("delivered", "completed", "shipped"))}
 
 
@@ -28,7 +29,6 @@ def _line(t: dict[str, Any]) -> str:
 
 
 _INBOUND = ("coming", "on the way", "inbound", "on order", "shown up", "showed up yet")
-_OPEN = ("pending", "paid", "shipped")
 
 
 @policy("my_deals")
@@ -44,7 +44,7 @@ def my_deals(ctx: Ctx) -> Step:
     if not found.ok:
         return failure(found, "list your deals")
     deals = [make_ref("deal", t, _line(t)) for t in found.data.get("transactions") or []
-             if not inbound or t.get("status") in _OPEN]
+             if not inbound or t.get("status") in OPEN]
     if named:
         deals = _named(deals, ctx)
     if not deals:

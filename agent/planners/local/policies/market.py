@@ -248,10 +248,11 @@ def _part_detail(ctx: Ctx, d: dict[str, Any]) -> Say:
 def _deal(t: dict[str, Any]) -> Say:
     parts = ", ".join(f"{p.get('quantity')} × {p.get('part_number')}" for p in t.get("parts") or []) or "parts"
     other = t.get("seller_organization") if t.get("role") == "buyer" else t.get("buyer_organization")
-    shipped = f" {str(t['shipped_at'])[:10]}" if t.get("shipped_at") else ""
-    shipped = shipped if t.get("status") == "shipped" else f", shipped{shipped}" if shipped else ""
+    state = str(t.get("status"))
+    if t.get("shipped_at"):  # "shipped 2026-12-06", or "delivered, shipped 2026-12-04"
+        state += f"{'' if state == 'shipped' else ', shipped'} {str(t['shipped_at'])[:10]}"
     tracking = f" (tracking {t['tracking_number']})" if t.get("tracking_number") else ""
     open_deal = t.get("status") in ("pending", "paid")
     code = f" Pickup code {t['pickup_code']}." if t.get("pickup_code") and open_deal else ""
     return say(f"{parts} {'from' if t.get('role') == 'buyer' else 'to'} {other}: {money(t.get('total'))}, "
-               f"{t.get('status')}{shipped}{tracking}.{code}")
+               f"{state}{tracking}.{code}")
