@@ -4,12 +4,17 @@ threads, and how to word a confirmation. Channels reach tools and the store only
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
+import psycopg
+import psycopg_pool
+import sqlalchemy.exc
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from knowledge.chat_threads import CLIENT_THREAD_ID, ThreadNotFound, claim_thread, require_thread, web_thread_id
+from knowledge.turn_locks import TurnLocks
 from tools.context import (
     Caller,
     UnknownCaller,
@@ -37,6 +42,19 @@ class Gateway:
     def store_name(self) -> str:
         """The database's name (files kept beside the store, such as the demo key, are named after it)."""
         return self.engine.url.database or "default"
+
+    @cached_property
+    def turn_locks(self) -> TurnLocks:
+        """One web chat turn at a time per conversation, across processes (claim / release)."""
+        return TurnLocks(self.engine)
+
+    @staticmethod
+    def is_outage(exc: BaseException) -> bool:
+        """Whether `exc` says the store is unreachable (down, restarting, out of connections), not a bug: the
+        work is worth retrying later."""
+        outages = (psycopg.OperationalError, psycopg_pool.PoolTimeout, sqlalchemy.exc.OperationalError,
+                   sqlalchemy.exc.TimeoutError)
+        return isinstance(exc, outages) or isinstance(exc.__cause__, outages)
 
     def caller(self, channel: str, address: str) -> Caller | None:
         """The active user behind a Slack user id or a phone number; None for strangers."""

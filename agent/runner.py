@@ -98,9 +98,31 @@ class AgentRunner:
         return self._run(thread_id, caller, answer if isinstance(answer, str) else str(answer),
                          Command(resume=answer))
 
-    def _run(self, thread_id: str, caller: Caller, user_text: str, payload: Any) -> Iterator[AgentEvent]:
+    def checkpoint_id(self, thread_id: str) -> str:
+        """The conversation's latest checkpoint ("" for a new conversation): where the next turn starts from."""
+        state = self.graph.get_state({"configurable": {"thread_id": thread_id}})
+        return str(state.config.get("configurable", {}).get("checkpoint_id") or "")
+
+    def finish(self, thread_id: str, caller: Caller, started_from: str) -> TurnResult | None:
+        """The turn that started from checkpoint `started_from` and was cut off (its process died): run what is
+        left of it and return it whole; None when it never got past its start (run it again). A turn that had
+        finished is only read back, so a retried job neither acts nor replies twice."""
+        if self.checkpoint_id(thread_id) == started_from:
+            return None
+        start_config = {"configurable": {"thread_id": thread_id, "checkpoint_id": started_from}}
+        before = len(self.graph.get_state(start_config).values.get("messages", [])) if started_from else 0
+        state = self.graph.get_state(self._config(thread_id, caller))
+        cut_off = bool(state.next) and not any(task.interrupts for task in state.tasks)
+        if not cut_off:  # it had finished (or stopped at a confirmation): only its reply is read back
+            return _result(self._finish_events(thread_id, caller, "", before, time.perf_counter()))
+        log.info("finishing the turn cut off in %s", thread_id)
+        return _result(self._run(thread_id, caller, "", None, before=before))
+
+    def _run(self, thread_id: str, caller: Caller, user_text: str, payload: Any,
+             before: int | None = None) -> Iterator[AgentEvent]:
         config = self._config(thread_id, caller)
-        before = len(self.graph.get_state(config).values.get("messages", []))
+        if before is None:
+            before = len(self.graph.get_state(config).values.get("messages", []))
         start = time.perf_counter()
         texts = _TextDeltas()
         for mode, data in self.graph.stream(payload, config, stream_mode=["messages", "custom"]):
@@ -108,6 +130,11 @@ class AgentRunner:
                 yield data
             elif mode == "messages":
                 yield from texts.feed(*data)
+        yield from self._finish_events(thread_id, caller, user_text, before, start)
+
+    def _finish_events(self, thread_id: str, caller: Caller, user_text: str, before: int,
+                       start: float) -> Iterator[AgentEvent]:
+        config = self._config(thread_id, caller)
         elapsed = (time.perf_counter() - start) * 1000
         messages = self.graph.get_state(config).values.get("messages", [])[before:]
         result = TurnResult(user=user_text, reply="", thread=thread_id, latency_ms=round(elapsed, 1))

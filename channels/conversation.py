@@ -1,13 +1,14 @@
 """The channel-neutral middle of every adapter: who is writing, their photos, the agent turn, the reply.
 
-Runs in the background worker (channels/worker.py), never in the webhook request."""
+Runs in a queued job (channels/jobs.py), never in the webhook request. A job retried after its process died
+passes the same `TurnMark`, so a turn that had already begun is finished or read back, not run twice."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from langchain_core.messages import AIMessage
 
@@ -25,6 +26,14 @@ _WHO = {"slack": "This Slack account", "sms": "This phone number"}
 
 
 SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
+
+
+class TurnMark(Protocol):
+    """Where a delivery's agent turn started (a checkpoint id), kept outside the process running it."""
+
+    def get(self) -> str | None: ...
+
+    def set(self, checkpoint_id: str) -> None: ...
 
 
 class PhotoFetchFailed(RuntimeError):
@@ -57,19 +66,24 @@ class ConversationService:
         """The active user behind a Slack user id or phone number; None for strangers."""
         return self.gateway.caller(channel, sender)
 
-    def answer(self, message: InboundMessage, fetch_photo: PhotoFetcher) -> OutboundReply:
+    def answer(self, message: InboundMessage, fetch_photo: PhotoFetcher, mark: TurnMark | None = None) -> OutboundReply:
         """The reply to a message; an unexpected failure becomes an apology (and a logged traceback), so the
         person is never left without an answer."""
         try:
-            return self._answer(message, fetch_photo)
-        except Exception:
+            return self._answer(message, fetch_photo, mark)
+        except Exception as exc:
+            if self.gateway.is_outage(exc):
+                raise  # the store is down: the job is retried once it is back, rather than apologising now
             log.exception("turn failed in %s", message.conversation_key)
             return OutboundReply(SORRY, kind="notice")
 
-    def _answer(self, message: InboundMessage, fetch_photo: PhotoFetcher) -> OutboundReply:
+    def _answer(self, message: InboundMessage, fetch_photo: PhotoFetcher, mark: TurnMark | None) -> OutboundReply:
         caller = self.caller_for(message.channel, message.sender)
         if caller is None:  # strangers see no data: no photo is stored, the agent never runs
             return OutboundReply(onboarding_text(message.channel, message.sender), kind="onboarding")
+        recovered = self._recovered(message.conversation_key, caller, mark)
+        if recovered is not None:
+            return recovered
         notes = [f"I can only read photos (JPEG, PNG or WebP), so I skipped {name}." for name in message.refused]
         photo_ids: list[str] = []
         for attachment in message.photos:
@@ -83,7 +97,7 @@ class ConversationService:
                                  "nameplate.", kind="notice")
         if message.numbers_choices and not photo_ids:
             text = self._choice_said(message.conversation_key, caller, text) or text
-        reply = self._turn(message.conversation_key, caller, lambda r: r.send(
+        reply = self._turn(message.conversation_key, caller, mark, lambda r: r.send(
             message.conversation_key, caller, text, photo_ids=photo_ids))
         if notes:
             reply.notes = notes
@@ -105,24 +119,40 @@ class ConversationService:
                 return draft_of(message.additional_kwargs)
         return None
 
-    def confirm(self, answer: ConfirmationAnswer) -> OutboundReply:
+    def confirm(self, answer: ConfirmationAnswer, mark: TurnMark | None = None) -> OutboundReply:
         """A Confirm / Cancel click: resumes the pending WRITE of that conversation, if there still is one."""
         try:
-            return self._confirm(answer)
-        except Exception:
+            return self._confirm(answer, mark)
+        except Exception as exc:
+            if self.gateway.is_outage(exc):
+                raise
             log.exception("confirmation failed in %s", answer.conversation_key)
             return OutboundReply(SORRY, kind="notice")
 
-    def _confirm(self, answer: ConfirmationAnswer) -> OutboundReply:
+    def _confirm(self, answer: ConfirmationAnswer, mark: TurnMark | None) -> OutboundReply:
         caller = self.caller_for(answer.channel, answer.sender)
         if caller is None:
             return OutboundReply(onboarding_text(answer.channel, answer.sender), kind="onboarding")
+        recovered = self._recovered(answer.conversation_key, caller, mark)
+        if recovered is not None:
+            return recovered
         if self.runner.pending(answer.conversation_key, caller) is None:
             return OutboundReply("That request was already answered; nothing else was changed.", kind="notice")
-        return self._turn(answer.conversation_key, caller, lambda r: r.resume(
+        return self._turn(answer.conversation_key, caller, mark, lambda r: r.resume(
             answer.conversation_key, caller, {"decision": answer.decision}))
 
-    def _turn(self, thread_id: str, caller: Caller, run: Callable[[AgentRunner], TurnResult]) -> OutboundReply:
+    def _recovered(self, thread_id: str, caller: Caller, mark: TurnMark | None) -> OutboundReply | None:
+        """The reply of this delivery's turn when an earlier attempt had begun it (finished now if cut off)."""
+        started = mark.get() if mark is not None else None
+        if started is None:
+            return None
+        turn = self.runner.finish(thread_id, caller, started)
+        return None if turn is None else reply_from_turn(turn)
+
+    def _turn(self, thread_id: str, caller: Caller, mark: TurnMark | None,
+              run: Callable[[AgentRunner], TurnResult]) -> OutboundReply:
+        if mark is not None:
+            mark.set(self.runner.checkpoint_id(thread_id))
         turn = run(self.runner)
         log.info("turn in %s by %s: %d tool calls, %.0f ms, draft: %s", thread_id, caller.email,
                  len(turn.tool_calls), turn.latency_ms, turn.draft is not None)

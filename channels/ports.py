@@ -4,7 +4,7 @@ their settings and the ledger of deliveries. The adapters never open the store t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class ChannelSettings(Protocol):
@@ -37,9 +37,25 @@ class ChannelSettings(Protocol):
 
 
 class Ledger(Protocol):
-    """Which deliveries were handled, what was sent, who opted out (knowledge/channel_ledger.py)."""
+    """Which deliveries were handled and by which job, where their turns started, the outbox, what was sent,
+    who opted out (knowledge/channel_ledger.py)."""
 
     def claim(self, channel: str, delivery_id: str, conversation_key: str) -> bool: ...
+
+    def claim_for_job(self, channel: str, delivery_ids: list[str], conversation_key: str, job_id: int) -> bool: ...
+
+    def turn_mark(self, channel: str, delivery_id: str) -> str | None: ...
+
+    def set_turn_mark(self, channel: str, delivery_id: str, checkpoint_id: str) -> None: ...
+
+    def outbox(self, channel: str, delivery_id: str) -> list[tuple[int, dict[str, Any], str | None]] | None: ...
+
+    def put_outbox(self, channel: str, delivery_id: str, conversation_key: str,
+                   payloads: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any], str | None]]: ...
+
+    def outbox_attempt(self, outbox_id: int) -> int: ...
+
+    def outbox_sent(self, outbox_id: int, provider_id: str) -> None: ...
 
     def record_sent(self, channel: str, message_id: str, conversation_key: str, status: str,
                     segments: int | None = None) -> None: ...

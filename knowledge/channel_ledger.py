@@ -1,11 +1,15 @@
 """Postgres memory of the channels: which deliveries were already handled, what was sent, who opted out.
 
 Claiming a delivery is one INSERT … ON CONFLICT DO NOTHING, so a platform retry that arrives while the first
-delivery is still being processed (or after a restart) is recognised and dropped."""
+delivery is still being processed (or after a restart) is recognised and dropped. A queued job claims its
+deliveries with its id, so the same job retried after a crash still owns them and a redelivery's job does not.
+The outbox keeps each reply, rendered for its platform, from the moment it is decided until it is sent."""
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from sqlalchemy import Engine, text
 
@@ -26,6 +30,67 @@ class ChannelLedger:
         if row is None:
             log.info("duplicate %s delivery %s ignored", channel, delivery_id)
         return row is not None
+
+    def claim_for_job(self, channel: str, delivery_ids: list[str], conversation_key: str, job_id: int) -> bool:
+        """True when job `job_id` owns every one of these deliveries (it claimed them now or on an earlier
+        attempt); False when another job (a platform's redelivery) got any of them first."""
+        with self.engine.begin() as conn:
+            owners = []
+            for delivery_id in delivery_ids:
+                conn.execute(text(
+                    "INSERT INTO channel_deliveries (channel, delivery_id, conversation_key, job_id) "
+                    "VALUES (:c, :d, :k, :j) ON CONFLICT DO NOTHING"),
+                    {"c": channel, "d": delivery_id[:200], "k": conversation_key[:200], "j": job_id})
+                owners.append(conn.execute(text(
+                    "SELECT job_id FROM channel_deliveries WHERE channel = :c AND delivery_id = :d"),
+                    {"c": channel, "d": delivery_id[:200]}).scalar())
+        if any(owner != job_id for owner in owners):
+            log.info("duplicate %s delivery %s ignored (job %s)", channel, delivery_ids[0], job_id)
+            return False
+        return True
+
+    def turn_mark(self, channel: str, delivery_id: str) -> str | None:
+        """The conversation checkpoint this delivery's agent turn started from; None before the turn began."""
+        with self.engine.connect() as conn:
+            return conn.execute(text(
+                "SELECT turn_from FROM channel_deliveries WHERE channel = :c AND delivery_id = :d"),
+                {"c": channel, "d": delivery_id[:200]}).scalar()
+
+    def set_turn_mark(self, channel: str, delivery_id: str, checkpoint_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(text("UPDATE channel_deliveries SET turn_from = :t WHERE channel = :c AND delivery_id = :d"),
+                         {"c": channel, "d": delivery_id[:200], "t": checkpoint_id})
+
+    def outbox(self, channel: str, delivery_id: str) -> list[tuple[int, dict[str, Any], str | None]] | None:
+        """This delivery's replies in order as (outbox id, payload, provider id or None while unsent); None when
+        nothing was decided yet."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, payload, provider_id FROM channel_outbox WHERE channel = :c "
+                                     "AND delivery_id = :d ORDER BY seq"), {"c": channel, "d": delivery_id[:200]}).all()
+        return [(int(r.id), dict(r.payload), r.provider_id) for r in rows] or None
+
+    def put_outbox(self, channel: str, delivery_id: str, conversation_key: str,
+                   payloads: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any], str | None]]:
+        """Store the replies decided for a delivery (the first attempt's win) and return what is stored."""
+        with self.engine.begin() as conn:
+            for seq, payload in enumerate(payloads):
+                conn.execute(text(
+                    "INSERT INTO channel_outbox (channel, delivery_id, seq, conversation_key, payload) "
+                    "VALUES (:c, :d, :s, :k, CAST(:p AS jsonb)) ON CONFLICT DO NOTHING"),
+                    {"c": channel, "d": delivery_id[:200], "s": seq, "k": conversation_key[:200],
+                     "p": json.dumps(payload)})
+        return self.outbox(channel, delivery_id) or []
+
+    def outbox_attempt(self, outbox_id: int) -> int:
+        """Count a send attempt; the count says whether an earlier attempt may have reached the platform."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(text("UPDATE channel_outbox SET attempts = attempts + 1 WHERE id = :i "
+                                         "RETURNING attempts"), {"i": outbox_id}).scalar_one())
+
+    def outbox_sent(self, outbox_id: int, provider_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(text("UPDATE channel_outbox SET provider_id = :p, sent_at = now() WHERE id = :i"),
+                         {"i": outbox_id, "p": provider_id[:100]})
 
     def record_sent(self, channel: str, message_id: str, conversation_key: str, status: str,
                     segments: int | None = None) -> None:

@@ -6,9 +6,11 @@ Each process has one of each, built on first use, so importing this module touch
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import lru_cache
 
+import procrastinate.exceptions
 import psycopg
 import psycopg_pool
 from fastapi import APIRouter, FastAPI
@@ -30,6 +32,7 @@ from knowledge.db import get_engine
 from knowledge.migrate import readiness
 from knowledge.settings import get_settings
 from partpilot.config import AppSettings, get_app_settings
+from partpilot.jobs import BackgroundWorker, ProcrastinateQueue, worker_app
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +51,10 @@ def shared_gateway() -> Gateway:
 
 def build_hub(settings: AppSettings, engine: Engine,
               runner_factory: Callable[[], AgentRunner] | None = None) -> ChannelHub:
-    """A channel hub over `engine` (tests build their own with a scripted planner)."""
+    """A channel hub over `engine`, queueing its jobs on the same database (tests build their own with a
+    scripted planner)."""
     return ChannelHub(settings, Gateway(engine), ChannelLedger(engine),
-                      runner_factory or (lambda: AgentRunner(engine)))
+                      runner_factory or (lambda: AgentRunner(engine)), ProcrastinateQueue(engine))
 
 
 @lru_cache(maxsize=1)
@@ -75,12 +79,20 @@ def channel_routers() -> list[APIRouter]:
     return get_hub().routers()
 
 
-def create_app(bind_host: str = "127.0.0.1") -> FastAPI:
+def in_process_worker(concurrency: int) -> BackgroundWorker:
+    """A job worker in this process for the server's hub (`partpilot serve` without separate workers)."""
+    return BackgroundWorker(worker_app(get_hub(), get_engine(), concurrency))
+
+
+def create_app(bind_host: str = "127.0.0.1", job_concurrency: int = 0) -> FastAPI:
     """The REST API, the web chat (its API, the widget and the demo page) and the Slack and SMS webhooks whose
     keys are set. The widget runs on other sites' pages and authenticates with a bearer key (no cookies), so
     any origin may call the API. `bind_host`: the address the server listens on (the demo page signs in only
-    on a loopback address)."""
-    app = create_api(store_down=(psycopg.OperationalError, psycopg_pool.PoolTimeout))
+    on a loopback address). `job_concurrency` > 0: the app runs a job worker of its own while it serves."""
+    app = create_api(store_down=(psycopg.OperationalError, psycopg_pool.PoolTimeout,
+                                 procrastinate.exceptions.ConnectorException))
+    if job_concurrency > 0:
+        app.router.lifespan_context = _with_worker(job_concurrency)
     app.state.engine = get_engine
     app.state.readiness = lambda: readiness(get_engine())
     app.state.runner = shared_runner
@@ -96,3 +108,15 @@ def create_app(bind_host: str = "127.0.0.1") -> FastAPI:
     for router in channel_routers():
         app.include_router(router)
     return app
+
+
+def _with_worker(concurrency: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker = in_process_worker(concurrency).start()
+        try:
+            yield
+        finally:
+            worker.stop()
+
+    return lifespan

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, text
 from channels.fakes.app_server import AppServer
 from channels.hub import ChannelHub
 from evals.nameplates import NameplateSpec, render_nameplate
+from partpilot.jobs import BackgroundWorker, wait_for_turns, worker_app
 from partpilot.wiring import forget_configuration, get_hub
 
 
@@ -20,10 +22,11 @@ from partpilot.wiring import forget_configuration, get_hub
 class RunningApp:
     url: str
     hub: ChannelHub
+    engine: Engine
 
     def settle(self, timeout: float = 120) -> None:
         """Wait until every queued agent turn has run and its reply was sent."""
-        assert self.hub.worker.wait_idle(timeout), "background turns did not finish"
+        assert wait_for_turns(self.engine, timeout), "queued turns did not finish"
 
     def clear_pending(self, channel: str, sender: str) -> None:
         """No confirmation left pending in this person's conversation (the test database may be reused between
@@ -37,7 +40,26 @@ class RunningApp:
 
 
 @contextmanager
+def job_worker(hub: ChannelHub, engine: Engine, concurrency: int = 2) -> Iterator[BackgroundWorker]:
+    """A job worker for `hub` in this process, stopped once the queue is empty."""
+    worker = BackgroundWorker(worker_app(hub, engine, concurrency), name="tests").start()
+    try:
+        yield worker
+        wait_for_turns(engine, 120)
+    finally:
+        worker.stop()
+
+
+@contextmanager
+def served(app: Any, hub: ChannelHub, engine: Engine) -> Iterator[RunningApp]:
+    """`app` under uvicorn with a job worker running `hub`'s jobs."""
+    with job_worker(hub, engine), AppServer(app) as server:
+        yield RunningApp(server.url, hub, engine)
+
+
+@contextmanager
 def running_app(env: dict[str, str]) -> Iterator[RunningApp]:
+    from knowledge.db import get_engine
     from partpilot.wiring import create_app
 
     with pytest.MonkeyPatch.context() as patch:
@@ -45,12 +67,8 @@ def running_app(env: dict[str, str]) -> Iterator[RunningApp]:
             patch.setenv(name, value)
         forget_configuration()
         try:
-            app = create_app()
-            hub = get_hub()
-            with AppServer(app) as server:
-                yield RunningApp(server.url, hub)
-                hub.worker.wait_idle(120)
-            hub.worker.shutdown()
+            with served(create_app(), get_hub(), get_engine()) as running:
+                yield running
         finally:
             forget_configuration()
 

@@ -15,13 +15,12 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from agent.runner import AgentRunner
-from channels.fakes.app_server import AppServer
 from channels.fakes.slack_web_api import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlackWebApi
 from channels.slack.blocks import CHOICES_BLOCK
 from channels.slack.routes import slack_router
 from partpilot.config import AppSettings
 from partpilot.wiring import build_hub
-from tests.channel_helpers import RunningApp, user_with
+from tests.channel_helpers import RunningApp, served, user_with
 from tests.draft_helpers import NO_MATCH, PICKED, SELLERS
 from tests.fakes.keyed_planner import KeyedPlanner, drafted
 from tests.test_reply_renderers import valid
@@ -42,10 +41,8 @@ def app(engine: Engine, slack: FakeSlackWebApi, planner: KeyedPlanner) -> Iterat
     hub = build_hub(settings, engine, runner_factory=lambda: AgentRunner(engine, planner=planner))
     api = FastAPI()
     api.include_router(slack_router(hub))
-    with AppServer(api) as server:
-        yield RunningApp(server.url, hub)
-        hub.worker.wait_idle(60)
-    hub.worker.shutdown()
+    with served(api, hub, engine) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

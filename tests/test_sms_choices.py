@@ -12,12 +12,11 @@ from sqlalchemy import Engine
 
 from agent.reply_draft import internals_in
 from agent.runner import AgentRunner
-from channels.fakes.app_server import AppServer
 from channels.fakes.twilio_rest import FakeTwilioRest
 from channels.sms.routes import sms_router
 from partpilot.config import AppSettings
 from partpilot.wiring import build_hub
-from tests.channel_helpers import RunningApp, user_with
+from tests.channel_helpers import RunningApp, served, user_with
 from tests.draft_helpers import NO_MATCH, PICKED, SELLERS
 from tests.fakes.keyed_planner import KeyedPlanner, drafted
 from tests.test_sms_channel import OUR_NUMBER, SID, TOKEN, exchange
@@ -39,11 +38,8 @@ def app(engine: Engine, twilio: FakeTwilioRest, planner: KeyedPlanner) -> Iterat
     hub = build_hub(settings, engine, runner_factory=lambda: AgentRunner(engine, planner=planner))
     api = FastAPI()
     api.include_router(sms_router(hub))
-    with AppServer(api) as server:
-        running = RunningApp(server.url, hub)
+    with served(api, hub, engine) as running:
         yield running
-        hub.worker.wait_idle(60)
-    hub.worker.shutdown()
 
 
 @pytest.fixture

@@ -1,9 +1,6 @@
-"""The SMS renderer and GSM-7 arithmetic, and the channel seam's pure parts (confirmations, worker order)."""
+"""The SMS renderer and GSM-7 arithmetic, and the channel seam's pure parts (confirmations)."""
 
 from __future__ import annotations
-
-import threading
-import time
 
 import pytest
 
@@ -13,7 +10,6 @@ from channels.messages import OutboundReply
 from channels.replies import reply_from_turn
 from channels.sms.gsm import is_gsm, segments, to_gsm
 from channels.sms.render import CONFIRM_PROMPT, plain_text, render_sms
-from channels.worker import ConversationWorker
 
 
 def test_segments_follow_gsm7_and_ucs2_limits() -> None:
@@ -65,27 +61,6 @@ def test_confirmation_asks_for_yes_or_no() -> None:
                                          draft=ReplyDraft(headline="Found it.")))
     assert drafted.text == "Found it." and drafted.draft == ReplyDraft(headline="Found it.")
     assert render_sms(drafted) == render_sms(reply)
-
-
-def test_worker_runs_one_conversation_in_order_and_others_in_parallel() -> None:
-    worker, order, running = ConversationWorker(4), [], []
-    lock = threading.Lock()
-
-    def job(key: str, i: int) -> None:
-        with lock:
-            running.append(key)
-            assert running.count(key) == 1, "two turns of one conversation overlapped"
-        time.sleep(0.02)
-        with lock:
-            order.append((key, i))
-            running.remove(key)
-
-    for i in range(5):
-        for key in ("a", "b"):
-            worker.submit(key, lambda k=key, n=i: job(k, n))  # type: ignore[misc]
-    assert worker.wait_idle(10)
-    worker.shutdown()
-    assert [i for k, i in order if k == "a"] == list(range(5)) == [i for k, i in order if k == "b"]
 
 
 def test_without_keys_no_channel_routes_are_served(monkeypatch) -> None:  # type: ignore[no-untyped-def]

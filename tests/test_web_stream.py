@@ -120,14 +120,3 @@ def test_a_new_planner_message_starts_a_new_text_part() -> None:
     types = [c["type"] for c in frames if isinstance(c, dict)]
     assert types == ["start", "text-start", "text-delta", "text-end", "text-start", "text-delta", "text-delta",
                      "text-end", "finish"]
-
-
-def test_one_turn_at_a_time_per_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    from channels.web import bridge
-
-    guard = bridge.TurnGuard()
-    assert guard.claim("web:a") and not guard.claim("web:a") and guard.claim("web:b")
-    guard.release("web:a")
-    assert guard.claim("web:a")
-    monkeypatch.setattr(bridge, "STALE_TURN_SECONDS", 0.0)  # a claim whose stream never ran expires
-    assert guard.claim("web:a")

@@ -1,5 +1,6 @@
-"""A fake Slack Web API: auth.test, chat.postMessage / chat.update / chat.postEphemeral with Bearer tokens and
-Slack's JSON responses, and private file downloads that need the bot token (a login page without it)."""
+"""A fake Slack Web API: auth.test, chat.postMessage / chat.update / chat.postEphemeral and
+conversations.replies (with message metadata) with Bearer tokens and Slack's JSON responses, and private file
+downloads that need the bot token (a login page without it)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import threading
 import time
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.fakes._http import LoopbackServer, form_or_json
 
@@ -21,6 +23,7 @@ class FakeSlackWebApi:
         self._files: dict[str, tuple[bytes, str]] = {}
         self._ts = int(time.time() * 1_000_000)  # unique across runs: tests claim deliveries by ts
         self._lock = threading.Lock()
+        self._threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.server = LoopbackServer(self._handle)
         self.base_url = f"{self.server.url}/api/"
 
@@ -43,12 +46,13 @@ class FakeSlackWebApi:
     def _handle(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
         if path.startswith("/files-pri/"):
             return self._file(path, headers)
-        method = path.removeprefix("/api/").split("?")[0]
-        payload = form_or_json(headers, body)
+        method, _, query = path.removeprefix("/api/").partition("?")
+        payload = {**{k: v[0] for k, v in parse_qs(query).items()}, **form_or_json(headers, body)}
         if headers.get("authorization") != f"Bearer {self.token}":
             return self._json({"ok": False, "error": "invalid_auth"})
-        if isinstance(payload.get("blocks"), str):
-            payload["blocks"] = json.loads(payload["blocks"])
+        for name in ("blocks", "metadata"):
+            if isinstance(payload.get(name), str):
+                payload[name] = json.loads(payload[name])
         with self._lock:
             self.calls.append((method, payload))
             if method == "auth.test":
@@ -64,10 +68,22 @@ class FakeSlackWebApi:
                            "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts, "blocks": payload.get("blocks", [])}
                 if payload.get("thread_ts"):
                     message["thread_ts"] = payload["thread_ts"]
+                if method == "chat.postMessage":
+                    thread = (payload["channel"], str(payload.get("thread_ts") or ts))
+                    self._threads.setdefault(thread, []).append({**message, "metadata": payload.get("metadata")})
                 return self._json({"ok": True, "channel": payload["channel"], "ts": ts, "message": message})
+            if method == "conversations.replies":
+                return self._replies(payload)
             if method == "chat.postEphemeral":
                 return self._json({"ok": True, "message_ts": self._next_ts()})
         return self._json({"ok": False, "error": "unknown_method"})
+
+    def _replies(self, query: dict[str, Any]) -> tuple[int, str, bytes]:
+        """The thread's messages; their metadata only with include_all_metadata, as Slack does."""
+        thread = self._threads.get((str(query.get("channel")), str(query.get("ts"))), [])
+        with_metadata = str(query.get("include_all_metadata")).lower() in ("1", "true")
+        messages = [{k: v for k, v in m.items() if k != "metadata" or (with_metadata and v)} for m in thread]
+        return self._json({"ok": True, "messages": messages, "has_more": False})
 
     def _file(self, path: str, headers: dict[str, str]) -> tuple[int, str, bytes]:
         with self._lock:

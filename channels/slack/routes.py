@@ -1,83 +1,102 @@
 """`/slack/events` and `/slack/interactivity`: the signature and the payload's shape are checked first
 (envelope.py: 401 when forged or stale, 400 when not a Slack payload); slack-bolt answers url_verification and
-drops the app's own messages; the listeners only claim the delivery and queue the agent turn, so Slack gets its
-acknowledgement well within 3 seconds."""
+drops the app's own messages; the listeners only turn the event into a job (channels/jobs.py), and Slack gets
+its acknowledgement once the job is committed to the queue — well within its 3 seconds."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from slack_bolt import Ack, App, BoltRequest
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
-from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from channels.hub import ChannelHub
+from channels.jobs import TurnJob
 from channels.messages import ConfirmationAnswer, InboundMessage
-from channels.slack.blocks import CANCEL_ACTION, CHOICE_ACTION, CONFIRM_ACTION, answered_blocks, mrkdwn
+from channels.slack.blocks import CANCEL_ACTION, CHOICE_ACTION, CONFIRM_ACTION
 from channels.slack.envelope import refused
 from channels.slack.events import inbound_from_event, message_delivery_id
-from channels.slack.files import SlackFileFetcher
-from channels.slack.responder import SlackResponder
+from channels.slack.turns import slack_client
 
 log = logging.getLogger(__name__)
 
+JOBS = "partpilot_jobs"  # where the listeners leave the jobs of a request, in its Bolt context
 
-def build_bolt_app(hub: ChannelHub) -> tuple[App, SlackResponder]:
+
+def build_bolt_app(hub: ChannelHub) -> App:
     settings = hub.settings
-    token = settings.slack_bot_token or ""
-    client = WebClient(token=token, base_url=settings.slack_api_base_url, timeout=15)
     # Token checked on the first request (auth.test), not at start-up: the server starts even offline.
-    app = App(signing_secret=settings.slack_signing_secret, client=client,
+    app = App(signing_secret=settings.slack_signing_secret, client=slack_client(hub),
               process_before_response=True, token_verification_enabled=False, name="partpilot")
-    responder = SlackResponder(client, hub.ledger)
-    fetch = SlackFileFetcher(token, settings.slack_api_base_url, settings.slack_max_file_bytes)
 
-    # The listeners only parse and queue: claiming the delivery (a database write) and everything after it
-    # run in the background worker, in arrival order per conversation, so the acknowledgement stays instant.
-    def receive(ack: Ack, body: dict[str, Any], context: dict[str, Any], request: BoltRequest) -> None:
+    # The listeners only parse: each leaves a job in the request's context, and the route queues it before
+    # Slack gets its acknowledgement (slack_router). Claiming the delivery and the agent turn run in the job.
+    def queue(context: BoltContext, job: TurnJob) -> None:
+        context.setdefault(JOBS, []).append(job)
+
+    def receive(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         message = inbound_from_event(body, context.get("bot_user_id"))
         if message is None:
             return
         event_id = str(body.get("event_id") or "")
         deliveries = [*([f"event:{event_id}"] if event_id else []), message_delivery_id(body)]
-        retry = request.headers.get("x-slack-retry-num", [None])[0]
-        hub.worker.submit(message.conversation_key,
-                          lambda: _answer(hub, responder, fetch, message, deliveries, retry))
+        queue(context, TurnJob("slack", "message", message.conversation_key, deliveries,
+                               {"message": asdict(message)}))
 
-    def click(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    def click(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        value, reply_to = _clicked(body, action)
+        value, where = _clicked(body, action)
         if not value.get("k"):
             return
+        sender = (body.get("user") or {}).get("id", "")
+        if sender != where["requester"]:
+            queue(context, _denied(value["k"], sender, where, body))
+            return
         decision = "yes" if action.get("action_id") == CONFIRM_ACTION else "no"
-        answer = ConfirmationAnswer("slack", (body.get("user") or {}).get("id", ""), value["k"],
-                                    decision, reply_to)  # type: ignore[arg-type]
-        hub.worker.submit(answer.conversation_key, lambda: _confirm(hub, responder, answer))
+        answer = ConfirmationAnswer("slack", sender, value["k"], decision, where)  # type: ignore[arg-type]
+        queue(context, TurnJob("slack", "confirm", answer.conversation_key, [_action_id(where)],
+                               {"answer": asdict(answer)}))
 
-    def choose(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    def choose(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         ack()
-        value, reply_to = _clicked(body, action)
+        value, where = _clicked(body, action)
         if not value.get("k") or not value.get("s"):
             return
-        said = InboundMessage(channel="slack", sender=(body.get("user") or {}).get("id", ""),
-                              conversation_key=value["k"], text=str(value["s"]),
-                              reply_to={"channel": reply_to["channel"], "thread_ts": reply_to["thread_ts"]})
-        hub.worker.submit(said.conversation_key,
-                          lambda: _choose(hub, responder, fetch, said, reply_to, str(value.get("l") or value["s"])))
+        sender = (body.get("user") or {}).get("id", "")
+        if sender != where["requester"]:
+            queue(context, _denied(value["k"], sender, where, body))
+            return
+        said = InboundMessage(channel="slack", sender=sender, conversation_key=value["k"], text=str(value["s"]),
+                              reply_to={"channel": where["channel"], "thread_ts": where["thread_ts"]})
+        queue(context, TurnJob("slack", "choose", said.conversation_key, [_action_id(where)],
+                               {"message": asdict(said), "where": where, "label": str(value.get("l") or value["s"])}))
 
     app.event("app_mention")(receive)
     app.event("message")(receive)
     app.action(re.compile(f"^({CONFIRM_ACTION}|{CANCEL_ACTION})$"))(click)
     app.action(re.compile(f"^{CHOICE_ACTION}_\\d+$"))(choose)
     app.event(re.compile(".*"))(lambda ack: ack())  # other subscribed events: acknowledged, nothing to do
-    return app, responder
+    return app
+
+
+def _action_id(where: dict[str, Any]) -> str:
+    """One answer per message with buttons: a second click on the same message is a duplicate delivery."""
+    return f"action:{where['channel']}:{where['ts']}"
+
+
+def _denied(conversation_key: str, sender: str, where: dict[str, Any], body: dict[str, Any]) -> TurnJob:
+    """Someone other than the person asked clicked: they alone are told, once per click."""
+    click = str((body.get("actions") or [{}])[0].get("action_ts") or body.get("trigger_id") or "")
+    return TurnJob("slack", "denied", conversation_key, [f"{_action_id(where)}:{sender}:{click}"],
+                   {"sender": sender, "where": {"channel": where["channel"], "requester": where["requester"]}})
 
 
 def _clicked(body: dict[str, Any], action: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -95,64 +114,25 @@ def _clicked(body: dict[str, Any], action: dict[str, Any]) -> tuple[dict[str, An
                    "requester": value.get("u")}
 
 
-def _answer(hub: ChannelHub, responder: SlackResponder, fetch: SlackFileFetcher, message: InboundMessage,
-            deliveries: list[str], retry: str | None) -> None:
-    if not all(hub.ledger.claim("slack", d, message.conversation_key) for d in deliveries):
-        log.info("slack delivery %s (retry %s) already handled", deliveries[0], retry)
-        return
-    reply = hub.conversations.answer(message, fetch)
-    responder.post(reply, message.reply_to, message.conversation_key, message.sender)
-
-
-def _confirm(hub: ChannelHub, responder: SlackResponder, answer: ConfirmationAnswer) -> None:
-    where, requester = answer.reply_to, answer.reply_to.get("requester")
-    if answer.sender != requester:
-        responder.ephemeral(where["channel"], answer.sender, f"Only <@{requester}> can answer this confirmation.")
-        return
-    if not hub.ledger.claim("slack", f"action:{where['channel']}:{where['ts']}", answer.conversation_key):
-        return  # a second click on the same buttons
-    note = f"{'Confirmed' if answer.decision == 'yes' else 'Cancelled'} by <@{answer.sender}>"
-    responder.update(answer.reply_to, answered_blocks(answer.reply_to.get("blocks") or [], note), note)
-    reply = hub.conversations.confirm(answer)
-    responder.post(reply, answer.reply_to, answer.conversation_key, answer.sender)
-
-
-def _choose(hub: ChannelHub, responder: SlackResponder, fetch: SlackFileFetcher, said: InboundMessage,
-            where: dict[str, Any], label: str) -> None:
-    """A choice button: what it says enters the conversation as the clicker's message (once per message)."""
-    requester = where.get("requester")
-    if said.sender != requester:
-        responder.ephemeral(where["channel"], said.sender, f"Only <@{requester}> can answer this.")
-        return
-    if not hub.ledger.claim("slack", f"action:{where['channel']}:{where['ts']}", said.conversation_key):
-        return  # a second click on the same message's buttons
-    note = f"<@{said.sender}> chose {mrkdwn(label)}"
-    responder.update(where, answered_blocks(where.get("blocks") or [], note), note)
-    reply = hub.conversations.answer(said, fetch)
-    responder.post(reply, said.reply_to, said.conversation_key, said.sender)
-
-
 def slack_router(hub: ChannelHub) -> APIRouter:
-    bolt, _ = build_bolt_app(hub)
+    bolt = build_bolt_app(hub)
     router = APIRouter(prefix="/slack", tags=["slack"])
-
-    authorized = False
     verifier = SignatureVerifier(hub.settings.slack_signing_secret or "")
 
+    def dispatch(bolt_request: BoltRequest) -> BoltResponse:
+        """Bolt's answer, sent only once the request's jobs are committed to the queue: a store that is down
+        raises here, the client gets a 503 and Slack retries the event later."""
+        bolt_response = bolt.dispatch(bolt_request)
+        for job in bolt_request.context.get(JOBS) or ():
+            hub.queue.enqueue(job)
+        return bolt_response
+
     async def handle(request: Request) -> Response:
-        # Dispatch only verifies, parses and queues (CPU, ~1 ms), so it runs on the event loop: a thread
-        # hop costs more under load. The first request goes to a thread, as Bolt calls auth.test then.
-        nonlocal authorized
         body = await request.body()
         answer = refused(body, request.headers, verifier)
         if answer is not None:
             return answer
-        bolt_request = to_bolt_request(request, body)
-        if authorized:
-            return to_starlette_response(bolt.dispatch(bolt_request))
-        bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
-        authorized = bolt_request.context.get("bot_user_id") is not None
-        return to_starlette_response(bolt_response)
+        return to_starlette_response(await run_in_threadpool(dispatch, to_bolt_request(request, body)))
 
     router.add_api_route("/events", handle, methods=["POST"], include_in_schema=False)
     router.add_api_route("/interactivity", handle, methods=["POST"], include_in_schema=False)

@@ -1,11 +1,13 @@
 """`/sms/inbound` and `/sms/status`: every webhook validated with Twilio's RequestValidator (403 otherwise)
 against the URL Twilio called — behind a proxy rebuilt from PUBLIC_BASE_URL or X-Forwarded-Proto/Host.
-Inbound messages are answered with empty TwiML at once; the background worker claims them by MessageSid (a
-redelivery is dropped), honours STOP/START/HELP and replies through the REST API."""
+An inbound message is answered with empty TwiML once its job is committed to the queue; the job
+(sms/turns.py) claims it by MessageSid (a redelivery is dropped), honours STOP/START/HELP and replies through
+the REST API."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -13,16 +15,12 @@ from starlette.datastructures import FormData
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 
 from channels.hub import ChannelHub
-from channels.messages import InboundMessage, OutboundReply, PhotoAttachment
-from channels.sms.twilio_api import IMAGE_TYPES, SmsResponder, TwilioMediaFetcher
+from channels.jobs import TurnJob
+from channels.messages import InboundMessage, PhotoAttachment
+from channels.sms.twilio_api import IMAGE_TYPES
 
 log = logging.getLogger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-OPT_OUT = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
-OPT_IN = frozenset({"START", "UNSTOP", "YES"})
-HELP = frozenset({"HELP", "INFO"})
-HELP_TEXT = ("Partpilot finds spare parts: text a part number, a description or a photo of the nameplate. "
-             "Reply STOP to stop messages, START to resume.")
 
 
 def public_url(request: Request, public_base_url: str | None) -> str:
@@ -42,8 +40,6 @@ def _twiml() -> Response:
 def sms_router(hub: ChannelHub) -> APIRouter:
     settings = hub.settings
     validator = RequestValidator(settings.twilio_auth_token or "")
-    responder = SmsResponder(settings, hub.ledger)
-    fetch = TwilioMediaFetcher(settings)
     router = APIRouter(prefix="/sms", tags=["sms"])
 
     async def verified_form(request: Request) -> tuple[FormData, str] | None:
@@ -64,8 +60,9 @@ def sms_router(hub: ChannelHub) -> APIRouter:
         form, url = verified
         message = inbound_from_form(form, status_callback=url.rsplit("/sms/", 1)[0] + "/sms/status")
         sid = str(form.get("MessageSid") or form.get("SmsSid") or "")
-        if sid:  # claimed, like everything slow, in the background: Twilio gets its TwiML at once
-            hub.worker.submit(message.conversation_key, lambda: _answer(hub, responder, fetch, message, sid))
+        if sid:  # Twilio gets its TwiML once the job is committed (a store that is down: 503, Twilio retries)
+            job = TurnJob("sms", "message", message.conversation_key, [sid], {"message": asdict(message)})
+            await run_in_threadpool(hub.queue.enqueue, job)
         return _twiml()
 
     @router.post("/status", include_in_schema=False)
@@ -96,32 +93,3 @@ def inbound_from_form(form: FormData, status_callback: str) -> InboundMessage:
     return InboundMessage(channel="sms", sender=sender, conversation_key=f"sms:{sender}",
                           text=str(form.get("Body") or "").strip(), photos=tuple(photos), refused=tuple(refused),
                           reply_to={"to": sender, "status_callback": status_callback}, numbers_choices=True)
-
-
-def _keyword_action(hub: ChannelHub, message: InboundMessage) -> str:
-    """"silent", "help" or "agent" for STOP / START / HELP and ordinary messages. Twilio itself confirms STOP
-    and START to the handset on long codes, so those are only recorded; an opted-out number gets nothing."""
-    word = message.text.strip().upper().rstrip(".!")
-    if word in OPT_OUT:
-        hub.ledger.opt_out("sms", message.sender)
-        return "silent"
-    if hub.ledger.opted_out("sms", message.sender):
-        if word in OPT_IN:
-            hub.ledger.opt_in("sms", message.sender)
-        return "silent"
-    if word in ("START", "UNSTOP"):
-        return "silent"
-    return "help" if word in HELP else "agent"
-
-
-def _answer(hub: ChannelHub, responder: SmsResponder, fetch: TwilioMediaFetcher, message: InboundMessage,
-            sid: str) -> None:
-    if not hub.ledger.claim("sms", sid, message.conversation_key):
-        log.info("Twilio redelivered %s: already handled", sid)
-        return
-    action = _keyword_action(hub, message)
-    if action == "silent":
-        return
-    reply = (OutboundReply(HELP_TEXT, kind="notice") if action == "help"
-             else hub.conversations.answer(message, fetch))
-    responder.send(reply, message.reply_to["to"], message.conversation_key, message.reply_to.get("status_callback"))

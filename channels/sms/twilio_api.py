@@ -76,30 +76,40 @@ class TwilioMediaFetcher:
         return bytes(data)
 
 
+def sms_payloads(reply: OutboundReply, to: str, conversation_key: str,
+                 status_callback: str | None) -> list[dict[str, Any]]:
+    """The texts a reply becomes (render.py), as outbox payloads."""
+    return [{"to": to, "body": body, "conversation_key": conversation_key, "status_callback": status_callback}
+            for body in render_sms(reply)]
+
+
 class SmsResponder:
-    """Sends a reply as one or more SMS through the Messages API, recording each sid for status callbacks."""
+    """Sends one stored text through the Messages API, recording its sid for status callbacks. Twilio
+    refusing a text (opted out, bad number) is logged and counted as done; a network failure or a Twilio
+    outage (5xx) raises, so the job is retried."""
 
     def __init__(self, settings: ChannelSettings, ledger: Ledger, client: Client | None = None) -> None:
         self.settings, self.ledger = settings, ledger
         self.client = client or twilio_client(settings)
 
-    def send(self, reply: OutboundReply, to: str, conversation_key: str, status_callback: str | None) -> list[str]:
+    def send(self, payload: dict[str, Any], outbox_id: int, attempt: int) -> str:
+        to, body = payload["to"], payload["body"]
         if self.ledger.opted_out("sms", to):
             log.info("not texting %s: opted out", to)
-            return []
-        sids: list[str] = []
-        for body in render_sms(reply):
-            sender: dict[str, Any] = ({"messaging_service_sid": self.settings.twilio_messaging_service_sid}
-                                      if self.settings.twilio_messaging_service_sid
-                                      else {"from_": self.settings.twilio_from_number})
-            try:
-                message = self.client.messages.create(to=to, body=body, status_callback=status_callback, **sender)
-            except TwilioRestException as exc:
-                if exc.code == UNSUBSCRIBED:
-                    self.ledger.opt_out("sms", to)
-                log.error("Twilio refused a message to %s: %s %s", to, exc.code, exc.msg)
-                return sids
-            count = int(message.num_segments) if message.num_segments else segments(body)
-            self.ledger.record_sent("sms", str(message.sid), conversation_key, str(message.status), count)
-            sids.append(str(message.sid))
-        return sids
+            return "skipped:opted-out"
+        sender: dict[str, Any] = ({"messaging_service_sid": self.settings.twilio_messaging_service_sid}
+                                  if self.settings.twilio_messaging_service_sid
+                                  else {"from_": self.settings.twilio_from_number})
+        try:
+            message = self.client.messages.create(to=to, body=body, status_callback=payload.get("status_callback"),
+                                                  **sender)
+        except TwilioRestException as exc:
+            if exc.status >= 500:
+                raise
+            if exc.code == UNSUBSCRIBED:
+                self.ledger.opt_out("sms", to)
+            log.error("Twilio refused a message to %s: %s %s", to, exc.code, exc.msg)
+            return f"failed:{exc.code}"
+        count = int(message.num_segments) if message.num_segments else segments(body)
+        self.ledger.record_sent("sms", str(message.sid), payload["conversation_key"], str(message.status), count)
+        return str(message.sid)

@@ -1,12 +1,10 @@
-"""Running the blocking agent in a worker thread and handing its events to the event loop as they come;
-and one turn at a time per conversation."""
+"""Running the blocking agent in a worker thread and handing its events to the event loop as they come."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -14,7 +12,6 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 _END = object()
-STALE_TURN_SECONDS = 300.0  # a claim whose stream never started (client gone at once) expires
 
 
 @lru_cache(maxsize=1)
@@ -22,31 +19,6 @@ def agent_executor() -> ThreadPoolExecutor:
     """Threads for agent turns, separate from the default pool so that slow turns never starve the small
     blocking calls (DB lookups) FastAPI runs there."""
     return ThreadPoolExecutor(max_workers=16, thread_name_prefix="agent-turn")
-
-
-class TurnGuard:
-    """Which conversations have a turn running in this process: a second message to the same thread while
-    its reply is still being produced would race on the conversation's checkpoint."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running: dict[str, float] = {}
-
-    def claim(self, thread_id: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            started = self._running.get(thread_id)
-            if started is not None and now - started < STALE_TURN_SECONDS:
-                return False
-            self._running[thread_id] = now
-            return True
-
-    def release(self, thread_id: str) -> None:
-        with self._lock:
-            self._running.pop(thread_id, None)
-
-
-turns = TurnGuard()
 
 
 async def iterate_in_thread(make: Callable[[], Iterator[dict[str, Any]]],

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, field_validator
 from agent.gateway import CLIENT_THREAD_ID, Caller, Gateway, ThreadNotFound
 from agent.reply_draft import internals_in
 from agent.runner import AgentRunner
-from channels.web.bridge import iterate_in_thread, turns
+from channels.web.bridge import iterate_in_thread
 from channels.web.events import resume_events, turn_events
 from channels.web.history import ui_messages
 from channels.web.price_badges import badge_parts, with_price_badges
@@ -90,10 +90,21 @@ def _claim(gateway: Gateway, caller: Caller, client_id: str, title: str | None =
         raise HTTPException(404, "No such conversation.") from None
 
 
-def _stream(thread: str, make: Any) -> StreamingResponse:
-    """The turn `make()` runs, as the UI-message SSE stream; one turn at a time per thread (else 409)."""
-    if not turns.claim(thread):
+async def _stream(gateway: Gateway, thread: str, make: Any,
+                  ready: Callable[[], bool] = lambda: True, not_ready: str = "") -> StreamingResponse:
+    """The turn `make()` runs, as the UI-message SSE stream; one turn at a time per thread in any API process
+    (else 409). `ready` is checked once the turn is ours (409 with `not_ready` when it says no)."""
+    turns = gateway.turn_locks
+    if not await run_in_threadpool(turns.claim, thread):
         raise HTTPException(409, "A reply is still being written in this conversation; wait for it to finish.")
+    try:
+        is_ready = await run_in_threadpool(ready)
+    except BaseException:
+        await run_in_threadpool(turns.release, thread)
+        raise
+    if not is_ready:
+        await run_in_threadpool(turns.release, thread)
+        raise HTTPException(409, not_ready)
 
     async def frames() -> AsyncIterator[str]:
         encoder = UIMessageEncoder()
@@ -131,7 +142,7 @@ def chat_router(authenticate: Callable[..., Caller], responses: dict[int | str, 
         if body.photo_ids:
             await run_in_threadpool(_check_photos, gateway, caller, body.photo_ids)
         thread = await run_in_threadpool(_claim, gateway, caller, thread_id, body.message[:200])
-        return _stream(thread, lambda: with_price_badges(
+        return await _stream(gateway, thread, lambda: with_price_badges(
             turn_events(runner, thread, caller, body.message, tuple(body.photo_ids))))
 
     @router.post("/{thread_id}/resume", response_class=StreamingResponse,
@@ -142,12 +153,12 @@ def chat_router(authenticate: Callable[..., Caller], responses: dict[int | str, 
         arguments changed; with only `text`, nothing is written and the assistant hears what the user said."""
         caller = _web(caller)
         thread = await run_in_threadpool(_claim, gateway, caller, thread_id)
-        if await run_in_threadpool(runner.pending, thread, caller) is None:
-            raise HTTPException(409, "Nothing is waiting for a confirmation in this conversation.")
         answer: dict[str, Any] = {"decision": body.decision}
         if body.decision == "edit":
             answer.update(text=body.text or "", args=body.args or {})
-        return _stream(thread, lambda: with_price_badges(resume_events(runner, thread, caller, answer)))
+        return await _stream(gateway, thread, lambda: with_price_badges(resume_events(runner, thread, caller, answer)),
+                             ready=lambda: runner.pending(thread, caller) is not None,
+                             not_ready="Nothing is waiting for a confirmation in this conversation.")
 
     @router.get("/{thread_id}", response_model=ChatHistory, responses={404: {"description": "No such thread"}})
     async def history(thread_id: ThreadIdPath, caller: CallerDep, gateway: GatewayDep,

@@ -10,7 +10,7 @@ from knowledge.models.catalog import (
     PartSupersession,
     Trade,
 )
-from knowledge.models.channels import ChannelDelivery, ChannelOptOut, ChannelOutboundMessage
+from knowledge.models.channels import ChannelDelivery, ChannelOptOut, ChannelOutboundMessage, ChannelOutbox
 from knowledge.models.chat import ChatThread
 from knowledge.models.demand import AuctionBid, PartPriceHistory, SavedListing, SellerRating, WantedPost, WantedResponse
 from knowledge.models.equipment import Equipment, EquipmentModel
@@ -37,6 +37,7 @@ __all__ = [
     "ChannelDelivery",
     "ChannelOptOut",
     "ChannelOutboundMessage",
+    "ChannelOutbox",
     "ChatThread",
     "Equipment",
     "EquipmentModel",

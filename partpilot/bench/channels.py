@@ -109,6 +109,8 @@ def _users(engine: Engine, limit: int) -> list[tuple[str, str]]:
 
 def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurrency: int = 8,
                        retry_share: float = 0.1) -> dict[str, Any]:
+    from partpilot.config import get_app_settings
+    from partpilot.jobs import BackgroundWorker, wait_for_turns, worker_app
     from partpilot.wiring import create_app, forget_configuration, get_hub
 
     slack, twilio = FakeSlackWebApi(_SLACK["token"]), FakeTwilioRest(_TWILIO["sid"], _TWILIO["token"])
@@ -120,13 +122,15 @@ def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurren
     users = _users(engine, 8)
     run = uuid.uuid4().hex[:8]
     try:
-        with AppServer(create_app()) as server:
-            hub, sender = get_hub(), _Sender(server.url)
+        app, hub = create_app(), get_hub()
+        worker = BackgroundWorker(worker_app(hub, engine, get_app_settings().channel_workers), name="bench").start()
+        with AppServer(app) as server:
+            sender = _Sender(server.url)
             # model loads and Slack's auth.test are not part of the measurement (one at a time: first loads race)
             sender.slack_dm(users[0][0], QUERIES[0], f"Ev{run}warm", f"{int(time.time())}.000001")
-            hub.worker.wait_idle(300)
+            wait_for_turns(engine, 300)
             sender.sms(users[0][1], QUERIES[0], f"SM{run}warm")
-            hub.worker.wait_idle(300)
+            wait_for_turns(engine, 300)
             warm = {"slack": len(slack.posted()), "sms": len(twilio.sent())}
             # Webhooks come from another process, as they would from Slack and Twilio: the sender's threads
             # must not compete with the server for its interpreter lock.
@@ -136,9 +140,9 @@ def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurren
                 results = sender_process.submit(_send_all, server.url, users, run, messages, concurrency,
                                                 round(1 / retry_share)).result()
             sent_s = time.perf_counter() - started
-            drained = hub.worker.wait_idle(1800)
+            drained = wait_for_turns(engine, 1800)
             drain_s = time.perf_counter() - started
-            hub.worker.shutdown()
+            worker.stop()
     finally:
         slack.close()
         twilio.close()

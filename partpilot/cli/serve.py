@@ -1,25 +1,63 @@
-"""`partpilot serve`: the API (and, as they arrive, chat, widget and channels) under uvicorn."""
+"""`partpilot serve`: the API, the web chat and the channels' webhooks under uvicorn, with a job worker inside
+by default; `partpilot worker`: a job worker on its own (channels/jobs.py, partpilot/jobs.py)."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 from typing import Annotated
 
 import typer
+
+_BIND_HOST, _JOBS = "PARTPILOT_SERVE_HOST", "PARTPILOT_SERVE_JOB_CONCURRENCY"
+
+
+def served_app():  # type: ignore[no-untyped-def]
+    """The app each uvicorn worker process builds (`serve --workers N` hands uvicorn this factory's path)."""
+    from partpilot.wiring import create_app
+
+    return create_app(bind_host=os.environ.get(_BIND_HOST, "127.0.0.1"),
+                      job_concurrency=int(os.environ.get(_JOBS, "0")))
 
 
 def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="API processes (uvicorn workers)")] = 1,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", min=0, help="Channel jobs each API process runs at once itself; 0 when separate "
+        "`partpilot worker` processes run them")] = 2,
 ) -> None:
-    """Serve Partpilot over HTTP."""
+    """Serve Partpilot over HTTP (API, web chat, Slack and SMS webhooks), with an in-process job worker."""
     import uvicorn
 
     from knowledge.embeddings import get_model
-    from partpilot.wiring import create_app
 
-    get_model()  # load once before the first request rather than during it
-    uvicorn.run(create_app(bind_host=host), host=host, port=port, log_level="info")
+    os.environ[_BIND_HOST], os.environ[_JOBS] = host, str(jobs)
+    if workers == 1:
+        get_model()  # load once before the first request rather than during it
+        uvicorn.run(served_app(), host=host, port=port, log_level="info")
+        return
+    uvicorn.run("partpilot.cli.serve:served_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
+def worker(
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Jobs run at once")] = 4,
+    name: Annotated[str | None, typer.Option("--name", help="Shown in the logs and the job table")] = None,
+) -> None:
+    """Run channel jobs (agent turns for Slack and SMS) until stopped with Ctrl-C or SIGTERM; as many workers
+    as wanted, on any machine that reaches the database."""
+    from knowledge.db import get_engine
+    from knowledge.embeddings import get_model
+    from partpilot.jobs import run_worker, worker_app
+    from partpilot.wiring import get_hub
+
+    get_model()
+    app = worker_app(get_hub(), get_engine(), concurrency)
+    asyncio.run(run_worker(app, install_signal_handlers=True, **({"name": name} if name else {})))
 
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.command("worker")(worker)

@@ -1,0 +1,144 @@
+"""The durable job queue on the store's own Postgres (procrastinate): API processes queue the channels' jobs
+(channels/jobs.py), workers run them — `partpilot worker` processes, or one inside `partpilot serve`.
+
+- Each job holds its conversation's lock, so one conversation's turns run one at a time and in the order they
+  were queued, across any number of workers and machines.
+- A job that raises (the store or a platform is down) is retried with backoff.
+- A worker that dies mid-job (kill -9, a lost machine) stops sending heartbeats; every worker runs a periodic
+  task that puts the jobs of such stalled workers back in the queue, and `channels/jobs.py` makes running a
+  job again harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+
+import procrastinate
+from procrastinate import JobContext, RetryStrategy
+from sqlalchemy import Engine
+
+from agent.checkpointer import conninfo
+from channels.hub import ChannelHub
+from channels.jobs import TurnJob
+
+log = logging.getLogger(__name__)
+QUEUE = "channels"
+TURN_TASK = "partpilot.channel_turn"
+HEARTBEAT_SECONDS = 2.0
+STALLED_AFTER_SECONDS = 10.0  # no heartbeat for this long: the worker is gone and its jobs are run again
+RETRY = RetryStrategy(max_attempts=10, exponential_wait=2)  # 2 s … ~17 min: outlives a database restart
+
+
+def _pool_args(engine: Engine, max_size: int) -> dict[str, Any]:
+    # timeout: a webhook whose job cannot be queued answers 503 fast (Slack and Twilio retry), not after 30 s.
+    return {"conninfo": conninfo(engine), "min_size": 1, "max_size": max_size, "timeout": 2.0}
+
+
+class ProcrastinateQueue:
+    """channels.jobs.JobQueue on procrastinate: `enqueue` commits the job before it returns."""
+
+    def __init__(self, engine: Engine) -> None:
+        from procrastinate import SyncPsycopgConnector
+
+        self._app = procrastinate.App(connector=SyncPsycopgConnector(**_pool_args(engine, 10)))
+        self._open = False
+        self._lock = threading.Lock()
+
+    def enqueue(self, job: TurnJob) -> None:
+        with self._lock:
+            if not self._open:
+                self._app.open()
+                self._open = True
+        self._app.configure_task(TURN_TASK, queue=QUEUE, lock=job.conversation_key).defer(**job.as_args())
+
+    def close(self) -> None:
+        with self._lock:
+            if self._open:
+                self._app.close()
+                self._open = False
+
+
+def worker_app(hub: ChannelHub, engine: Engine, concurrency: int) -> procrastinate.App:
+    """A procrastinate app whose worker runs `hub`'s jobs (tests build one over a hub with a scripted planner)."""
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(**_pool_args(engine, concurrency + 4)),
+                            worker_defaults={"queues": [QUEUE], "concurrency": concurrency,
+                                             "update_heartbeat_interval": HEARTBEAT_SECONDS,
+                                             "stalled_worker_timeout": STALLED_AFTER_SECONDS,
+                                             "delete_jobs": "successful", "install_signal_handlers": False})
+
+    @app.task(name=TURN_TASK, queue=QUEUE, pass_context=True, retry=RETRY)
+    def channel_turn(context: JobContext, **args: Any) -> None:
+        assert context.job.id is not None
+        hub.run_job(args, context.job.id)
+
+    @app.periodic(cron="* * * * * */5", periodic_id="rescue_stalled")  # every 5 seconds (the 6th field)
+    @app.task(name="partpilot.rescue_stalled_jobs", queue=QUEUE, pass_context=True, queueing_lock="rescue_stalled")
+    async def rescue_stalled_jobs(context: JobContext, timestamp: int) -> None:
+        stalled = await context.app.job_manager.get_stalled_jobs(queue=QUEUE,
+                                                                 seconds_since_heartbeat=STALLED_AFTER_SECONDS)
+        for job in stalled:
+            log.warning("job %s (%s) was running on a worker that stopped: queued again", job.id, job.task_name)
+            await context.app.job_manager.retry_job(job)
+
+    return app
+
+
+async def run_worker(app: procrastinate.App, **options: Any) -> None:
+    """Run `app`'s worker until cancelled or stopped by a signal (with install_signal_handlers=True), or until
+    the queue is empty (wait=False)."""
+    async with app.open_async():
+        await app.run_worker_async(**options)
+
+
+class BackgroundWorker:
+    """A worker on its own event loop in a thread of this process (`partpilot serve`, tests)."""
+
+    def __init__(self, app: procrastinate.App, name: str = "in-process") -> None:
+        self.app, self.name = app, name
+        self._loop = asyncio.new_event_loop()
+        self._task: asyncio.Task[None] | None = None
+        self._thread = threading.Thread(target=self._run, name="job-worker", daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._task = self._loop.create_task(run_worker(self.app, name=self.name))
+        try:
+            self._loop.run_until_complete(self._task)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("the in-process job worker stopped")
+
+    def start(self) -> BackgroundWorker:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30) -> None:
+        if self._task is not None:
+            self._loop.call_soon_threadsafe(self._task.cancel)
+        self._thread.join(timeout)
+
+
+def unfinished_turns(engine: Engine) -> int:
+    """Channel jobs queued (due now) or running: 0 once every acknowledged message was answered."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return int(conn.execute(text(
+            "SELECT count(*) FROM procrastinate_jobs WHERE task_name = :t AND (status = 'doing' OR "
+            "(status = 'todo' AND (scheduled_at IS NULL OR scheduled_at <= now())))"), {"t": TURN_TASK}).scalar_one())
+
+
+def wait_for_turns(engine: Engine, timeout: float) -> bool:
+    """Block until no channel job is queued or running (tests, benchmarks); False on timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while unfinished_turns(engine):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
