@@ -17,7 +17,10 @@ import threading
 from typing import Any
 
 import procrastinate
+import procrastinate.exceptions
+import psycopg
 from procrastinate import JobContext, RetryStrategy
+from psycopg_pool import ConnectionPool
 from sqlalchemy import Engine
 
 from agent.checkpointer import conninfo
@@ -29,12 +32,14 @@ QUEUE = "channels"
 TURN_TASK = "partpilot.channel_turn"
 HEARTBEAT_SECONDS = 2.0
 STALLED_AFTER_SECONDS = 10.0  # no heartbeat for this long: the worker is gone and its jobs are run again
+RECONNECT_SECONDS = 2.0
+POLL_SECONDS = 0.5
+ENQUEUE_WAIT_SECONDS = 0.1
 RETRY = RetryStrategy(max_attempts=10, exponential_wait=2)  # 2 s … ~17 min: outlives a database restart
 
 
 def _pool_args(engine: Engine, max_size: int) -> dict[str, Any]:
-    # timeout: a webhook whose job cannot be queued answers 503 fast (Slack and Twilio retry), not after 30 s.
-    return {"conninfo": conninfo(engine), "min_size": 1, "max_size": max_size, "timeout": 2.0}
+    return {"conninfo": conninfo(engine), "min_size": 1, "max_size": max_size}
 
 
 class ProcrastinateQueue:
@@ -43,14 +48,20 @@ class ProcrastinateQueue:
     def __init__(self, engine: Engine) -> None:
         from procrastinate import SyncPsycopgConnector
 
-        self._app = procrastinate.App(connector=SyncPsycopgConnector(**_pool_args(engine, 10)))
+        self._engine = engine
+        self._app = procrastinate.App(connector=SyncPsycopgConnector())
         self._open = False
         self._lock = threading.Lock()
 
     def enqueue(self, job: TurnJob) -> None:
         with self._lock:
             if not self._open:
-                self._app.open()
+                # Our own pool: opened without waiting, and a webhook waits at most ENQUEUE_WAIT_SECONDS for a
+                # connection, so with the database down it gets its 503 (and the platform retries) at once.
+                pool = ConnectionPool(conninfo(self._engine), min_size=1, max_size=10, timeout=ENQUEUE_WAIT_SECONDS,
+                                      open=False, check=ConnectionPool.check_connection)
+                pool.open(wait=False)
+                self._app.open(pool)
                 self._open = True
         self._app.configure_task(TURN_TASK, queue=QUEUE, lock=job.conversation_key).defer(**job.as_args())
 
@@ -67,14 +78,17 @@ def worker_app(hub: ChannelHub, engine: Engine, concurrency: int) -> procrastina
                             worker_defaults={"queues": [QUEUE], "concurrency": concurrency,
                                              "update_heartbeat_interval": HEARTBEAT_SECONDS,
                                              "stalled_worker_timeout": STALLED_AFTER_SECONDS,
-                                             "delete_jobs": "successful", "install_signal_handlers": False})
+                                             "delete_jobs": "successful", "install_signal_handlers": False,
+                                             # a job freed by another's end (same conversation lock) or put
+                                             # back after a crash is not announced by NOTIFY: poll often
+                                             "fetch_job_polling_interval": POLL_SECONDS})
 
     @app.task(name=TURN_TASK, queue=QUEUE, pass_context=True, retry=RETRY)
     def channel_turn(context: JobContext, **args: Any) -> None:
         assert context.job.id is not None
         hub.run_job(args, context.job.id)
 
-    @app.periodic(cron="* * * * * */5", periodic_id="rescue_stalled")  # every 5 seconds (the 6th field)
+    @app.periodic(cron="* * * * * */2", periodic_id="rescue_stalled")  # every 2 seconds (the 6th field)
     @app.task(name="partpilot.rescue_stalled_jobs", queue=QUEUE, pass_context=True, queueing_lock="rescue_stalled")
     async def rescue_stalled_jobs(context: JobContext, timestamp: int) -> None:
         stalled = await context.app.job_manager.get_stalled_jobs(queue=QUEUE,
@@ -86,11 +100,37 @@ def worker_app(hub: ChannelHub, engine: Engine, concurrency: int) -> procrastina
     return app
 
 
-async def run_worker(app: procrastinate.App, **options: Any) -> None:
-    """Run `app`'s worker until cancelled or stopped by a signal (with install_signal_handlers=True), or until
-    the queue is empty (wait=False)."""
-    async with app.open_async():
-        await app.run_worker_async(**options)
+class WorkerLoop:
+    """A worker that outlives the database going away: procrastinate's worker stops when its connection is lost,
+    and this starts a new one (a new worker id) after RECONNECT_SECONDS, until `stop()`. The jobs the old
+    worker was running are put back by `rescue_stalled_jobs`."""
+
+    def __init__(self, app: procrastinate.App, **options: Any) -> None:
+        self.app, self.options = app, {**app.worker_defaults, **options}
+        self._stopping = False
+        self._worker: Any = None
+
+    async def run(self) -> None:
+        from procrastinate.worker import Worker
+
+        while not self._stopping:
+            try:
+                async with self.app.open_async():
+                    self._worker = Worker(app=self.app, **self.options)
+                    await self._worker.run()
+                if not self.options.get("wait", True):
+                    return  # drained the queue, as asked
+            except (procrastinate.exceptions.ConnectorException, psycopg.OperationalError, OSError) as exc:
+                log.warning("job worker lost the database: %s", exc)
+            if not self._stopping:
+                log.warning("job worker stopped; starting a new one in %.0f s", RECONNECT_SECONDS)
+                await asyncio.sleep(RECONNECT_SECONDS)
+
+    def stop(self) -> None:
+        """Finish the running jobs and return (SIGTERM, SIGINT, the server shutting down)."""
+        self._stopping = True
+        if self._worker is not None:
+            self._worker.stop()
 
 
 class BackgroundWorker:
@@ -99,16 +139,13 @@ class BackgroundWorker:
     def __init__(self, app: procrastinate.App, name: str = "in-process") -> None:
         self.app, self.name = app, name
         self._loop = asyncio.new_event_loop()
-        self._task: asyncio.Task[None] | None = None
+        self._worker = WorkerLoop(app, name=name)
         self._thread = threading.Thread(target=self._run, name="job-worker", daemon=True)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        self._task = self._loop.create_task(run_worker(self.app, name=self.name))
         try:
-            self._loop.run_until_complete(self._task)
-        except asyncio.CancelledError:
-            pass
+            self._loop.run_until_complete(self._worker.run())
         except Exception:
             log.exception("the in-process job worker stopped")
 
@@ -117,8 +154,7 @@ class BackgroundWorker:
         return self
 
     def stop(self, timeout: float = 30) -> None:
-        if self._task is not None:
-            self._loop.call_soon_threadsafe(self._task.cancel)
+        self._loop.call_soon_threadsafe(self._worker.stop)
         self._thread.join(timeout)
 
 

@@ -54,6 +54,7 @@ class FakeSlackWebApi:
             if isinstance(payload.get(name), str):
                 payload[name] = json.loads(payload[name])
         with self._lock:
+            payload["_received_at"] = time.time()  # when it arrived, for benchmarks timing replies
             self.calls.append((method, payload))
             if method == "auth.test":
                 return self._json({"ok": True, "url": "https://partpilot-test.slack.com/", "team": "Partpilot Test",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -92,7 +93,7 @@ class FakeTwilioRest:
             "subresource_uris": {"media": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}/Media.json"},
         }
         with self._lock:
-            self.messages.append({**resource, "status_callback": form.get("StatusCallback")})
+            self.messages.append({**resource, "status_callback": form.get("StatusCallback"), "_received_at": time.time()})
         return 201, "application/json", json.dumps(resource).encode()
 
     @staticmethod

@@ -62,6 +62,35 @@ def bench_channels(
     typer.echo(json.dumps(run_channels_bench(get_engine(), out, messages=messages, concurrency=concurrency), indent=2))
 
 
+@app.command("durability")
+def bench_durability(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-durability.json"),
+    mode: Annotated[str, typer.Option("--mode", help="kill (SIGKILL a worker and an API process), postgres "
+                                      "(stop the database for 10 s) or both")] = "both",
+    slack: Annotated[int, typer.Option("--slack", min=2, help="Slack events to post")] = 500,
+    sms: Annotated[int, typer.Option("--sms", min=2, help="Twilio webhooks to post")] = 500,
+    conversations: Annotated[int, typer.Option("--conversations", min=2)] = 100,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the processes' logs (the path is in the report)")] = False,
+) -> None:
+    """Multi-process durability: 2 API processes behind nginx and 2 job workers on a Postgres over TCP, signed
+    webhooks across many conversations, a process killed or the database stopped mid-run."""
+    from partpilot.bench.durability import run_durability_bench
+
+    modes = ["kill", "postgres"] if mode == "both" else [mode]
+    report = run_durability_bench(out, modes, slack_messages=slack, sms_messages=sms, conversations=conversations,
+                                  keep=keep)
+    for name in modes:
+        r = report[name]
+        typer.echo(f"{name}: accepted {r['accepted']}/{r['messages']}, replied {r['replied']}, lost {r['lost']}, "
+                   f"duplicate replies {r['duplicate_replies']}, duplicate writes {r['duplicate_writes']} "
+                   f"(of {r['writes']}), out of order {r['out_of_order']}, 500s {r['server_errors_500']}, "
+                   f"ack p50/p95/p99 {r['ack'].get('p50_ms')}/{r['ack'].get('p95_ms')}/{r['ack'].get('p99_ms')} ms, "
+                   f"reply p95 {r['reply_end_to_end'].get('p95_ms')} ms, failed attempts {r['failed_attempts']}")
+    typer.echo(f"{'PASSED' if report['passed'] else 'FAILED'}; report in {out}")
+    if not report["passed"]:
+        raise typer.Exit(1)
+
+
 @app.command("api")
 def bench_api(
     out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-api.json"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from typing import Annotated
 
 import typer
@@ -50,12 +51,20 @@ def worker(
     as wanted, on any machine that reaches the database."""
     from knowledge.db import get_engine
     from knowledge.embeddings import get_model
-    from partpilot.jobs import run_worker, worker_app
+    from partpilot.jobs import WorkerLoop, worker_app
     from partpilot.wiring import get_hub
 
     get_model()
-    app = worker_app(get_hub(), get_engine(), concurrency)
-    asyncio.run(run_worker(app, install_signal_handlers=True, **({"name": name} if name else {})))
+    hub = get_hub()
+    hub.conversations.runner  # noqa: B018 -- the planner loads now, not during the first job
+    loop = WorkerLoop(worker_app(hub, get_engine(), concurrency), **({"name": name} if name else {}))
+
+    async def run() -> None:
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(stop_signal, loop.stop)
+        await loop.run()
+
+    asyncio.run(run())
 
 
 def register(app: typer.Typer) -> None:
