@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from functools import lru_cache
 
 from langgraph.checkpoint.postgres import PostgresSaver
@@ -25,8 +26,10 @@ def _pool(uri: str) -> ConnectionPool:
 
 _set_up: set[str] = set()
 _set_up_lock = threading.Lock()
-# Two requests (or the API and the worker) setting up at once race on CREATE TABLE: one at a time, once.
-_SETUP_LOCK_SQL = "SELECT pg_advisory_lock(hashtext('partpilot.checkpointer.setup'))"
+# Two requests (or the API and the worker) setting up at once race on CREATE TABLE: one at a time, once. The
+# lock is tried, not waited for: setup() runs CREATE INDEX CONCURRENTLY, which waits for every open statement —
+# a second process blocked in pg_advisory_lock would wait for the first forever, and it for the second.
+_SETUP_TRY_LOCK_SQL = "SELECT pg_try_advisory_lock(hashtext('partpilot.checkpointer.setup')) AS got"
 _SETUP_UNLOCK_SQL = "SELECT pg_advisory_unlock(hashtext('partpilot.checkpointer.setup'))"
 
 
@@ -37,7 +40,8 @@ def postgres_checkpointer(engine: Engine) -> PostgresSaver:
     with _set_up_lock:
         if uri not in _set_up:
             with _pool(uri).connection() as conn:
-                conn.execute(_SETUP_LOCK_SQL)
+                while not conn.execute(_SETUP_TRY_LOCK_SQL).fetchone()["got"]:  # type: ignore[index,call-overload]
+                    time.sleep(0.1)
                 try:
                     saver.setup()
                 finally:

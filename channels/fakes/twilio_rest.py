@@ -93,7 +93,8 @@ class FakeTwilioRest:
             "subresource_uris": {"media": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}/Media.json"},
         }
         with self._lock:
-            self.messages.append({**resource, "status_callback": form.get("StatusCallback"), "_received_at": time.time()})
+            self.messages.append({**resource, "status_callback": form.get("StatusCallback"),
+                                  "_received_at": time.time()})
         return 201, "application/json", json.dumps(resource).encode()
 
     @staticmethod

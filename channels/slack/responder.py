@@ -76,8 +76,12 @@ class SlackResponder:
         return message_id
 
     def _already_posted(self, channel: str, thread_ts: str, outbox_id: int) -> str | None:
-        response = self.client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True,
-                                                     limit=200)
+        try:
+            response = self.client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True,
+                                                         limit=200)
+        except SlackApiError as exc:  # e.g. no channels:history scope: better a rare double than no reply
+            log.warning("could not check whether reply %s reached Slack: %s", outbox_id, exc.response.get("error"))
+            return None
         for message in response.get("messages") or []:
             metadata = message.get("metadata") or {}
             if (metadata.get("event_type") == "partpilot_reply"

@@ -32,7 +32,7 @@ from knowledge.settings import get_settings
 from partpilot.bench.cluster import BenchPostgres
 from partpilot.bench.fleet import Fleet, Nginx
 from partpilot.bench.tally import Replies, summarize, unanswered
-from partpilot.bench.traffic import SLACK, TWILIO, Outcome, Platforms, drive, plan
+from partpilot.bench.traffic import SLACK, TWILIO, Outcome, Pacer, Platforms, drive, plan
 
 log = logging.getLogger(__name__)
 TARGETS = {"lost": 0, "duplicate_replies": 0, "duplicate_writes": 0, "out_of_order": 0, "ack_p99_ms": 200.0}
@@ -43,21 +43,22 @@ WRITES_PER_CONVERSATION = 1  # the script confirms one hold per conversation
 def run_durability_bench(out: Path | None, modes: list[str], slack_messages: int = 500, sms_messages: int = 500,
                          conversations: int = 100, apis: int = 2, workers: int = 2, concurrency: int = 4,
                          redeliver_every: int = 10, drain_seconds: float = 120.0,
-                         keep: bool = False) -> dict[str, Any]:
+                         keep: bool = False, rate: float = 25.0) -> dict[str, Any]:
     """Run the bench in each of `modes`; the report (also written to `out`). `keep`: leave the processes' logs
     and the database's files in the temporary directory named in the report."""
     root = Path(tempfile.mkdtemp(prefix="partpilot-durability-"))
     report: dict[str, Any] = {"config": {"slack_messages": slack_messages, "sms_messages": sms_messages,
                                          "conversations": conversations, "api_processes": apis, "workers": workers,
                                          "worker_concurrency": concurrency, "redeliver_every": redeliver_every,
-                                         "proxy": "nginx"}, "targets": TARGETS,
+                                         "proxy": "nginx", "messages_per_second": rate},
+              "targets": TARGETS,
               **({"kept": str(root)} if keep else {})}
     postgres = BenchPostgres(root / "postgres")
     try:
         for mode in modes:
             database = postgres.copy_of(get_engine(), root / "store.dump", f"bench_{mode}")
             report[mode] = _run_mode(mode, root / mode, postgres, database, slack_messages, sms_messages,
-                                     conversations, apis, workers, concurrency, redeliver_every, drain_seconds)
+                                     conversations, apis, workers, concurrency, redeliver_every, drain_seconds, rate)
     finally:
         postgres.close()
         if not keep:
@@ -72,7 +73,7 @@ def run_durability_bench(out: Path | None, modes: list[str], slack_messages: int
 
 def _run_mode(mode: str, root: Path, postgres: BenchPostgres, database: str, slack_messages: int,
               sms_messages: int, conversations: int, apis: int, workers: int, concurrency: int,
-              redeliver_every: int, drain_seconds: float) -> dict[str, Any]:
+              redeliver_every: int, drain_seconds: float, rate: float) -> dict[str, Any]:
     engine = create_engine(database.replace("postgresql://", "postgresql+psycopg://"), pool_pre_ping=True)
     _migrate(engine)
     slack, twilio = FakeSlackWebApi(SLACK["token"]), FakeTwilioRest(TWILIO["sid"], TWILIO["token"])
@@ -95,8 +96,8 @@ def _run_mode(mode: str, root: Path, postgres: BenchPostgres, database: str, sla
         plans = plan(uuid.uuid4().hex[:6], slack_users, phones, conversations, slack_messages, sms_messages)
         fault = _Fault(mode, fleet, postgres, threshold=int(FAULT_AT * (slack_messages + sms_messages)))
         started = time.time()
-        outcomes = drive(Platforms(nginx.url), plans, threads=min(64, len(plans)), redeliver_every=redeliver_every,
-                         on_ack=fault.count)
+        outcomes = drive(Platforms(nginx.url, Pacer(rate)), plans, threads=min(64, len(plans)),
+                         redeliver_every=redeliver_every, on_ack=fault.count)
         fault.wait()
         sent_s = time.time() - started
         replies = _drain(engine, slack, twilio, outcomes, drain_seconds)

@@ -6,6 +6,7 @@ acknowledged, and a share of acknowledged deliveries sent again, as platforms do
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -74,11 +75,28 @@ def _line(conversation: int, k: int) -> str:
     return SCRIPT[k % len(SCRIPT)].format(part=PARTS[conversation % len(PARTS)])
 
 
+class Pacer:
+    """New deliveries at a steady `rate` per second across all conversations, as people's messages arrive (the
+    platforms' own retries are not paced)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            slot = self._next = max(self._next + self.interval, now)
+        if slot > now:
+            time.sleep(slot - now)
+
+
 class Platforms:
     """Posts signed webhooks to `url` (nginx in front of the API processes)."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, pacer: Pacer | None = None) -> None:
+        self.url, self.pacer = url, pacer or Pacer(0)
         self.slack = SignatureVerifier(SLACK["secret"])
         self.twilio = RequestValidator(TWILIO["token"])
 
@@ -109,6 +127,7 @@ class Platforms:
         """A conversation's messages in order, each retried until acknowledged (or given up on)."""
         session, outcomes = requests.Session(), []
         for message in messages:
+            self.pacer.wait()
             outcome, attempt, pause = Outcome(message), 0, 0.25
             deadline = time.monotonic() + GIVE_UP_SECONDS
             while time.monotonic() < deadline:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
+import signal
 import warnings
 
 import typer
@@ -35,4 +37,6 @@ def _configure_logging() -> None:
 
 def main() -> None:
     _configure_logging()
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>` prints every thread's stack: a hung worker explains itself
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     app()

@@ -71,6 +71,8 @@ def bench_durability(
     sms: Annotated[int, typer.Option("--sms", min=2, help="Twilio webhooks to post")] = 500,
     conversations: Annotated[int, typer.Option("--conversations", min=2)] = 100,
     keep: Annotated[bool, typer.Option("--keep", help="Keep the processes' logs (the path is in the report)")] = False,
+    rate: Annotated[float, typer.Option("--rate", min=0, help="New messages per second, all conversations "
+                                        "together (0: as fast as they are acknowledged)")] = 25.0,
 ) -> None:
     """Multi-process durability: 2 API processes behind nginx and 2 job workers on a Postgres over TCP, signed
     webhooks across many conversations, a process killed or the database stopped mid-run."""
@@ -78,7 +80,7 @@ def bench_durability(
 
     modes = ["kill", "postgres"] if mode == "both" else [mode]
     report = run_durability_bench(out, modes, slack_messages=slack, sms_messages=sms, conversations=conversations,
-                                  keep=keep)
+                                  keep=keep, rate=rate)
     for name in modes:
         r = report[name]
         typer.echo(f"{name}: accepted {r['accepted']}/{r['messages']}, replied {r['replied']}, lost {r['lost']}, "

@@ -25,15 +25,17 @@ def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="API processes (uvicorn workers)")] = 1,
-    jobs: Annotated[int, typer.Option(
-        "--jobs", min=0, help="Channel jobs each API process runs at once itself; 0 when separate "
-        "`partpilot worker` processes run them")] = 2,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", min=0, help="Channel jobs each API process runs at once itself (default CHANNEL_WORKERS); 0 when "
+        "separate `partpilot worker` processes run them")] = None,
 ) -> None:
     """Serve Partpilot over HTTP (API, web chat, Slack and SMS webhooks), with an in-process job worker."""
     import uvicorn
 
     from knowledge.embeddings import get_model
+    from partpilot.config import get_app_settings
 
+    jobs = get_app_settings().channel_workers if jobs is None else jobs
     os.environ[_BIND_HOST], os.environ[_JOBS] = host, str(jobs)
     if workers == 1:
         get_model()  # load once before the first request rather than during it
@@ -44,16 +46,19 @@ def serve(
 
 
 def worker(
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Jobs run at once")] = 4,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", min=1, help="Jobs run at once (default CHANNEL_WORKERS)")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Shown in the logs and the job table")] = None,
 ) -> None:
     """Run channel jobs (agent turns for Slack and SMS) until stopped with Ctrl-C or SIGTERM; as many workers
     as wanted, on any machine that reaches the database."""
     from knowledge.db import get_engine
     from knowledge.embeddings import get_model
+    from partpilot.config import get_app_settings
     from partpilot.jobs import WorkerLoop, worker_app
     from partpilot.wiring import get_hub
 
+    concurrency = concurrency or get_app_settings().channel_workers
     get_model()
     hub = get_hub()
     hub.conversations.runner  # noqa: B018 -- the planner loads now, not during the first job
