@@ -198,3 +198,35 @@ def test_a_turn_cut_off_between_steps_is_finished_not_started_again(engine: Engi
     assert len(calls) == 2 and calls[0] == calls[1], "the cut-off tool call ran once more, nothing else"
     [post] = slack.posted()
     assert "GAA26800L" in post["text"]
+
+
+def test_the_served_app_runs_its_own_job_worker_by_default(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` is one process: `partpilot serve` answers webhooks and runs their jobs itself."""
+    import requests
+    from twilio.request_validator import RequestValidator
+
+    from channels.fakes._http import wait_until
+    from channels.fakes.app_server import AppServer
+    from channels.fakes.twilio_rest import FakeTwilioRest
+    from partpilot.wiring import create_app, forget_configuration
+    from tests.channel_fakes import OUR_NUMBER, TWILIO_SID, TWILIO_TOKEN
+
+    twilio = FakeTwilioRest(TWILIO_SID, TWILIO_TOKEN)
+    for name, value in {"TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+                        "TWILIO_FROM_NUMBER": OUR_NUMBER, "TWILIO_API_BASE_URL": twilio.base_url}.items():
+        monkeypatch.setenv(name, value)
+    forget_configuration()
+    stranger = f"+1555019{uuid.uuid4().int % 10**4:04d}"
+    try:
+        with AppServer(create_app(job_concurrency=1), lifespan="on") as server:
+            params = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": TWILIO_SID, "From": stranger,
+                      "To": OUR_NUMBER, "Body": "need a contactor", "NumMedia": "0"}
+            url = f"{server.url}/sms/inbound"
+            signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, params)
+            assert requests.post(url, data=params, headers={"X-Twilio-Signature": signature}, timeout=10).ok
+            assert wait_until(lambda: any(m["to"] == stranger for m in twilio.sent()), 60)
+        [reply] = [m["body"] for m in twilio.sent() if m["to"] == stranger]
+        assert "not linked to a Partpilot user" in reply
+    finally:
+        twilio.close()
+        forget_configuration()

@@ -11,9 +11,9 @@ import uvicorn
 
 
 class AppServer:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, lifespan: str = "off") -> None:
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                                    lifespan="off"))
+                                                    lifespan=lifespan))
         self._thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = ""
 
