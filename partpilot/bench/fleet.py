@@ -1,4 +1,4 @@
-"""The processes of a multi-process deployment, for a benchmark: API processes (`partpilot serve --jobs 0`)
+"""The processes of a multi-process deployment, for a benchmark: API processes (`partpilot serve --no-worker`)
 behind nginx, and job workers (`partpilot worker`), each a real OS process that can be killed with SIGKILL
 and started again."""
 
@@ -95,7 +95,7 @@ class Fleet:
 
     def start_api(self, i: int) -> None:
         self.apis[i] = self._spawn(f"api-{i}", ["serve", "--host", "127.0.0.1", "--port", str(self.api_ports[i]),
-                                                "--jobs", "0"])
+                                                "--no-worker"])
 
     def start_worker(self, i: int) -> None:
         self.workers[i] = self._spawn(f"worker-{i}", ["worker", "--concurrency", str(self.concurrency),

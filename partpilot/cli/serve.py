@@ -25,9 +25,11 @@ def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="API processes (uvicorn workers)")] = 1,
+    worker: Annotated[bool, typer.Option(
+        "--worker/--no-worker", help="Run a job worker inside each API process (the default: one command serves "
+        "and delivers); --no-worker when separate `partpilot worker` processes run the jobs")] = True,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", min=0, help="Channel jobs each API process runs at once itself (default CHANNEL_WORKERS); 0 when "
-        "separate `partpilot worker` processes run them")] = None,
+        "--jobs", min=1, help="Jobs that in-process worker runs at once (default CHANNEL_WORKERS)")] = None,
 ) -> None:
     """Serve Partpilot over HTTP (API, web chat, Slack and SMS webhooks), with an in-process job worker."""
     import uvicorn
@@ -35,7 +37,7 @@ def serve(
     from knowledge.embeddings import get_model
     from partpilot.config import get_app_settings
 
-    jobs = get_app_settings().channel_workers if jobs is None else jobs
+    jobs = (jobs or get_app_settings().channel_workers) if worker else 0
     os.environ[_BIND_HOST], os.environ[_JOBS] = host, str(jobs)
     if workers == 1:
         get_model()  # load once before the first request rather than during it
