@@ -10,6 +10,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 import requests
 from twilio.request_validator import RequestValidator
@@ -71,8 +72,12 @@ class FakeTwilioRest:
         if verb == "GET" and media and media.group(1) in self._media:
             data, content_type = self._media[media.group(1)]
             return 200, content_type, data
-        if verb == "POST" and path == f"/2010-04-01/Accounts/{self.account_sid}/Messages.json":
-            return self._create(form_or_json(headers, body))
+        listing, _, query = path.partition("?")
+        if listing == f"/2010-04-01/Accounts/{self.account_sid}/Messages.json":
+            if verb == "POST":
+                return self._create(form_or_json(headers, body))
+            if verb == "GET":
+                return self._list(listing, {k: v[0] for k, v in parse_qs(query).items()})
         return self._error(404, 20404, "The requested resource was not found")
 
     def _create(self, form: dict[str, Any]) -> tuple[int, str, bytes]:
@@ -96,6 +101,19 @@ class FakeTwilioRest:
             self.messages.append({**resource, "status_callback": form.get("StatusCallback"),
                                   "_received_at": time.time()})
         return 201, "application/json", json.dumps(resource).encode()
+
+    def _list(self, uri: str, query: dict[str, str]) -> tuple[int, str, bytes]:
+        """Messages, newest first, filtered by To / From as Twilio does (one page)."""
+        size = int(query.get("PageSize", "50"))
+        with self._lock:
+            found = [{k: v for k, v in m.items() if k not in ("status_callback", "_received_at")}
+                     for m in reversed(self.messages)
+                     if query.get("To") in (None, m["to"]) and query.get("From") in (None, m["from"])][:size]
+        page = f"{uri}?PageSize={size}&Page=0"
+        return 200, "application/json", json.dumps({
+            "messages": found, "uri": page, "first_page_uri": page,
+            "next_page_uri": None, "previous_page_uri": None, "page": 0, "page_size": size, "start": 0,
+            "end": max(0, len(found) - 1)}).encode()
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> tuple[int, str, bytes]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 from urllib.parse import urlparse
 
@@ -78,9 +79,11 @@ class TwilioMediaFetcher:
 
 def sms_payloads(reply: OutboundReply, to: str, conversation_key: str,
                  status_callback: str | None) -> list[dict[str, Any]]:
-    """The texts a reply becomes (render.py), as outbox payloads."""
-    return [{"to": to, "body": body, "conversation_key": conversation_key, "status_callback": status_callback}
-            for body in render_sms(reply)]
+    """The texts a reply becomes (render.py), as outbox payloads; `decided_at` bounds the search for an attempt
+    that reached Twilio unrecorded (SmsResponder.already_sent)."""
+    decided_at = time.time()
+    return [{"to": to, "body": body, "conversation_key": conversation_key, "status_callback": status_callback,
+             "decided_at": decided_at} for body in render_sms(reply)]
 
 
 class SmsResponder:
@@ -97,6 +100,11 @@ class SmsResponder:
         if self.ledger.opted_out("sms", to):
             log.info("not texting %s: opted out", to)
             return "skipped:opted-out"
+        if attempt > 1:
+            landed = self.already_sent(payload)
+            if landed is not None:
+                log.info("text %s had reached Twilio before the retry", outbox_id)
+                return landed
         sender: dict[str, Any] = ({"messaging_service_sid": self.settings.twilio_messaging_service_sid}
                                   if self.settings.twilio_messaging_service_sid
                                   else {"from_": self.settings.twilio_from_number})
@@ -113,3 +121,19 @@ class SmsResponder:
         count = int(message.num_segments) if message.num_segments else segments(body)
         self.ledger.record_sent("sms", str(message.sid), payload["conversation_key"], str(message.status), count)
         return str(message.sid)
+
+    def already_sent(self, payload: dict[str, Any]) -> str | None:
+        """The sid of this text if an earlier attempt reached Twilio without being recorded: the same body to the
+        same number, created in a later second than the reply was decided (an earlier, identical text — a
+        repeated onboarding line — is older than that). Texts have no idempotency key or metadata at Twilio."""
+        try:
+            recent = self.client.messages.list(to=payload["to"], limit=20)
+        except (TwilioRestException, requests.RequestException) as exc:
+            log.warning("could not check whether a text reached Twilio: %s", exc)
+            return None
+        decided = int(payload.get("decided_at") or 0)
+        for message in recent:
+            created = message.date_created.timestamp() if message.date_created else 0
+            if message.body == payload["body"] and created > decided and message.direction == "outbound-api":
+                return str(message.sid)
+        return None
