@@ -34,7 +34,7 @@ HEARTBEAT_SECONDS = 2.0
 STALLED_AFTER_SECONDS = 10.0  # no heartbeat for this long: the worker is gone and its jobs are run again
 RECONNECT_SECONDS = 2.0
 POLL_SECONDS = 0.5
-ENQUEUE_WAIT_SECONDS = 0.1
+ENQUEUE_WAIT_SECONDS = 0.05
 RETRY = RetryStrategy(max_attempts=10, exponential_wait=2)  # 2 s … ~17 min: outlives a database restart
 
 

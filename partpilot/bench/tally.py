@@ -109,5 +109,6 @@ def summarize(outcomes: list[Outcome], replies: Replies, engine: Engine, writes_
         "failed_attempts": {("connection" if code == 0 else str(code)): n for code, n in sorted(statuses.items())},
         "server_errors_500": statuses.get(500, 0),
         "ack": stats([o.ack_ms for o in acked if o.ack_ms is not None]),
+        "unavailable_503": stats([ms for o in outcomes for ms in o.unavailable_ms]),
         "reply_end_to_end": stats(e2e),
     }

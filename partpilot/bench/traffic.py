@@ -44,6 +44,7 @@ class Outcome:
     acked_at: float | None = None
     ack_ms: float | None = None
     statuses: list[int] = field(default_factory=list)  # every non-2xx answer; 0 for a connection failure
+    unavailable_ms: list[float] = field(default_factory=list)  # how long each 503 took to come
     redelivery_status: int | None = None
 
 
@@ -139,6 +140,8 @@ class Platforms:
                     outcome.acked_at = time.time()
                     break
                 outcome.statuses.append(status)
+                if status == 503:
+                    outcome.unavailable_ms.append((time.perf_counter() - started) * 1000)
                 time.sleep(pause)
                 pause = min(pause * 2, 2.0)
             outcomes.append(outcome)
