@@ -107,11 +107,17 @@ class _Crash(Exception):
     """The process dying at this point (the job is run again from the start)."""
 
 
+@pytest.fixture
+def slack_hub(engine: Engine, slack: FakeSlackWebApi) -> Any:
+    """A channel hub with Slack on (the fake Web API), whose jobs the tests run by hand."""
+    return build_hub(AppSettings(slack_bot_token=SLACK_TOKEN, slack_signing_secret=SLACK_SECRET,
+                                 slack_api_base_url=slack.base_url), engine)
+
+
 def test_a_job_run_again_after_a_crash_writes_once_and_replies_once(engine: Engine, slack: FakeSlackWebApi,
+                                                                    slack_hub: Any,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = AppSettings(slack_bot_token=SLACK_TOKEN, slack_signing_secret=SLACK_SECRET,
-                           slack_api_base_url=slack.base_url)
-    hub = build_hub(settings, engine)
+    hub = slack_hub
     user, root = user_with(engine, "slack_user_id", MARIA), f"{int(time.time()) + 7}.000000"
     jobs = [_said(user, line, root, k) for k, line in enumerate(["gaa26800lc1", "hold one for me", "yes"])]
     thread = jobs[0].conversation_key
@@ -173,10 +179,9 @@ def _run_raising(hub: Any, job: TurnJob, job_id: int) -> None:
 
 
 def test_a_turn_cut_off_between_steps_is_finished_not_started_again(engine: Engine, slack: FakeSlackWebApi,
+                                                                    slack_hub: Any,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = AppSettings(slack_bot_token=SLACK_TOKEN, slack_signing_secret=SLACK_SECRET,
-                           slack_api_base_url=slack.base_url)
-    hub = build_hub(settings, engine)
+    hub = slack_hub
     user, root = user_with(engine, "slack_user_id", MARIA), f"{int(time.time()) + 11}.000000"
     job = _said(user, "who has a gaa26800lc1", root, 0)
     real_invoke, calls = agent.graph.invoke, []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -27,20 +26,16 @@ from sqlalchemy import Engine
 from agent.bench import CONVERSATIONS
 from api.server import free_port
 from channels.web.stream import is_known_chunk
+from partpilot.bench.latency import latency_stats, wait_for_http
 from tools.context import create_api_key
 
 TARGET_TTFT_P95_MS = 300.0
 BENCH_EMAIL = "maria.gonzalez@summitvm.example"
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1) if ordered else 0.0
-
-
 def _stats(values: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(statistics.median(values), 1) if values else 0.0,
-            "p95_ms": _percentile(values, 0.95), "max_ms": round(max(values), 1) if values else 0.0}
+    summary = latency_stats(values)
+    return {key: summary.get(key, 0.0) for key in ("p50_ms", "p95_ms", "max_ms")}
 
 
 @contextmanager
@@ -52,18 +47,7 @@ def running_server(timeout: float = 180.0) -> Iterator[str]:
                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if child.poll() is not None:
-                raise RuntimeError(f"partpilot serve exited with {child.returncode}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("partpilot serve did not come up")
-            time.sleep(0.25)
+        wait_for_http(f"{base}/health", lambda: child.poll() is None, timeout, "partpilot serve")
         yield base
     finally:
         child.terminate()

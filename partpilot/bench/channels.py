@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import statistics
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -26,6 +25,7 @@ from twilio.request_validator import RequestValidator
 from channels.fakes.app_server import AppServer
 from channels.fakes.slack_web_api import TEAM_ID, FakeSlackWebApi
 from channels.fakes.twilio_rest import FakeTwilioRest
+from partpilot.bench.latency import latency_stats
 
 TARGET_P99_MS = 200.0
 QUERIES = ["where can I get a GAA24350BH1?", "need a door operator for an Otis Gen2", "gaa 26800 lc1",
@@ -33,16 +33,6 @@ QUERIES = ["where can I get a GAA24350BH1?", "need a door operator for an Otis G
            "spo2 sensor for intellivue", "what's the going price for a used KM713160G01?"]
 _SLACK = {"token": "xoxb-bench", "secret": "bench-signing-secret"}
 _TWILIO = {"sid": "AC" + "b" * 32, "token": "bench-auth-token", "from": "+15005550006"}
-
-
-def _stats(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def pct(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
-
-    return {"n": len(ordered), "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
-            "max_ms": round(ordered[-1], 1), "mean_ms": round(statistics.fmean(ordered), 1)}
 
 
 class _Sender:
@@ -155,8 +145,8 @@ def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurren
     report = {
         "benchmark": "channels", "planner": "local", "messages": messages, "concurrency": concurrency,
         "target_p99_ms": TARGET_P99_MS,
-        "ack_ms": {"slack": _stats(acks["slack"]), "sms": _stats(acks["sms"]), "all": _stats(every)},
-        "meets_target": _stats(every)["p99_ms"] <= TARGET_P99_MS,
+        "ack_ms": {kind: latency_stats(values) for kind, values in (*acks.items(), ("all", every))},
+        "meets_target": latency_stats(every)["p99_ms"] <= TARGET_P99_MS,
         "retries": {"redelivered": retried, "slack_threads_answered": len(replied_slack),
                     "slack_posts": len(slack.posted()) - warm["slack"],
                     "duplicate_slack_replies": len(slack.posted()) - warm["slack"] - len(replied_slack)},

@@ -5,21 +5,15 @@ pg_restore), and it can be stopped and started again in the middle of a run."""
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from agent.checkpointer import conninfo
+from api.server import free_port
 
 log = logging.getLogger(__name__)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class BenchPostgres:

@@ -12,11 +12,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-import requests
-
-from partpilot.bench.cluster import free_port
+from api.server import free_port
+from partpilot.bench.latency import wait_for_http
 
 log = logging.getLogger(__name__)
 _NGINX_CONF = """worker_processes 1;
@@ -48,6 +48,10 @@ http {{
   }}
 }}
 """
+
+
+def _running(process: subprocess.Popen[bytes] | None) -> bool:
+    return process is not None and process.poll() is None
 
 
 class Nginx:
@@ -111,23 +115,13 @@ class Fleet:
         """Every API process answers /ready (its database reachable and migrated) and every worker is taking
         jobs (`workers_running()` counts them)."""
         deadline = time.monotonic() + timeout
-        while workers_running() < sum(1 for w in self.workers if w is not None and w.poll() is None):
+        while workers_running() < sum(map(_running, self.workers)):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"workers not running after {timeout:.0f} s; see {self.root}/worker-*.log")
             time.sleep(0.2)
         for i, port in enumerate(self.api_ports):
-            while True:
-                process = self.apis[i]
-                if process is not None and process.poll() is not None:
-                    raise RuntimeError(f"API process {i} exited; see {self.root}/api-{i}.log")
-                try:
-                    if requests.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"API process {i} not ready after {timeout:.0f} s")
-                time.sleep(0.2)
+            wait_for_http(f"http://127.0.0.1:{port}/ready", partial(_running, self.apis[i]),
+                          max(1.0, deadline - time.monotonic()), f"API process {i} (see {self.root}/api-{i}.log)")
 
     def kill(self, kind: str, i: int) -> None:
         """SIGKILL: no shutdown, no cleanup, as when a machine dies."""
@@ -143,8 +137,7 @@ class Fleet:
         (self.start_api if kind == "api" else self.start_worker)(i)
 
     def alive(self) -> dict[str, int]:
-        return {"apis": sum(1 for p in self.apis if p is not None and p.poll() is None),
-                "workers": sum(1 for p in self.workers if p is not None and p.poll() is None)}
+        return {"apis": sum(map(_running, self.apis)), "workers": sum(map(_running, self.workers))}
 
     def close(self) -> None:
         for process in [*self.apis, *self.workers]:

@@ -3,7 +3,6 @@ in order), how many writes each conversation made, and how fast acknowledgements
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -11,19 +10,8 @@ from sqlalchemy import Engine, text
 
 from channels.fakes.slack_web_api import FakeSlackWebApi
 from channels.fakes.twilio_rest import FakeTwilioRest
+from partpilot.bench.latency import latency_stats
 from partpilot.bench.traffic import Outcome
-
-
-def stats(values: list[float]) -> dict[str, float]:
-    if not values:
-        return {"n": 0}
-    ordered = sorted(values)
-
-    def pct(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
-
-    return {"n": len(ordered), "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
-            "max_ms": round(ordered[-1], 1), "mean_ms": round(statistics.fmean(ordered), 1)}
 
 
 class Replies:
@@ -108,7 +96,7 @@ def summarize(outcomes: list[Outcome], replies: Replies, engine: Engine, writes_
         "redeliveries": len(redelivered), "redeliveries_acked": sum(1 for s in redelivered if 200 <= s < 300),
         "failed_attempts": {("connection" if code == 0 else str(code)): n for code, n in sorted(statuses.items())},
         "server_errors_500": statuses.get(500, 0),
-        "ack": stats([o.ack_ms for o in acked if o.ack_ms is not None]),
-        "unavailable_503": stats([ms for o in outcomes for ms in o.unavailable_ms]),
-        "reply_end_to_end": stats(e2e),
+        "ack": latency_stats([o.ack_ms for o in acked if o.ack_ms is not None]),
+        "unavailable_503": latency_stats([ms for o in outcomes for ms in o.unavailable_ms]),
+        "reply_end_to_end": latency_stats(e2e),
     }
