@@ -26,9 +26,11 @@ from sqlalchemy import Engine
 from agent.checkpointer import conninfo
 from channels.hub import ChannelHub
 from channels.jobs import TurnJob
+from tools.schedule import ScheduledWork
 
 log = logging.getLogger(__name__)
 QUEUE = "channels"
+CLOCK_QUEUE = "clock"  # scheduled work (tools/schedule.py): expiring holds and offers
 TURN_TASK = "partpilot.channel_turn"
 HEARTBEAT_SECONDS = 2.0
 STALLED_AFTER_SECONDS = 10.0  # no heartbeat for this long: the worker is gone and its jobs are run again
@@ -75,7 +77,7 @@ class ProcrastinateQueue:
 def worker_app(hub: ChannelHub, engine: Engine, concurrency: int) -> procrastinate.App:
     """A procrastinate app whose worker runs `hub`'s jobs (tests build one over a hub with a scripted planner)."""
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(**_pool_args(engine, concurrency + 4)),
-                            worker_defaults={"queues": [QUEUE], "concurrency": concurrency,
+                            worker_defaults={"queues": [QUEUE, CLOCK_QUEUE], "concurrency": concurrency,
                                              "update_heartbeat_interval": HEARTBEAT_SECONDS,
                                              "stalled_worker_timeout": STALLED_AFTER_SECONDS,
                                              "delete_jobs": "successful", "install_signal_handlers": False,
@@ -97,7 +99,24 @@ def worker_app(hub: ChannelHub, engine: Engine, concurrency: int) -> procrastina
             log.warning("job %s (%s) was running on a worker that stopped: queued again", job.id, job.task_name)
             await context.app.job_manager.retry_job(job)
 
+    _schedule_the_clock(app, engine)
     return app
+
+
+def _schedule_the_clock(app: procrastinate.App, engine: Engine) -> None:
+    """Every piece of scheduled work the tools declare (tools/schedule.py) as a periodic task: one run per
+    period across all workers (procrastinate records each deferral), each run safe to repeat."""
+    from knowledge import clock
+    from tools.schedule import all_scheduled
+
+    for work in all_scheduled():
+        def run(timestamp: int, work: ScheduledWork = work) -> None:
+            changed = work.run(engine, clock.now())
+            if changed:
+                log.info("%s: %d changed", work.name, changed)
+
+        task = app.task(name=f"partpilot.clock.{work.name}", queue=CLOCK_QUEUE, queueing_lock=work.name)(run)
+        app.periodic(cron=work.cron, periodic_id=work.name)(task)
 
 
 class WorkerLoop:

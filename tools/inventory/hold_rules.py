@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge import clock
 from tools.context import Caller
 from tools.rules.visibility import inventory_visibility_sql
+from tools.schedule import scheduled
 
 
 class PickupPlace(BaseModel):
@@ -67,3 +69,17 @@ def insert_hold(session: Session, caller: Caller, row: Any, quantity: int, hours
         except IntegrityError:  # pickup-code collision: draw again
             continue
     raise RuntimeError("could not draw a unique pickup code")
+
+
+@scheduled("expire_holds")
+def expire_holds(engine: Engine, now: datetime) -> int:
+    """Active holds past their time become expired and give their units back to the shelf; how many. A hold
+    being released at the same moment is locked by its release: this waits, sees it no longer active, skips it."""
+    with Session(engine) as session, session.begin():
+        rows = session.execute(text(
+            "UPDATE stock_holds SET status = 'expired' WHERE status = 'active' AND expires_at <= :now "
+            "RETURNING inventory_item_id, quantity"), {"now": now}).all()
+        for row in rows:
+            session.execute(text("UPDATE inventory_items SET quantity_reserved = quantity_reserved - :q "
+                                 "WHERE id = :item"), {"q": row.quantity, "item": row.inventory_item_id})
+    return len(rows)

@@ -1,9 +1,24 @@
-"""An offer's status as of now, in SQL (alias f = part_offers)."""
+"""An offer's status as of now, in SQL (alias f = part_offers), and closing offers whose time is up."""
 
 from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, text
+
+from tools.schedule import scheduled
 
 # An open offer past its expires_at is expired at :now whether or not a write has recorded it yet: reads
 # show it so and never change the row (alias f = part_offers).
 OFFER_STATUS_SQL = ("CASE WHEN f.status IN ('pending', 'countered') AND f.expires_at <= :now THEN 'expired' "
                     "ELSE f.status END")
 OPEN_OFFER_SQL = "(f.status IN ('pending', 'countered') AND (f.expires_at IS NULL OR f.expires_at > :now))"
+
+
+@scheduled("expire_offers")
+def expire_offers(engine: Engine, now: datetime) -> int:
+    """Open offers past their expiry are recorded as expired (reads already showed them so); how many."""
+    with engine.begin() as conn:
+        return conn.execute(text(
+            "UPDATE part_offers SET status = 'expired', responded_at = COALESCE(responded_at, expires_at) "
+            "WHERE status IN ('pending', 'countered') AND expires_at <= :now"), {"now": now}).rowcount
