@@ -74,8 +74,9 @@ class ProcrastinateQueue:
                 self._open = False
 
 
-def worker_app(hub: ChannelHub, engine: Engine, concurrency: int) -> procrastinate.App:
-    """A procrastinate app whose worker runs `hub`'s jobs (tests build one over a hub with a scripted planner)."""
+def worker_app(hub: ChannelHub, engine: Engine, concurrency: int, clock: bool = True) -> procrastinate.App:
+    """A procrastinate app whose worker runs `hub`'s jobs and, with `clock`, the scheduled work (tests build one
+    over a hub with a scripted planner, without the clock, so that it never changes the data under them)."""
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(**_pool_args(engine, concurrency + 4)),
                             worker_defaults={"queues": [QUEUE, CLOCK_QUEUE], "concurrency": concurrency,
                                              "update_heartbeat_interval": HEARTBEAT_SECONDS,
@@ -99,7 +100,8 @@ def worker_app(hub: ChannelHub, engine: Engine, concurrency: int) -> procrastina
             log.warning("job %s (%s) was running on a worker that stopped: queued again", job.id, job.task_name)
             await context.app.job_manager.retry_job(job)
 
-    _schedule_the_clock(app, engine)
+    if clock:
+        _schedule_the_clock(app, engine)
     return app
 
 

@@ -42,7 +42,7 @@ class RunningApp:
 @contextmanager
 def job_worker(hub: ChannelHub, engine: Engine, concurrency: int = 2) -> Iterator[BackgroundWorker]:
     """A job worker for `hub` in this process, stopped once the queue is empty."""
-    worker = BackgroundWorker(worker_app(hub, engine, concurrency), name="tests").start()
+    worker = BackgroundWorker(worker_app(hub, engine, concurrency, clock=False), name="tests").start()
     try:
         yield worker
         wait_for_turns(engine, 120)

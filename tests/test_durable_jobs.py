@@ -76,7 +76,7 @@ def test_one_conversations_jobs_run_in_order_one_at_a_time_across_workers(engine
         for key in keys:
             queue.enqueue(TurnJob("test", "message", key, [f"d{n}"], {"n": n}))
     queue.close()
-    workers = [BackgroundWorker(worker_app(hub, engine, 2), name=f"w{i}").start()  # type: ignore[arg-type]
+    workers = [BackgroundWorker(worker_app(hub, engine, 2, clock=False), name=f"w{i}").start()  # type: ignore[arg-type]
                for i in range(2)]
     try:
         assert wait_for_turns(engine, 60)

@@ -69,4 +69,54 @@ def test_an_offer_past_its_expiry_is_recorded_expired_and_a_live_one_is_not(engi
 def test_every_worker_has_the_clock_on_its_schedule(engine: Engine) -> None:
     app = worker_app(object(), engine, 1)  # type: ignore[arg-type]
     periodic = {task.task.name for task in app.periodic_registry.periodic_tasks.values()}
-    assert {"partpilot.clock.expire_holds", "partpilot.clock.expire_offers"} <= periodic
+    assert {f"partpilot.clock.{name}" for name in ("close_auctions", "expire_holds", "expire_offers")} <= periodic
+
+
+def _ended_auction(engine: Engine, reserve: str | None, bids: int) -> uuid.UUID:
+    """A copy of a seeded auction, ended an hour ago, with `bids` bids from another organization (the last one
+    winning at 100 + 10 per bid)."""
+    from decimal import Decimal
+
+    from sqlalchemy.orm import Session
+
+    from knowledge.models import AuctionBid, MarketplaceListing
+
+    with Session(engine) as session, session.begin():
+        source = session.scalars(text("SELECT id FROM marketplace_listings WHERE is_auction ORDER BY id LIMIT 1")
+                                 ).first()
+        original = session.get(MarketplaceListing, source)
+        assert original is not None
+        columns = {c.key: getattr(original, c.key) for c in MarketplaceListing.__mapper__.column_attrs
+                   if c.key not in ("id", "search_vector", "idempotency_key")}
+        listing = MarketplaceListing(**{**columns, "id": uuid.uuid4(), "status": "active", "quantity_available": 1,
+                                        "inventory_item_id": None, "auction_end": clock.now() - timedelta(hours=1),
+                                        "reserve_price": Decimal(reserve) if reserve else None,
+                                        "current_bid": Decimal(100 + 10 * bids) if bids else None, "bid_count": bids})
+        session.add(listing)
+        bidder = session.execute(text("SELECT id, organization_id FROM users WHERE organization_id <> :o AND "
+                                      "is_active ORDER BY email LIMIT 1"), {"o": listing.organization_id}).one()
+        for n in range(bids):
+            session.add(AuctionBid(id=uuid.uuid4(), listing_id=listing.id, bidder_id=bidder.id,
+                                   bidder_organization_id=bidder.organization_id, bid_amount=Decimal(110 + 10 * n),
+                                   max_bid=Decimal(110 + 10 * n), is_winning=n == bids - 1))
+        return listing.id
+
+
+def test_an_ended_auction_is_sold_to_its_high_bidder_once(engine: Engine) -> None:
+    from tools.auctions.closing import close_auctions
+
+    sold, below_reserve, no_bids = (_ended_auction(engine, "120", 3), _ended_auction(engine, "500", 2),
+                                    _ended_auction(engine, None, 0))
+    assert close_auctions(engine, clock.now()) >= 3
+    assert close_auctions(engine, clock.now()) == 0
+    with engine.connect() as conn:
+        status = dict(conn.execute(text("SELECT id, status FROM marketplace_listings WHERE id IN (:a, :b, :c)"),
+                                   {"a": sold, "b": below_reserve, "c": no_bids}).all())
+        deals = conn.execute(text("SELECT t.total, t.buyer_organization_id = o.buyer_organization_id AS to_bidder, "
+                                  "o.status FROM part_transactions t JOIN part_offers o ON o.id = t.offer_id "
+                                  "WHERE t.listing_id = :l"), {"l": sold}).all()
+        unsold = conn.execute(text("SELECT count(*) FROM part_transactions WHERE listing_id IN (:b, :c)"),
+                              {"b": below_reserve, "c": no_bids}).scalar_one()
+    assert status == {sold: "sold", below_reserve: "expired", no_bids: "expired"}
+    assert len(deals) == 1 and deals[0].to_bidder and deals[0].status == "accepted"
+    assert float(deals[0].total) >= 130.0 and unsold == 0

@@ -12,7 +12,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge.models import InventoryItem, MarketplaceListing, PartOffer, PartTransaction
-from tools.context import Caller
 from tools.inventory.hold_rules import pickup_code
 from tools.listings.marketplace import org_name
 from tools.offers.status import OFFER_STATUS_SQL
@@ -93,7 +92,7 @@ def transaction_view(session: Session, tx: PartTransaction) -> TransactionView:
     )
 
 
-def close_deal(session: Session, caller: Caller, listing: MarketplaceListing, offer: PartOffer,
+def close_deal(session: Session, listing: MarketplaceListing, offer: PartOffer,
                unit_price: Decimal | None, quantity: int) -> tuple[PartTransaction, int]:
     """Accept `offer` at these terms. The caller must hold the listing's row lock (SELECT … FOR UPDATE), so
     racing accepts run one after another and each sees the quantity the previous one left.

@@ -35,7 +35,7 @@ class AuctionInfo(BaseModel):
     bid_count: int
     auction_end: datetime | None
     ended: bool = Field(description="True once auction_end has passed: no more bids; the listing shows "
-                        "status 'ended' until it is settled.")
+                        "status 'ended' until it is settled (sold to the high bidder, or expired unsold).")
     reserve_met: bool | None = Field(description="None when there is no reserve; the reserve amount stays secret.")
     you_are_winning: bool = Field(description="Your organization holds the highest bid now.")
     seconds_left: int | None = Field(None, description="Seconds until auction_end; 0 once it has ended.")

@@ -29,7 +29,7 @@ CLOSED_LISTING_STATUSES = frozenset({"sold", "traded", "cancelled", "expired"})
 
 def listing_status_shown(status: str, is_auction: bool, auction_end: datetime | None, now: datetime) -> str:
     """What a listing's status is at `now`: an active auction past its end shows as "ended" (no more bids;
-    the row keeps "active" until it is settled)."""
+    the row keeps "active" until the clock settles it — sold to the high bidder or expired, auctions/closing.py)."""
     if status == "active" and is_auction and auction_end is not None and auction_end <= now:
         return "ended"
     return status

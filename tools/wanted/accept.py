@@ -127,7 +127,7 @@ def _through_listing(ctx: ToolContext, args: AcceptWantedResponseInput, response
     session.add(offer)
     listing.offer_count += 1
     session.flush()
-    tx, _ = close_deal(session, caller, listing, offer, price, quantity)
+    tx, _ = close_deal(session, listing, offer, price, quantity)
     return tx, offer.id
 
 
