@@ -221,6 +221,11 @@ def test_the_served_app_runs_its_own_job_worker_by_default(engine: Engine, monke
                         "TWILIO_FROM_NUMBER": OUR_NUMBER, "TWILIO_API_BASE_URL": twilio.base_url}.items():
         monkeypatch.setenv(name, value)
     forget_configuration()
+    import partpilot.wiring
+    from partpilot.jobs import worker_app as real_worker_app
+
+    # Its clock would change the session's data under other tests (tests/test_scheduled_work.py checks it).
+    monkeypatch.setattr(partpilot.wiring, "worker_app", lambda *a, **k: real_worker_app(*a, **k, clock=False))
     stranger = f"+1555019{uuid.uuid4().int % 10**4:04d}"
     try:
         with AppServer(create_app(job_concurrency=1), lifespan="on") as server:
