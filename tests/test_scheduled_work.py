@@ -118,5 +118,10 @@ def test_an_ended_auction_is_sold_to_its_high_bidder_once(engine: Engine) -> Non
         unsold = conn.execute(text("SELECT count(*) FROM part_transactions WHERE listing_id IN (:b, :c)"),
                               {"b": below_reserve, "c": no_bids}).scalar_one()
     assert status == {sold: "sold", below_reserve: "expired", no_bids: "expired"}
+    with engine.connect() as conn:
+        told = conn.execute(text("SELECT subject_id, category FROM notifications WHERE subject_id IN (:a, :b, :c) "
+                                 "ORDER BY category"), {"a": sold, "b": below_reserve, "c": no_bids}).all()
+    assert sorted(told) == sorted([(sold, "auction_sold"), (sold, "auction_won"), (below_reserve, "auction_unsold"),
+                                   (no_bids, "auction_unsold")])
     assert len(deals) == 1 and deals[0].to_bidder and deals[0].status == "accepted"
     assert float(deals[0].total) >= 130.0 and unsold == 0

@@ -26,6 +26,7 @@ from knowledge.models.marketplace import (
     PartOffer,
     PartTransaction,
 )
+from knowledge.models.notifications import Notification, NotificationDelivery
 from knowledge.models.operations import ListingPhoto, Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
@@ -50,6 +51,8 @@ __all__ = [
     "ListingType",
     "ListingVisibility",
     "MarketplaceListing",
+    "Notification",
+    "NotificationDelivery",
     "OfferStatus",
     "Organization",
     "OrganizationPartner",

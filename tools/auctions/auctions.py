@@ -17,6 +17,7 @@ from tools.context import Caller
 from tools.idempotency import row_key
 from tools.listings.marketplace import describe_listing_for_summary, visible_listing
 from tools.listings.types import Money
+from tools.notifications.marketplace_events import outbid
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
 from tools.rules.clock import utcnow
@@ -120,6 +121,8 @@ def place_bid(ctx: ToolContext, args: PlaceBidInput) -> PlaceBidOutput:
     listing.current_bid = current
     listing.bid_count += len(new_rows)
     session.flush()
+    if leader_changed and leader is not None:
+        outbid(session, listing, leader.bidder_id, current, now)
     winning = new_rows[-1].bidder_organization_id == caller.organization_id
     return PlaceBidOutput(
         listing_id=listing.id, your_max_bid=bid, current_bid=current, you_are_winning=winning,

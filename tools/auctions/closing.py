@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.models import AuctionBid, MarketplaceListing, PartOffer
 from tools.deals.closing import close_deal
+from tools.notifications.marketplace_events import auction_closed
 from tools.results import ToolFailed
 from tools.schedule import scheduled
 
@@ -40,11 +41,11 @@ def _close(session: Session, listing: MarketplaceListing, now: datetime) -> None
     price = listing.current_bid
     if leader is None or price is None:
         listing.status = "expired"
-        log.info("auction %s ended without bids", listing.id)
+        auction_closed(session, listing, None, None, sold=False)
         return
     if listing.reserve_price is not None and price < listing.reserve_price:
         listing.status = "expired"
-        log.info("auction %s ended below its reserve", listing.id)
+        auction_closed(session, listing, None, price, sold=False)
         return
     quantity = max(1, listing.quantity_available)
     win = PartOffer(id=uuid.uuid4(), listing_id=listing.id, buyer_id=leader.bidder_id,
@@ -59,3 +60,6 @@ def _close(session: Session, listing: MarketplaceListing, now: datetime) -> None
     except ToolFailed as failure:  # the stock behind it is gone: the auction ends unsold rather than oversold
         log.warning("auction %s could not be sold: %s", listing.id, failure)
         win.status, listing.status = "rejected", "expired"
+        auction_closed(session, listing, None, price, sold=False)
+        return
+    auction_closed(session, listing, leader.bidder_id, price, sold=True)

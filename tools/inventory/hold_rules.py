@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import clock
 from tools.context import Caller
+from tools.notifications.marketplace_events import hold_expired
 from tools.rules.visibility import inventory_visibility_sql
 from tools.schedule import scheduled
 
@@ -77,9 +78,11 @@ def expire_holds(engine: Engine, now: datetime) -> int:
     being released at the same moment is locked by its release: this waits, sees it no longer active, skips it."""
     with Session(engine) as session, session.begin():
         rows = session.execute(text(
-            "UPDATE stock_holds SET status = 'expired' WHERE status = 'active' AND expires_at <= :now "
-            "RETURNING inventory_item_id, quantity"), {"now": now}).all()
+            "UPDATE stock_holds h SET status = 'expired' FROM inventory_items i WHERE i.id = h.inventory_item_id "
+            "AND h.status = 'active' AND h.expires_at <= :now "
+            "RETURNING h.id, h.user_id, h.inventory_item_id, h.quantity, i.part_number"), {"now": now}).all()
         for row in rows:
             session.execute(text("UPDATE inventory_items SET quantity_reserved = quantity_reserved - :q "
                                  "WHERE id = :item"), {"q": row.quantity, "item": row.inventory_item_id})
+            hold_expired(session, row)
     return len(rows)

@@ -23,6 +23,7 @@ from tools.deals.closing import (
 )
 from tools.idempotency import row_key
 from tools.listings.marketplace import listing_words, visible_listing
+from tools.notifications.marketplace_events import offer_event
 from tools.offers.status import OFFER_STATUS_SQL
 from tools.offers.types import (
     CounterTerms,
@@ -128,6 +129,7 @@ def submit_offer(ctx: ToolContext, args: SubmitOfferInput) -> SubmitOfferOutput:
     else:
         listing.offer_count += 1
     session.flush()
+    offer_event(session, offer, listing, "received", by_seller=False, at=offer.created_at)
     return SubmitOfferOutput(offer=load_offer_view(session, offer.id),
                              message=f"Sent to the seller; it stays open for {OFFER_DAYS} days unless answered.")
 
@@ -223,6 +225,8 @@ def respond_to_offer(ctx: ToolContext, args: RespondToOfferInput) -> RespondToOf
         _counter(listing, offer, args, seller_side)
     offer.responded_at, offer.response_message = utcnow(), args.message
     session.flush()
+    what = {"accept": "accepted", "reject": "rejected", "counter": "countered"}[args.action]
+    offer_event(session, offer, listing, what, by_seller=seller_side, at=offer.responded_at)
     return RespondToOfferOutput(
         offer=load_offer_view(session, offer.id), transaction=transaction,
         listing_quantity_left=listing.quantity_available, listing_status=listing.status, other_offers_closed=closed,
@@ -291,4 +295,5 @@ def withdraw_offer(ctx: ToolContext, args: WithdrawOfferInput) -> SubmitOfferOut
     if args.reason:
         offer.response_message = f"Withdrawn by the buyer: {args.reason}"
     session.flush()
+    offer_event(session, offer, None, "withdrawn", by_seller=False, at=offer.responded_at)
     return SubmitOfferOutput(offer=load_offer_view(session, offer.id), message="Offer withdrawn.")

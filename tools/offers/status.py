@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, text
 
+from tools.notifications.marketplace_events import offer_expired
 from tools.schedule import scheduled
 
 # An open offer past its expires_at is expired at :now whether or not a write has recorded it yet: reads
@@ -19,6 +20,10 @@ OPEN_OFFER_SQL = "(f.status IN ('pending', 'countered') AND (f.expires_at IS NUL
 def expire_offers(engine: Engine, now: datetime) -> int:
     """Open offers past their expiry are recorded as expired (reads already showed them so); how many."""
     with engine.begin() as conn:
-        return conn.execute(text(
-            "UPDATE part_offers SET status = 'expired', responded_at = COALESCE(responded_at, expires_at) "
-            "WHERE status IN ('pending', 'countered') AND expires_at <= :now"), {"now": now}).rowcount
+        rows = conn.execute(text(
+            "UPDATE part_offers f SET status = 'expired', responded_at = COALESCE(f.responded_at, f.expires_at) "
+            "FROM marketplace_listings l WHERE l.id = f.listing_id AND f.status IN ('pending', 'countered') "
+            "AND f.expires_at <= :now RETURNING f.id, f.buyer_id, l.part_number"), {"now": now}).all()
+        for row in rows:
+            offer_expired(conn, row, now)
+    return len(rows)
