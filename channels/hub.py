@@ -48,6 +48,12 @@ class ChannelHub:
         job = TurnJob(**args)
         run_turn_job(self.ledger, self.turns(job.channel), job, job_id)
 
+    def deliver_notices(self) -> int:
+        """Send the notifications waiting for people's Slack or SMS (channels/notices.py); how many."""
+        from channels.notices import NoticeSender
+
+        return NoticeSender(self.settings, self.ledger, self.turns).deliver_pending()
+
     def turns(self, channel: str) -> ChannelTurns:
         with self._turns_lock:
             if channel not in self._turns:

@@ -92,6 +92,25 @@ class ChannelLedger:
             conn.execute(text("UPDATE channel_outbox SET provider_id = :p, sent_at = now() WHERE id = :i"),
                          {"i": outbox_id, "p": provider_id[:100]})
 
+    def claim_notices(self, limit: int = 50, stale_seconds: float = 60.0) -> list[dict[str, Any]]:
+        """Pending notification deliveries on Slack and SMS (and ones whose sender died mid-send), claimed for
+        sending: each row has the delivery id, channel, attempt, the person's Slack id and phone, title, body."""
+        with self.engine.begin() as conn:
+            rows = conn.execute(text(
+                "UPDATE notification_deliveries d SET status = 'sending', attempts = d.attempts + 1, "
+                "sent_at = now() FROM notifications n, users u WHERE n.id = d.notification_id AND u.id = n.user_id "
+                "AND d.id IN (SELECT id FROM notification_deliveries WHERE channel IN ('slack', 'sms') AND "
+                "(status = 'pending' OR (status = 'sending' AND sent_at < now() - make_interval(secs => :stale))) "
+                "ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED) "
+                "RETURNING d.id, d.channel, d.attempts, n.id AS notification_id, n.title, n.body, n.created_at, "
+                "u.slack_user_id, u.phone"), {"limit": limit, "stale": stale_seconds}).mappings().all()
+        return [dict(r) for r in rows]
+
+    def notice_sent(self, delivery_id: int, status: str, provider_id: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(text("UPDATE notification_deliveries SET status = :s, provider_id = :p, sent_at = now() "
+                              "WHERE id = :i"), {"i": delivery_id, "s": status, "p": provider_id})
+
     def record_sent(self, channel: str, message_id: str, conversation_key: str, status: str,
                     segments: int | None = None) -> None:
         with self.engine.begin() as conn:

@@ -102,6 +102,14 @@ def worker_app(hub: ChannelHub, engine: Engine, concurrency: int, clock: bool = 
 
     if clock:
         _schedule_the_clock(app, engine)
+
+        @app.periodic(cron="* * * * * */2", periodic_id="deliver_notices")  # every 2 seconds
+        @app.task(name="partpilot.deliver_notices", queue=CLOCK_QUEUE, queueing_lock="deliver_notices")
+        def deliver_notices(timestamp: int) -> None:
+            sent = hub.deliver_notices()
+            if sent:
+                log.info("delivered %d notification(s)", sent)
+
     return app
 
 

@@ -16,6 +16,7 @@ from channels.ports import Ledger
 from channels.slack.blocks import fallback_text, reply_blocks
 
 log = logging.getLogger(__name__)
+REPLY_EVENT = "partpilot_reply"  # Slack message metadata: a reply, with its outbox id
 RETRYABLE = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
@@ -70,7 +71,7 @@ class SlackResponder:
         response = self.client.chat_postMessage(
             channel=payload["channel"], thread_ts=payload.get("thread_ts"), text=payload["text"],
             blocks=payload["blocks"], unfurl_links=False, unfurl_media=False,
-            metadata={"event_type": "partpilot_reply", "event_payload": {"outbox_id": outbox_id}})
+            metadata={"event_type": payload.get("event_type", REPLY_EVENT), "event_payload": {"outbox_id": outbox_id}})
         message_id = f"{response['channel']}:{response['ts']}"
         self.ledger.record_sent("slack", message_id, payload["conversation_key"], "sent")
         return message_id
@@ -84,7 +85,7 @@ class SlackResponder:
             return None
         for message in response.get("messages") or []:
             metadata = message.get("metadata") or {}
-            if (metadata.get("event_type") == "partpilot_reply"
+            if (metadata.get("event_type") == REPLY_EVENT
                     and (metadata.get("event_payload") or {}).get("outbox_id") == outbox_id):
                 return f"{channel}:{message['ts']}"
         return None

@@ -20,12 +20,16 @@ class Replies:
     def __init__(self, engine: Engine, slack: FakeSlackWebApi, twilio: FakeTwilioRest) -> None:
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT id, channel, delivery_id, provider_id FROM channel_outbox")).all()
+            notices = set(conn.execute(text("SELECT provider_id FROM notification_deliveries WHERE channel = 'sms' "
+                                            "AND provider_id IS NOT NULL")).scalars())
         by_id = {int(r.id): str(r.delivery_id) for r in rows}
         by_sid = {str(r.provider_id): str(r.delivery_id) for r in rows if r.channel == "sms" and r.provider_id}
         self.first: dict[str, float] = {}  # delivery -> when its first reply reached the platform
         self.duplicates = 0
         seen: set[object] = set()
         for post in slack.posted():
+            if (post.get("metadata") or {}).get("event_type") != "partpilot_reply":
+                continue  # a notification (the clock settling an auction), not a reply
             outbox_id = ((post.get("metadata") or {}).get("event_payload") or {}).get("outbox_id")
             if outbox_id in seen:
                 self.duplicates += 1  # the same outbox row posted twice
@@ -33,6 +37,8 @@ class Replies:
             seen.add(outbox_id)
             self._reached(by_id.get(int(outbox_id)) if outbox_id is not None else None, post["_received_at"])
         for sms in twilio.sent():
+            if sms["sid"] in notices:
+                continue
             delivery = by_sid.get(sms["sid"])
             if delivery is None:
                 self.duplicates += 1  # a text no outbox row owns: an attempt whose sending went unrecorded

@@ -1,7 +1,7 @@
 """Telling a person that something they care about happened: one notification row per person and event,
 written with the caller's own connection or session — in the same transaction as the change that causes it,
 so the change and its notice commit together or not at all. The inbox (the "web" channel) has it at once;
-the other channels deliver it from there."""
+a pending delivery on the person's own channel (Slack, else SMS) is the outbox the job workers send from."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ _INSERT = text(
     "WHERE u.id = :user AND u.is_active ON CONFLICT (event_key) DO NOTHING RETURNING id")
 _INBOX = text("INSERT INTO notification_deliveries (notification_id, channel, status, sent_at) "
               "VALUES (:id, 'web', 'delivered', now()) ON CONFLICT DO NOTHING")
+# Their own channel besides the inbox: Slack when their account is linked, else a text to their phone; the
+# channels' job workers send it (channels/notices.py).
+_THEIR_CHANNEL = text(
+    "INSERT INTO notification_deliveries (notification_id, channel, status) "
+    "SELECT :id, CASE WHEN u.slack_user_id IS NOT NULL THEN 'slack' ELSE 'sms' END, 'pending' FROM users u "
+    "WHERE u.id = :user AND (u.slack_user_id IS NOT NULL OR u.phone IS NOT NULL) ON CONFLICT DO NOTHING")
 
 
 def notify(db: Any, user_id: uuid.UUID | None, category: str, title: str, body: str, *, subject_type: str,
@@ -37,4 +43,5 @@ def notify(db: Any, user_id: uuid.UUID | None, category: str, title: str, body: 
                                "user": user_id}).scalar()
     if new is not None:
         db.execute(_INBOX, {"id": new})
+        db.execute(_THEIR_CHANNEL, {"id": new, "user": user_id})
     return new is not None
