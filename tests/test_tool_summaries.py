@@ -151,7 +151,16 @@ def cases(engine: Engine, maria: Caller, metro: Caller) -> dict[str, list[Case]]
         "watch_listing": [Case(maria, {"listing_id": listing, "price_alert_threshold": "80"}, number, ["$80"],
                                private=False)],
         "withdraw_offer": [Case(maria, {"offer_id": str(offer)}, number, [METRO])],
+        "mark_notifications_read": [Case(metro, {"notification_ids": [str(_notice_about(engine, metro, offer))]},
+                                         number, ["Mark read", "New offer on"])],
     }
+
+
+def _notice_about(engine: Engine, who: Caller, subject: uuid.UUID) -> uuid.UUID:
+    with engine.connect() as conn:
+        return uuid.UUID(str(conn.execute(text(
+            "SELECT id FROM notifications WHERE user_id = :u AND subject_id = :s ORDER BY created_at LIMIT 1"),
+            {"u": who.user_id, "s": subject}).scalar_one()))
 
 
 def machinery_in(sentence: str, part_numbers: list[str]) -> list[str]:

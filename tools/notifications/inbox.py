@@ -95,9 +95,17 @@ class MarkNotificationsReadOutput(BaseModel):
 
 
 def _summarize_read(caller: Caller, args: MarkNotificationsReadInput, session: Session) -> str:
-    if args.notification_ids is None:
-        return "Mark all your notifications read?"
-    return f"Mark {len(args.notification_ids)} notification(s) read?"
+    """What would be marked read, by title (only the caller's own are named)."""
+    params: dict[str, Any] = {"u": caller.user_id}
+    only = ""
+    if args.notification_ids is not None:
+        only, params["ids"] = " AND id = ANY(:ids)", list(args.notification_ids)
+    titles = list(session.execute(text(f"SELECT title FROM notifications WHERE user_id = :u AND read_at IS NULL"
+                                       f"{only} ORDER BY created_at DESC"), params).scalars())
+    if not titles:
+        return "Mark those notifications read?" if only else "Mark all your notifications read?"
+    more = f" and {len(titles) - 1} more" if len(titles) > 1 else ""
+    return f"Mark read: “{titles[0].rstrip('?')}”{more}?"
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_read)
