@@ -16,7 +16,7 @@ message), and every step is written so that the second run changes nothing:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from channels.ports import Ledger
@@ -43,8 +43,7 @@ class TurnJob:
     payload: dict[str, Any] = field(default_factory=dict)
 
     def as_args(self) -> dict[str, Any]:
-        return {"channel": self.channel, "step": self.step, "conversation_key": self.conversation_key,
-                "deliveries": list(self.deliveries), "payload": self.payload}
+        return asdict(self)
 
 
 class JobQueue(Protocol):

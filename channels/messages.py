@@ -46,6 +46,12 @@ class InboundMessage:
     reply_to: dict[str, Any] = field(default_factory=dict)
     numbers_choices: bool = False
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> InboundMessage:
+        """Back from its JSON form (dataclasses.asdict) in a queued job's arguments."""
+        photos = tuple(PhotoAttachment(**photo) for photo in data.get("photos") or ())
+        return cls(**{**data, "photos": photos, "refused": tuple(data.get("refused") or ())})
+
 
 @dataclass(frozen=True)
 class ConfirmationAnswer:

@@ -6,8 +6,10 @@ leaves its claim to go stale and be sent again — a text is first looked up at 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from channels.jobs import ChannelTurns
 from channels.ports import ChannelSettings, Ledger
 from channels.slack.blocks import mrkdwn
 
@@ -15,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 class NoticeSender:
-    def __init__(self, settings: ChannelSettings, ledger: Ledger, turns: Any) -> None:
+    def __init__(self, settings: ChannelSettings, ledger: Ledger, turns: Callable[[str], ChannelTurns]) -> None:
         self.settings, self.ledger, self.turns = settings, ledger, turns
 
     def deliver_pending(self) -> int:

@@ -20,17 +20,6 @@ class ChannelLedger:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def claim(self, channel: str, delivery_id: str, conversation_key: str) -> bool:
-        """True the first time this delivery is seen; False for every retry or redelivery."""
-        with self.engine.begin() as conn:
-            row = conn.execute(text(
-                "INSERT INTO channel_deliveries (channel, delivery_id, conversation_key) VALUES (:c, :d, :k) "
-                "ON CONFLICT DO NOTHING RETURNING delivery_id"),
-                {"c": channel, "d": delivery_id[:200], "k": conversation_key[:200]}).first()
-        if row is None:
-            log.info("duplicate %s delivery %s ignored", channel, delivery_id)
-        return row is not None
-
     def claim_for_job(self, channel: str, delivery_ids: list[str], conversation_key: str, job_id: int) -> bool:
         """True when job `job_id` owns every one of these deliveries (it claimed them now or on an earlier
         attempt); False when another job (a platform's redelivery) got any of them first."""

@@ -30,7 +30,7 @@ from tools.schedule import ScheduledWork
 
 log = logging.getLogger(__name__)
 QUEUE = "channels"
-CLOCK_QUEUE = "clock"  # scheduled work (tools/schedule.py): expiring holds and offers
+CLOCK_QUEUE = "clock"  # scheduled work (tools/schedule.py) and sending notifications
 TURN_TASK = "partpilot.channel_turn"
 HEARTBEAT_SECONDS = 2.0
 STALLED_AFTER_SECONDS = 10.0  # no heartbeat for this long: the worker is gone and its jobs are run again
@@ -38,10 +38,6 @@ RECONNECT_SECONDS = 2.0
 POLL_SECONDS = 0.5
 ENQUEUE_WAIT_SECONDS = 0.05
 RETRY = RetryStrategy(max_attempts=10, exponential_wait=2)  # 2 s … ~17 min: outlives a database restart
-
-
-def _pool_args(engine: Engine, max_size: int) -> dict[str, Any]:
-    return {"conninfo": conninfo(engine), "min_size": 1, "max_size": max_size}
 
 
 class ProcrastinateQueue:
@@ -77,7 +73,8 @@ class ProcrastinateQueue:
 def worker_app(hub: ChannelHub, engine: Engine, concurrency: int, clock: bool = True) -> procrastinate.App:
     """A procrastinate app whose worker runs `hub`'s jobs and, with `clock`, the scheduled work (tests build one
     over a hub with a scripted planner, without the clock, so that it never changes the data under them)."""
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(**_pool_args(engine, concurrency + 4)),
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(engine), min_size=1,
+                                                                    max_size=concurrency + 4),
                             worker_defaults={"queues": [QUEUE, CLOCK_QUEUE], "concurrency": concurrency,
                                              "update_heartbeat_interval": HEARTBEAT_SECONDS,
                                              "stalled_worker_timeout": STALLED_AFTER_SECONDS,

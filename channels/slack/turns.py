@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from channels.conversation import TurnMark
 from channels.hub import ChannelHub
 from channels.jobs import TurnJob
-from channels.messages import ConfirmationAnswer, InboundMessage, PhotoAttachment
+from channels.messages import ConfirmationAnswer, InboundMessage
 from channels.slack.blocks import answered_blocks, mrkdwn
 from channels.slack.files import SlackFileFetcher
 from channels.slack.responder import SlackResponder, ephemeral_payload, post_payload, update_payload
@@ -19,12 +19,6 @@ from channels.slack.responder import SlackResponder, ephemeral_payload, post_pay
 def slack_client(hub: ChannelHub) -> WebClient:
     settings = hub.settings
     return WebClient(token=settings.slack_bot_token or "", base_url=settings.slack_api_base_url, timeout=15)
-
-
-def message_from(payload: dict[str, Any]) -> InboundMessage:
-    """An InboundMessage back from its JSON form in a job's arguments."""
-    photos = tuple(PhotoAttachment(**photo) for photo in payload.get("photos") or ())
-    return InboundMessage(**{**payload, "photos": photos, "refused": tuple(payload.get("refused") or ())})
 
 
 class SlackTurns:
@@ -40,7 +34,7 @@ class SlackTurns:
 
     def decide(self, job: TurnJob, mark: TurnMark) -> list[dict[str, Any]]:
         if job.step == "message":
-            message = message_from(job.payload["message"])
+            message = InboundMessage.from_json(job.payload["message"])
             reply = self.hub.conversations.answer(message, self.fetch, mark)
             return [post_payload(reply, message.reply_to, message.conversation_key, message.sender)]
         if job.step == "denied":
@@ -50,7 +44,8 @@ class SlackTurns:
         if job.step == "confirm":
             return self._confirm(ConfirmationAnswer(**job.payload["answer"]), mark)
         if job.step == "choose":
-            return self._choose(message_from(job.payload["message"]), job.payload["where"], job.payload["label"], mark)
+            said = InboundMessage.from_json(job.payload["message"])
+            return self._choose(said, job.payload["where"], job.payload["label"], mark)
         raise ValueError(f"unknown Slack job step {job.step!r}")
 
     def _confirm(self, answer: ConfirmationAnswer, mark: TurnMark) -> list[dict[str, Any]]:

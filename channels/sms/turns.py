@@ -9,7 +9,6 @@ from channels.conversation import TurnMark
 from channels.hub import ChannelHub
 from channels.jobs import TurnJob
 from channels.messages import InboundMessage, OutboundReply
-from channels.slack.turns import message_from
 from channels.sms.twilio_api import SmsResponder, TwilioMediaFetcher, sms_payloads
 
 OPT_OUT = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
@@ -29,7 +28,7 @@ class SmsTurns:
         return self.responder.send(payload, outbox_id, attempt)
 
     def decide(self, job: TurnJob, mark: TurnMark) -> list[dict[str, Any]]:
-        message = message_from(job.payload["message"])
+        message = InboundMessage.from_json(job.payload["message"])
         action = self._keyword_action(message)
         if action == "silent":
             return []
