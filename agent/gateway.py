@@ -4,6 +4,7 @@ threads, and how to word a confirmation. Channels reach tools and the store only
 
 from __future__ import annotations
 
+import uuid
 from functools import cached_property
 from typing import Any
 
@@ -23,6 +24,7 @@ from tools.context import (
     caller_for_api_key,
     create_api_key,
 )
+from tools.notifications.subject import answered_notice
 from tools.photos import PhotoRejected
 from tools.photos.store import load_photo_bytes, save_photo
 from tools.registry import REGISTRY, ToolKind, load_all_tools, summarize_call
@@ -91,6 +93,12 @@ class Gateway:
         else:
             require_thread(self.engine, caller.user_id, thread)
         return thread
+
+    def answered_notice(self, caller: Caller, channel: str, conversation_key: str) -> uuid.UUID | None:
+        """The notification a message in this conversation answers (a Slack notice's thread, the latest text
+        that asked for a reply), if any."""
+        with Session(self.engine) as session:
+            return answered_notice(session, caller, channel, conversation_key)
 
     def write_tools(self) -> frozenset[str]:
         load_all_tools()

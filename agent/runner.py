@@ -60,12 +60,12 @@ class AgentRunner:
         model = planner if isinstance(planner, BaseChatModel) else make_planner(planner)
         self.graph = build_graph(model, checkpointer if checkpointer is not None else postgres_checkpointer(engine))
 
-    def _config(self, thread_id: str, caller: Caller) -> dict[str, Any]:
+    def config(self, thread_id: str, caller: Caller) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id, "caller": caller, "engine": self.engine},
                 "recursion_limit": 40}
 
     def pending(self, thread_id: str, caller: Caller) -> Confirmation | None:
-        snapshot = self.graph.get_state(self._config(thread_id, caller))
+        snapshot = self.graph.get_state(self.config(thread_id, caller))
         for task in snapshot.tasks:
             for intr in task.interrupts:
                 value = intr.value
@@ -111,7 +111,7 @@ class AgentRunner:
             return None
         start_config = {"configurable": {"thread_id": thread_id, "checkpoint_id": started_from}}
         before = len(self.graph.get_state(start_config).values.get("messages", [])) if started_from else 0
-        state = self.graph.get_state(self._config(thread_id, caller))
+        state = self.graph.get_state(self.config(thread_id, caller))
         cut_off = bool(state.next) and not any(task.interrupts for task in state.tasks)
         if not cut_off:  # it had finished (or stopped at a confirmation): only its reply is read back
             return _result(self._finish_events(thread_id, caller, "", before, time.perf_counter()))
@@ -120,7 +120,7 @@ class AgentRunner:
 
     def _run(self, thread_id: str, caller: Caller, user_text: str, payload: Any,
              before: int | None = None) -> Iterator[AgentEvent]:
-        config = self._config(thread_id, caller)
+        config = self.config(thread_id, caller)
         if before is None:
             before = len(self.graph.get_state(config).values.get("messages", []))
         start = time.perf_counter()
@@ -134,7 +134,7 @@ class AgentRunner:
 
     def _finish_events(self, thread_id: str, caller: Caller, user_text: str, before: int,
                        start: float) -> Iterator[AgentEvent]:
-        config = self._config(thread_id, caller)
+        config = self.config(thread_id, caller)
         elapsed = (time.perf_counter() - start) * 1000
         messages = self.graph.get_state(config).values.get("messages", [])[before:]
         result = TurnResult(user=user_text, reply="", thread=thread_id, latency_ms=round(elapsed, 1))

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage
 
 from agent.gateway import Caller, Gateway, PhotoRejected
+from agent.notices import enter_notice
 from agent.reply_draft import ReplyDraft, draft_of
 from agent.runner import AgentRunner, TurnResult
 from channels.messages import ConfirmationAnswer, InboundMessage, OutboundReply, PhotoAttachment
@@ -92,6 +93,9 @@ class ConversationService:
             except (PhotoFetchFailed, PhotoRejected) as exc:
                 notes.append(f"I could not use {attachment.name or 'your photo'}: {exc}")
         text = message.text.strip() or (PHOTO_ONLY_TEXT if photo_ids else "")
+        notice = self.gateway.answered_notice(caller, message.channel, message.conversation_key)
+        if notice is not None and text:
+            enter_notice(self.runner, message.conversation_key, caller, notice)
         if not text:
             return OutboundReply("\n".join(notes) or "Send me a part number, a description or a photo of the "
                                  "nameplate.", kind="notice")

@@ -1,19 +1,33 @@
-"""Notifications on people's own channels: a Slack DM when their account is linked, else a text. The tools
-wrote each as a pending delivery beside the change that caused it (the outbox); a job worker claims them,
-sends them through the channel's responder and marks each with the platform's id. A sender that dies mid-send
-leaves its claim to go stale and be sent again — a text is first looked up at Twilio, as replies are."""
+"""Notifications on people's own channels: a Slack DM, a text or an email, whichever their preferences chose.
+The tools wrote each as a pending delivery beside the change that caused it (the outbox), due now or at the end
+of quiet hours; a job worker claims the due ones, sends them and marks each with the platform's id. A sender
+that dies mid-send leaves its claim to go stale and be sent again — a text is first looked up at Twilio, as
+replies are. A notice that can be answered says how: reply words over SMS, buttons on Slack."""
 
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from channels.email.sender import notice_message, send_email
 from channels.jobs import ChannelTurns
 from channels.ports import ChannelSettings, Ledger
-from channels.slack.blocks import mrkdwn
+from channels.slack.blocks import notice_blocks
 
 log = logging.getLogger(__name__)
+SENDERS = 4
+
+
+def reply_words(actions: list[dict[str, str]]) -> str:
+    """"Reply ACCEPT, COUNTER 420 or IGNORE." for a text's answers."""
+    words = [a["say"].upper() for a in actions]
+    if not words:
+        return ""
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    return f"Reply {listed}."
 
 
 class NoticeSender:
@@ -21,34 +35,46 @@ class NoticeSender:
         self.settings, self.ledger, self.turns = settings, ledger, turns
 
     def deliver_pending(self) -> int:
-        """Send what is due; how many deliveries were handled (sent, refused for good, or skipped)."""
-        handled = 0
-        for row in self.ledger.claim_notices():
-            try:
-                status, provider_id = self._send(row)
-            except Exception:  # a platform outage: the claim goes stale and the delivery is tried again
-                log.warning("notification delivery %s over %s failed; will retry", row["id"], row["channel"],
-                            exc_info=True)
-                continue
-            self.ledger.notice_sent(row["id"], status, provider_id)
-            handled += 1
-        return handled
+        """Send what is due, a few at a time (each is a round trip to a platform); how many deliveries were
+        handled (sent, refused for good, or skipped)."""
+        rows = self.ledger.claim_notices()
+        if len(rows) <= 1:
+            return sum(self._deliver(row) for row in rows)
+        with ThreadPoolExecutor(max_workers=min(SENDERS, len(rows)), thread_name_prefix="notice") as pool:
+            return sum(pool.map(self._deliver, rows))
+
+    def _deliver(self, row: dict[str, Any]) -> int:
+        try:
+            status, provider_id = self._send(row)
+        except smtplib.SMTPRecipientsRefused as exc:
+            status, provider_id = "failed", str(exc)[:100]
+        except Exception:  # a platform outage: the claim goes stale and the delivery is tried again
+            log.warning("notification delivery %s over %s failed; will retry", row["id"], row["channel"],
+                        exc_info=True)
+            return 0
+        self.ledger.notice_sent(row["id"], status, provider_id)
+        return 1
 
     def _send(self, row: dict[str, Any]) -> tuple[str, str | None]:
+        actions = list(row.get("actions") or [])
+        if row["channel"] == "email":
+            if not self.settings.email_enabled or not row["email"]:
+                return "skipped", None
+            how = f"Answer in Partpilot: {' / '.join(a['say'] for a in actions)}." if actions else ""
+            return "sent", send_email(self.settings, notice_message(self.settings, row, how))[:100]
         key = f"notice:{row['notification_id']}"
         if row["channel"] == "slack":
             if not self.settings.slack_enabled or not row["slack_user_id"]:
                 return "skipped", None
-            text = f"*{mrkdwn(row['title'])}*\n{mrkdwn(row['body'])}"
             payload = {"op": "post", "channel": row["slack_user_id"], "thread_ts": None, "conversation_key": key,
-                       "event_type": "partpilot_notice",
-                       "text": f"{row['title']}: {row['body']}",
-                       "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+                       "event_type": "partpilot_notice", "text": f"{row['title']}: {row['body']}",
+                       "blocks": notice_blocks(row["title"], row["body"], actions, row["slack_user_id"])}
         else:
             if not self.settings.sms_enabled or not row["phone"]:
                 return "skipped", None
-            payload = {"to": row["phone"], "body": f"Partpilot: {row['title']}. {row['body']}", "conversation_key": key,
-                       "status_callback": None, "decided_at": row["created_at"].timestamp()}
+            body = f"Partpilot: {row['title']}. {row['body']} {reply_words(actions)}".strip()
+            payload = {"to": row["phone"], "body": body, "conversation_key": key, "status_callback": None,
+                       "decided_at": row["created_at"].timestamp()}
         provider_id = self.turns(row["channel"]).send(payload, row["id"], row["attempts"])
         if provider_id.startswith("failed:"):
             return "failed", provider_id.removeprefix("failed:")

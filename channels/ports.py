@@ -21,6 +21,12 @@ class ChannelSettings(Protocol):
     twilio_messaging_service_sid: str | None
     twilio_api_base_url: str
     twilio_max_media_bytes: int
+    smtp_host: str | None
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    smtp_from: str
     channel_workers: int
     web_demo_email: str
 
@@ -31,6 +37,9 @@ class ChannelSettings(Protocol):
 
     @property
     def sms_enabled(self) -> bool: ...
+
+    @property
+    def email_enabled(self) -> bool: ...
 
     @property
     def home(self) -> Path: ...

@@ -68,7 +68,7 @@ class Session:
         self.confirmed: set[str] = set()
 
     def _pending_call_id(self) -> str | None:
-        state = self.runner.graph.get_state(self.runner._config(self.thread, self.caller))
+        state = self.runner.graph.get_state(self.runner.config(self.thread, self.caller))
         for task in state.tasks:
             for intr in task.interrupts:
                 return str(intr.value.get("tool_call_id", ""))
@@ -89,7 +89,7 @@ class Session:
 
     def finish(self) -> Transcript:
         """Rebuild the call records from the thread's messages: what ran, what failed, what was confirmed."""
-        state = self.runner.graph.get_state(self.runner._config(self.thread, self.caller))
+        state = self.runner.graph.get_state(self.runner.config(self.thread, self.caller))
         messages = state.values.get("messages", [])
         results = {m.tool_call_id: m for m in messages if isinstance(m, ToolMessage)}
         calls: list[CallRecord] = []

@@ -56,6 +56,9 @@ class Setup(_Strict):
     sql: list[SqlFixture] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     photos: list[PhotoFixture] = Field(default_factory=list)
+    # The conversation opens as the reply to the caller's newest notification (it arrived on their phone or in
+    # Slack, and the person answers it there): the notice is entered into the conversation first.
+    answering_notice: bool = False
 
 
 class Turn(_Strict):

@@ -14,6 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.memory import InMemorySaver
 from sqlalchemy import Engine
 
+from agent.notices import enter_notice
 from agent.planners.oracle import NullPlanner, OraclePlanner, PlannedCall
 from agent.runner import AgentRunner, make_planner
 from evals.conversation import Session, Transcript, run_llm_user, run_scripted
@@ -23,8 +24,8 @@ from evals.scoring import score_run
 from evals.store import StoreFactory, snapshot, state_hash, write_delta
 from evals.typos import careless
 from knowledge.settings import Settings, get_settings
-from tools.context import caller_by_email
-from tools.registry import ToolKind, get_tool
+from tools.context import Caller, caller_by_email
+from tools.registry import ToolKind, get_tool, invoke
 
 log = logging.getLogger(__name__)
 PLANNERS = ("local", "claude", "oracle", "null")
@@ -97,6 +98,14 @@ def _converse(config: EvalConfig, task: Task, session: Session, ctx: dict[str, A
     return run_scripted(session, task.user, ctx), "scripted"
 
 
+def answer_newest_notice(runner: AgentRunner, thread: str, caller: Caller) -> None:
+    newest = invoke(runner.engine, caller, "list_notifications", {"limit": 1})
+    notices = getattr(newest, "notifications", None)
+    if not notices:
+        raise ValueError("answering_notice: the caller has no notification to answer")
+    enter_notice(runner, thread, caller, notices[0].id)
+
+
 def run_one(config: EvalConfig, factory: StoreFactory, task: Task, gold: Gold, trial: int,
             shared: dict[str, BaseChatModel]) -> dict[str, Any]:
     started = time.perf_counter()
@@ -107,6 +116,8 @@ def run_one(config: EvalConfig, factory: StoreFactory, task: Task, gold: Gold, t
         before = snapshot(engine)
         runner = AgentRunner(engine, _planner(config, task, ctx, shared), checkpointer=InMemorySaver())
         session = Session(runner, caller_by_email(engine, task.caller.user, channel=task.caller.channel))
+        if task.setup.answering_notice:
+            answer_newest_notice(runner, session.thread, session.caller)
         transcript, user_kind = _converse(config, task, session, ctx, trial)
         delta = write_delta(before, snapshot(engine))
     nl_verdict: list[bool] | None = None

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from knowledge import clock
+
 log = logging.getLogger(__name__)
 
 
@@ -82,17 +84,20 @@ class ChannelLedger:
                          {"i": outbox_id, "p": provider_id[:100]})
 
     def claim_notices(self, limit: int = 50, stale_seconds: float = 60.0) -> list[dict[str, Any]]:
-        """Pending notification deliveries on Slack and SMS (and ones whose sender died mid-send), claimed for
-        sending: each row has the delivery id, channel, attempt, the person's Slack id and phone, title, body."""
+        """Notification deliveries due on Slack, SMS and email (and ones whose sender died mid-send), claimed
+        for sending: the delivery id, channel, attempt, the person's Slack id, phone and email, and the notice."""
         with self.engine.begin() as conn:
             rows = conn.execute(text(
                 "UPDATE notification_deliveries d SET status = 'sending', attempts = d.attempts + 1, "
                 "sent_at = now() FROM notifications n, users u WHERE n.id = d.notification_id AND u.id = n.user_id "
-                "AND d.id IN (SELECT id FROM notification_deliveries WHERE channel IN ('slack', 'sms') AND "
+                "AND d.id IN (SELECT id FROM notification_deliveries WHERE channel IN ('slack', 'sms', 'email') AND "
+                "cadence = 'immediate' AND (due_at IS NULL OR due_at <= :now) AND "
                 "(status = 'pending' OR (status = 'sending' AND sent_at < now() - make_interval(secs => :stale))) "
                 "ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED) "
-                "RETURNING d.id, d.channel, d.attempts, n.id AS notification_id, n.title, n.body, n.created_at, "
-                "u.slack_user_id, u.phone"), {"limit": limit, "stale": stale_seconds}).mappings().all()
+                "RETURNING d.id, d.channel, d.attempts, n.id AS notification_id, n.category, n.title, n.body, "
+                "n.subject_type, n.subject_id, n.actions, n.created_at, n.user_id, u.slack_user_id, u.phone, u.email, "
+                "u.name"),
+                {"limit": limit, "stale": stale_seconds, "now": clock.now()}).mappings().all()
         return [dict(r) for r in rows]
 
     def notice_sent(self, delivery_id: int, status: str, provider_id: str | None) -> None:

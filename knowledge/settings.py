@@ -42,7 +42,21 @@ class Settings(BaseSettings):
     # at ~8 ms a walk (512MB shared buffers).
     hnsw_ef_search: int = 500
 
+    hold_expiring_notice_minutes: int = Field(
+        default=60, ge=1, le=24 * 60, description="Tell a holder this many minutes before their hold expires.")
+    auction_ending_notice_minutes: int = Field(
+        default=60, ge=1, le=7 * 24 * 60, description="Tell bidders and watchers this many minutes before an "
+        "auction ends.")
+
     log_level: str = "INFO"
+
+    notification_time_zone: str = Field(
+        default="America/Chicago", description="A person's time zone for quiet hours and digests until they set "
+        "their own (IANA name).")
+    notification_max_per_hour: int = Field(
+        default=8, description="Notifications sent to one person per hour on their channel; the rest wait for "
+        "the next hourly digest.")
+    notification_digest_hour: int = Field(default=7, ge=0, le=23, description="Local hour daily digests go out.")
 
     clock_offset_days: float = Field(
         default=0.0, validation_alias=AliasChoices("partpilot_clock_offset_days", "clock_offset_days"),

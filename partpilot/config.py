@@ -27,6 +27,13 @@ class AppSettings(Settings):
     twilio_messaging_service_sid: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
     twilio_max_media_bytes: int = 5 * 1024 * 1024
+    # Email (channels/email): notifications by SMTP when a host is set.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = Field(default=True, description="STARTTLS before sending (off for a local relay)")
+    smtp_from: str = "Partpilot <notifications@partpilot.local>"
     channel_workers: int = Field(default=4, ge=1, description="Background agent turns running at once")
 
     web_demo: bool | None = Field(
@@ -44,6 +51,10 @@ class AppSettings(Settings):
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def sms_enabled(self) -> bool:

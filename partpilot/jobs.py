@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from agent.checkpointer import conninfo
 from channels.hub import ChannelHub
 from channels.jobs import TurnJob
+from partpilot.notice_pump import NoticePump
 from tools.schedule import ScheduledWork
 
 log = logging.getLogger(__name__)
@@ -131,12 +132,21 @@ class WorkerLoop:
     and this starts a new one (a new worker id) after RECONNECT_SECONDS, until `stop()`. The jobs the old
     worker was running are put back by `rescue_stalled_jobs`."""
 
-    def __init__(self, app: procrastinate.App, **options: Any) -> None:
-        self.app, self.options = app, {**app.worker_defaults, **options}
+    def __init__(self, app: procrastinate.App, pump: NoticePump | None = None, **options: Any) -> None:
+        self.app, self.options, self.pump = app, {**app.worker_defaults, **options}, pump
         self._stopping = False
         self._worker: Any = None
 
     async def run(self) -> None:
+        if self.pump is not None:
+            self.pump.start()
+        try:
+            await self._run()
+        finally:
+            if self.pump is not None:
+                await asyncio.to_thread(self.pump.stop)
+
+    async def _run(self) -> None:
         from procrastinate.worker import Worker
 
         while not self._stopping:
@@ -162,10 +172,10 @@ class WorkerLoop:
 class BackgroundWorker:
     """A worker on its own event loop in a thread of this process (`partpilot serve`, tests)."""
 
-    def __init__(self, app: procrastinate.App, name: str = "in-process") -> None:
+    def __init__(self, app: procrastinate.App, name: str = "in-process", pump: NoticePump | None = None) -> None:
         self.app, self.name = app, name
         self._loop = asyncio.new_event_loop()
-        self._worker = WorkerLoop(app, name=name)
+        self._worker = WorkerLoop(app, pump, name=name)
         self._thread = threading.Thread(target=self._run, name="job-worker", daemon=True)
 
     def _run(self) -> None:

@@ -33,6 +33,7 @@ from knowledge.migrate import readiness
 from knowledge.settings import get_settings
 from partpilot.config import AppSettings, get_app_settings
 from partpilot.jobs import BackgroundWorker, ProcrastinateQueue, worker_app
+from partpilot.notice_pump import NoticePump
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,8 @@ def channel_routers() -> list[APIRouter]:
 
 def in_process_worker(concurrency: int) -> BackgroundWorker:
     """A job worker in this process for the server's hub (`partpilot serve` without separate workers)."""
-    return BackgroundWorker(worker_app(get_hub(), get_engine(), concurrency))
+    return BackgroundWorker(worker_app(get_hub(), get_engine(), concurrency),
+                            pump=NoticePump(get_hub(), get_engine()))
 
 
 def create_app(bind_host: str = "127.0.0.1", job_concurrency: int = 0) -> FastAPI:

@@ -44,7 +44,7 @@ class Conversation:
     def shown(self) -> list[dict[str, Any]]:
         """What the planner's last reply listed (the items "the second one" refers to), from the dialogue state
         the graph keeps for it."""
-        state = self.runner.graph.get_state(self.runner._config(self.thread, self.caller))
+        state = self.runner.graph.get_state(self.runner.config(self.thread, self.caller))
         listed = (state.values.get("planner_state") or {}).get("listed") or {}
         return [item.get("data") or {} for item in listed.get("items") or []]
 

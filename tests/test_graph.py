@@ -72,7 +72,7 @@ def test_write_waits_for_yes_and_writes_once(engine: Engine, answer: str, rows: 
     assert second.confirmation is None
     assert _saved(engine, listing) == rows
     if rows:  # replaying the confirmed step must not write again
-        runner.graph.invoke(None, runner._config(thread, caller))
+        runner.graph.invoke(None, runner.config(thread, caller))
         assert _saved(engine, listing) == 1
     if answer.startswith("make"):
         last = planner.seen[-1][-1]

@@ -230,11 +230,11 @@ def test_tool_call_ids_are_unique_and_stable(runner: AgentRunner, engine: Engine
     chat = talk(runner, engine)
     chat.say("GAA26800LC1")
     chat.say("how much is it?")
-    state = runner.graph.get_state(runner._config(chat.thread, chat.caller))
+    state = runner.graph.get_state(runner.config(chat.thread, chat.caller))
     ids = [c["id"] for m in state.values["messages"] if m.type == "ai" for c in m.tool_calls]
     assert len(ids) == len(set(ids)) >= 2 and all(i.startswith("call_") for i in ids)
     thread = f"lp-{uuid.uuid4()}"
     again = AgentRunner(engine, LocalPlanner())
     again.send(thread, chat.caller, "GAA26800LC1")
-    replay = again.graph.get_state(again._config(thread, chat.caller))
+    replay = again.graph.get_state(again.config(thread, chat.caller))
     assert [c["id"] for m in replay.values["messages"] if m.type == "ai" for c in m.tool_calls] == ids[:1]

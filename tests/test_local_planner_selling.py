@@ -36,7 +36,7 @@ def _nameplate(engine: Engine, email: str, number: str) -> str:
 
 
 def _listing_id(chat: Conversation) -> str:
-    state = chat.runner.graph.get_state(chat.runner._config(chat.thread, chat.caller))
+    state = chat.runner.graph.get_state(chat.runner.config(chat.thread, chat.caller))
     for message in reversed(state.values["messages"]):
         if message.type == "tool" and message.name == "create_listing":
             return str(json.loads(message.content)["listing"]["id"])

@@ -96,40 +96,27 @@ def test_rest_lists_only_yours_newest_first_and_marks_read(engine: Engine, maria
                         idempotency_key=key()), "not_found")
 
 
-def test_notices_go_out_once_on_each_persons_own_channel(engine: Engine, maria: Caller) -> None:
-    from channels.fakes.slack_web_api import FakeSlackWebApi
-    from channels.fakes.twilio_rest import FakeTwilioRest
-    from partpilot.config import AppSettings
-    from partpilot.wiring import build_hub
-    from tests.channel_fakes import OUR_NUMBER, SLACK_SECRET, SLACK_TOKEN, TWILIO_SID, TWILIO_TOKEN
-    from tests.tool_helpers import member
+def test_notices_go_out_once_on_each_persons_own_channel(engine: Engine) -> None:
+    from tests.notice_helpers import new_person, outlets
 
-    slack, twilio = FakeSlackWebApi(SLACK_TOKEN), FakeTwilioRest(TWILIO_SID, TWILIO_TOKEN)
-    try:
-        hub = build_hub(AppSettings(slack_bot_token=SLACK_TOKEN, slack_signing_secret=SLACK_SECRET,
-                                    slack_api_base_url=slack.base_url, twilio_account_sid=TWILIO_SID,
-                                    twilio_auth_token=TWILIO_TOKEN, twilio_from_number=OUR_NUMBER,
-                                    twilio_api_base_url=twilio.base_url), engine)
-        texter = member(engine, "Northline Mechanical", selling=True)  # no Slack account: a text
+    with outlets(engine) as out:
+        slacker, _ = new_person(engine, "Summit Vertical & Mechanical", slack=True)  # Slack linked: a DM
+        texter, phone = new_person(engine)  # no Slack account: a text
         subject = uuid.uuid4()
         with engine.begin() as conn:
-            for who in (maria, texter):
+            for who in (slacker, texter):
                 notify(conn, who.user_id, "offer_received", "New offer on PPQ-1", "1 × $50.00 offered.",
                        subject_type="offer", subject_id=subject, event="e")
-            phone, slack_id = (conn.execute(text("SELECT phone FROM users WHERE id = :u"), {"u": texter.user_id})
-                               .scalar_one(), conn.execute(text("SELECT slack_user_id FROM users WHERE id = :u"),
-                                                           {"u": maria.user_id}).scalar_one())
+            slack_id = conn.execute(text("SELECT slack_user_id FROM users WHERE id = :u"),
+                                    {"u": slacker.user_id}).scalar_one()
         conn_rows = "SELECT d.channel, d.status, d.provider_id FROM notification_deliveries d JOIN notifications n " \
                     "ON n.id = d.notification_id WHERE n.subject_id = :s AND d.channel <> 'web' ORDER BY d.channel"
-        assert hub.deliver_notices() >= 2
-        assert hub.deliver_notices() == 0, "a delivery went out twice"
-        [dm] = [p for p in slack.posted() if p["channel"] == slack_id and "PPQ-1" in p["text"]]
+        assert out.hub.deliver_notices() >= 2
+        assert out.hub.deliver_notices() == 0, "a delivery went out twice"
+        [dm] = [p for p in out.slack.posted() if p["channel"] == slack_id and "PPQ-1" in p["text"]]
         assert "1 × $50.00 offered" in dm["text"]
-        [sms] = [m for m in twilio.sent() if m["to"] == phone and "PPQ-1" in m["body"]]
+        [sms] = [m for m in out.twilio.sent() if m["to"] == phone and "PPQ-1" in m["body"]]
         with engine.connect() as conn:
             rows = conn.execute(text(conn_rows), {"s": subject}).all()
         assert [(r.channel, r.status) for r in rows] == [("slack", "sent"), ("sms", "sent")]
         assert rows[1].provider_id == sms["sid"]
-    finally:
-        slack.close()
-        twilio.close()

@@ -84,6 +84,8 @@ def cases(engine: Engine, maria: Caller, metro: Caller) -> dict[str, list[Case]]
     answer = ok(invoke(engine, metro, "respond_to_wanted_post", {
         "wanted_post_id": str(post), "listing_id": listing, "quantity": 2, "price": "95"},
         idempotency_key=key())).response.id
+    alert = str(ok(invoke(engine, maria, "create_deal_alert", {"part_number": number, "max_price": "120"},
+                          idempotency_key=key())).alert.id)
 
     return {
         "accept_wanted_response": [Case(maria, {"response_id": str(answer), "fulfillment_preference": "local_pickup"},
@@ -110,6 +112,12 @@ def cases(engine: Engine, maria: Caller, metro: Caller) -> dict[str, list[Case]]
             Case(metro, {"listing_type": "auction", "part_number": "GAA24350BH1", "condition": "for_parts",
                          "starting_bid": "500", "reserve_price": "900", "auction_end": end},
                  "GAA24350BH1", ["for parts", "$500", "reserve of $900", "UTC"], private=False)],
+        "create_deal_alert": [Case(maria, {"part_number": "GAA26800LC1", "max_price": "400", "within_km": 80.5,
+                                           "conditions": ["used_excellent", "used_good", "used_fair"]},
+                                   "GAA26800LC1", ["used GAA26800LC1 under $400 within 50 mi"], private=False)],
+        "delete_deal_alert": [Case(maria, {"alert_id": alert}, number, ["Delete your deal alert", "under $120"])],
+        "update_deal_alert": [Case(maria, {"alert_id": alert, "max_price": "90"}, number, ["max price $90"]),
+                              Case(maria, {"all_mine": True, "paused": True}, "", ["Pause all"], private=False)],
         "create_wanted_post": [Case(maria, {"description": "Door operator for a Gen2", "part_number": "GAA26800LC1",
                                             "quantity_needed": 2, "acceptable_conditions": ["new", "used_excellent"],
                                             "max_price": "5000", "urgency": "urgent"},
@@ -153,6 +161,11 @@ def cases(engine: Engine, maria: Caller, metro: Caller) -> dict[str, list[Case]]
         "withdraw_offer": [Case(maria, {"offer_id": str(offer)}, number, [METRO])],
         "mark_notifications_read": [Case(metro, {"notification_ids": [str(_notice_about(engine, metro, offer))]},
                                          number, ["Mark read", "New offer on"])],
+        "set_notification_preferences": [
+            Case(maria, {"quiet_hours": {"start": "18:00", "end": "07:00"}, "time_zone": "America/Denver"}, "",
+                 ["quiet hours 18:00–07:00 (America/Denver)", "held until they end"], private=False),
+            Case(maria, {"only_topics": ["offers"], "topics": [{"topic": "orders", "cadence": "daily"}]}, "",
+                 ["offers only", "orders: as a daily digest"], private=False)],
     }
 
 

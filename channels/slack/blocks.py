@@ -91,6 +91,15 @@ def choice_buttons(draft: ReplyDraft, conversation_key: str, requester: str) -> 
     return [{"type": "actions", "block_id": CHOICES_BLOCK, "elements": buttons}] if buttons else []
 
 
+def notice_blocks(title: str, body: str, actions: list[dict[str, str]], requester: str) -> list[dict[str, Any]]:
+    """A notification DM: its words, and a button per answer. The buttons name no conversation: a click
+    answers in the notice's own thread (the conversation the notice enters when it is answered)."""
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": _cut(
+        f"*{mrkdwn(title)}*\n{mrkdwn(body)}", SECTION_LIMIT)}}]
+    buttons = [_button(a["label"], a["say"], n, "", requester) for n, a in enumerate(actions[:MAX_BUTTONS], 1)]
+    return [*blocks, {"type": "actions", "block_id": CHOICES_BLOCK, "elements": buttons}] if buttons else blocks
+
+
 def draft_blocks(draft: ReplyDraft) -> list[dict[str, Any]]:
     blocks = _sections(draft.headline)
     for index, item in enumerate(draft.items):

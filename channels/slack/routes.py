@@ -22,7 +22,7 @@ from channels.jobs import TurnJob
 from channels.messages import ConfirmationAnswer, InboundMessage
 from channels.slack.blocks import CANCEL_ACTION, CHOICE_ACTION, CONFIRM_ACTION
 from channels.slack.envelope import refused
-from channels.slack.events import inbound_from_event, message_delivery_id
+from channels.slack.events import conversation_key, inbound_from_event, message_delivery_id
 from channels.slack.turns import slack_client
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,11 @@ def build_bolt_app(hub: ChannelHub) -> App:
     def choose(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         ack()
         value, where = _clicked(body, action)
-        if not value.get("k") or not value.get("s"):
+        if not value.get("s"):
             return
+        if not value.get("k"):  # a notification's button: it is answered in the notice's own thread
+            team = (body.get("team") or {}).get("id") or body.get("team_id") or "T"
+            value["k"] = conversation_key(team, where["channel"], where["thread_ts"] or where["ts"])
         sender = (body.get("user") or {}).get("id", "")
         if sender != where["requester"]:
             queue(context, _denied(value["k"], sender, where, body))

@@ -7,6 +7,7 @@ dependency, and the agent runner and gateway through `app.state` (one of each pe
 # No `from __future__ import annotations`: the routes are defined inside chat_router, and FastAPI must see
 # their caller dependency (a local) when it reads the signatures.
 import dataclasses
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
@@ -51,6 +52,9 @@ class ChatRequest(BaseModel):
     message: str = Field(min_length=1, max_length=4000, description="What the user typed")
     photo_ids: list[Annotated[str, Field(max_length=64)]] = Field(
         default_factory=list, max_length=5, description="Ids from POST /api/v1/uploads")
+    notification_id: uuid.UUID | None = Field(
+        None, description="The message answers this notification of yours (a button in the inbox): it enters the "
+        "conversation first, so \"accept\" means its offer")
 
     @field_validator("message")
     @classmethod
@@ -143,7 +147,7 @@ def chat_router(authenticate: Callable[..., Caller], responses: dict[int | str, 
             await run_in_threadpool(_check_photos, gateway, caller, body.photo_ids)
         thread = await run_in_threadpool(_claim, gateway, caller, thread_id, body.message[:200])
         return await _stream(gateway, thread, lambda: with_price_badges(
-            turn_events(runner, thread, caller, body.message, tuple(body.photo_ids))))
+            turn_events(runner, thread, caller, body.message, tuple(body.photo_ids), notice=body.notification_id)))
 
     @router.post("/{thread_id}/resume", response_class=StreamingResponse,
                  responses={**_STREAM_DOC, 409: {"description": "Nothing awaits an answer, or a reply is streaming"}})
@@ -179,7 +183,7 @@ def _summary(gateway: Gateway, caller: Caller, tool: str, args: dict[str, Any]) 
 
 
 def _history(runner: AgentRunner, gateway: Gateway, thread: str, caller: Caller, client_id: str) -> ChatHistory:
-    config = runner._config(thread, caller)
+    config = runner.config(thread, caller)
     messages = runner.graph.get_state(config).values.get("messages", [])
     pending = runner.pending(thread, caller)
     shown = ui_messages(messages, pending, gateway.write_tools(),

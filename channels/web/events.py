@@ -8,6 +8,7 @@ the user cancels (the agent then runs no tool and says nothing about the call)."
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from langchain_core.messages import ToolMessage
 from agent.confirmations import parse_confirmation
 from agent.events import AgentEvent, ConfirmationRequested, TextDelta, ToolFinished, ToolStarted, TurnFinished
 from agent.gateway import Caller
+from agent.notices import enter_notice
 from agent.runner import AgentRunner
 
 DENIED = frozenset({"declined", "not_confirmed"})  # the user said no, or something else instead of yes
@@ -30,7 +32,7 @@ def tool_output(message: ToolMessage) -> Any:
 
 def pending_call(runner: AgentRunner, thread_id: str, caller: Caller) -> dict[str, Any] | None:
     """The interrupt payload of the WRITE call waiting for an answer: {tool, args, summary, tool_call_id}."""
-    snapshot = runner.graph.get_state(runner._config(thread_id, caller))
+    snapshot = runner.graph.get_state(runner.config(thread_id, caller))
     for task in snapshot.tasks:
         for intr in task.interrupts:
             return dict(intr.value)
@@ -59,8 +61,12 @@ def web_events(events: Iterable[AgentEvent], runner: AgentRunner, thread_id: str
 
 
 def turn_events(runner: AgentRunner, thread_id: str, caller: Caller, text: str,
-                photo_ids: list[str] | tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
-    """A user message (while a confirmation is pending and no photo is attached, the answer to it)."""
+                photo_ids: list[str] | tuple[str, ...] = (),
+                notice: uuid.UUID | None = None) -> Iterator[dict[str, Any]]:
+    """A user message (while a confirmation is pending and no photo is attached, the answer to it); `notice`:
+    the notification it answers, entered into the conversation first."""
+    if notice is not None:
+        enter_notice(runner, thread_id, caller, notice)
     if not photo_ids and pending_call(runner, thread_id, caller) is not None:
         yield from resume_events(runner, thread_id, caller, text)
         return

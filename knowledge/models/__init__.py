@@ -1,6 +1,7 @@
 """SQLAlchemy 2 models of the Partpilot store (seed 000's schema, plus supersession and compatibility rows)."""
 
 from knowledge.models.access import ApiKey
+from knowledge.models.alerts import DealAlert
 from knowledge.models.base import EMBEDDING_DIMS, Base
 from knowledge.models.catalog import (
     Interchangeability,
@@ -26,7 +27,12 @@ from knowledge.models.marketplace import (
     PartOffer,
     PartTransaction,
 )
-from knowledge.models.notifications import Notification, NotificationDelivery
+from knowledge.models.notifications import (
+    Notification,
+    NotificationDelivery,
+    NotificationPreference,
+    NotificationSettings,
+)
 from knowledge.models.operations import ListingPhoto, Photo, StockHold, ToolCall
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
 
@@ -40,6 +46,7 @@ __all__ = [
     "ChannelOutboundMessage",
     "ChannelOutbox",
     "ChatThread",
+    "DealAlert",
     "Equipment",
     "EquipmentModel",
     "FulfillmentType",
@@ -53,6 +60,8 @@ __all__ = [
     "MarketplaceListing",
     "Notification",
     "NotificationDelivery",
+    "NotificationPreference",
+    "NotificationSettings",
     "OfferStatus",
     "Organization",
     "OrganizationPartner",

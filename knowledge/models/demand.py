@@ -20,16 +20,22 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from knowledge.models.base import EMBEDDING_DIMS, Base, created_ts, currency, json_list, money, uuid_pk
+from knowledge.models.catalog import PART_NUMBER_NORM_SQL
 
 
 class WantedPost(Base):
     __tablename__ = "wanted_posts"
     __table_args__ = (
         Index("idx_wanted_status", "status", postgresql_where="status = 'active'"),
+        # a published listing finds the open posts it could fill (tools/wanted/listing_matches.py)
+        Index("ix_wanted_posts_open_part_id", "part_id", postgresql_where=text("status = 'active'")),
+        Index("ix_wanted_posts_open_number", text(PART_NUMBER_NORM_SQL.format(col="part_number")),
+              postgresql_where=text("status = 'active'")),
         Index(
             "idx_wanted_embedding", "embedding", postgresql_using="hnsw",
             postgresql_ops={"embedding": "vector_cosine_ops"},

@@ -93,6 +93,24 @@ def bench_durability(
         raise typer.Exit(1)
 
 
+@app.command("alerts")
+def bench_alerts(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-alerts.json"),
+    rules: Annotated[int, typer.Option("--rules", min=1)] = 10_000,
+    listings: Annotated[int, typer.Option("--listings", min=1)] = 1_000,
+    rate: Annotated[float, typer.Option("--rate", min=0.1, help="Listings published per second")] = 10.0,
+) -> None:
+    """Deal alerts on a copy of the store: N rules, M listings published; match time per listing and each
+    notice's time to the Slack/Twilio fakes with a job worker running."""
+    from knowledge.db import get_engine
+    from partpilot.bench.alerts import run_alerts_bench
+
+    report = run_alerts_bench(get_engine(), out, rules=rules, listings=listings, rate=rate)
+    typer.echo(json.dumps(report, indent=2))
+    if not report["passed"]:
+        raise typer.Exit(1)
+
+
 @app.command("api")
 def bench_api(
     out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-api.json"),

@@ -58,13 +58,15 @@ def worker(
     from knowledge.embeddings import get_model
     from partpilot.config import get_app_settings
     from partpilot.jobs import WorkerLoop, worker_app
+    from partpilot.notice_pump import NoticePump
     from partpilot.wiring import get_hub
 
     concurrency = concurrency or get_app_settings().channel_workers
     get_model()
     hub = get_hub()
     hub.conversations.runner  # noqa: B018 -- the planner loads now, not during the first job
-    loop = WorkerLoop(worker_app(hub, get_engine(), concurrency), **({"name": name} if name else {}))
+    loop = WorkerLoop(worker_app(hub, get_engine(), concurrency), NoticePump(hub, get_engine()),
+                      **({"name": name} if name else {}))
 
     async def run() -> None:
         for stop_signal in (signal.SIGINT, signal.SIGTERM):

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from knowledge.models import AuctionBid, MarketplaceListing, PartOffer
+from knowledge.settings import get_settings
 from tools.deals.closing import close_deal
 from tools.notifications.marketplace_events import auction_closed
+from tools.notifications.more_events import auction_ending_soon
+from tools.notifications.recipients import who_sees_listing
 from tools.results import ToolFailed
 from tools.schedule import scheduled
 
@@ -63,3 +66,31 @@ def _close(session: Session, listing: MarketplaceListing, now: datetime) -> None
         auction_closed(session, listing, None, price, sold=False)
         return
     auction_closed(session, listing, leader.bidder_id, price, sold=True)
+
+
+# Bidders (with whether they lead), then watchers who have not bid; never the seller.
+_CONCERNED = text(
+    "SELECT b.bidder_id AS user_id, bool_or(b.is_winning) AS leading FROM auction_bids b WHERE b.listing_id = :l "
+    "AND b.bidder_id <> :seller GROUP BY b.bidder_id UNION ALL SELECT w.user_id, NULL FROM saved_listings w "
+    "WHERE w.listing_id = :l AND w.user_id <> :seller AND NOT EXISTS (SELECT 1 FROM auction_bids b "
+    "WHERE b.listing_id = :l AND b.bidder_id = w.user_id)")
+
+
+@scheduled("warn_ending_auctions")
+def warn_ending_auctions(engine: Engine, now: datetime) -> int:
+    """Tell the bidders and watchers of each active auction ending within the window
+    (auction_ending_notice_minutes), once per end time; how many were told."""
+    window = timedelta(minutes=get_settings().auction_ending_notice_minutes)
+    told = 0
+    with Session(engine) as session, session.begin():
+        ending = session.scalars(select(MarketplaceListing).where(
+            MarketplaceListing.is_auction, MarketplaceListing.status == "active",
+            MarketplaceListing.auction_end > now, MarketplaceListing.auction_end <= now + window)).all()
+        for listing in ending:
+            assert listing.auction_end is not None
+            concerned = {row.user_id: row.leading for row in session.execute(
+                _CONCERNED, {"l": listing.id, "seller": listing.seller_id})}
+            left = (listing.auction_end - now).total_seconds() / 60
+            for user in who_sees_listing(session, listing.id, concerned):
+                told += auction_ending_soon(session, user, listing, left, concerned[user])
+    return told

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.models import InventoryItem, MarketplaceListing, PartOffer, PartTransaction
 from tools.inventory.hold_rules import pickup_code
+from tools.inventory.reorder import tell_if_low
 from tools.listings.marketplace import org_name
 from tools.offers.status import OFFER_STATUS_SQL
 from tools.offers.types import CounterTerms, OfferView, TransactionView
@@ -92,10 +93,11 @@ def transaction_view(session: Session, tx: PartTransaction) -> TransactionView:
     )
 
 
-def close_deal(session: Session, listing: MarketplaceListing, offer: PartOffer,
-               unit_price: Decimal | None, quantity: int) -> tuple[PartTransaction, int]:
+def close_deal(session: Session, listing: MarketplaceListing, offer: PartOffer, unit_price: Decimal | None,
+               quantity: int, actor: uuid.UUID | None = None) -> tuple[PartTransaction, int]:
     """Accept `offer` at these terms. The caller must hold the listing's row lock (SELECT … FOR UPDATE), so
-    racing accepts run one after another and each sees the quantity the previous one left.
+    racing accepts run one after another and each sees the quantity the previous one left. `actor`: who
+    accepted (None: the clock), never told that the stock it reserved ran low.
 
     Returns the transaction and how many other open offers were closed because they can no longer be met.
     """
@@ -111,6 +113,8 @@ def close_deal(session: Session, listing: MarketplaceListing, offer: PartOffer,
             raise ToolFailed("insufficient_stock", f"The stock behind this listing has only {free} unit(s) free; "
                              "update the listing quantity first.")
         item.quantity_reserved += quantity
+        free = item.quantity_on_hand - item.quantity_reserved
+        tell_if_low(session, item.id, free + quantity, free, actor)
     listing.quantity_available -= quantity
     if listing.quantity_available == 0:
         listing.status = "sold" if offer.offer_type != "trade" else "traded"

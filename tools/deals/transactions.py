@@ -16,10 +16,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from knowledge.models import InventoryItem, MarketplaceListing, PartTransaction
+from knowledge.models import InventoryItem, MarketplaceListing, PartOffer, PartTransaction
 from tools.context import Caller
 from tools.deals.closing import PICKUP_FULFILMENT, transaction_view
 from tools.listings.marketplace import org_name
+from tools.notifications.more_events import order_awaiting_rating, order_delivered, order_shipped
 from tools.offers.types import TransactionView
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
@@ -140,6 +141,13 @@ def _release_sold_stock(session: Session, tx: PartTransaction) -> None:
         item.quantity_on_hand -= taken
 
 
+def _people(session: Session, tx: PartTransaction) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """Who made the deal on each side: the buyer who offered (or bid), the seller who listed."""
+    offer = session.get(PartOffer, tx.offer_id) if tx.offer_id else None
+    listing = session.get(MarketplaceListing, tx.listing_id) if tx.listing_id else None
+    return (offer.buyer_id if offer else None), (listing.seller_id if listing else None)
+
+
 class ShippingInfo(BaseModel):
     carrier: str | None = Field(None, max_length=50, description="e.g. 'UPS'.")
     tracking_number: str = Field(min_length=3, max_length=100)
@@ -173,6 +181,7 @@ def mark_transaction_shipped(ctx: ToolContext, args: ShipTransactionInput) -> Tr
     tx.tracking_number = f"{args.carrier} {args.tracking_number}" if args.carrier else args.tracking_number
     _release_sold_stock(session, tx)
     session.flush()
+    order_shipped(session, _people(session, tx)[0], tx, caller.organization_name)
     return TransactionChangeOutput(transaction=_detail(session, caller, tx),
                                    message=f"Shipped; tracking {tx.tracking_number}.")
 
@@ -204,6 +213,10 @@ def confirm_transaction_delivered(ctx: ToolContext, args: TransactionIdInput) ->
         _release_sold_stock(session, tx)
     tx.status, tx.delivered_at = "delivered", utcnow()
     session.flush()
+    buyer, seller = _people(session, tx)
+    order_delivered(session, seller, tx, caller.organization_name)
+    order_awaiting_rating(session, buyer, tx, org_name(session, tx.seller_organization_id))
+    order_awaiting_rating(session, seller, tx, caller.organization_name)
     return TransactionChangeOutput(transaction=_detail(session, caller, tx), message="Delivery confirmed.")
 
 

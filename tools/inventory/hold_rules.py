@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -13,8 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge import clock
+from knowledge.settings import get_settings
 from tools.context import Caller
 from tools.notifications.marketplace_events import hold_expired
+from tools.notifications.more_events import hold_expiring
 from tools.rules.visibility import inventory_visibility_sql
 from tools.schedule import scheduled
 
@@ -86,3 +88,19 @@ def expire_holds(engine: Engine, now: datetime) -> int:
                                  "WHERE id = :item"), {"q": row.quantity, "item": row.inventory_item_id})
             hold_expired(session, row)
     return len(rows)
+
+
+@scheduled("warn_expiring_holds")
+def warn_expiring_holds(engine: Engine, now: datetime) -> int:
+    """Tell each holder whose active hold expires within the window (hold_expiring_notice_minutes) once per
+    expiry time; how many were told. A hold no longer than the window is skipped: its holder just made it and
+    was told when it ends."""
+    window = timedelta(minutes=get_settings().hold_expiring_notice_minutes)
+    with Session(engine) as session, session.begin():
+        rows = session.execute(text(
+            "SELECT h.id, h.user_id, h.quantity, h.pickup_code, h.expires_at, i.part_number, s.name AS location "
+            "FROM stock_holds h JOIN inventory_items i ON i.id = h.inventory_item_id "
+            "JOIN stock_locations s ON s.id = i.stock_location_id WHERE h.status = 'active' "
+            "AND h.expires_at > :now AND h.expires_at <= :until AND h.expires_at - h.created_at > :window"),
+            {"now": now, "until": now + window, "window": window}).all()
+        return sum(hold_expiring(session, row, (row.expires_at - now).total_seconds() / 60) for row in rows)

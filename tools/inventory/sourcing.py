@@ -24,6 +24,7 @@ from tools.inventory.ranking import (
     stock_option,
     supplier_order_option,
 )
+from tools.inventory.reorder import tell_if_low
 from tools.listings.marketplace import live_listing_sql
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
@@ -251,6 +252,7 @@ def request_emergency_pickup(ctx: ToolContext, args: EmergencyPickupInput) -> Em
         "UPDATE inventory_items SET quantity_reserved = quantity_reserved - :released + :q, updated_at = :now "
         "WHERE id = :id"), {"released": sum(released), "q": args.quantity, "id": row.id, "now": now})
     hold = insert_hold(ctx.session, ctx.caller, row, args.quantity, args.hold_hours)
+    tell_if_low(ctx.session, row.id, available, available - args.quantity, ctx.caller.user_id)
     return EmergencyPickupOutput(
         hold_id=hold.id, pickup_code=hold.pickup_code, expires_at=hold.expires_at, quantity=args.quantity,
         part_number=row.part_number, part_name=row.name, condition=row.condition, organization_name=row.org_name,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.models import InventoryItem
 from tools.context import Caller
+from tools.inventory.reorder import tell_if_low
 from tools.inventory.stock_views import (
     AdjustReason,
     StockItemView,
@@ -80,8 +81,10 @@ def adjust_stock(ctx: ToolContext, args: AdjustStockInput) -> AdjustStockOutput:
         free = item.quantity_on_hand - item.quantity_reserved
         raise ToolFailed("insufficient_stock", f"Only {free} unreserved unit(s) of {item.part_number} can be "
                          f"removed ({item.quantity_reserved} are reserved).")
+    free_before = item.quantity_on_hand - item.quantity_reserved
     item.quantity_on_hand = after
     record_movement(session, caller, item, args.quantity_change, args.reason, args.note)
+    tell_if_low(session, item.id, free_before, after - item.quantity_reserved, caller.user_id)
     why = reason_words(args.reason)
     return AdjustStockOutput(item=load_item_view(session, item.id), quantity_change=args.quantity_change,
                              reason=args.reason, message=f"{item.part_number}: {args.quantity_change:+d} ({why}), "
@@ -147,6 +150,7 @@ def transfer_stock(ctx: ToolContext, args: TransferStockInput) -> TransferStockO
     session.flush()
     record_movement(session, caller, source, -args.quantity, "transfer_out", args.note, transfer_id)
     record_movement(session, caller, target, args.quantity, "transfer_in", args.note, transfer_id)
+    tell_if_low(session, source.id, free, free - args.quantity, caller.user_id)
     return TransferStockOutput(
         transfer_id=transfer_id, source=load_item_view(session, source.id),
         destination=load_item_view(session, target.id), quantity=args.quantity,

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from knowledge.models import PartCondition
+from tools.alerts.matching import alert_on_listing
 from tools.context import Caller
 from tools.idempotency import row_key
 from tools.inventory.stock_views import own_item_row
@@ -23,7 +24,7 @@ from tools.listings.marketplace import (
     summary_of,
     visible_listing,
 )
-from tools.listings.rules import check_type_fields, draft_listing, publish_problems, source_item
+from tools.listings.rules import check_type_fields, draft_listing, publish_problems, restocks_sold_out, source_item
 from tools.listings.search import ListingQuery, find_listings
 from tools.listings.types import (
     CancelListingInput,
@@ -37,6 +38,7 @@ from tools.listings.types import (
     UpdateListingInput,
     UpdateListingOutput,
 )
+from tools.listings.watchlist import current_price, tell_watchers
 from tools.offers.status import OPEN_OFFER_SQL
 from tools.photos.store import attach_listing_photos
 from tools.pricing.pricing import SuggestPriceInput, SuggestPriceOutput, suggest_price
@@ -47,6 +49,7 @@ from tools.rules.geo import origin_params
 from tools.rules.money import usd
 from tools.rules.roles import require_seller
 from tools.rules.wording import changes_words, condition_words, field_names, utc_words, visibility_words
+from tools.wanted.listing_matches import tell_wanted_posters
 
 LISTING_DAYS = 30
 
@@ -193,6 +196,8 @@ def publish_listing(ctx: ToolContext, args: ListingIdInput) -> ListingChangeOutp
     listing.status = "active"
     listing.expires_at = listing.expires_at or utcnow() + timedelta(days=LISTING_DAYS)
     ctx.session.flush()
+    alert_on_listing(ctx.session, listing)
+    tell_wanted_posters(ctx.session, listing)
     return ListingChangeOutput(listing=listing_detail(ctx.session, ctx.caller, listing),
                                message=f"Listing is live, visible to {visibility_words(listing.visibility)}.")
 
@@ -221,7 +226,7 @@ def update_listing(ctx: ToolContext, args: UpdateListingInput) -> UpdateListingO
     changes = args.changes()
     if not changes:
         raise ToolFailed("invalid", "Nothing to change: pass at least one field.")
-    if listing.status in CLOSED_LISTING_STATUSES:
+    if listing.status in CLOSED_LISTING_STATUSES and not restocks_sold_out(listing, changes):
         raise ToolFailed("conflict", f"The listing is {listing.status} and can no longer be changed.")
     if "price" in changes and listing.is_auction:
         raise ToolFailed("invalid", "Auctions have no fixed price; change starting_bid or reserve_price instead.")
@@ -238,22 +243,27 @@ def update_listing(ctx: ToolContext, args: UpdateListingInput) -> UpdateListingO
         raise ToolFailed("invalid", "minimum_order_quantity cannot exceed quantity.")
     if "quantity" in changes and listing.inventory_item_id:
         source_item(session, caller, listing.inventory_item_id, quantity - listing.quantity_available)  # type: ignore[operator]
-    old_price = listing.price
+    old_price, old_start = listing.price, listing.starting_bid
+    watched = current_price(listing), listing.quantity_available
     for field_name, value in changes.items():
         setattr(listing, "quantity_available" if field_name == "quantity" else field_name, value)
+    if listing.status == "sold" and listing.quantity_available > 0:  # restocked: on sale again
+        listing.status = "active"
     if "fulfillment_options" in changes:
         listing.local_pickup_available = "local_pickup" in listing.fulfillment_options
     if "name" in changes or "description" in changes:
         listing.embedding = embed_one(listing_embedding_text(listing.manufacturer, listing.part_number, listing.name,
                                                              listing.description))
     session.flush()
-    alerts = 0
-    if "price" in changes and (old_price is None or listing.price < old_price):  # type: ignore[operator]
-        alerts = session.execute(text(
-            "SELECT count(*) FROM saved_listings WHERE listing_id = :id AND price_alert_threshold >= :p"),
-            {"id": listing.id, "p": listing.price}).scalar() or 0
+    if _dropped(old_price, listing.price) or _dropped(old_start, listing.starting_bid):
+        alert_on_listing(session, listing, price_drop=True)
+    alerts = tell_watchers(session, caller, listing, *watched)
     return UpdateListingOutput(listing=listing_detail(session, caller, listing), changed=sorted(changes),
                                price_alerts_triggered=alerts, message="Listing updated.")
+
+
+def _dropped(before: object, after: object) -> bool:
+    return after is not None and after != before and (before is None or after < before)  # type: ignore[operator]
 
 
 def _summarize_cancel(caller: Caller, args: CancelListingInput, session: Session) -> str:

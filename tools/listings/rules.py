@@ -51,6 +51,12 @@ def publish_problems(listing: MarketplaceListing) -> list[str]:
     return problems
 
 
+def restocks_sold_out(listing: MarketplaceListing, changes: dict[str, Any]) -> bool:
+    """Whether this change puts units back on a fixed-price listing that sold out: it goes on sale again (and
+    its watchers hear it is back in stock) instead of the seller listing the part anew."""
+    return listing.status == "sold" and not listing.is_auction and bool(changes.get("quantity"))
+
+
 def check_type_fields(args: Any) -> None:
     """Field combinations that make no sense for the listing type (raise invalid)."""
     kind = args.listing_type

@@ -20,7 +20,10 @@ from tools.listings.marketplace import (
     visible_listing,
 )
 from tools.listings.types import Money
+from tools.notifications.more_events import watch_back_in_stock, watch_price_drop
+from tools.notifications.recipients import who_sees_listing
 from tools.registry import ToolContext, ToolKind, tool
+from tools.rules.clock import utcnow
 from tools.rules.money import usd
 
 
@@ -49,11 +52,36 @@ def _summarize_watch(caller: Caller, args: WatchListingInput, session: Session) 
     return f"Watch {what}{alert}?"
 
 
-def _current_price(listing: MarketplaceListing) -> Decimal | None:
+def current_price(listing: MarketplaceListing) -> Decimal | None:
     """What a price alert compares with: the current bid (or starting bid) of an auction, else the price."""
     if listing.is_auction:
         return listing.current_bid if listing.bid_count else listing.starting_bid
     return listing.price
+
+
+def tell_watchers(session: Session, caller: Caller, listing: MarketplaceListing, price_before: Decimal | None,
+                  quantity_before: int) -> int:
+    """After the seller changed `listing`: its watchers who can still see it hear of a lower price (those with an
+    alert threshold only once the price is at or below it) or of units for sale again. Returns how many price
+    alerts (thresholds) the drop reached."""
+    price, live = current_price(listing), listing.status == "active"
+    dropped = price if live and price is not None and price_before is not None and price < price_before else None
+    restocked = live and quantity_before == 0 and listing.quantity_available > 0
+    if dropped is None and not restocked:
+        return 0
+    rows = session.execute(text("SELECT user_id, price_alert_threshold FROM saved_listings WHERE listing_id = :l "
+                                "AND user_id <> :actor ORDER BY created_at, id"),
+                           {"l": listing.id, "actor": caller.user_id}).all()
+    thresholds = {row.user_id: row.price_alert_threshold for row in rows}
+    now, alerts = utcnow(), 0
+    for user in who_sees_listing(session, listing.id, thresholds):
+        threshold = thresholds[user]
+        if restocked:
+            watch_back_in_stock(session, user, listing, now)
+        elif dropped is not None and price_before is not None and (threshold is None or dropped <= threshold):
+            watch_price_drop(session, user, listing, price_before, dropped, now)
+            alerts += threshold is not None
+    return alerts
 
 
 @tool(ToolKind.WRITE, summarize=_summarize_watch)
@@ -85,7 +113,7 @@ def watch_listing(ctx: ToolContext, args: WatchListingInput) -> WatchListingOutp
         "price_alert_threshold = EXCLUDED.price_alert_threshold, "
         "notes = COALESCE(EXCLUDED.notes, saved_listings.notes) RETURNING price_alert_threshold"),
         {"u": caller.user_id, "l": listing.id, "n": args.notes, "t": args.price_alert_threshold}).scalar()
-    price = _current_price(listing)
+    price = current_price(listing)
     reached = threshold is not None and price is not None and price <= threshold
     return WatchListingOutput(
         listing_id=listing.id, listing=listing_summary(session, caller, listing), watching=True,
@@ -131,7 +159,7 @@ def list_watchlist(ctx: ToolContext, args: ListWatchlistInput) -> ListWatchlistO
         listing = session.get(MarketplaceListing, row.listing_id)
         summary = listing_summary(session, caller, listing) \
             if listing is not None and is_visible(session, caller, listing.id) else None
-        price = _current_price(listing) if summary is not None and listing is not None else None
+        price = current_price(listing) if summary is not None and listing is not None else None
         reached = row.price_alert_threshold is not None and price is not None and price <= row.price_alert_threshold
         items.append(WatchedListing(listing_id=row.listing_id, listing=summary, notes=row.notes,
                                     price_alert_threshold=row.price_alert_threshold, alert_reached=reached,

@@ -15,8 +15,17 @@ if TYPE_CHECKING:
         ListNotificationsOutput,
         MarkNotificationsReadInput,
         MarkNotificationsReadOutput,
+        NotificationAction,
         NotificationChannel,
         NotificationView,
     )
+    from tools.notifications.preferences import (
+        GetNotificationPreferencesInput,
+        NotificationPreferences,
+        QuietHours,
+        SetNotificationPreferencesInput,
+        TopicSetting,
+    )
+    from tools.notifications.subject import ShowNotificationInput, ShowNotificationOutput
 
 __getattr__, __all__ = public_schemas(__name__, __file__)

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,11 @@ class NotificationChannel(BaseModel):
     status: str = Field(description="delivered, pending, sent, failed or skipped")
 
 
+class NotificationAction(BaseModel):
+    label: str = Field(description="The button's words, e.g. 'Accept $380'")
+    say: str = Field(description="What answering with it says in the conversation, e.g. 'accept' or 'counter 420'")
+
+
 class NotificationView(BaseModel):
     id: uuid.UUID
     category: str = Field(description="e.g. offer_received, offer_accepted, outbid, auction_won, hold_expired")
@@ -32,6 +37,12 @@ class NotificationView(BaseModel):
     created_at: datetime
     read_at: datetime | None
     channels: list[NotificationChannel]
+    actions: list[NotificationAction] = Field(default_factory=list, description="How it can be answered")
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _none_is_no_actions(cls, value: object) -> object:
+        return value if value is not None else []
 
 
 class ListNotificationsInput(BaseModel):
@@ -49,17 +60,21 @@ class ListNotificationsOutput(BaseModel):
 
 _LIST = ("SELECT n.*, COALESCE((SELECT json_agg(json_build_object('channel', d.channel, 'status', d.status) "
          "ORDER BY d.id) FROM notification_deliveries d WHERE d.notification_id = n.id), '[]') AS channels "
-         "FROM notifications n WHERE n.user_id = :user {where}")
+         "FROM notifications n WHERE n.user_id = :user AND n.category <> 'digest' {where}")
 
 
-def _views(session: Session, caller: Caller, where: str, params: dict[str, Any]) -> list[NotificationView]:
+def notification_views(session: Session, caller: Caller, where: str,
+                       params: dict[str, Any]) -> list[NotificationView]:
+    """The caller's own notifications matching `where` (SQL over `n`), newest first."""
     rows = session.execute(text(_LIST.format(where=where) + " ORDER BY n.created_at DESC, n.id LIMIT :limit "
-                                "OFFSET :offset"), {"user": caller.user_id, **params}).mappings().all()
+                                "OFFSET :offset"), {"user": caller.user_id, "limit": 1, "offset": 0, **params}
+                           ).mappings().all()
     return [NotificationView.model_validate(dict(row)) for row in rows]
 
 
 def _unread(session: Session, caller: Caller) -> int:
-    return int(session.execute(text("SELECT count(*) FROM notifications WHERE user_id = :u AND read_at IS NULL"),
+    return int(session.execute(text("SELECT count(*) FROM notifications WHERE user_id = :u AND read_at IS NULL "
+                                    "AND category <> 'digest'"),
                                {"u": caller.user_id}).scalar_one())
 
 
@@ -75,9 +90,10 @@ def list_notifications(ctx: ToolContext, args: ListNotificationsInput) -> ListNo
     """
     session, caller = ctx.session, ctx.caller
     where = " AND n.read_at IS NULL" if args.unread_only else ""
-    total = int(session.execute(text(f"SELECT count(*) FROM notifications n WHERE n.user_id = :user {where}"),
+    total = int(session.execute(text("SELECT count(*) FROM notifications n WHERE n.user_id = :user "
+                                     f"AND n.category <> 'digest' {where}"),
                                 {"user": caller.user_id}).scalar_one())
-    found = _views(session, caller, where, {"limit": args.limit, "offset": args.offset})
+    found = notification_views(session, caller, where, {"limit": args.limit, "offset": args.offset})
     unread = _unread(session, caller)
     message = (f"{unread} unread of {total} notification(s)." if total else "Nothing new: no notifications.")
     return ListNotificationsOutput(notifications=found, total=total, unread=unread, message=message)

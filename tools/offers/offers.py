@@ -217,7 +217,7 @@ def respond_to_offer(ctx: ToolContext, args: RespondToOfferInput) -> RespondToOf
             raise ToolFailed("invalid", "An inquiry has no price to accept; counter it with a quote.")
         if offer.offer_type == "purchase" and price is None:
             raise ToolFailed("invalid", "The offer has no price; counter with one.")
-        tx, closed = close_deal(session, listing, offer, price, quantity)
+        tx, closed = close_deal(session, listing, offer, price, quantity, caller.user_id)
         transaction = transaction_view(session, tx)
     elif args.action == "reject":
         offer.status = "rejected"

@@ -33,7 +33,8 @@ class WantedMatch(BaseModel):
     manufacturer: str
     name: str
     relation: Literal["exact", "newer_replacement", "older_equivalent", "similar"] = Field(
-        description="exact part; a newer part superseding it; an older drop-in equivalent; or similar text.")
+        description="exact part; a newer part superseding it; an older drop-in equivalent; or (no number asked) "
+        "similar text or a part that fits the equipment model.")
     interchangeability: str | None = Field(description="Weakest supersession hop: drop_in, one_way, "
                                            "requires_modification or kit.")
     chain: str | None
@@ -59,6 +60,15 @@ class WantedSpec:
     max_price: Decimal | None
     embedding: str | None  # pgvector text literal, "[0.1,0.2,…]"
     origin: dict[str, float | None] = field(default_factory=dict)
+    equipment_model: str | None = None
+
+
+def post_spec(row: Any, origin: dict[str, float | None]) -> WantedSpec:
+    """The spec of a stored wanted post (a wanted_posts row)."""
+    return WantedSpec(row.organization_id, row.part_number, row.manufacturer, row.category,
+                      list(row.acceptable_conditions or []), row.max_price,
+                      None if row.embedding is None else str(row.embedding).replace(" ", ""), origin,
+                      row.equipment_model)
 
 
 def _links(session: Session, spec: WantedSpec) -> dict[uuid.UUID, Link]:
@@ -68,35 +78,38 @@ def _links(session: Session, spec: WantedSpec) -> dict[uuid.UUID, Link]:
     return interchangeable_parts(session, ids)
 
 
-def find_matches(session: Session, caller: Caller, spec: WantedSpec, limit: int = 15) -> list[WantedMatch]:
+# Without a part number, a listing of the category fits when its catalog part fits the equipment model.
+_FITS_MODEL = ("x.part_id IN (SELECT pc.part_id FROM part_compatibility pc JOIN equipment_models m "
+               "ON m.id = pc.equipment_model_id WHERE m.model_norm = regexp_replace(upper(:eq_model), '[^A-Z0-9]', "
+               "'', 'g'))")
+
+
+def find_matches(session: Session, caller: Caller, spec: WantedSpec, limit: int = 15,
+                 only_listing: uuid.UUID | None = None) -> list[WantedMatch]:
+    """What fits `spec` that `caller` can see; `only_listing`: whether that one listing fits (no stock looked at)."""
     links = _links(session, spec)
     by_norm = {normalize_part_number(link.part_number): link for link in links.values()}
     norms = list(by_norm) or ([normalize_part_number(spec.part_number)] if spec.part_number else [])
     params: dict[str, Any] = {"ids": list(links), "norms": norms, "conds": spec.conditions,
                               "owner": spec.owner_organization_id, "caller_org": caller.organization_id,
-                              "o_lat": spec.origin.get("o_lat"), "o_lng": spec.origin.get("o_lng")}
+                              "o_lat": spec.origin.get("o_lat"), "o_lng": spec.origin.get("o_lng"),
+                              "only": only_listing, "eq_model": spec.equipment_model}
     rows: list[tuple[str, Any]] = []
+    only = " AND x.id = :only" if only_listing is not None else ""
     if norms:
         part_match = (f"(x.part_id = ANY(CAST(:ids AS uuid[])) OR {number_norm_sql('x.part_number')} "
                       "= ANY(CAST(:norms AS text[])))")
         cond = " AND x.condition = ANY(CAST(:conds AS text[]))" if spec.conditions else ""
-        inv = inventory_visibility_sql(caller, params, "x")
-        for row in session.execute(text(
-            f"SELECT x.id, x.organization_id, o.name AS org, x.part_id, x.part_number, x.manufacturer, x.name, "
-            f"x.condition, x.quantity_available AS qty, x.list_price AS price, s.name AS place, "
-            f"{distance_sql('s')} AS km, {number_norm_sql('x.part_number')} AS pn_norm "
-            f"FROM inventory_items x JOIN organizations o ON o.id = x.organization_id "
-            f"JOIN stock_locations s ON s.id = x.stock_location_id "
-            f"WHERE {inv} AND x.quantity_available > 0 AND {part_match}{cond}"),
-                params):
-            rows.append(("own_inventory" if row.organization_id == caller.organization_id else "partner_inventory",
-                         row))
-        rows += [("listing", r) for r in _listing_rows(session, caller, params, part_match + cond)]
-    elif spec.embedding is not None:
+        if only_listing is None:
+            rows += _stock_rows(session, caller, params, part_match + cond)
+        rows += [("listing", r) for r in _listing_rows(session, caller, params, part_match + cond + only)]
+    elif spec.embedding is not None or spec.equipment_model:
         params["vec"] = spec.embedding
         extra = " AND x.category = :cat" if spec.category else ""
         params["cat"] = spec.category
-        similar = f"(1 - (x.embedding <=> CAST(:vec AS vector))) >= {SIMILAR_MIN}{extra}"
+        close = [f"(1 - (x.embedding <=> CAST(:vec AS vector))) >= {SIMILAR_MIN}"] if spec.embedding else []
+        close += [_FITS_MODEL] if spec.equipment_model else []
+        similar = f"({' OR '.join(close)}){extra}{only}"
         if spec.conditions:
             similar += " AND x.condition = ANY(CAST(:conds AS text[]))"
         rows += [("listing", r) for r in _listing_rows(session, caller, params, similar)]
@@ -105,6 +118,18 @@ def find_matches(session: Session, caller: Caller, spec: WantedSpec, limit: int 
                                 m.source != "own_inventory", m.within_budget is False,
                                 m.distance_km if m.distance_km is not None else 1e9))
     return matches[:limit]
+
+
+def _stock_rows(session: Session, caller: Caller, params: dict[str, Any], predicate: str) -> list[tuple[str, Any]]:
+    inv = inventory_visibility_sql(caller, params, "x")
+    return [("own_inventory" if row.organization_id == caller.organization_id else "partner_inventory", row)
+            for row in session.execute(text(
+                f"SELECT x.id, x.organization_id, o.name AS org, x.part_id, x.part_number, x.manufacturer, x.name, "
+                f"x.condition, x.quantity_available AS qty, x.list_price AS price, s.name AS place, "
+                f"{distance_sql('s')} AS km, {number_norm_sql('x.part_number')} AS pn_norm "
+                f"FROM inventory_items x JOIN organizations o ON o.id = x.organization_id "
+                f"JOIN stock_locations s ON s.id = x.stock_location_id "
+                f"WHERE {inv} AND x.quantity_available > 0 AND {predicate}"), params)]
 
 
 def _listing_rows(session: Session, caller: Caller, params: dict[str, Any], predicate: str) -> list[Any]:

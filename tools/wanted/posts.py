@@ -28,7 +28,7 @@ from tools.rules.money import usd
 from tools.rules.roles import require_buyer
 from tools.rules.visibility import wanted_visibility_sql
 from tools.rules.wording import UNTRUSTED_NOTE, condition_words, either, visibility_words
-from tools.wanted.matching import WantedMatch, WantedSpec, find_matches
+from tools.wanted.matching import WantedMatch, find_matches, post_spec
 
 Urgency = Literal["standard", "priority", "urgent", "emergency"]
 
@@ -69,12 +69,6 @@ def _view(row: Any, caller: Caller, matches: list[WantedMatch]) -> WantedPostVie
         status="expired" if row.status == "active" and row.expires_at <= utcnow() else row.status,
         created_at=row.created_at, expires_at=row.expires_at, matches=matches,
     )
-
-
-def _spec(row: Any, origin: dict[str, float | None]) -> WantedSpec:
-    return WantedSpec(row.organization_id, row.part_number, row.manufacturer, row.category,
-                      list(row.acceptable_conditions or []), row.max_price,
-                      None if row.embedding is None else str(row.embedding).replace(" ", ""), origin)
 
 
 _POST_SQL = ("SELECT w.*, o.name AS org, {dist} AS km FROM wanted_posts w "
@@ -140,7 +134,7 @@ def list_wanted_posts(ctx: ToolContext, args: ListWantedPostsInput) -> ListWante
     rows = session.execute(text(sql), params).all()
     origin = origin_params(caller, None, None)
     return ListWantedPostsOutput(posts=[
-        _view(r, caller, find_matches(session, caller, _spec(r, origin), limit=5) if args.include_matches else [])
+        _view(r, caller, find_matches(session, caller, post_spec(r, origin), limit=5) if args.include_matches else [])
         for r in rows
     ])
 
@@ -174,7 +168,8 @@ def _summarize_wanted(caller: Caller, args: CreateWantedPostInput, session: Sess
     conditions = either(condition_words(c) for c in args.acceptable_conditions)
     urgency = "" if args.urgency == "standard" else args.urgency
     budget = f"budget {usd(args.max_price)} each" if args.max_price else ""
-    terms = (conditions, urgency, budget, f"visible to {visibility_words(args.visibility)}",
+    by = f"needed by {args.needed_by_date.isoformat()}" if args.needed_by_date else ""
+    terms = (conditions, urgency, by, budget, f"visible to {visibility_words(args.visibility)}",
              f"for {args.expires_in_days} days")
     return f"Post a wanted request for {args.quantity_needed} × {what}, {', '.join(t for t in terms if t)}?"
 
@@ -226,7 +221,7 @@ def create_wanted_post(ctx: ToolContext, args: CreateWantedPostInput) -> CreateW
     origin = origin_params(caller, None, None)
     params: dict[str, Any] = {**origin, "id": post.id}
     row = session.execute(text(_POST_SQL.format(dist=distance_sql("w"), where="w.id = :id")), params).one()
-    matches = find_matches(session, caller, _spec(row, origin))
+    matches = find_matches(session, caller, post_spec(row, origin))
     found = f"{len(matches)} possible source(s) found now" if matches else "Nothing you can see matches yet"
     return CreateWantedPostOutput(post=_view(row, caller, matches),
                                   message=f"Wanted post is live. {found}.")

@@ -17,6 +17,7 @@ from tools.context import Caller
 from tools.idempotency import row_key
 from tools.listings.marketplace import org_name
 from tools.listings.types import Condition, Money, PartNumberText
+from tools.notifications.more_events import wanted_response
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
 from tools.rules.money import usd
@@ -144,6 +145,7 @@ def respond_to_wanted_post(ctx: ToolContext, args: RespondToWantedInput) -> Resp
     session.add(response)
     post.responses_count += 1
     session.flush()
+    wanted_response(session, post, response, caller.organization_name)
     row = session.execute(text(RESPONSE_SQL + " WHERE r.id = :id"), {"id": response.id}).one()
     return RespondToWantedOutput(response=response_view(row, caller), message="Your answer was sent to the requester.")
 

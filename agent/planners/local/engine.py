@@ -45,6 +45,9 @@ def step(messages: list[BaseMessage], state: DialogueState, env: Env) -> Outcome
     fresh = history[state.seen_messages:] if state.seen_messages <= len(history) else history
     human = next((m for m in reversed(fresh) if isinstance(m, HumanMessage)), None)
     if human is not None or state.turn is None:
+        for message in fresh:  # what entered the conversation between turns (a notice being answered)
+            if isinstance(message, ToolMessage):
+                observe(state, _result(message, calls))
         latest = human or next((m for m in reversed(history) if isinstance(m, HumanMessage)), None)
         _start_turn(state, env, latest, None, history)
     else:

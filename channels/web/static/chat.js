@@ -2,6 +2,7 @@
 // photo attach, history across reloads). Loaded by widget.js; see there for the embed tag.
 import { AssistantView } from "./assistant.js";
 import { el } from "./cards.js";
+import { Inbox } from "./inbox.js";
 import { checked, HttpError, readUIMessageStream } from "./sse.js";
 
 // localStorage can be off (privacy modes, sandboxed frames): then the conversation lasts for the page only.
@@ -78,9 +79,11 @@ class ChatWidget {
         el("label", { for: this.input.id, class: "pp-visually-hidden", text: "Message" }),
         this.input, this.sendButton));
     const restart = el("button", { type: "button", class: "pp-new", text: "New chat" });
+    this.inbox = new Inbox(this);
     this.panel = el("section", { class: `pp-panel pp-${this.o.mode}`, "aria-label": `${this.o.title} chat` },
-      el("header", { class: "pp-head" }, el("h2", { text: this.o.title }), restart),
-      this.log, this.alert, this.status, form);
+      el("header", { class: "pp-head" }, el("h2", { text: this.o.title }),
+        el("div", { class: "pp-head-actions" }, this.inbox.button, restart)),
+      this.inbox.panel, this.log, this.alert, this.status, form);
     shadow.append(this.panel);
     form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
     this.input.addEventListener("keydown", (e) => {
@@ -158,7 +161,7 @@ class ChatWidget {
     await this.post(say, []);
   }
 
-  async post(message, photoIds, onFailure = () => {}) {
+  async post(message, photoIds, onFailure = () => {}, extra = {}) {
     for (const card of this.log.querySelectorAll(".pp-confirm")) {  // a message instead of a button answers it
       const open = card.querySelectorAll("button:not(:disabled)");
       if (!open.length) { continue; }
@@ -170,7 +173,7 @@ class ChatWidget {
     const user = this.bubble("user");
     user.append(el("p", { text: message }));
     if (photoIds.length) { user.append(el("p", { class: "pp-muted", text: `${photoIds.length} photo${photoIds.length > 1 ? "s" : ""} attached` })); }
-    await this.stream(`/api/v1/chat/${this.thread}`, { message, photo_ids: photoIds }, onFailure);
+    await this.stream(`/api/v1/chat/${this.thread}`, { message, photo_ids: photoIds, ...extra }, onFailure);
   }
 
   async stream(path, body, onFailure = () => {}) {
@@ -255,5 +258,6 @@ export function mount(options) {
     shadow.append(launcher);
   }
   widget.loadHistory();
+  widget.inbox.listen();
   return widget;
 }

@@ -1,4 +1,4 @@
-"""notification preferences per person and topic, quiet hours and rate limits, and deliveries that wait
+"""notification preferences per person and topic, quiet hours and rate limits, deliveries that wait, answers
 
 Revision ID: 0014_notification_preferences
 Revises: 0013_notifications
@@ -39,6 +39,7 @@ def upgrade() -> None:
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'topic', name=op.f('pk_notification_preferences'))
     )
+    op.add_column('notifications', sa.Column('actions', sa.dialects.postgresql.JSONB(), nullable=True))
     op.add_column('notification_deliveries', sa.Column('cadence', sa.String(length=10), server_default='immediate',
                                                        nullable=False))
     op.add_column('notification_deliveries', sa.Column('due_at', sa.DateTime(timezone=True), nullable=True))
@@ -56,5 +57,6 @@ def downgrade() -> None:
     op.drop_column('notification_deliveries', 'digest_id')
     op.drop_column('notification_deliveries', 'due_at')
     op.drop_column('notification_deliveries', 'cadence')
+    op.drop_column('notifications', 'actions')
     op.drop_table('notification_preferences')
     op.drop_table('notification_settings')

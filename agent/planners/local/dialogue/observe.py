@@ -116,6 +116,15 @@ def _offers(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> N
     state.remember_all([make_ref("offer", o) for o in data.get("offers") or []])
 
 
+@observes("show_notification")
+def _notice(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
+    """A notice being answered: the offer or listing it is about is what "accept" or "bid 50" means."""
+    if isinstance(data.get("offer"), dict):
+        state.put_focus(make_ref("offer", data["offer"]))
+    elif isinstance(data.get("listing"), dict):
+        state.put_focus(make_ref("listing", data["listing"]))
+
+
 @observes("submit_offer", "respond_to_offer", "withdraw_offer")
 def _offer(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
     if isinstance(data.get("offer"), dict):

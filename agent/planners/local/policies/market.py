@@ -10,6 +10,7 @@ from agent.planners.local.dialogue.item_words import codes_fit
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import about_them, content_words, failure, search_query, target_part
+from agent.planners.local.policies.notices import notification_details
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import badge_of, condition, listing_item, listing_price, money
 from agent.reply_draft import PriceBadge
@@ -166,6 +167,8 @@ def details(ctx: Ctx) -> Step:
         if about is not None and not ctx.said.has("part_number"):
             kinds = (about, *kinds)  # "what are their hours?" about the hold just read; "tracking?" on the one deal
         target, _ = resolve(ctx.state, ctx.said, *kinds)
+    if target is not None and target.kind == "notification" and target.id:
+        return notification_details(ctx, target)
     if target is not None and target.kind == "listing" and target.id:
         return Call("get_listing", {"listing_id": target.id})
     if target is not None and target.kind == "option" and target.data.get("listing_id"):

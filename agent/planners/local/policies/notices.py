@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from agent.planners.local.dialogue.refs import make_ref
+from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import failure, written
 from agent.planners.local.policy import Call, Ctx, Step, policy, say
-from agent.reply_draft import DraftItem
+from agent.reply_draft import DraftChoice, DraftItem
 
 _UNREAD = re.compile(r"\bunread\b")
 
@@ -25,8 +27,35 @@ def my_notifications(ctx: Ctx) -> Step:
         return say("Nothing new: no notifications.")
     unread = found.data.get("unread") or 0
     headline = f"{unread} unread:" if unread else "Nothing unread; the latest:"
-    lines = [DraftItem(kind="notification", title=f"{n.get('title')}: {n.get('body')}") for n in items[:6]]
-    return say(headline, "", lines)
+    shown = items[:6]
+    lines = [DraftItem(kind="notification", title=f"{n.get('title')}: {n.get('body')}", short=str(n.get("title")))
+             for n in shown]
+    refs = [make_ref("notification", {"id": n.get("id"), "title": n.get("title"), "category": n.get("category")},
+                     label=str(n.get("title"))) for n in shown]
+    return say(headline, "", lines, numbered=len(shown) > 1,
+               listed=Listed(kind="notification", items=refs, goal="details"))
+
+
+def notification_details(ctx: Ctx, target: Ref) -> Step:
+    """One notification opened ("more on the first one"): what it says, what it is about as it stands now, and
+    its answers as choices; the offer or listing it is about is in focus for the answer."""
+    shown = ctx.last("show_notification")
+    if shown is None:
+        return Call("show_notification", {"notification_id": target.id})
+    if not shown.ok:
+        return failure(shown, "open that notification")
+    notice = shown.data.get("notification") or {}
+    offer, listing = shown.data.get("offer") or {}, shown.data.get("listing") or {}
+    now = ""
+    if offer:
+        now = f"The offer is {offer.get('status')} now" + (
+            f", waiting on {offer['awaiting']}." if offer.get("awaiting") else ".")
+    elif listing:
+        now = f"The listing is {listing.get('status')} now."
+    choices = [DraftChoice(label=str(a.get("label")), say=str(a.get("say"))) for a in notice.get("actions") or []
+               if offer.get("status") in (None, "pending", "countered")]
+    return say(f"{notice.get('title')}: {notice.get('body')} {now}".strip(),
+               "Want to answer it?" if choices else "", choices=choices)
 
 
 @policy("read_notifications")

@@ -1,0 +1,1 @@
+"""Email: notifications sent by SMTP (standard library), one MIME message per notice."""
