@@ -219,3 +219,21 @@ def test_the_stream_starts_with_the_newest_and_the_unread_count(engine: Engine) 
         first = json.loads(next(lines).removeprefix("data: "))
     assert first["unread"] == 2 and [n["title"] for n in first["notifications"]] == ["Streamed PPN-2", "Streamed PPN-1"]
     assert set(first["notifications"][0]) >= {"id", "category", "title", "body", "created_at", "read_at", "channels"}
+
+
+def test_the_notice_pump_sends_the_moment_a_notice_commits(engine: Engine, out: Outlets) -> None:
+    import time as clock_time
+
+    from partpilot.notice_pump import NoticePump
+
+    pump = NoticePump(out.hub, engine).start()
+    try:
+        clock_time.sleep(0.5)  # listening
+        who, phone = new_person(engine)
+        tell(engine, who, title="Pumped PPN-P")
+        deadline = clock_time.monotonic() + 5
+        while not out.texts_to(phone) and clock_time.monotonic() < deadline:
+            clock_time.sleep(0.05)
+        assert out.texts_to(phone) == ["Partpilot: Pumped PPN-P. 1 × $50.00 offered."]
+    finally:
+        pump.stop()

@@ -39,6 +39,7 @@ TARGETS = {"match_p95_ms": 20.0, "end_to_end_p95_ms": 2000.0}
 _SLACK = {"token": "xoxb-bench-alerts", "secret": "bench-alerts-secret"}
 _TWILIO = {"sid": "AC" + "a" * 32, "token": "bench-alerts-token", "from": "+15005550006"}
 _USED = ["used_excellent", "used_good", "used_fair"]
+RULES_PER_PERSON = 4
 
 
 def _clone(main: Engine) -> tuple[Engine, Engine, str]:
@@ -72,9 +73,18 @@ def _drafts(engine: Engine, count: int, rng: random.Random) -> list[uuid.UUID]:
 def _rules(engine: Engine, drafts: list[uuid.UUID], count: int, rng: random.Random) -> dict[str, int]:
     """`count` alert rules: most on part numbers the market lists (or their supersession neighbours, or parts
     nobody lists), the rest on words of part names; conditions, prices and radii drawn like people set them."""
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        # the people watching: as many as there are rules / RULES_PER_PERSON, in the demo organizations, a third
+        # on Slack and the rest by text (the demo world's 30 users would each carry ~330 rules)
+        conn.execute(text(
+            "INSERT INTO users (organization_id, email, name, role, phone, slack_user_id, trades) "
+            "SELECT (SELECT id FROM organizations ORDER BY id OFFSET (g % (SELECT count(*) FROM organizations)) "
+            "LIMIT 1), 'bench-' || g || '@alerts.example', 'Bench Watcher ' || g, 'technician', "
+            "'+1555' || lpad(g::text, 7, '0'), CASE WHEN g % 3 = 0 THEN 'UB' || g END, '[]' "
+            "FROM generate_series(1, :n) g"), {"n": max(1, count // RULES_PER_PERSON)})
         users = conn.execute(text("SELECT u.id, u.organization_id, o.lat, o.lng FROM users u "
-                                  "JOIN organizations o ON o.id = u.organization_id WHERE u.is_active")).all()
+                                  "JOIN organizations o ON o.id = u.organization_id WHERE u.is_active "
+                                  "AND u.email LIKE 'bench-%@alerts.example' ORDER BY u.email")).all()
         listed = conn.execute(text("SELECT part_number, name, price FROM marketplace_listings "
                                    "WHERE id = ANY(:ids)"), {"ids": drafts}).all()
         neighbours = list(conn.execute(text(
@@ -164,13 +174,22 @@ def _end_to_end(engine: Engine, slack: FakeSlackWebApi, twilio: FakeTwilioRest) 
     return latencies, missing
 
 
+def _delivery_counts(engine: Engine) -> dict[str, int]:
+    """Deal-alert deliveries on Slack and SMS by cadence and status (the hourly ones are past a person's cap)."""
+    with engine.connect() as conn:
+        return {f"{r.cadence}:{r.status}": int(r.n) for r in conn.execute(text(
+            "SELECT d.cadence, d.status, count(*) AS n FROM notification_deliveries d JOIN notifications n ON "
+            "n.id = d.notification_id WHERE n.category = 'deal_alert' AND d.channel IN ('slack', 'sms') "
+            "GROUP BY 1, 2 ORDER BY 1, 2"))}
+
+
 def _wait_for_deliveries(engine: Engine, timeout: float) -> int:
     deadline = time.monotonic() + timeout
     while True:
         with engine.connect() as conn:
             waiting = int(conn.execute(text(
                 "SELECT count(*) FROM notification_deliveries WHERE channel IN ('slack', 'sms') "
-                "AND status IN ('pending', 'sending')")).scalar_one())
+                "AND cadence = 'immediate' AND status IN ('pending', 'sending')")).scalar_one())
         if not waiting or time.monotonic() > deadline:
             return waiting
         time.sleep(0.5)
@@ -205,6 +224,7 @@ def run_alerts_bench(main: Engine, out: Path, rules: int = 10_000, listings: int
             undelivered = _wait_for_deliveries(engine, 120)
         finally:
             worker.stop()
+        deliveries = _delivery_counts(engine)
         e2e_ms, missing = _end_to_end(engine, slack, twilio)
     finally:
         slack.close()
@@ -218,12 +238,14 @@ def run_alerts_bench(main: Engine, out: Path, rules: int = 10_000, listings: int
                   and e2e.get("p95_ms", 1e9) <= TARGETS["end_to_end_p95_ms"] and not undelivered and not missing)
     report = {
         "benchmark": "alerts", "config": {"rules": rules, "rule_kinds": kinds, "listings": listings,
+                                          "people": rules // RULES_PER_PERSON,
                                           "publish_rate_per_s": rate, "worker": "in-process, with its clock",
                                           "providers": "Slack Web API and Twilio REST loopback fakes"},
         "targets": TARGETS,
         "match_ms_per_listing": match,
         "match_and_notify_ms_per_listing": latency_stats(hook_ms),
         "notices_written": notices, "notices_per_listing": round(notices / max(1, len(match_ms)), 2),
+        "deliveries": deliveries,
         "end_to_end_ms": e2e, "undelivered_after_wait": undelivered, "sent_but_not_received": missing,
         "publish_seconds": round(published_s, 1),
         "verdict": "PASSED" if passed else "FAILED", "passed": passed,

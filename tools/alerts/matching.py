@@ -46,6 +46,7 @@ _STANDS_IN_FOR = text(f"""
     WHERE p.id = ANY(:ids) OR p.id IN (SELECT id FROM older) OR p.id IN (SELECT id FROM newer)
 """)
 
+_WORDS = "tsvector_to_array(to_tsvector('english'::regconfig, :words))"
 _RULE_DISTANCE = distance_sql("l").replace(":o_lat", "a.lat").replace(":o_lng", "a.lng")
 _MATCHING_RULES = text(f"""
     WITH l AS (SELECT * FROM marketplace_listings WHERE id = :lid),
@@ -58,8 +59,8 @@ _MATCHING_RULES = text(f"""
         WHERE n.d <= {1 - SIMILAR_MIN}
         UNION
         SELECT a.id FROM deal_alerts a WHERE NOT a.paused AND a.part_number_norm IS NULL
-        AND a.query_terms <@ tsvector_to_array(to_tsvector('english'::regconfig, :words))
-        AND cardinality(a.query_terms) > 0
+        AND a.query_terms && {_WORDS}  -- found by the GIN index; then all its words must be in (array_cat keeps
+        AND array_cat(a.query_terms, '{{}}') <@ {_WORDS}  -- this test off the index, which scans all for <@)
     )
     SELECT DISTINCT ON (a.user_id) a.id, a.user_id, a.organization_id, a.name, a.place, {_RULE_DISTANCE} AS km
     FROM deal_alerts a JOIN candidates c ON c.id = a.id CROSS JOIN l

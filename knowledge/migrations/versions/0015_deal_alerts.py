@@ -56,7 +56,8 @@ def upgrade() -> None:
     op.create_index('ix_deal_alerts_live_part', 'deal_alerts', ['part_number_norm'], unique=False,
                     postgresql_where='NOT paused AND part_number_norm IS NOT NULL')
     op.create_index('ix_deal_alerts_query_terms', 'deal_alerts', ['query_terms'], unique=False,
-                    postgresql_using='gin', postgresql_where='NOT paused AND part_number_norm IS NULL')
+                    postgresql_using='gin', postgresql_where='NOT paused AND part_number_norm IS NULL',
+                    postgresql_with={'fastupdate': 'off'})
     op.create_index('ix_deal_alerts_embedding', 'deal_alerts', ['embedding'], unique=False, postgresql_using='hnsw',
                     postgresql_ops={'embedding': 'vector_cosine_ops'})
 
