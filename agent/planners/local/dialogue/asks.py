@@ -63,6 +63,9 @@ _TERMS = frozenset({"price", "condition", "fulfillment", "visibility", "date", "
                     "urgency"})
 
 
+_TAKES_BACK = re.compile(r"\b(?:no wait|wait no|scratch that|i mean|i meant)\b", re.IGNORECASE)
+
+
 def split_asks(parse: Parse, env: Env) -> list[Parse]:
     """Two asks in one message ("where's the closest one and is $4200 fair?") become two asks, answered in
     turn; a message that asks one thing (with several details) stays whole."""
@@ -72,6 +75,8 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         return [Parse(parse.text, parse.intents, [e for e in parse.entities if e.entity != "part_number" or e is n],
                       parse.masked) for n in numbers]
     if len(parse.text.split()) < 6 or (parse.intent in CONVERSATION and parse.confident):
+        return [parse]
+    if _TAKES_BACK.search(parse.text):  # "kill the clutch one. no wait, the vfdo board one": one ask, corrected
         return [parse]
     last = last_sentence_at(parse.text)
     if last is not None and _names_then_where(env.nlu.parse(parse.text[:last], env.organization),
@@ -129,6 +134,9 @@ _OBJECT = frozenset({*_THE_THING, "organization", "person", "site", "city", "loc
 _POINTS_BACK = re.compile(r"\b(?:it|its|em|them|him|her|his|theirs|that|those|these|this|one|ones)\b")
 
 
+_WHOSE = frozenset({"organization", "person", "site", "city", "location"})  # whose or where, not its terms
+
+
 def _about_the_same(second: Parse, first: Parse) -> Parse:
     """"rival wants a PPX-810036 right? we got any listed": an ask that names no part is about the one before;
     "steve at rival has a refurb floor board listed? offer him 550": a change that names nothing and points back
@@ -138,6 +146,9 @@ def _about_the_same(second: Parse, first: Parse) -> Parse:
     if second.intent in WRITES and not any(e.entity in _OBJECT for e in second.entities) and \
             _POINTS_BACK.search(second.text.lower()) and any(e.entity in _OBJECT for e in first.entities):
         return _joined(first.text, [e for e in first.entities if e.entity in _OBJECT], second, second)
+    own = [e for e in second.entities if e.entity in _WHOSE]
+    if own and not any((e.entity, e.value) == (o.entity, o.value) for e in first.entities for o in own):
+        return second  # "watch keystone's KM713160G01 … take the metro LCB off my watchlist": another thing
     carried = [e for e in first.entities if e.entity in _THE_THING]
     return Parse(second.text, second.intents, [*second.entities, *carried], second.masked) if carried else second
 

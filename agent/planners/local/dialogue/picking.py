@@ -111,6 +111,9 @@ def _fits(intent: str, target: Ref) -> bool:
     return own is None or (intent not in _SELLERS_OWN if not own else intent not in _BUYERS)
 
 
+_UNDO = frozenset({"delete", "cancel", "remove", "withdraw", "unwatch", "release"})
+
+
 def _acting_on(parse: Parse, target: Ref) -> str | None:
     """The likeliest intent that acts on this kind of object ("put 300 on the one in denver" with auctions in
     view is a bid, even when the words alone lean elsewhere)."""
@@ -122,5 +125,7 @@ def _acting_on(parse: Parse, target: Ref) -> str | None:
             return ranked.intent
     top = parse.intents[0].intent if parse.intents and parse.confident else ""
     verb = top.split("_")[0]  # "take ana's" read as accepting a response, with offers in view: accept the offer
-    return next((r.intent for r in parse.intents if r.intent != top and r.intent.split("_")[0] == verb
+    # "kill the one on the door clutch" read as deleting an alert, with holds in view: undoing one of those
+    alike = {verb} | (_UNDO if verb in _UNDO else set())
+    return next((r.intent for r in parse.intents if r.intent != top and r.intent.split("_")[0] in alike
                  and kind in acts_on(r.intent) and _fits(r.intent, target)), None)
