@@ -58,6 +58,14 @@ WRITE_TABLES: dict[str, str] = {
     "watches": f"""SELECT w.id, {_LISTING_REF.format(col='w.listing_id')} AS listing, u.email AS "user",
         w.price_alert_threshold
         FROM saved_listings w JOIN users u ON u.id = w.user_id""",
+    "deal_alerts": """SELECT a.id, u.email AS "user", a.part_number_norm, lower(a.query) AS query, a.conditions,
+        a.max_price, a.radius_km, a.listing_type, a.category, a.trade, a.paused
+        FROM deal_alerts a JOIN users u ON u.id = a.user_id""",
+    "notification_preferences": """SELECT u.email || '|' || p.topic AS id, p.channel, p.enabled, p.cadence
+        FROM notification_preferences p JOIN users u ON u.id = p.user_id""",
+    "notification_settings": """SELECT u.email AS id, s.time_zone, s.quiet_start::text AS quiet_start,
+        s.quiet_end::text AS quiet_end, s.urgent_breaks_quiet, s.max_per_hour
+        FROM notification_settings s JOIN users u ON u.id = s.user_id""",
 }
 
 Snapshot = dict[str, dict[str, str]]  # table → row id → normalized row (JSON)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import time
 import uuid
@@ -31,13 +30,12 @@ from knowledge.embeddings import embed_query
 from knowledge.models import DealAlert, MarketplaceListing
 from knowledge.partnumbers import normalize_part_number
 from partpilot.bench.latency import latency_stats
+from partpilot.bench.platforms import loopback_platforms
 from tools.alerts.matching import alert_on_listing, matching_rules
 from tools.rules.clock import utcnow
 
 log = logging.getLogger(__name__)
 TARGETS = {"match_p95_ms": 20.0, "end_to_end_p95_ms": 2000.0}
-_SLACK = {"token": "xoxb-bench-alerts", "secret": "bench-alerts-secret"}
-_TWILIO = {"sid": "AC" + "a" * 32, "token": "bench-alerts-token", "from": "+15005550006"}
 _USED = ["used_excellent", "used_good", "used_fair"]
 RULES_PER_PERSON = 4
 
@@ -200,36 +198,28 @@ def run_alerts_bench(main: Engine, out: Path, rules: int = 10_000, listings: int
     from partpilot.config import get_app_settings
     from partpilot.jobs import BackgroundWorker, worker_app
     from partpilot.notice_pump import NoticePump
-    from partpilot.wiring import build_hub, forget_configuration
+    from partpilot.wiring import build_hub
 
     rng = random.Random(seed)
     admin, engine, name = _clone(main)
-    slack, twilio = FakeSlackWebApi(_SLACK["token"]), FakeTwilioRest(_TWILIO["sid"], _TWILIO["token"])
-    os.environ.update({"SLACK_BOT_TOKEN": _SLACK["token"], "SLACK_SIGNING_SECRET": _SLACK["secret"],
-                       "SLACK_API_BASE_URL": slack.base_url, "TWILIO_ACCOUNT_SID": _TWILIO["sid"],
-                       "TWILIO_AUTH_TOKEN": _TWILIO["token"], "TWILIO_FROM_NUMBER": _TWILIO["from"],
-                       "TWILIO_API_BASE_URL": twilio.base_url})
-    forget_configuration()
     try:
-        drafts = _drafts(engine, listings, rng)
-        kinds = _rules(engine, drafts, rules, rng)
-        settings = get_app_settings()
-        hub = build_hub(settings, engine)
-        worker = BackgroundWorker(worker_app(hub, engine, settings.channel_workers), name="bench-alerts",
-                                  pump=NoticePump(hub, engine)).start()
-        try:
-            started = time.perf_counter()
-            match_ms, hook_ms, notices = _publish_all(engine, drafts, rate)
-            published_s = time.perf_counter() - started
-            undelivered = _wait_for_deliveries(engine, 120)
-        finally:
-            worker.stop()
-        deliveries = _delivery_counts(engine)
-        e2e_ms, missing = _end_to_end(engine, slack, twilio)
+        with loopback_platforms() as (slack, twilio):
+            drafts = _drafts(engine, listings, rng)
+            kinds = _rules(engine, drafts, rules, rng)
+            settings = get_app_settings()
+            hub = build_hub(settings, engine)
+            worker = BackgroundWorker(worker_app(hub, engine, settings.channel_workers), name="bench-alerts",
+                                      pump=NoticePump(hub, engine)).start()
+            try:
+                started = time.perf_counter()
+                match_ms, hook_ms, notices = _publish_all(engine, drafts, rate)
+                published_s = time.perf_counter() - started
+                undelivered = _wait_for_deliveries(engine, 120)
+            finally:
+                worker.stop()
+            deliveries = _delivery_counts(engine)
+            e2e_ms, missing = _end_to_end(engine, slack, twilio)
     finally:
-        slack.close()
-        twilio.close()
-        forget_configuration()
         engine.dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

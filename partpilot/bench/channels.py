@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -23,24 +22,22 @@ from sqlalchemy import Engine, text
 from twilio.request_validator import RequestValidator
 
 from channels.fakes.app_server import AppServer
-from channels.fakes.slack_web_api import TEAM_ID, FakeSlackWebApi
-from channels.fakes.twilio_rest import FakeTwilioRest
+from channels.fakes.slack_web_api import TEAM_ID
 from partpilot.bench.latency import latency_stats
+from partpilot.bench.platforms import SLACK, TWILIO, loopback_platforms
 
 TARGET_P99_MS = 200.0
 QUERIES = ["where can I get a GAA24350BH1?", "need a door operator for an Otis Gen2", "gaa 26800 lc1",
            "4 ton scroll compressor 410a copeland", "40 amp contactor 120v coil square d", "any closer?",
            "spo2 sensor for intellivue", "what's the going price for a used KM713160G01?"]
-_SLACK = {"token": "xoxb-bench", "secret": "bench-signing-secret"}
-_TWILIO = {"sid": "AC" + "b" * 32, "token": "bench-auth-token", "from": "+15005550006"}
 
 
 class _Sender:
     def __init__(self, app_url: str) -> None:
         self.url = app_url
         self.session = requests.Session()
-        self.slack = SignatureVerifier(_SLACK["secret"])
-        self.twilio = RequestValidator(_TWILIO["token"])
+        self.slack = SignatureVerifier(SLACK["secret"])
+        self.twilio = RequestValidator(TWILIO["token"])
 
     def slack_dm(self, user: str, body_text: str, event_id: str, ts: str, retry: bool = False) -> float:
         event = {"type": "message", "channel": f"D{user}", "user": user, "text": body_text, "ts": ts, "event_ts": ts,
@@ -55,8 +52,8 @@ class _Sender:
         return self._post("/slack/events", body.encode(), headers)
 
     def sms(self, phone: str, body_text: str, sid: str) -> float:
-        params = {"MessageSid": sid, "SmsSid": sid, "AccountSid": _TWILIO["sid"], "From": phone,
-                  "To": _TWILIO["from"], "Body": body_text, "NumMedia": "0", "ApiVersion": "2010-04-01"}
+        params = {"MessageSid": sid, "SmsSid": sid, "AccountSid": TWILIO["sid"], "From": phone,
+                  "To": TWILIO["from"], "Body": body_text, "NumMedia": "0", "ApiVersion": "2010-04-01"}
         url = f"{self.url}/sms/inbound"
         headers = {"X-Twilio-Signature": self.twilio.compute_signature(url, params)}
         return self._post("/sms/inbound", params, headers)
@@ -101,17 +98,11 @@ def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurren
                        retry_share: float = 0.1) -> dict[str, Any]:
     from partpilot.config import get_app_settings
     from partpilot.jobs import BackgroundWorker, wait_for_turns, worker_app
-    from partpilot.wiring import create_app, forget_configuration, get_hub
+    from partpilot.wiring import create_app, get_hub
 
-    slack, twilio = FakeSlackWebApi(_SLACK["token"]), FakeTwilioRest(_TWILIO["sid"], _TWILIO["token"])
-    os.environ.update({"SLACK_BOT_TOKEN": _SLACK["token"], "SLACK_SIGNING_SECRET": _SLACK["secret"],
-                       "SLACK_API_BASE_URL": slack.base_url, "TWILIO_ACCOUNT_SID": _TWILIO["sid"],
-                       "TWILIO_AUTH_TOKEN": _TWILIO["token"], "TWILIO_FROM_NUMBER": _TWILIO["from"],
-                       "TWILIO_API_BASE_URL": twilio.base_url})
-    forget_configuration()
     users = _users(engine, 8)
     run = uuid.uuid4().hex[:8]
-    try:
+    with loopback_platforms() as (slack, twilio):
         app, hub = create_app(), get_hub()
         worker = BackgroundWorker(worker_app(hub, engine, get_app_settings().channel_workers), name="bench").start()
         with AppServer(app) as server:
@@ -133,10 +124,6 @@ def run_channels_bench(engine: Engine, out: Path, messages: int = 200, concurren
             drained = wait_for_turns(engine, 1800)
             drain_s = time.perf_counter() - started
             worker.stop()
-    finally:
-        slack.close()
-        twilio.close()
-        forget_configuration()
     acks = {kind: [ms for k, first, again in results if k == kind for ms in (first, again) if ms is not None]
             for kind in ("slack", "sms")}
     every = acks["slack"] + acks["sms"]
