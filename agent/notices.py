@@ -19,6 +19,7 @@ from tools.registry import invoke
 log = logging.getLogger(__name__)
 
 NOTICE_KEY = "notification_id"
+ENTERED_KEY = "entered_with_notice"  # the look-up was the notice's way in, not a call the planner made
 
 
 def enter_notice(runner: AgentRunner, thread_id: str, caller: Caller, notification_id: uuid.UUID) -> bool:
@@ -38,7 +39,7 @@ def enter_notice(runner: AgentRunner, thread_id: str, caller: Caller, notificati
         return False
     call_id = f"notice_{notification_id.hex[:24]}"
     looked_up = AIMessage(content="", tool_calls=[{"name": "show_notification", "args": args, "id": call_id,
-                                                   "type": "tool_call"}])
+                                                   "type": "tool_call"}], additional_kwargs={ENTERED_KEY: True})
     result = ToolMessage(content=shown.model_dump_json(), tool_call_id=call_id, name="show_notification")
     notice = shown.notification
     told = AIMessage(content=f"{notice.title}: {notice.body}", additional_kwargs={NOTICE_KEY: str(notification_id)})

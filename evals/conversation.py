@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from langchain_core.messages import AIMessage, ToolMessage
 
 from agent.confirmations import parse_confirmation
+from agent.notices import ENTERED_KEY
 from agent.runner import AgentRunner, TurnResult
 from evals.fixtures import resolve
 from evals.model import ConditionalReply, ScriptedUser
@@ -94,8 +95,8 @@ class Session:
         results = {m.tool_call_id: m for m in messages if isinstance(m, ToolMessage)}
         calls: list[CallRecord] = []
         for message in messages:
-            if not isinstance(message, AIMessage):
-                continue
+            if not isinstance(message, AIMessage) or message.additional_kwargs.get(ENTERED_KEY):
+                continue  # a notice entered before the conversation is what it answers, not the agent's call
             usage: dict[str, Any] = dict(message.usage_metadata or {})
             self.transcript.tokens_in += int(usage.get("input_tokens", 0))
             self.transcript.tokens_out += int(usage.get("output_tokens", 0))
