@@ -30,6 +30,11 @@ def reply_words(actions: list[dict[str, str]]) -> str:
     return f"Reply {listed}."
 
 
+def notice_sms(title: str, body: str, actions: list[dict[str, str]] | None = None) -> str:
+    """A notice as a text: "Partpilot: New offer on X. Summit offers 1 × $80 … Reply ACCEPT, COUNTER 90 or IGNORE." """
+    return f"Partpilot: {title}. {body} {reply_words(actions or [])}".strip()
+
+
 class NoticeSender:
     def __init__(self, settings: ChannelSettings, ledger: Ledger, turns: Callable[[str], ChannelTurns]) -> None:
         self.settings, self.ledger, self.turns = settings, ledger, turns
@@ -72,8 +77,8 @@ class NoticeSender:
         else:
             if not self.settings.sms_enabled or not row["phone"]:
                 return "skipped", None
-            body = f"Partpilot: {row['title']}. {row['body']} {reply_words(actions)}".strip()
-            payload = {"to": row["phone"], "body": body, "conversation_key": key, "status_callback": None,
+            payload = {"to": row["phone"], "body": notice_sms(row["title"], row["body"], actions),
+                       "conversation_key": key, "status_callback": None,
                        "decided_at": row["created_at"].timestamp()}
         provider_id = self.turns(row["channel"]).send(payload, row["id"], row["attempts"])
         if provider_id.startswith("failed:"):

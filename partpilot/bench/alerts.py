@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from channels.fakes.slack_web_api import FakeSlackWebApi
 from channels.fakes.twilio_rest import FakeTwilioRest
+from channels.notices import notice_sms
 from knowledge.db import engine_for_url
 from knowledge.embeddings import embed_query
 from knowledge.models import DealAlert, MarketplaceListing
@@ -157,7 +158,7 @@ def _end_to_end(engine: Engine, slack: FakeSlackWebApi, twilio: FakeTwilioRest) 
                 "SELECT n.title, n.body, extract(epoch FROM n.created_at) AS at, d.channel FROM notifications n "
                 "JOIN notification_deliveries d ON d.notification_id = n.id WHERE n.category = 'deal_alert' "
                 "AND d.channel IN ('slack', 'sms') AND d.status = 'sent'")):
-            sent = f"{row.title}: {row.body}" if row.channel == "slack" else f"Partpilot: {row.title}. {row.body}"
+            sent = f"{row.title}: {row.body}" if row.channel == "slack" else notice_sms(row.title, row.body)
             events[sent].append(float(row.at))
     received: dict[str, list[float]] = defaultdict(list)
     for payload in slack.posted():

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 
 from channels.fakes.slack_web_api import FakeSlackWebApi
 from channels.fakes.twilio_rest import FakeTwilioRest
+from channels.notices import notice_sms
 from partpilot.bench.latency import latency_stats
 from partpilot.bench.traffic import Outcome
 
@@ -24,7 +25,7 @@ class Replies:
                                             "AND provider_id IS NOT NULL")).scalars())
             # a notice whose send was not yet marked (its worker killed, or the database down, right after the
             # send; its retry finds it at Twilio): told by its words, it is still a notice, not a reply
-            told = {f"Partpilot: {r.title}. {r.body}" for r in conn.execute(text(
+            told = {notice_sms(r.title, r.body) for r in conn.execute(text(
                 "SELECT n.title, n.body FROM notifications n JOIN notification_deliveries d ON "
                 "d.notification_id = n.id WHERE d.channel = 'sms'"))}
         by_id = {int(r.id): str(r.delivery_id) for r in rows}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from knowledge.settings import get_settings
 from tools.context import Caller
 from tools.notifications.categories import TOPICS
-from tools.notifications.routing import default_channel, reachable, zone
+from tools.notifications.routing import reachable, topic_choice, zone
 from tools.registry import ToolContext, ToolKind, tool
 
 Channel = Literal["slack", "sms", "email", "web"]
@@ -88,16 +88,12 @@ def preferences_of(session: Session, caller: Caller, message: str = "") -> Notif
     own: Any = session.execute(_SETTINGS, params).one_or_none()
     person = session.execute(_PERSON, params).one()
     rows = {r.topic: r for r in session.execute(_PREFS, params)}
-    every = rows.get("all")
-    fallback = default_channel(person)
+    every = _fields(rows.get("all"))
     topics = []
     for topic in SETTABLE_TOPICS:
-        row = rows.get(topic)
-        channel = (row.channel if row else None) or (every.channel if every else None) or fallback
-        enabled = row.enabled if row else (every.enabled if every else True)
-        cadence = (row.cadence if row else None) or (every.cadence if every else None) or "immediate"
-        topics.append(TopicSetting(topic=topic, channel=channel if reachable(person, channel) else fallback,
-                                   enabled=enabled, cadence=cadence))
+        choice = topic_choice(person, _fields(rows.get(topic)), every)
+        topics.append(TopicSetting(topic=topic, channel=choice.channel, enabled=choice.enabled,
+                                   cadence=choice.cadence))
     quiet = QuietHours(start=own.quiet_start, end=own.quiet_end) if own and own.quiet_start and own.quiet_end \
         else None
     return NotificationPreferences(
@@ -106,6 +102,10 @@ def preferences_of(session: Session, caller: Caller, message: str = "") -> Notif
         max_per_hour=(own.max_per_hour if own and own.max_per_hour else get_settings().notification_max_per_hour),
         topics=topics, channels_available=[c for c in ("slack", "sms", "email", "web") if reachable(person, c)],
         message=message or describe(topics, quiet))
+
+
+def _fields(row: Any) -> tuple[Any, Any, Any]:
+    return (row.channel, row.enabled, row.cadence) if row is not None else (None, None, None)
 
 
 def describe(topics: list[TopicSetting], quiet: QuietHours | None) -> str:

@@ -81,21 +81,33 @@ def reachable(person: Any, channel: str) -> bool:
             "web": True}.get(channel, False)
 
 
+@dataclass(frozen=True)
+class TopicChoice:
+    channel: str
+    enabled: bool
+    cadence: str
+
+
+def topic_choice(person: Any, own: tuple[Any, Any, Any], every: tuple[Any, Any, Any]) -> TopicChoice:
+    """What a person chose for a topic: its own (channel, enabled, cadence) setting field by field, else their
+    "all" setting, else the default (on, at once, their default channel; also when the chosen one is gone)."""
+    channel, enabled, cadence = (a if a is not None else b for a, b in zip(own, every, strict=True))
+    if not channel or not reachable(person, channel):
+        channel = default_channel(person)
+    return TopicChoice(channel, enabled is not False, cadence or "immediate")
+
+
 def route(db: Any, user_id: uuid.UUID, category: str, now: datetime) -> Route | None:
     """The delivery a new notice of `category` gets on the person's own channel, or None for the inbox only
     (they turned the topic off, or chose the web inbox for it)."""
     person = db.execute(_PERSON, {"user": user_id, "topic": topic_of(category)}).one_or_none()
     if person is None:
         return None
-    enabled = person.topic_enabled if person.topic_enabled is not None else person.all_enabled
-    if enabled is False:
+    choice = topic_choice(person, (person.topic_channel, person.topic_enabled, person.topic_cadence),
+                          (person.all_channel, person.all_enabled, person.all_cadence))
+    channel, cadence = choice.channel, choice.cadence
+    if not choice.enabled or channel == "web" or not reachable(person, channel):
         return None
-    channel = person.topic_channel or person.all_channel
-    if not channel or not reachable(person, channel):
-        channel = default_channel(person)
-    if channel == "web" or not reachable(person, channel):
-        return None
-    cadence = person.topic_cadence or person.all_cadence or "immediate"
     limit = person.max_per_hour or get_settings().notification_max_per_hour
     if cadence == "immediate" and category != "digest" and (
             db.execute(_SENT_THIS_HOUR, {"user": user_id, "since": now - timedelta(hours=1)}).scalar_one() >= limit):

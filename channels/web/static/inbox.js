@@ -3,7 +3,7 @@
 // A notice's answer buttons ("Accept $380", "Counter $415") send that answer into the chat with the notice, so
 // "accept" means its offer; the write still waits for Confirm there.
 import { el } from "./cards.js";
-import { checked } from "./sse.js";
+import { checked, readEvents } from "./sse.js";
 
 const RETRY_MS = [2000, 5000, 15000, 30000];
 
@@ -79,35 +79,18 @@ export class Inbox {
         const response = await checked(await this.w.api("/api/v1/notifications/stream"));
         this.retries = 0;
         let first = true;
-        await readEvents(response, (name, data) => {
-          if (name !== "notifications") { return; }
+        await readEvents(response, (name, raw) => {
+          if (name !== "notifications") { return false; }
+          const data = JSON.parse(raw);
           this.setUnread(data.unread);
           this.add(data.notifications, first);
           first = false;
+          return false;
         });
       } catch (err) {
         if (err && err.status === 401) { return; }  // the chat says why; a bad key will not get better
       }
       await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)]));
     }
-  }
-}
-
-async function readEvents(response, onEvent) {
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    buffer = (buffer + decoder.decode(value || new Uint8Array(), { stream: !done })).replace(/\r\n/g, "\n");
-    let cut;
-    while ((cut = buffer.indexOf("\n\n")) >= 0) {
-      const lines = buffer.slice(0, cut).split("\n");
-      buffer = buffer.slice(cut + 2);
-      const name = (lines.find((l) => l.startsWith("event:")) || "event: message").slice(6).trim();
-      const data = lines.filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
-      if (data) { onEvent(name, JSON.parse(data)); }
-    }
-    if (done) { return; }
   }
 }

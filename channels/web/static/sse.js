@@ -22,9 +22,9 @@ export async function checked(response) {
   return response;
 }
 
-// Calls onChunk(chunk) for every JSON frame; resolves when [DONE] arrives or the stream ends.
-export async function readUIMessageStream(response, onChunk) {
-  await checked(response);
+// Calls onEvent(name, data) for every Server-Sent Event ("message" when unnamed) until it returns true (then
+// resolves true) or the stream ends (false).
+export async function readEvents(response, onEvent) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -34,13 +34,22 @@ export async function readUIMessageStream(response, onChunk) {
     buffer = buffer.replace(/\r\n/g, "\n");
     let cut;
     while ((cut = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, cut);
+      const lines = buffer.slice(0, cut).split("\n");
       buffer = buffer.slice(cut + 2);
-      const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
-      if (!data) { continue; }
-      if (data === "[DONE]") { return true; }
-      onChunk(JSON.parse(data));
+      const name = (lines.find((l) => l.startsWith("event:")) || "event: message").slice(6).trim();
+      const data = lines.filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
+      if (data && onEvent(name, data)) { return true; }
     }
     if (done) { return false; }
   }
+}
+
+// Calls onChunk(chunk) for every JSON frame; resolves when [DONE] arrives or the stream ends.
+export async function readUIMessageStream(response, onChunk) {
+  await checked(response);
+  return readEvents(response, (_, data) => {
+    if (data === "[DONE]") { return true; }
+    onChunk(JSON.parse(data));
+    return false;
+  });
 }
