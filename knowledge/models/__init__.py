@@ -34,13 +34,26 @@ from knowledge.models.notifications import (
     NotificationSettings,
 )
 from knowledge.models.operations import ListingPhoto, Photo, StockHold, ToolCall
+from knowledge.models.orders import (
+    Cart,
+    CartItem,
+    InvoiceCounter,
+    Order,
+    OrderEvent,
+    OrderItem,
+    ShippingAddress,
+    SpendLimit,
+)
 from knowledge.models.organizations import Organization, OrganizationPartner, OrganizationType, User, UserRole
+from knowledge.models.suppliers import Supplier, SupplierBranch, SupplierOffer
 
 __all__ = [
     "EMBEDDING_DIMS",
     "ApiKey",
     "AuctionBid",
     "Base",
+    "Cart",
+    "CartItem",
     "ChannelDelivery",
     "ChannelOptOut",
     "ChannelOutboundMessage",
@@ -53,6 +66,7 @@ __all__ = [
     "Interchangeability",
     "InventoryItem",
     "InventoryMovement",
+    "InvoiceCounter",
     "ListingPhoto",
     "ListingStatus",
     "ListingType",
@@ -63,6 +77,9 @@ __all__ = [
     "NotificationPreference",
     "NotificationSettings",
     "OfferStatus",
+    "Order",
+    "OrderEvent",
+    "OrderItem",
     "Organization",
     "OrganizationPartner",
     "OrganizationType",
@@ -77,8 +94,13 @@ __all__ = [
     "Photo",
     "SavedListing",
     "SellerRating",
+    "ShippingAddress",
+    "SpendLimit",
     "StockHold",
     "StockLocation",
+    "Supplier",
+    "SupplierBranch",
+    "SupplierOffer",
     "ToolCall",
     "Trade",
     "User",
