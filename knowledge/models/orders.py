@@ -110,7 +110,7 @@ class Order(Base, Timestamped):
 
     id: Mapped[uuid_pk]
     order_number: Mapped[str] = mapped_column(
-        String(20), unique=True, server_default=text("'PO-' || lpad(nextval('order_number_seq')::text, 6, '0')"))
+        String(20), unique=True, server_default=text("'ORD-' || lpad(nextval('order_number_seq')::text, 6, '0')"))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(30), index=True)
     buyer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)

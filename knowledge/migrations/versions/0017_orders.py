@@ -83,7 +83,7 @@ def upgrade() -> None:
     )
     op.create_table('orders',
     sa.Column('id', sa.UUID(), server_default=sa.text('gen_random_uuid()'), nullable=False),
-    sa.Column('order_number', sa.String(length=20), server_default=sa.text("'PO-' || lpad(nextval('order_number_seq')::text, 6, '0')"), nullable=False),
+    sa.Column('order_number', sa.String(length=20), server_default=sa.text("'ORD-' || lpad(nextval('order_number_seq')::text, 6, '0')"), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=30), nullable=False),
     sa.Column('buyer_id', sa.UUID(), nullable=False),
