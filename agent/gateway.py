@@ -25,6 +25,7 @@ from tools.context import (
     create_api_key,
 )
 from tools.notifications.subject import answered_notice
+from tools.orders.invoice_mail import notice_attachments
 from tools.photos import PhotoRejected
 from tools.photos.store import load_photo_bytes, save_photo
 from tools.registry import REGISTRY, ToolKind, load_all_tools, summarize_call
@@ -99,6 +100,12 @@ class Gateway:
         that asked for a reply), if any."""
         with Session(self.engine) as session:
             return answered_notice(session, caller, channel, conversation_key)
+
+    def notice_attachments(self, notice: dict[str, Any]) -> list[tuple[str, str, bytes]]:
+        """The files an emailed notice (a claimed delivery's row) carries, as (file name, content type, bytes):
+        an issued invoice's PDF."""
+        return notice_attachments(self.engine, notice["user_id"], notice["category"], notice.get("subject_type"),
+                                  notice.get("subject_id"))
 
     def write_tools(self) -> frozenset[str]:
         load_all_tools()

@@ -25,18 +25,34 @@ class PriceBadge(BaseModel):
     label: str = Field(description='What a person reads, e.g. "Fair price (market $4,650)".')
 
 
+class DraftLink(BaseModel):
+    """A document the item links to, e.g. an order's invoice: `label` is what the link says ("Download invoice
+    KPS-000001"), `url` where it is — a path under the REST API ("/api/v1/orders/…/invoice.pdf"), which the web
+    chat fetches with its own credentials, or an absolute https URL. `download`: the file name to save it as.
+    SMS and Slack show only absolute links (they cannot sign a request to the API); never part of plain text."""
+
+    label: str
+    url: str
+    download: str | None = None
+
+    @property
+    def absolute(self) -> bool:
+        return self.url.startswith(("https://", "http://"))
+
+
 class DraftItem(BaseModel):
-    """One thing the reply shows: a part, a source, a listing, an offer, a hold, a deal …
+    """One thing the reply shows: a part, a source, a listing, an offer, a hold, a deal, an order …
 
     `title` is the full line; `short` is the same for a small screen (SMS); `facts` are extra details a
-    card can show. `ref` identifies the object for buttons and links ({"kind": "listing", "id": "…"}); it
-    is never shown as text."""
+    card can show; `links` are documents it links to (an invoice). `ref` identifies the object for buttons
+    and links ({"kind": "listing", "id": "…"}); it is never shown as text."""
 
     kind: str
     title: str
     short: str = ""
     facts: list[str] = Field(default_factory=list)
     badge: PriceBadge | None = None
+    links: list[DraftLink] = Field(default_factory=list)
     ref: dict[str, str] | None = None
 
 

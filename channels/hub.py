@@ -52,7 +52,8 @@ class ChannelHub:
         """Send the notifications waiting for people's Slack or SMS (channels/notices.py); how many."""
         from channels.notices import NoticeSender
 
-        return NoticeSender(self.settings, self.ledger, self.turns).deliver_pending()
+        return NoticeSender(self.settings, self.ledger, self.turns,
+                            attachments=self.conversations.gateway.notice_attachments).deliver_pending()
 
     def turns(self, channel: str) -> ChannelTurns:
         with self._turns_lock:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from channels.email.sender import notice_message, send_email
+from channels.email.sender import Attachment, notice_message, send_email
 from channels.jobs import ChannelTurns
 from channels.ports import ChannelSettings, Ledger
 from channels.slack.blocks import notice_blocks
@@ -36,8 +36,10 @@ def notice_sms(title: str, body: str, actions: list[dict[str, str]] | None = Non
 
 
 class NoticeSender:
-    def __init__(self, settings: ChannelSettings, ledger: Ledger, turns: Callable[[str], ChannelTurns]) -> None:
-        self.settings, self.ledger, self.turns = settings, ledger, turns
+    def __init__(self, settings: ChannelSettings, ledger: Ledger, turns: Callable[[str], ChannelTurns],
+                 attachments: Callable[[dict[str, Any]], list[Attachment]] = lambda notice: []) -> None:
+        """`attachments`: the files a notice's email carries (an invoice's PDF), from the gateway."""
+        self.settings, self.ledger, self.turns, self.attachments = settings, ledger, turns, attachments
 
     def deliver_pending(self) -> int:
         """Send what is due, a few at a time (each is a round trip to a platform); how many deliveries were
@@ -66,7 +68,8 @@ class NoticeSender:
             if not self.settings.email_enabled or not row["email"]:
                 return "skipped", None
             how = f"Answer in Partpilot: {' / '.join(a['say'] for a in actions)}." if actions else ""
-            return "sent", send_email(self.settings, notice_message(self.settings, row, how))[:100]
+            message = notice_message(self.settings, row, how, self.attachments(row))
+            return "sent", send_email(self.settings, message)[:100]
         key = f"notice:{row['notification_id']}"
         if row["channel"] == "slack":
             if not self.settings.slack_enabled or not row["slack_user_id"]:

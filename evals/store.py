@@ -63,6 +63,14 @@ WRITE_TABLES: dict[str, str] = {
         FROM deal_alerts a JOIN users u ON u.id = a.user_id""",
     "notification_preferences": """SELECT u.email || '|' || p.topic AS id, p.channel, p.enabled, p.cadence
         FROM notification_preferences p JOIN users u ON u.id = p.user_id""",
+    "orders": """SELECT o.id, u.email AS buyer, so.name AS seller, o.kind, o.status, o.subtotal, o.total,
+        upper(o.po_number) AS po_number, o.shipping_method, o.site_name, o.carrier, upper(o.tracking_number) AS tracking,
+        (SELECT string_agg(upper(i.part_number) || '×' || i.quantity || '@' || i.unit_price, ','
+                           ORDER BY i.part_number) FROM order_items i WHERE i.order_id = o.id) AS lines
+        FROM orders o JOIN users u ON u.id = o.buyer_id JOIN organizations so ON so.id = o.seller_organization_id""",
+    "cart_items": f"""SELECT c.id, u.email AS "user", {_LISTING_REF.format(col='c.listing_id')} AS listing,
+        c.supplier_offer_id, c.inventory_item_id, c.quantity
+        FROM cart_items c JOIN carts k ON k.id = c.cart_id JOIN users u ON u.id = k.user_id""",
     "notification_settings": """SELECT u.email AS id, s.time_zone, s.quiet_start::text AS quiet_start,
         s.quiet_end::text AS quiet_end, s.urgent_breaks_quiet, s.max_per_hour
         FROM notification_settings s JOIN users u ON u.id = s.user_id""",

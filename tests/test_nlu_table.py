@@ -164,7 +164,7 @@ ROWS = [
      {("quantity", "3"), ("location", "Summit Main Warehouse"), ("location", "Truck 05 (Kayla)")}),
     ("what's running low", "low_stock", set()),
     # deals
-    ("what did we buy this month", "my_deals", set()),
+    ("what did we buy this month", "my_orders", set()),
     ("it shipped, ups 1Z999AA10123456784", "mark_shipped",
      {("carrier", "UPS"), ("tracking_number", "1Z999AA10123456784")}),
     ("dropped it off at fedex, 771234567890", "mark_shipped",

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 from agent.reply_draft import internals_in
 from knowledge import clock
 from tests.deal_helpers import make_deal, stock_row
+from tests.order_helpers import listing_source, place_order
 from tests.tool_helpers import METRO, create_test_listing, key, member, ok
 from tools.context import Caller, caller_by_email
 from tools.registry import REGISTRY, ToolKind, invoke, load_all_tools, summarize_call
@@ -86,8 +87,42 @@ def cases(engine: Engine, maria: Caller, metro: Caller) -> dict[str, list[Case]]
         idempotency_key=key())).response.id
     alert = str(ok(invoke(engine, maria, "create_deal_alert", {"part_number": number, "max_price": "120"},
                           idempotency_key=key())).alert.id)
+    in_cart = str(ok(invoke(engine, maria, "add_to_cart", {"listing_id": listing}, idempotency_key=key())).item.id)
+    used, used_number = stock_row(engine, maria, 4, prefix="PPS")
+    job = f"Hyatt {uuid.uuid4().hex[:6]}"
+    ok(invoke(engine, linda, "adjust_stock", {"item_id": str(used), "quantity_change": -1, "reason": "used_on_job",
+                                              "note": f"{job} car 2"}, idempotency_key=key()))
+    sold, _ = listing_source(engine, metro, 4)
+    paid, paid_number = place_order(engine, maria, sold, 1)
+    _, waiting_number = place_order(engine, maria, sold, 2, status="awaiting_approval")
+    ordered = f"1 × {sold.part_number}, $100"
 
     return {
+        "update_order": [
+            Case(metro, {"order_id": str(paid), "transition": "ship", "carrier": "UPS",
+                         "tracking_number": "1Z999AA10123456784"}, sold.part_number,
+                 [f"Mark order {paid_number} ({ordered}) to {maria.organization_name} shipped",
+                  "UPS 1Z999AA10123456784"]),
+            Case(linda, {"order_number": waiting_number, "transition": "approve"}, sold.part_number,
+                 [f"Approve Maria Gonzalez's order {waiting_number} (2 × {sold.part_number}, $200) from {METRO}"]),
+            Case(metro, {"order_id": str(paid), "transition": "verify-payment"}, sold.part_number,
+                 [f"Confirm the payment for order {paid_number}", "was received"]),
+            Case(maria, {"order_id": str(paid), "transition": "cancel", "reason": "found one? on the truck"},
+                 sold.part_number, [f"Cancel order {paid_number} ({ordered}) from {METRO}",
+                                    "(reason: found one. on the truck)"]),
+            Case(maria, {"order_id": str(paid), "transition": "return", "reason": "wrong voltage"}, sold.part_number,
+                 [f"Ask to return order {paid_number}", "wrong voltage"])],
+        "add_to_cart": [Case(maria, {"listing_id": listing, "quantity": 2}, number,
+                             [f"Add 2 × {number} from {METRO}", "$100 each", "to your cart"], private=False)],
+        "update_cart_item": [Case(maria, {"item_id": in_cart, "quantity": 2}, number, [METRO, "to 2"])],
+        "remove_from_cart": [Case(maria, {"item_id": in_cart}, number, [f"× {number} from {METRO}"]),
+                             Case(maria, {"all": True}, "", ["Empty your cart"], private=False)],
+        "checkout": [Case(maria, {"ship_to": "Brown Palace job", "po_number": "4471", "shipping_method": "next_day"},
+                          METRO, ["Check out", "ship to Brown Palace Hotel", "PO 4471", "next day"])],
+        "buy_now": [Case(maria, {"listing_id": listing, "ship_to": "main warehouse", "po_number": "4471"}, number,
+                         [f"Buy 1 × {number} from {METRO}", "$100 each", "Summit Main Warehouse", "PO 4471"],
+                         private=False)],
+        "reorder_used_parts": [Case(maria, {"job": f"the {job} job"}, used_number, [f"1 × {used_number}", job])],
         "accept_wanted_response": [Case(maria, {"response_id": str(answer), "fulfillment_preference": "local_pickup"},
                                         number, [METRO, "used (good)", "$95 each", "local pickup"])],
         "add_stock_item": [Case(linda, {"part_number": "GAA24350BH1", "stock_location_id": warehouse,

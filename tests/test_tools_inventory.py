@@ -35,8 +35,11 @@ def test_own_truck_first_then_partner_then_market(engine: Engine, maria: Caller)
                and o.inventory_item_id for o in partner)
     assert all(o.organization_name not in ("Rival Lift & Climate", "Metro Salvage & Surplus")
                for o in out.options if o.inventory_item_id)
-    supplier = [o for o in out.options if o.fulfillment == "order_new"]
-    assert supplier and supplier[0].organization_name == "Keystone Parts Supply" and supplier[0].price_kind == "msrp"
+    # Suppliers offer it: their offers (branch stock, price, cut-off) replace the catalog's lead time.
+    supplier = [o for o in out.options if o.supplier_offer_id]
+    assert any(o.organization_name == "Keystone Parts Supply" and o.price_kind == "supplier_price" and o.authorized
+               for o in supplier)
+    assert not any(o.fulfillment == "order_new" for o in out.options)
     assert out.searched[0].relation == "requested"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import smtplib
 import ssl
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
@@ -17,8 +18,13 @@ from channels.ports import ChannelSettings
 TIMEOUT_SECONDS = 20.0
 
 
-def notice_message(settings: ChannelSettings, row: dict[str, Any], actions: str) -> EmailMessage:
-    """The MIME message for a claimed notice delivery (`actions`: how to answer it, or "")."""
+Attachment = tuple[str, str, bytes]  # (file name, content type, content)
+
+
+def notice_message(settings: ChannelSettings, row: dict[str, Any], actions: str,
+                   attachments: Sequence[Attachment] = ()) -> EmailMessage:
+    """The MIME message for a claimed notice delivery (`actions`: how to answer it, or ""), with its files
+    (an invoice's PDF) attached."""
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = f"{row.get('name') or ''} <{row['email']}>".strip()
@@ -26,11 +32,15 @@ def notice_message(settings: ChannelSettings, row: dict[str, Any], actions: str)
     message["Date"] = format_datetime(row["created_at"])
     message["Message-ID"] = f"<notice-{row['notification_id']}@partpilot.local>"  # the same on a resend
     message["X-Partpilot-Notification"] = str(row["notification_id"])
-    plain = f"{row['title']}\n\n{row['body']}\n" + (f"\n{actions}\n" if actions else "")
+    attached = f"Attached: {', '.join(name for name, _, _ in attachments)}." if attachments else ""
+    plain = f"{row['title']}\n\n{row['body']}\n" + "".join(f"\n{x}\n" for x in (attached, actions) if x)
     message.set_content(plain)
-    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in [row["body"], actions] if p)
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in [row["body"], attached, actions] if p)
     message.add_alternative(f"<html><body><h3>{html.escape(row['title'])}</h3>{paragraphs}</body></html>",
                             subtype="html")
+    for filename, content_type, data in attachments:
+        maintype, _, subtype = content_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
     return message
 
 

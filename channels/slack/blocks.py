@@ -65,13 +65,16 @@ def _context(texts: list[str]) -> dict[str, Any]:
 
 
 def item_blocks(item: DraftItem, number: int | None, index: int) -> list[dict[str, Any]]:
-    """One item: its title as a section, its facts and price badge as a context line under it."""
+    """One item: its title as a section, its facts, price badge and links (absolute ones: Slack cannot sign a
+    request to our API) as a context line under it."""
     title = f"{number}) {item.title}" if number is not None else item.title
     blocks: list[dict[str, Any]] = [{"type": "section", "block_id": f"item_{index}",
                                      "text": {"type": "mrkdwn", "text": _cut(f"*{mrkdwn(title)}*", SECTION_LIMIT)}}]
-    extras = [*item.facts[:CONTEXT_ELEMENTS - 1], *([item.badge.label] if item.badge else [])]
-    if extras:
-        blocks.append(_context(extras))
+    links = [{"type": "mrkdwn", "text": f"<{link.url}|{mrkdwn(link.label)}>"}
+             for link in item.links if link.absolute][:CONTEXT_ELEMENTS - 1]
+    extras = [*item.facts[:CONTEXT_ELEMENTS - 1 - len(links)], *([item.badge.label] if item.badge else [])]
+    if extras or links:
+        blocks.append({"type": "context", "elements": [*_context(extras)["elements"], *links]})
     return blocks
 
 

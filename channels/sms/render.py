@@ -105,6 +105,9 @@ def _draft_lines(draft: ReplyDraft, confirmation: str | None, notes: list[str], 
     for number, item in enumerate(draft.items[:shown], 1):
         label = (item.short or item.title) if short else item.title
         add(f"{number}) {label}" if draft.numbered else f"- {label}", cut=True)
+        for link in item.links:
+            if link.absolute:  # a path under our API needs the web chat's credentials: useless on a phone
+                add(f"{link.label}: {link.url}")
     if shown < len(draft.items):
         add(f"+{len(draft.items) - shown} more")
     for note in draft.notes if with_notes else []:

@@ -10,7 +10,7 @@ import warnings
 
 import typer
 
-from partpilot.cli import bench, chat, search, serve, store, tool
+from partpilot.cli import bench, chat, search, serve, store, suppliers, tool
 from partpilot.cli import eval as eval_cmd
 
 app = typer.Typer(name="partpilot", help="Partpilot: source spare parts by conversation.", no_args_is_help=True,
@@ -21,6 +21,7 @@ serve.register(app)
 tool.register(app)
 chat.register(app)
 eval_cmd.register(app)
+suppliers.register(app)
 app.add_typer(bench.app, name="bench")
 
 

@@ -125,3 +125,20 @@ def bench_api(
 
     report = run_api_bench(get_engine(), out, sessions=sessions, samples=samples, turns=turns, url=url)
     typer.echo(json.dumps(report, indent=2))
+
+
+@app.command("orders")
+def bench_orders(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the JSON report.")] = Path("bench-orders.json"),
+    checkouts: Annotated[int, typer.Option("--checkouts", min=2, help="Buyers checking out at once.")] = 200,
+    listings: Annotated[int, typer.Option("--listings", min=1, help="Listings with limited stock.")] = 20,
+) -> None:
+    """Racing checkouts on a copy of the store: N buyers check out carts of M limited-stock listings at once;
+    oversells (must be 0), placed/refused counts and checkout p50/p95/p99 latency."""
+    from knowledge.db import get_engine
+    from partpilot.bench.orders import run_orders_bench
+
+    report = run_orders_bench(get_engine(), out, checkouts=checkouts, listings=listings)
+    typer.echo(json.dumps(report, indent=2))
+    if not report["passed"]:
+        raise typer.Exit(1)

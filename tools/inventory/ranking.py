@@ -2,7 +2,11 @@
 
 Time-to-part model (hours): stock on the caller's own truck is in hand; other own stock is a drive plus
 a pick; partner stock needs a phone call first; a marketplace listing is a local pickup, an emergency
-courier or shipping days; ordering new is the catalog lead time plus delivery.
+courier or shipping days; a supplier's offer is a will-call pickup at a nearby branch with stock, else it
+ships (today before the branch's cut-off, else the next business day) or comes after its lead time
+(tools/inventory/supplier_sourcing.py); ordering new at the catalog lead time is left only for parts no
+supplier offers. Equal times go by the sourcing order: own stock, the partner network, the marketplace,
+authorized suppliers, other suppliers.
 """
 
 from __future__ import annotations
@@ -44,12 +48,13 @@ class SourcingOption(BaseModel):
     covers_quantity: bool = True
     condition: str
     price: Decimal | None = None
-    price_kind: Literal["list_price", "listing_price", "current_bid", "msrp"] | None = None
+    price_kind: Literal["list_price", "listing_price", "current_bid", "msrp", "supplier_price"] | None = None
     currency: str = "USD"
     eta_hours: float = Field(description="Estimated hours until the part is in hand")
     same_day: bool
     fulfillment: str = Field(description="How it gets to you: on_your_truck, drive_and_pick, call_and_pickup, "
-                             "local_pickup, emergency_courier, shipping, order_new")
+                             "local_pickup, emergency_courier, shipping, will_call (a supplier's counter), "
+                             "ships_today, ships_next_business_day, backorder (a supplier out of stock), order_new")
     pickup_available: bool = False
     emergency_available: bool = False
     emergency_premium: Decimal | None = None
@@ -58,10 +63,13 @@ class SourcingOption(BaseModel):
     contact: str | None = None
     inventory_item_id: uuid.UUID | None = Field(default=None, description="Pass to request_emergency_pickup")
     listing_id: uuid.UUID | None = Field(default=None, description="Marketplace listing to make an offer on")
+    supplier_offer_id: uuid.UUID | None = Field(default=None, description="A supplier's offer: pass to "
+                                                "add_to_cart to order it")
+    authorized: bool | None = Field(default=None, description="For a supplier: authorized by the manufacturer")
     why: str
 
 
-def _fmt_eta(hours: float) -> str:
+def fmt_eta(hours: float) -> str:
     if hours < 0.1:
         return "in hand now"
     if hours < 24:
@@ -69,7 +77,7 @@ def _fmt_eta(hours: float) -> str:
     return f"about {hours / 24:.0f} day(s)"
 
 
-def _where(dist: float | None) -> str:
+def where_text(dist: float | None) -> str:
     return f"{dist:.1f} km away" if dist is not None else "distance unknown"
 
 
@@ -85,19 +93,19 @@ def stock_option(row: Any, caller: Caller, origin: tuple[float, float] | None, n
             eta, fulfillment, why = 0.0, "on_your_truck", f"On your own truck ({row.loc_name})"
         else:
             eta, fulfillment = drive_hours(dist) + 0.5, "drive_and_pick"
-            why = f"On a colleague's truck ({row.loc_name}), {_where(dist)}; meet up"
+            why = f"On a colleague's truck ({row.loc_name}), {where_text(dist)}; meet up"
     elif own:
         source = "own_warehouse" if row.location_type == "warehouse" else "own_site"
         eta, fulfillment = drive_hours(dist) + (0.25 if source == "own_warehouse" else 0.5), "drive_and_pick"
-        why = f"Your organization's {row.location_type} {row.loc_name}, {_where(dist)}"
+        why = f"Your organization's {row.location_type} {row.loc_name}, {where_text(dist)}"
     else:
         source = "supplier" if row.org_type == "distributor" else "partner"
         eta, fulfillment = drive_hours(dist) + (0.75 if source == "supplier" else 1.0), "call_and_pickup"
         offered = "for sale" if row.available_for_sale else "for trade"
         why = (f"{'Distributor' if source == 'supplier' else 'Partner'} {row.org_name} offers it {offered} at "
-               f"{row.loc_name}, {_where(dist)}; call ahead" + (f" ({contact})" if contact else ""))
+               f"{row.loc_name}, {where_text(dist)}; call ahead" + (f" ({contact})" if contact else ""))
     eta = round(eta, 2)
-    why += f" — {_fmt_eta(eta)}."
+    why += f" — {fmt_eta(eta)}."
     if replacement and note:
         why += f" Replacement: {note}."
     return SourcingOption(
@@ -134,8 +142,8 @@ def listing_option(row: Any, origin: tuple[float, float] | None, note: str | Non
     how = {"shipping": f"ships in ~{ship_days} day(s)", "local_pickup": "local pickup after the seller accepts",
            "emergency_courier": "emergency courier" + (f" (+{usd(row.emergency_premium)} premium)"
                                                        if row.emergency_premium else "")}[fulfillment]
-    why = (f"{row.listing_type.capitalize()} listing by {row.org_name} in {row.city}, {_where(dist)}; {how} — "
-           f"{_fmt_eta(eta)}.")
+    why = (f"{row.listing_type.capitalize()} listing by {row.org_name} in {row.city}, {where_text(dist)}; {how} — "
+           f"{fmt_eta(eta)}.")
     if courier and fulfillment != "emergency_courier":
         why += " Emergency delivery available."
     if replacement and note:
@@ -156,7 +164,7 @@ def supplier_order_option(part: Any, supplier: str, note: str | None, replacemen
     lead = part.lead_time_days if part.lead_time_days is not None else DEFAULT_LEAD_DAYS
     eta = round(max(lead, 1) * 24.0 + 24.0, 2)
     why = (f"Order new from {supplier}: MSRP {part.msrp or 'unknown'}, {lead}-day lead time plus delivery — "
-           f"{_fmt_eta(eta)}.")
+           f"{fmt_eta(eta)}.")
     if replacement and note:
         why += f" Replacement: {note}."
     return SourcingOption(
@@ -167,14 +175,23 @@ def supplier_order_option(part: Any, supplier: str, note: str | None, replacemen
     )
 
 
+def sourcing_order(option: SourcingOption) -> int:
+    """Seed 000's order of sources: internal, the partner network, the marketplace, authorized suppliers,
+    then other suppliers."""
+    if option.source_type == "supplier":
+        return 3 if option.authorized is not False else 4
+    return {"partner": 1, "marketplace": 2}.get(option.source_type, 0)
+
+
 def rank_options(options: list[SourcingOption], emergency: bool) -> list[SourcingOption]:
     """Fastest first, options covering the quantity before partial ones; in an emergency any same-day
-    option (even a partial one) before anything slower. Ties: the requested number, condition, price."""
+    option (even a partial one) before anything slower. Ties: the requested number (replacements are the
+    last resort), the sourcing order (authorized suppliers before independents), condition, price."""
 
     def key(o: SourcingOption) -> tuple[Any, ...]:
         condition = CONDITION_ORDER.index(o.condition) if o.condition in CONDITION_ORDER else len(CONDITION_ORDER)
         urgency = (not o.same_day, not o.covers_quantity) if emergency else (not o.covers_quantity, False)
-        return (*urgency, o.eta_hours, o.is_replacement, condition,
+        return (*urgency, o.eta_hours, o.is_replacement, sourcing_order(o), condition,
                 o.price if o.price is not None else Decimal("1e12"))
 
     ranked = sorted(options, key=key)

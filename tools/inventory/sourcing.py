@@ -25,6 +25,7 @@ from tools.inventory.ranking import (
     supplier_order_option,
 )
 from tools.inventory.reorder import tell_if_low
+from tools.inventory.supplier_sourcing import supplier_sourcing
 from tools.listings.marketplace import live_listing_sql
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
@@ -121,11 +122,13 @@ def find_inventory(ctx: ToolContext, args: FindInventoryInput) -> FindInventoryO
     """Find where a part can be had right now, ranked by how soon it can be in the technician's hand.
 
     Looks at the caller's own trucks, warehouses and sites; partner organizations' stock they offer for
-    sale or trade; marketplace listings the caller may see; and ordering new from the supplier. Includes
-    interchangeable numbers from the supersession chain (newer replacements; older numbers only when
-    drop-in) and says when an option is a replacement. Each option has source type, organization and
-    location, distance, quantity, condition, price, estimated hours until in hand, pickup/emergency
-    options, and why it is ranked there.
+    sale or trade; marketplace listings the caller may see; and supplier catalogs (authorized distributors,
+    OEM parts-direct, independents) with their branch stock, price for the quantity, lead time and cut-off
+    ("order by 6 pm ships today"; will-call pickup at a nearby branch). Includes interchangeable numbers
+    from the supersession chain (newer replacements; older numbers only when drop-in) and says when an
+    option is a replacement. Each option has source type, organization and location, distance, quantity,
+    condition, price, estimated hours until in hand, pickup/emergency options, and why it is ranked there.
+    Equal times rank own stock, partners, marketplace, authorized suppliers, then other suppliers.
 
     Args:
         part_number: e.g. "GAA26800LC1" (or part_id).
@@ -135,7 +138,8 @@ def find_inventory(ctx: ToolContext, args: FindInventoryInput) -> FindInventoryO
         conditions: Acceptable conditions, e.g. ["new", "refurbished"].
 
     Do NOT use this to identify a part (use lookup_part / search_parts) or to judge a price (assess_price).
-    To hold stock shown here, call request_emergency_pickup with the option's inventory_item_id.
+    To hold stock shown here, call request_emergency_pickup with the option's inventory_item_id; to order
+    from a supplier, add the option's supplier_offer_id to the cart (add_to_cart).
     """
     part = resolve_part(ctx.session, part_number=args.part_number, part_id=args.part_id,
                         manufacturer=args.manufacturer, org_id=ctx.caller.organization_id)
@@ -153,20 +157,24 @@ def find_inventory(ctx: ToolContext, args: FindInventoryInput) -> FindInventoryO
     def stand_in(row: Any) -> StandIn:
         return by_id.get(row.part_id) or by_norm.get(row.part_number) or candidates[0]
 
+    supplied = supplier_sourcing(ctx.session, ctx.caller, candidates, origin, args.quantity)
     options: list[SourcingOption] = []
     for row in ctx.session.execute(text(stock_sql), params):
+        if supplied.absorb_shelf(row):
+            continue  # a supplier's own shelf at its branch: the offer's will-call option carries it
         c = stand_in(row)
         options.append(stock_option(row, ctx.caller, origin, c.note, c.relation != "requested", args.quantity))
-    shown_items = {o.inventory_item_id for o in options}
+    shown_items = {o.inventory_item_id for o in [*options, *supplied.options] if o.inventory_item_id}
     for row in ctx.session.execute(text(listing_sql), params):
         if row.inventory_item_id in shown_items:
             continue  # the same shelf stock is already an option (and can be held directly)
         c = stand_in(row)
         options.append(listing_option(row, origin, c.note, c.relation != "requested", args.quantity,
                                       args.emergency))
+    options += supplied.options
     supplier = _supplier_name(ctx.session, ctx.caller)
-    for c in candidates:
-        if not c.part.is_discontinued and not c.needs_modification:
+    for c in candidates:  # the catalog's lead time only where no supplier offers the part
+        if c.part.id not in supplied.offered and not c.part.is_discontinued and not c.needs_modification:
             options.append(supplier_order_option(c.part, supplier, c.note, c.relation != "requested"))
     if wanted is not None:
         options = [o for o in options if o.condition in wanted]

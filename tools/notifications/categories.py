@@ -15,6 +15,9 @@ CATEGORIES: dict[str, str] = {
     "deal_alert": "alerts",
     "low_stock": "stock",
     "order_shipped": "orders", "order_delivered": "orders", "order_awaiting_rating": "orders",
+    "invoice_issued": "orders",
+    "order_placed": "orders", "order_status": "orders", "order_approval_needed": "orders",
+    "order_return_requested": "orders",
     "digest": "digest",
 }
 

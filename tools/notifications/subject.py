@@ -16,6 +16,7 @@ from tools.listings.detail import ListingDetail, listing_detail
 from tools.listings.marketplace import visible_listing
 from tools.notifications.inbox import NotificationView, notification_views
 from tools.offers.types import OfferView
+from tools.orders.views import OrderView, find_order, load_order_view
 from tools.registry import ToolContext, ToolKind, tool
 from tools.results import ToolFailed
 
@@ -29,13 +30,16 @@ class ShowNotificationOutput(BaseModel):
     offer: OfferView | None = Field(None, description="The offer it is about, as it stands now")
     listing: ListingDetail | None = Field(None, description="The listing it is about (an auction, a watched "
                                           "listing, an alert's match), as it stands now")
+    order: OrderView | None = Field(None, description="The order it is about (approval needed, a status change), "
+                                    "as it stands now, with the steps you may take on it")
     message: str
 
 
 @tool(ToolKind.READ)
 def show_notification(ctx: ToolContext, args: ShowNotificationInput) -> ShowNotificationOutput:
     """One of your notifications with what it is about as it stands now — the offer (its terms, status, whose
-    move it is) or the listing (price, stock, auction clock) — and the answers it offers (accept, counter…).
+    move it is), the listing (price, stock, auction clock) or the order (status, next steps) — and the answers
+    it offers (accept, counter, approve…).
 
     Args:
         notification_id: from list_notifications.
@@ -53,6 +57,11 @@ def show_notification(ctx: ToolContext, args: ShowNotificationInput) -> ShowNoti
         rows = select_offers(session, "f.id = :oid AND (l.organization_id = :org OR f.buyer_organization_id = :org)",
                              {"oid": notice.subject_id, "org": caller.organization_id})
         result.offer = offer_view(rows[0]) if rows else None
+    elif notice.subject_type == "order" and notice.subject_id:
+        try:
+            result.order = load_order_view(session, caller, find_order(session, caller, notice.subject_id))
+        except ToolFailed:  # no longer visible to the caller: the notice alone stands
+            result.order = None
     elif notice.subject_type == "listing" and notice.subject_id:
         try:
             result.listing = listing_detail(session, caller, visible_listing(session, caller, notice.subject_id))

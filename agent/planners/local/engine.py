@@ -22,7 +22,8 @@ from agent.reply_draft import ReplyDraft
 
 log = logging.getLogger(__name__)
 MAX_TOOL_STEPS = 8
-FOCUSABLE = frozenset({"part", "listing", "option", "offer", "hold", "deal", "wanted", "response", "stock"})
+FOCUSABLE = frozenset({"part", "listing", "option", "offer", "hold", "deal", "wanted", "response", "stock", "order",
+                       "cart_item"})
 _PHOTO_SUFFIX = re.compile(r"\n?\[photos attached: [^\]]*\]\s*$")
 _SAID = re.compile(r"the user said: (.+)$", re.DOTALL)
 

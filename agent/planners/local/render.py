@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.reply_draft import DraftItem, PriceBadge
+from agent.reply_draft import DraftItem, DraftLink, PriceBadge
 from tools.rules.money import usd
 
 CONDITION_WORDS = {"new": "new", "refurbished": "refurbished", "used_excellent": "used (excellent)",
@@ -139,3 +139,13 @@ def badge_of(assessed: dict[str, Any]) -> PriceBadge | None:
     if not verdict or verdict == "unknown":
         return None
     return PriceBadge(verdict=str(verdict), label=str(assessed.get("label") or verdict))
+
+
+def invoice_link(order: dict[str, Any]) -> DraftLink | None:
+    """An invoiced order's "Download invoice KPS-000001" link (an order from get_order, list_orders or checkout,
+    or an invoice from get_invoice), for the order's DraftItem `links`; None before it is invoiced."""
+    number = order.get("invoice_number") or order.get("number")
+    url = order.get("invoice_url") or order.get("download_url")
+    if not number or not url:
+        return None
+    return DraftLink(label=f"Download invoice {number}", url=str(url), download=f"{number}.pdf")

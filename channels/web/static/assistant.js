@@ -52,7 +52,8 @@ export class AssistantView {
 
   // The structured reply replaces the text that streamed its plain form (the text part just before it).
   reply(draft, live) {
-    const { node, buttons } = replyView(draft, (say, button) => this.w.choose(say, button), live);
+    const { node, buttons } = replyView(draft, (say, button) => this.w.choose(say, button), live,
+      this.w.linker);
     if (this.lastText) { this.lastText.replaceWith(node); } else { this.node.append(node); }
     this.lastText = null;
     this.drafted = true;

@@ -118,6 +118,33 @@ class ChatWidget {
 
   scroll() { this.log.scrollTop = this.log.scrollHeight; }
 
+  // A link of the reply (an invoice's PDF) is an API path: fetched with the chat's key (a plain link would carry
+  // none), then saved under its name. Links elsewhere open as links.
+  get linker() {
+    const absolute = (url) => /^https?:/i.test(url);
+    return { href: (url) => (absolute(url) ? url : `${this.o.apiBase}${url}`), open: (link, anchor) => this.download(link, anchor) };
+  }
+
+  async download(link, anchor) {
+    if (/^https?:/i.test(link.url)) { window.open(link.url, "_blank", "noopener"); return; }
+    anchor.setAttribute("aria-busy", "true");
+    try {
+      const response = await checked(await this.api(link.url));
+      const named = /filename="?([^";]+)"?/i.exec(response.headers.get("content-disposition") || "");
+      const file = URL.createObjectURL(await response.blob());
+      const save = el("a", { href: file, download: link.download || (named && named[1]) || "download" });
+      this.panel.append(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(file), 60_000);
+      this.setError(null);
+    } catch (err) {
+      this.setError(err instanceof HttpError && (err.status === 404 || err.status === 409) ? err.message : explain(err));
+    } finally {
+      anchor.removeAttribute("aria-busy");
+    }
+  }
+
   async attach() {
     const files = Array.from(this.file.files || []);
     this.file.value = "";

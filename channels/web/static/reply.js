@@ -3,7 +3,18 @@
 // what the choice says as the person's next message. Built with textContent only.
 import { el } from "./cards.js";
 
-function itemCard(item, number) {
+// Documents the item links to (an invoice's PDF): `linker.open(link)` fetches one with the chat's own key and
+// saves it; `linker.href(url)` is where it is (an API path resolved against the chat's server).
+function linkRow(links, linker) {
+  const anchors = (links || []).filter((link) => link && link.url).map((link) => {
+    const anchor = el("a", { class: "pp-link", href: linker.href(link.url), download: link.download || "", text: link.label });
+    anchor.addEventListener("click", (event) => { event.preventDefault(); linker.open(link, anchor); });
+    return anchor;
+  });
+  return anchors.length ? el("p", { class: "pp-links" }, ...anchors) : null;
+}
+
+function itemCard(item, number, linker) {
   const badge = item.badge
     ? el("span", { class: `pp-badge pp-badge-${String(item.badge.verdict).replace(/[^a-z_]/g, "")}`, text: item.badge.label })
     : null;
@@ -12,12 +23,13 @@ function itemCard(item, number) {
     el("header", {}, number ? el("span", { class: "pp-rank", text: `${number}.` }) : null,
       el("strong", { class: "pp-title", text: item.title })),
     badge ? el("p", { class: "pp-price" }, badge) : null,
-    facts.length ? el("ul", { class: "pp-facts" }, ...facts.map((fact) => el("li", { text: fact }))) : null);
+    facts.length ? el("ul", { class: "pp-facts" }, ...facts.map((fact) => el("li", { text: fact }))) : null,
+    linkRow(item.links, linker));
 }
 
 // `say(text, button)` sends a choice; `live` is false for replies replayed from history (their buttons start
-// disabled: a later message has already answered them).
-export function replyView(draft, say, live = true) {
+// disabled: a later message has already answered them); `linker` follows an item's links (see linkRow).
+export function replyView(draft, say, live = true, linker = { href: (url) => url, open: () => {} }) {
   const buttons = [];
   const button = (label, spoken, ariaLabel) => {
     const node = el("button", { type: "button", class: "pp-choice", text: label, "aria-label": ariaLabel || null,
@@ -29,7 +41,7 @@ export function replyView(draft, say, live = true) {
   const items = draft.items || [];
   const cards = items.map((item, i) => {
     const number = draft.numbered ? i + 1 : null;
-    const card = itemCard(item, number);
+    const card = itemCard(item, number, linker);
     if (number) { card.append(el("div", { class: "pp-actions" }, button("Choose", String(number), `Choose ${number}: ${item.title}`))); }
     return card;
   });

@@ -21,7 +21,9 @@ CLEAR_CHANGE = 0.65  # a sentence of several that asks a change of its own ("lol
 WRITES = frozenset({"create_listing", "publish_listing", "update_listing", "cancel_listing", "make_offer",
                     "accept_offer", "reject_offer", "counter_offer", "withdraw_offer", "place_bid", "watch_listing",
                     "unwatch_listing", "create_wanted", "respond_wanted", "accept_response", "hold", "cancel_hold",
-                    "adjust_stock", "transfer_stock", "mark_shipped", "confirm_delivered", "rate_seller"})
+                    "adjust_stock", "transfer_stock", "mark_shipped", "confirm_delivered", "rate_seller", "buy_now",
+                    "add_to_cart", "change_cart", "checkout", "cancel_order", "approve_order", "reject_order",
+                    "order_progress", "return_order", "reorder_job"})
 
 # A second ask the first one takes in ("list it … then make it live" is one listing, published once made).
 ABSORBS = {"create_listing": {"publish_listing"}, "create_wanted": {"publish_listing"}}

@@ -162,9 +162,23 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
         form.values["photo_ids"] = [*form.values.get("photo_ids", []), *photo_ids]
         changed.append("photo_ids")
     changed += _place_bare_number(form, s, said, changed)
+    changed += _free_answer(form, s, said, changed)
     changed += answers.declined(form, s.slots_for(form.values), said, changed)
     changed += answers.accepted(form, said, changed)
     return changed
+
+
+def _free_answer(form: FormState, s: FormSpec, said: Said, changed: list[str]) -> list[str]:
+    """A field asked in words of the user's own (`entity: text`, e.g. where to ship): the answer itself, when it
+    filled nothing else ("the brown palace job", "my truck")."""
+    asked = form.asked
+    if asked is None or s.entity_of(asked) != "text" or changed:
+        return []
+    answer = re.sub(r"(?i)^\s*(?:(?:ship|send|deliver|drop)(?: it| them| em)? to|to)\s+", "", said.text).strip(" .!")
+    if not answer or re.fullmatch(r"(?i)(skip|none|no|nah|nope|cancel|never ?mind)", answer):
+        return []
+    form.values[asked] = answer[:200]
+    return [asked]
 
 
 def _choices(s: FormSpec, name: str) -> set[str]:

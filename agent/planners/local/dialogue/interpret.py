@@ -54,7 +54,7 @@ LOOK_FIRST = {"sourcing": ("find_stock", "own_stock", "closer", "how_far", "my_h
               "pricing": ("price_info", "price_check", "suggest_price", "market_trends"),
               "offers": ("list_offers",), "auctions": ("auction_status", "my_watchlist"),
               "wanted": ("browse_wanted", "wanted_responses"), "selling": ("my_listings",),
-              "inventory": ("low_stock",), "deals": ("my_deals",)}
+              "inventory": ("low_stock",), "orders": ("my_orders", "view_cart")}
 
 
 def _family(intent: str) -> str:

@@ -123,6 +123,14 @@ def _notice(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> N
         state.put_focus(make_ref("offer", data["offer"]))
     elif isinstance(data.get("listing"), dict):
         state.put_focus(make_ref("listing", data["listing"]))
+    elif isinstance(data.get("order"), dict):
+        from agent.planners.local.policies.orders import order_ref
+
+        order = data["order"]
+        lines = order.get("lines")
+        if isinstance(lines, list):
+            order = {**order, "lines": ", ".join(f"{x.get('quantity')} × {x.get('part_number')}" for x in lines)}
+        state.put_focus(order_ref(order))
 
 
 @observes("submit_offer", "respond_to_offer", "withdraw_offer")
@@ -155,6 +163,25 @@ def _deal(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> Non
     deal: dict[str, Any] = data["transaction"] if isinstance(data.get("transaction"), dict) else data
     if deal.get("id"):
         state.put_focus(make_ref("deal", deal))
+
+
+@observes("list_orders")
+def _orders(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
+    from agent.planners.local.policies.orders import order_ref
+
+    state.remember_all([order_ref(o) for o in data.get("orders") or []])
+
+
+@observes("get_order", "update_order", "checkout", "buy_now")
+def _order(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> None:
+    from agent.planners.local.policies.orders import order_ref
+
+    orders = data.get("orders") or ([data["order"]] if isinstance(data.get("order"), dict) else [data])
+    for order in reversed([o for o in orders if isinstance(o, dict) and o.get("id")]):
+        lines = order.get("lines")
+        if isinstance(lines, list):
+            order = {**order, "lines": ", ".join(f"{x.get('quantity')} × {x.get('part_number')}" for x in lines)}
+        state.put_focus(order_ref(order))
 
 
 @observes("list_wanted_posts")

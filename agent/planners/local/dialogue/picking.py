@@ -16,7 +16,7 @@ from agent.planners.local.nlu.cues import CORRECTION
 # What picking an item from a list does when the message says no more than which one.
 DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "offer": "offer_chosen",
                 "hold": "details", "deal": "details", "wanted": "details", "response": "details",
-                "stock": "details", "equipment": "check_fit"}
+                "stock": "details", "equipment": "check_fit", "order": "details", "cart_item": "change_cart"}
 
 
 _THAT_ONE = re.compile(r"\b(?:that one|this one|that|it)\b")

@@ -18,7 +18,7 @@ _SLIM = {
              "current_part_number", "swap"),
     "option": ("source_type", "organization_name", "location_name", "city", "distance_km", "part_number",
                "condition", "price", "price_kind", "quantity_available", "eta_hours", "fulfillment", "same_day",
-               "inventory_item_id", "listing_id", "is_replacement", "contact"),
+               "inventory_item_id", "listing_id", "supplier_offer_id", "authorized", "is_replacement", "contact"),
     "listing": ("id", "part_number", "manufacturer", "name", "condition", "quantity_available", "price",
                 "listing_type", "status", "seller_organization", "is_own_listing", "city", "distance_km",
                 "current_bid", "auction_end", "fulfillment_options", "minimum_next_bid"),
@@ -26,6 +26,9 @@ _SLIM = {
               "seller_organization",
               "offered_price", "quantity", "status", "awaiting", "offer_type", "counter_offer", "expires_at",
               "transaction_id"),
+    "order": ("id", "order_number", "kind", "status", "status_words", "role", "buyer_organization", "buyer_name",
+              "seller_organization", "lines", "total", "po_number", "site_name", "invoice_number", "invoice_url",
+              "carrier", "tracking_number", "next_steps", "created_at"),
 }
 # (the field, which end is meant, the words): "the cheaper one", "the higher offer", "the closest".
 _SUPERLATIVES = (("price", min, re.compile(r"\b(cheapest|lowest|least expensive|cheaper|best price|lowest priced|"
@@ -43,7 +46,8 @@ _RELEVANT = {"option": {"organization", "person", "city", "location", "condition
              "offer": {"organization", "person", "city"}, "response": {"organization", "person", "condition"},
              "hold": {"organization", "person", "location", "city", "condition"}, "deal": {"organization", "person"},
              "stock": {"location", "site", "condition"}, "wanted": {"organization", "person", "city"},
-             "part": {"organization"}, "equipment": {"site", "city"}}
+             "part": {"organization"}, "equipment": {"site", "city"},
+             "order": {"organization", "person", "site"}, "cart_item": {"organization", "condition"}}
 def make_ref(kind: str, data: dict[str, Any], label: str = "") -> Ref:
     keep = _SLIM.get(kind)
     slim: dict[str, Any] = {k: data.get(k) for k in keep if data.get(k) is not None} if keep else \

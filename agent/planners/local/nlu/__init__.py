@@ -29,7 +29,7 @@ THRESHOLD = 0.5  # below: ask which of the two likeliest readings was meant
 # Entities that fill a form's slots: an answer carrying one is more than a bare yes / no.
 SLOT_ENTITIES = frozenset({"part_number", "price", "quantity", "condition", "fulfillment", "listing_type",
                            "visibility", "number", "hours", "days", "date", "rating", "tracking_number", "carrier",
-                           "equipment_model", "choice"})
+                           "equipment_model", "choice", "po_number", "order_number", "shipping_method"})
 _BARE_YES = re.compile(r"^\s*(y|yes|yep|yeah|yup|ok|okay|sure|confirm(ed)?|do it|go ahead|yes please)\s*[.!]*\s*$",
                        re.IGNORECASE)
 LEADING_YES = re.compile(r"^\s*(yes|yep|yeah|yup|ok|okay|sure|alright|y)\b[\s,.!]*", re.IGNORECASE)

@@ -39,6 +39,17 @@ _REFERENCE = re.compile(r"(?:\bwo|\bw/o|work order|\bpo|purchase order|ticket|in
 _OFFER_CONTEXT = re.compile(r"offer|bid|counter|lowball", re.IGNORECASE)
 
 
+def _pattern_value(name: str, matched: str) -> str:
+    """A pattern match as its entity's value: "PO# 4471" → 4471, "ord 100012" → ORD-100012."""
+    if name == "tracking_number":
+        return matched.strip().upper()
+    if name == "order_number":
+        return "ORD-" + re.sub(r"\D", "", matched)
+    if name == "po_number":
+        return re.sub(r"(?i)^(?:p\.?o\.?|purchase order)\s*(?:#|no\.?|number)?\s*:?\s*", "", matched.strip()).upper()
+    return matched.strip()
+
+
 @dataclass(frozen=True)
 class Entity:
     entity: str
@@ -68,8 +79,7 @@ class EntityExtractor:
                 for m in pattern.finditer(text):
                     if name == "date" and not cues.date_ok(lowered, m.start(), m.end()):
                         continue
-                    value = m.group(0).strip().upper() if name == "tracking_number" else m.group(0).strip()
-                    found.append(Entity(name, value, m.start(), m.end(), m.group(0)))
+                    found.append(Entity(name, _pattern_value(name, m.group(0)), m.start(), m.end(), m.group(0)))
         for start, end in cues.tracking_spans(text):
             number = re.sub(r"[\s-]", "", text[start:end]).upper()  # "7712 3344 9081" as the carrier prints it
             found.append(Entity("tracking_number", number, start, end, text[start:end]))
@@ -243,13 +253,17 @@ _NEGATOR = re.compile(r"(?:\bno|\bnot|\bnon|\bwithout|\bexcept|\bbut not|\bnothi
 def _negated(entity: Entity, lowered: str) -> Entity:
     """An option said to be unwanted ("no used junk", "ship only, no pickups") is marked negated: it is a
     refusal of that value, not a choice of it."""
-    if entity.entity in _OPTIONS and _NEGATOR.search(lowered[max(0, entity.start - 24):entity.start]):
+    refused = entity.entity in _OPTIONS and _NEGATOR.search(lowered[max(0, entity.start - 24):entity.start])
+    # "4 of them, not 2", "3 instead of 5": the amount set aside is not the one asked for
+    replaced = entity.entity in _AMOUNTS and _SET_ASIDE.search(lowered[max(0, entity.start - 16):entity.start])
+    if refused or replaced:
         return Entity(entity.entity, entity.value, entity.start, entity.end, entity.text,
                       (*entity.extra, ("negated", "1")))
     return entity
 
 
 _AMOUNTS = frozenset({"quantity", "price", "number"})
+_SET_ASIDE = re.compile(r"(?:\bnot|\binstead of|\brather than)\s+\$?$")
 
 
 def _corrected(text: str, entities: list[Entity]) -> list[Entity]:

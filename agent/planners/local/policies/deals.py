@@ -31,28 +31,21 @@ def _line(t: dict[str, Any]) -> str:
 _INBOUND = ("coming", "on the way", "inbound", "on order", "shown up", "showed up yet")
 
 
-@policy("my_deals")
-def my_deals(ctx: Ctx) -> Step:
+def deal_role(ctx: Ctx) -> str:
+    """Which side's deals a question asks for: what's coming or was bought, what was sold, or both."""
     said = ctx.said.lowered
-    inbound = any(w in said for w in _INBOUND)  # "what've we got coming from metro": our open purchases
-    named = ctx.said.has("organization", "person")
-    found = ctx.last("list_transactions")
-    if found is None:
-        role = "buyer" if inbound or any(w in said for w in ("bought", "purchase", "orders", "ordered")) else \
-            "seller" if any(w in said for w in ("sold", "sales", "sell")) else "all"
-        return Call("list_transactions", {"role": role, "limit": 50 if named or inbound else 10})
-    if not found.ok:
-        return failure(found, "list your deals")
+    if any(w in said for w in _INBOUND) or any(w in said for w in ("bought", "purchase", "orders", "ordered")):
+        return "buyer"
+    return "seller" if any(w in said for w in ("sold", "sales", "sell")) else "all"
+
+
+def deal_lines(ctx: Ctx, found: ToolResult) -> list[Ref]:
+    """The deals of a list_transactions result the message asks about: what's on its way when it asks what's
+    coming, those with whom it names."""
+    inbound = any(w in ctx.said.lowered for w in _INBOUND)
     deals = [make_ref("deal", t, _line(t)) for t in found.data.get("transactions") or []
              if not inbound or t.get("status") in OPEN]
-    if named:
-        deals = _named(deals, ctx)
-    if not deals:
-        return say("Nothing on the way." if inbound else "No deals with them." if named else "No deals yet.")
-    top = deals[:5]
-    total = len(deals) if named or inbound else found.data.get("total", len(deals))
-    return say(f"Your deals ({total}):", "", [DraftItem(kind="deal", title=r.label) for r in top], numbered=True,
-               listed=Listed(kind="deal", items=top))
+    return _named(deals, ctx) if ctx.said.has("organization", "person") else deals
 
 
 def deal_target(ctx: Ctx, action: str) -> Ref | Step:
@@ -110,6 +103,15 @@ def _numbers(deal: Ref) -> list[str]:
 
 @policy("mark_shipped")
 def mark_shipped(ctx: Ctx) -> Step:
+    from agent.planners.local.policies.orders import order_for
+
+    order = order_for(ctx, "mark_shipped")
+    if isinstance(order, Ref):
+        form = forms.new_form("ship_order", transition="ship")
+        form.target = order
+        return start(ctx, form)
+    if order is not None:
+        return order
     deal = deal_target(ctx, "mark_shipped")
     if not isinstance(deal, Ref):
         return deal
@@ -133,6 +135,18 @@ def confirm_delivered(ctx: Ctx) -> Step:
         delivered = ctx.state.focused("deal")
         return say("Confirmed delivered.", "Want to rate the seller?",
                    proposal=offer("rate_seller", delivered) if delivered is not None else None)
+    from agent.planners.local.policies.orders import order_for
+
+    moved = ctx.last("update_order")
+    if moved is not None:
+        if not moved.ok:
+            return failure(moved, "confirm it", declined="OK — nothing changed.")
+        return say(str(moved.data.get("message") or "Confirmed delivered."))
+    order = order_for(ctx, "confirm_delivered")
+    if isinstance(order, Ref):
+        return Call("update_order", {"order_id": order.id, "transition": "deliver"})
+    if order is not None:
+        return order
     deal = deal_target(ctx, "confirm_delivered")
     if not isinstance(deal, Ref):
         return deal
@@ -147,6 +161,11 @@ def rate_seller(ctx: Ctx) -> Step:
     form = forms.new_form("review_transaction")
     form.target = deal
     return start(ctx, form)
+
+
+@finishes("ship_order")
+def _order_shipped(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
+    return say(str(done.data.get("message") or "Marked shipped."))
 
 
 @finishes("review_transaction")

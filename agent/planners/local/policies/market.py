@@ -151,7 +151,7 @@ def present_listing(ctx: Ctx, d: dict[str, Any]) -> Say:
     return say(headline, question, notes=notes)
 
 
-_READ_BACK = ("hold", "deal", "stock", "wanted")
+_READ_BACK = ("hold", "deal", "stock", "wanted", "order")
 
 
 @policy("details")
@@ -178,6 +178,13 @@ def details(ctx: Ctx) -> Step:
         if deal is None:
             return Call("get_transaction", {"transaction_id": target.id})
         return _deal(deal.data) if deal.ok else failure(deal, "open that deal")
+    if target is not None and target.kind == "order" and target.id:
+        from agent.planners.local.policies.orders import present_order
+
+        got = ctx.last("get_order")
+        if got is None:
+            return Call("get_order", {"order_id": target.id})
+        return present_order(ctx, got.data) if got.ok else failure(got, "open that order")
     if target is not None and target.kind == "hold":
         h = target.data
         where = ", ".join(str(x) for x in (h.get("location_name"), h.get("address"), h.get("city")) if x)
