@@ -64,7 +64,8 @@ WRITE_TABLES: dict[str, str] = {
     "notification_preferences": """SELECT u.email || '|' || p.topic AS id, p.channel, p.enabled, p.cadence
         FROM notification_preferences p JOIN users u ON u.id = p.user_id""",
     "orders": """SELECT o.id, u.email AS buyer, so.name AS seller, o.kind, o.status, o.subtotal, o.total,
-        upper(o.po_number) AS po_number, o.shipping_method, o.site_name, o.carrier, upper(o.tracking_number) AS tracking,
+        upper(o.po_number) AS po_number, o.shipping_method, o.site_name, o.carrier,
+        upper(o.tracking_number) AS tracking,
         (SELECT string_agg(upper(i.part_number) || '×' || i.quantity || '@' || i.unit_price, ','
                            ORDER BY i.part_number) FROM order_items i WHERE i.order_id = o.id) AS lines
         FROM orders o JOIN users u ON u.id = o.buyer_id JOIN organizations so ON so.id = o.seller_organization_id""",
