@@ -18,6 +18,7 @@ from channels.ports import ChannelSettings, Ledger
 from channels.slack.blocks import notice_blocks
 
 log = logging.getLogger(__name__)
+MAX_BATCHES = 20
 SENDERS = 4
 
 
@@ -42,13 +43,20 @@ class NoticeSender:
         self.settings, self.ledger, self.turns, self.attachments = settings, ledger, turns, attachments
 
     def deliver_pending(self) -> int:
-        """Send what is due, a few at a time (each is a round trip to a platform); how many deliveries were
+        """Send what is due, a batch at a time (each is a round trip to a platform) until none is left or
+        `MAX_BATCHES` went out (a backlog behind an outage never starves the next call); how many deliveries were
         handled (sent, refused for good, or skipped)."""
-        rows = self.ledger.claim_notices()
-        if len(rows) <= 1:
-            return sum(self._deliver(row) for row in rows)
-        with ThreadPoolExecutor(max_workers=min(SENDERS, len(rows)), thread_name_prefix="notice") as pool:
-            return sum(pool.map(self._deliver, rows))
+        handled = 0
+        for _ in range(MAX_BATCHES):
+            rows = self.ledger.claim_notices()
+            if not rows:
+                break
+            if len(rows) == 1:
+                handled += self._deliver(rows[0])
+                continue
+            with ThreadPoolExecutor(max_workers=min(SENDERS, len(rows)), thread_name_prefix="notice") as pool:
+                handled += sum(pool.map(self._deliver, rows))
+        return handled
 
     def _deliver(self, row: dict[str, Any]) -> int:
         try:

@@ -102,13 +102,17 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         # other part is what led up to it, not a second change to make
         context = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
             parts[0].intent in WRITES and parts[0].intent != parse.intent and "and" not in cut.group(0).lower()
+        # "sl280v at the church, lights fine then drops out after 5 sec, what am i looking at": a weak reading of
+        # the lead-in, when the whole is clearly the second part's ask, is its context
+        lead_in = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
+            parts[0].confidence < TOPIC_CHANGE and parts[0].intent not in WRITES
         story = parts[1].confidence < THRESHOLD or (parts[1].intent not in WRITES | CONVERSATION and
                                                      not _ASKS.search(right) and not SPURNS.search(right.lower()))
         if loose and "and" not in cut.group(0).lower() and parts[0].confidence >= THRESHOLD and \
                 parts[0].intent in WRITES and story:
             return [parse] if terms else [parts[0]]  # "pull my listing, sold all 3 at the counter": its story
         if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
-                parts[0].intent != parts[1].intent and not together and not context:
+                parts[0].intent != parts[1].intent and not together and not context and not lead_in:
             if loose and "and" not in cut.group(0).lower() and parts[0].intent in WRITES and \
                     parts[1].intent in WRITES:
                 # "let the keystone hold go, found one on derek's truck": the request, then why — only the
@@ -185,6 +189,12 @@ def several_changes(parse: Parse, env: Env, kind: str | None, read: list[Parse] 
         return {k for r in alike for k in acts_on(r.intent)} if sum(r.confidence for r in alike) >= CLEAR_CHANGE \
             else set()
 
+    # "got 2 of those AT300s sitting in main, used good. list both at 1800": the whole clearly asks one of the
+    # changes, and the others are only weak readings of what leads up to it
+    others = [a for a in asks if a.intent != parse.intent]
+    if parse.confidence >= TOPIC_CHANGE and len(others) < len(asks) and \
+            all(a.confidence < TOPIC_CHANGE for a in others):
+        return None
     shared = set.intersection(*(kinds(a) for a in asks))
     return asks if (kind in shared if kind else shared) else None
 
@@ -193,7 +203,7 @@ def context_then_command(parse: Parse, env: Env, read: list[Parse] | None = None
     """ "the refurb BLD-KS-7781 isnt moving. knock it down to 410", "got 2 offers on the eaton. tell luis no
     thanks. dana can have it for 145": when the whole is not clearly one change, the asks its sentences make
     (read_sentences); None when there are none."""
-    if parse.confident and parse.intent in WRITES:
+    if parse.confidence >= TOPIC_CHANGE and parse.intent in WRITES:
         return None
     return (read if read is not None else read_sentences(parse, env)) or None
 

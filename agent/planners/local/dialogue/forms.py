@@ -172,8 +172,8 @@ def _free_answer(form: FormState, s: FormSpec, said: Said, changed: list[str]) -
     """A field asked in words of the user's own (`entity: text`, e.g. where to ship): the answer itself, when it
     filled nothing else ("the brown palace job", "my truck")."""
     asked = form.asked
-    if asked is None or s.entity_of(asked) != "text" or changed:
-        return []
+    if asked is None or s.entity_of(asked) != "text" or changed or "?" in said.text:
+        return []  # a question back ("how many are left?") answers nothing
     answer = re.sub(r"(?i)^\s*(?:(?:ship|send|deliver|drop)(?: it| them| em)? to|to)\s+", "", said.text).strip(" .!")
     if not answer or re.fullmatch(r"(?i)(skip|none|no|nah|nope|cancel|never ?mind)", answer):
         return []

@@ -74,8 +74,11 @@ def _clause_goal(text: str, target: Ref, env: Any) -> str | None:
     clauses = [c for c in clauses if len(c.split()) >= 2]
     if len(clauses) < 2:
         return None
-    goals = {p.intent for p in (env.nlu.parse(c, env.organization) for c in clauses)
-             if p.confident and p.intent in WRITES and target.kind in acts_on(p.intent) and _fits(p.intent, target)}
+    # a clause's change read for another kind of object ("reject it": an order, or the offer in view) is the
+    # change of this kind it most likely means
+    goals = {goal for p in (env.nlu.parse(c, env.organization) for c in clauses) if p.confident and p.intent in WRITES
+             for goal in [p.intent if target.kind in acts_on(p.intent) else _acting_on(p, target)]
+             if goal in WRITES and _fits(goal, target)}
     return goals.pop() if len(goals) == 1 else None
 
 

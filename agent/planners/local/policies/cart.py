@@ -9,111 +9,19 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
-from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.refs import make_ref, match
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
+from agent.planners.local.policies.buying import quantity_said, source, terms_said
 from agent.planners.local.policies.common import failure, written
 from agent.planners.local.policies.form_driver import checks, finishes, start
 from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import invoice_link, money
 from agent.reply_draft import DraftItem
 
-_SHIP_TO = re.compile(r"\b(?:ship|send|deliver|drop|get)(?: (?:it|them|em|'em|everything|the cart|it all))?"
-                      r"(?: (?:out|over))? to (?:the )?([^,.;!?]+)", re.IGNORECASE)
-_OUR_PLACES = re.compile(r"\b(?:the |my |our )?(shop|office|warehouse|main warehouse|truck|van|yard)\b", re.IGNORECASE)
 _EVERYTHING = re.compile(r"\b(empty|clear|wipe|dump|everything|all of it|start over|whole cart|nuke)\b", re.IGNORECASE)
 _LESS = re.compile(r"\btake (\d+) off\b|\b(\d+) (?:less|fewer)\b", re.IGNORECASE)
 _MORE = re.compile(r"\b(\d+) more\b|\banother (\d+)\b", re.IGNORECASE)
 _IN_CART = re.compile(r"\b(?:in|on) (?:my|the) (?:cart|basket)\b")
-_METHODS = {"will_call": "will_call", "emergency_delivery": "courier"}
-
-
-def ship_to_said(ctx: Ctx) -> str | None:
-    """Where the message says to ship: a customer site, one of our places, or the words after "ship to"."""
-    said = ctx.said
-    if said.value("site"):
-        return str(said.value("site"))
-    phrase = _SHIP_TO.search(said.text)
-    if phrase is not None:
-        return re.sub(r"(?i)\s+(?:job|site|please|pls|asap)$", "", phrase.group(1).strip())[:200]
-    if said.value("location"):
-        return str(said.value("location"))
-    place = _OUR_PLACES.search(said.text) if re.search(r"\b(ship|send|deliver|to)\b", said.lowered) else None
-    return place.group(0).strip() if place is not None else None
-
-
-def _terms(ctx: Ctx) -> dict[str, Any]:
-    """How it ships and under which PO, as said."""
-    said, terms = ctx.said, dict[str, Any]()
-    where = ship_to_said(ctx)
-    if where:
-        terms["ship_to"] = where
-    if said.value("po_number"):
-        terms["po_number"] = said.value("po_number")
-    method = said.value("shipping_method") or _METHODS.get(str(said.value("fulfillment") or ""))
-    if method:
-        terms["shipping_method"] = method
-    return terms
-
-
-def source(ctx: Ctx) -> dict[str, Any] | Step:
-    """What to buy as the buying tools take it: a supplier offer, a listing, our own stock elsewhere (cart only),
-    or a part number."""
-    ref, candidates = resolve(ctx.state, ctx.said, "option", "listing")
-    if ref is None and candidates:
-        return say("Which one?", "", [DraftItem(kind=c.kind, title=c.label) for c in candidates[:5]],
-                   numbered=True, listed=Listed(kind=candidates[0].kind, items=candidates[:5],
-                                                goal=ctx.ask.intent), kind="clarify")
-    number = ctx.said.value("part_number")
-    if ref is not None and not (number and number.upper() != str(ref.data.get("part_number") or "").upper()):
-        data = ref.data
-        if ref.kind == "listing" and ref.id:
-            return {"listing_id": ref.id}
-        if data.get("supplier_offer_id"):
-            return {"supplier_offer_id": data["supplier_offer_id"]}
-        if data.get("listing_id"):
-            return {"listing_id": data["listing_id"]}
-        if data.get("inventory_item_id") and str(data.get("source_type") or "").startswith("own"):
-            return {"inventory_item_id": data["inventory_item_id"]}
-        if data.get("inventory_item_id"):
-            return say(f"That's {data.get('organization_name')}'s stock — it isn't sold through a cart.",
-                       "Want me to hold it for pickup instead?", proposal=offer("hold", ref))
-    if number and ctx.said.has("organization", "condition", "city", "location"):
-        return _named_option(ctx, number)
-    if number:
-        return {"part_number": number}
-    part = ctx.state.focused("part")
-    if part is not None and part.data.get("part_number"):
-        return {"part_number": part.data["part_number"]}
-    return say("Which part?", "A part number, or find it first and pick one.", kind="question")
-
-
-def _named_option(ctx: Ctx, number: str) -> dict[str, Any] | Step:
-    """"the refurb GAA26800LC1 from metro": the one source the message describes, looked up first."""
-    found = ctx.last("find_inventory")
-    if found is None:
-        return Call("find_inventory", {"part_number": number, "quantity": _quantity(ctx) or 1})
-    if not found.ok:
-        return failure(found, "find it")
-    options = [make_ref("option", o) for o in found.data.get("options") or []
-               if o.get("listing_id") or o.get("supplier_offer_id")]
-    hits = match(options, ctx.said)
-    if len(hits) == 1:
-        ctx.state.put_focus(hits[0])
-        data = hits[0].data
-        return {"supplier_offer_id": data["supplier_offer_id"]} if data.get("supplier_offer_id") else \
-            {"listing_id": data["listing_id"]}
-    if not hits:
-        return say(f"I don't see a {number} like that to buy.", "Want the options there are?",
-                   proposal=offer("find_stock", None, part_number=number))
-    return say("Which one?", "", [DraftItem(kind="option", title=str(h.data.get("organization_name"))
-                                            + f" — {h.data.get('condition')}, {money(h.data.get('price'))}")
-                                  for h in hits[:5]], numbered=True,
-               listed=Listed(kind="option", items=hits[:5], goal=ctx.ask.intent), kind="clarify")
-
-
-def _quantity(ctx: Ctx) -> int | None:
-    quantity = ctx.said.value("quantity")
-    return int(float(quantity)) if quantity else None
 
 
 @policy("buy_now")
@@ -123,7 +31,17 @@ def buy_now(ctx: Ctx) -> Step:
         return what
     if "inventory_item_id" in what:
         return say("That's your own stock — add it to your cart to have it moved, or hold it for pickup.")
-    form = forms.new_form("buy_now", **what, quantity=_quantity(ctx), **_terms(ctx))
+    if "part_number" in what:  # a number alone: first see that it can be had, before asking where it ships
+        found = ctx.last("find_inventory")
+        if found is None:
+            return Call("find_inventory", {"part_number": what["part_number"], "quantity": quantity_said(ctx) or 1})
+        if not found.ok:
+            return failure(found, "find it")
+        if not any(o.get("listing_id") or o.get("supplier_offer_id") for o in found.data.get("options") or []):
+            return say(f"I couldn't find a {what['part_number']} anyone sells right now.",
+                       "Want me to post a wanted request for it?",
+                       proposal=offer("create_wanted", None, part_number=what["part_number"]))
+    form = forms.new_form("buy_now", **what, quantity=quantity_said(ctx), **terms_said(ctx))
     return start(ctx, form)
 
 
@@ -171,7 +89,7 @@ def add_to_cart(ctx: Ctx) -> Step:
     if not isinstance(what, dict):
         # nothing to add is named, but the cart is ("need 4 of the relays in my cart"): a change of what is there
         return change_cart(ctx) if _IN_CART.search(ctx.said.lowered) and ctx.ask.target is None else what
-    quantity = _quantity(ctx)
+    quantity = quantity_said(ctx)
     return Call("add_to_cart", {**what, **({"quantity": quantity} if quantity else {})})
 
 
@@ -247,7 +165,7 @@ def _new_quantity(ctx: Ctx, current: int) -> int | None:
 
 @policy("checkout")
 def checkout(ctx: Ctx) -> Step:
-    form = forms.new_form("checkout", **_terms(ctx))
+    form = forms.new_form("checkout", **terms_said(ctx))
     return start(ctx, form)
 
 

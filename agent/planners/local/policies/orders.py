@@ -120,7 +120,7 @@ def my_orders(ctx: Ctx) -> Step:
     whose = "Orders waiting for approval" if role == "all" else "Orders for you to fill" if role == "seller" \
         else "Your orders"
     return say(f"{whose} ({total}):", "", [DraftItem(kind=r.kind, title=r.label) for r in shown], numbered=True,
-               listed=Listed(kind="order", items=shown))
+               listed=Listed(kind="order" if named else "deal", items=shown))
 
 
 def _status(ctx: Ctx, order: Ref) -> Step:
@@ -253,8 +253,12 @@ def order_for(ctx: Ctx, intent: str) -> Ref | Step | None:
         return target
     if target is not None and target.kind == "deal":
         return None
-    if ctx.said.has("order_number") or (ctx.state.listed is not None and ctx.state.listed.kind == "order") or \
-            ctx.state.focus_kind == "order":
+    listed = ctx.state.listed
+    if listed is not None and listed.kind == "order":  # orders and deals listed together: the one picked decides
+        hits = match(listed.items, ctx.said)
+        if len(hits) == 1:
+            return order_target(ctx, intent) if hits[0].kind == "order" else None
+    if ctx.said.has("order_number") or ctx.state.focus_kind == "order":
         return order_target(ctx, intent)
     found = ctx.last("list_orders")
     if found is None:
