@@ -203,9 +203,12 @@ def context_then_command(parse: Parse, env: Env, read: list[Parse] | None = None
     """ "the refurb BLD-KS-7781 isnt moving. knock it down to 410", "got 2 offers on the eaton. tell luis no
     thanks. dana can have it for 145": when the whole is not clearly one change, the asks its sentences make
     (read_sentences); None when there are none."""
-    if parse.confidence >= TOPIC_CHANGE and parse.intent in WRITES:
-        return None
-    return (read if read is not None else read_sentences(parse, env)) or None
+    read = read if read is not None else read_sentences(parse, env)
+    if parse.confident and parse.intent in WRITES and (
+            parse.confidence >= TOPIC_CHANGE or CORRECTION.search(parse.text) or not read
+            or any(a.intent == parse.intent for a in read)):
+        return None  # clearly one change; a weak reading of the whole that none of its sentences asks is not
+    return read or None
 
 
 def read_sentences(parse: Parse, env: Env) -> list[Parse]:
