@@ -1,10 +1,8 @@
-"""Supplier catalogs: price breaks, the cut-off on the application clock, list_suppliers by tool and REST, the CSV
-import (all rows or none, re-import updates) and supplier offers in find_inventory's ranking."""
+"""Supplier catalogs: price breaks, the cut-off on the application clock, list_suppliers by tool and REST, and
+supplier offers in find_inventory's ranking (importing catalogs: test_supplier_import.py)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
@@ -19,11 +17,11 @@ from sqlalchemy import Engine, text
 
 from knowledge import clock
 from tests.api_helpers import body, error, headers_for
+from tests.supplier_helpers import csv_of, delete_suppliers, find_unsupplied_part, supplier_prefix
 from tests.tool_helpers import OUTSIDER, SELLER, create_test_listing, fails, ok
 from tools.context import Caller, caller_by_email
 from tools.registry import invoke
 from tools.suppliers.csv_import import import_supplier_csv
-from tools.suppliers.csv_rows import SupplierFileError
 from tools.suppliers.cutoff import next_ship_day
 from tools.suppliers.pricing import PriceBreak, PriceBreakSyntaxError, parse_price_breaks, price_for_quantity
 
@@ -48,48 +46,22 @@ def _clock_at(moment: datetime) -> Any:
     return clock.moved_by(moment.astimezone(UTC) - datetime.now(UTC))
 
 
-def _delete_suppliers(engine: Engine, prefix: str) -> None:
-    with engine.begin() as conn:
-        ids = conn.execute(text("SELECT id, organization_id FROM suppliers WHERE name LIKE :p"),
-                           {"p": f"{prefix}%"}).all()
-        for supplier_id, org_id in ids:
-            conn.execute(text("DELETE FROM supplier_offers WHERE supplier_id = :s"), {"s": supplier_id})
-            conn.execute(text("DELETE FROM supplier_branches WHERE supplier_id = :s"), {"s": supplier_id})
-            conn.execute(text("DELETE FROM suppliers WHERE id = :s"), {"s": supplier_id})
-            conn.execute(text("DELETE FROM organizations WHERE id = :o AND NOT EXISTS (SELECT 1 FROM users u "
-                              "WHERE u.organization_id = :o)"), {"o": org_id})
+
+# ---- price breaks and cut-off --------------------------------------------------------------------------
 
 
 @pytest.fixture
 def cleanup(engine: Engine) -> Iterator[str]:
     """A name prefix for this test's suppliers; they and their organizations are deleted afterwards."""
-    prefix = f"Test Supply {RUN}-{uuid.uuid4().hex[:4]}"
+    prefix = supplier_prefix()
     yield prefix
-    _delete_suppliers(engine, prefix)
+    delete_suppliers(engine, prefix)
 
 
 @pytest.fixture(scope="module")
 def unsupplied_part(engine: Engine) -> Any:
-    """A catalog part no supplier offers, alone in its supersession chain and number."""
-    with engine.connect() as conn:
-        return conn.execute(text(
-            "SELECT p.id, p.part_number, p.manufacturer, p.msrp FROM parts_catalog p WHERE p.organization_id IS NULL "
-            "AND p.msrp IS NOT NULL AND NOT p.is_discontinued AND p.superseded_by IS NULL AND p.supersedes = '[]' "
-            "AND NOT EXISTS (SELECT 1 FROM supplier_offers o WHERE o.part_number_norm = p.part_number_norm) "
-            "AND (SELECT count(*) FROM parts_catalog q WHERE q.part_number_norm = p.part_number_norm) = 1 "
-            "ORDER BY p.part_number LIMIT 1")).one()
+    return find_unsupplied_part(engine)
 
-
-def _offers(engine: Engine, prefix: str) -> list[Any]:
-    with engine.connect() as conn:
-        return list(conn.execute(text(
-            "SELECT o.*, s.name AS supplier, s.authorized, s.supplier_type, b.code, b.cutoff_time, org.org_type "
-            "FROM supplier_offers o JOIN suppliers s ON s.id = o.supplier_id JOIN supplier_branches b "
-            "ON b.id = o.branch_id JOIN organizations org ON org.id = s.organization_id "
-            "WHERE s.name LIKE :p ORDER BY s.name, b.code, o.part_number"), {"p": f"{prefix}%"}))
-
-
-# ---- price breaks and cut-off --------------------------------------------------------------------------
 
 def test_price_for_quantity_takes_the_deepest_break_reached() -> None:
     breaks = parse_price_breaks("50:89.50; 10:95.00")
@@ -206,78 +178,6 @@ def test_rest_lists_suppliers_paged_with_the_same_filters(client: TestClient, en
 
 # ---- CSV import ----------------------------------------------------------------------------------------
 
-def _csv(*rows: str) -> str:
-    return "\n".join([HEADER, *rows]) + "\n"
-
-
-def test_import_creates_supplier_and_offers_and_reimport_updates(engine: Engine, cleanup: str,
-                                                                unsupplied_part: Any) -> None:
-    part = unsupplied_part
-    content = _csv(f"{cleanup} Parts,oem,yes,SLC1,Salt Lake,Salt Lake City,5 pm,{part.part_number.lower()},"
-                   f"{part.manufacturer},120.00,10:110.00;25:99.50,4,12,usd",
-                   f'{cleanup} Parts,,,SLC1,,,,{cleanup}-X1,Testco,"$1,250.50",,0,30,')
-    report = import_supplier_csv(engine, content)
-    assert (report.rows, report.offers_created, report.offers_updated, report.linked_to_catalog) == (2, 2, 0, 1)
-    assert report.suppliers_created == [f"{cleanup} Parts"] and report.branches_created == [f"{cleanup} Parts SLC1"]
-    written = _offers(engine, cleanup)
-    linked, loose = next(r for r in written if r.part_id), next(r for r in written if r.part_id is None)
-    assert linked.part_id == part.id and linked.part_number == part.part_number.lower()
-    assert (linked.unit_price, linked.stock_on_hand, linked.lead_time_days, linked.currency) == (
-        Decimal("120.00"), 4, 12, "USD")
-    assert linked.price_breaks == [{"min_quantity": 10, "unit_price": "110.00"},
-                                   {"min_quantity": 25, "unit_price": "99.50"}]
-    assert (linked.supplier_type, linked.authorized, linked.org_type, linked.cutoff_time) == (
-        "oem", True, "oem", time(17, 0))
-    assert loose.part_id is None and loose.unit_price == Decimal("1250.50") and loose.lead_time_days == 30
-
-    again = import_supplier_csv(engine, content.replace(",4,12,usd", ",9,12,usd"))
-    assert (again.offers_created, again.offers_updated, again.suppliers_created, again.branches_created) == (
-        0, 2, [], [])
-    rows = _offers(engine, cleanup)
-    assert len(rows) == 2 and {r.id for r in rows} == {linked.id, loose.id}
-    assert next(r for r in rows if r.id == linked.id).stock_on_hand == 9
-
-
-def test_a_bad_file_reports_every_bad_row_and_imports_nothing(engine: Engine, cleanup: str, tmp_path: Path) -> None:
-    with engine.connect() as conn:
-        before = conn.execute(text("SELECT count(*), max(updated_at) FROM supplier_offers")).one()
-    content = _csv("Keystone Parts Supply,,,CCDC,,,,HBL2620,Hubbell,1.00,,99,1,",  # good, but must not land
-                   f"{cleanup} Bad,independent,no,B1,,,,PN-1,Testco,abc,,1,1,",
-                   f"{cleanup} Bad,independent,no,B1,,,25:00,PN-2,Testco,5,,-3,1,",
-                   f"{cleanup} Bad,independent,no,B1,,,,PN-3,Testco,5,,2,1,")
-    with pytest.raises(SupplierFileError) as failed:
-        import_supplier_csv(engine, content)
-    assert failed.value.errors == [
-        "row 3: unit_price 'abc' is not a number",
-        "row 4: cutoff_time '25:00' is not a time of day (e.g. 18:00 or 6 pm); stock_on_hand -3 must be 0 or more",
-    ]
-    with engine.connect() as conn:
-        after = conn.execute(text("SELECT count(*), max(updated_at) FROM supplier_offers")).one()
-        created = conn.execute(text("SELECT count(*) FROM organizations WHERE name LIKE :p"),
-                               {"p": f"{cleanup}%"}).scalar_one()
-    assert tuple(after) == tuple(before) and created == 0 and not _offers(engine, cleanup)
-    with pytest.raises(SupplierFileError, match=r"header: missing column\(s\) unit_price") as header:
-        import_supplier_csv(engine, "supplier,branch_code,part_number,manufacturer,stok\nA,B,C,D,1\n")
-    assert "unknown column(s) 'stok'" in str(header.value)
-    with pytest.raises(SupplierFileError, match=r"row 3: part_number 'pn 1' at branch 'B1'.* repeats row 2"):
-        import_supplier_csv(engine, _csv(f"{cleanup} Bad,,,B1,,,,PN-1,Testco,5,,1,1,",
-                                         f"{cleanup} Bad,,,B1,,,,pn 1,Testco,6,,1,1,"))
-    bad_file = tmp_path / "bad.csv"
-    bad_file.write_text(content)
-    cli = subprocess.run([sys.executable, "-m", "partpilot.cli", "suppliers", "import", str(bad_file)],
-                         capture_output=True, text=True, cwd=REPO, timeout=300)
-    assert cli.returncode == 1 and "row 3: unit_price 'abc' is not a number" in cli.stderr
-    assert "nothing imported: 2 problem(s)" in cli.stderr and not _offers(engine, cleanup)
-    good_file = tmp_path / "good.csv"
-    good_file.write_text(_csv(f"{cleanup} Good,,,B1,,,,PN-1,Testco,5,,1,1,"))
-    cli = subprocess.run([sys.executable, "-m", "partpilot.cli", "suppliers", "import", str(good_file)],
-                         capture_output=True, text=True, cwd=REPO, timeout=300)
-    assert cli.returncode == 0, cli.stderr
-    assert "1 offer(s) added" in cli.stderr and len(_offers(engine, cleanup)) == 1
-
-
-# ---- find_inventory ----------------------------------------------------------------------------------
-
 def _supplier_options(out: Any, prefix: str) -> list[Any]:
     return [o for o in out.options if o.supplier_offer_id and o.organization_name.startswith(prefix)]
 
@@ -289,7 +189,7 @@ def test_find_inventory_ranks_supplier_offers_by_stock_cutoff_and_authorization(
                                   manufacturer=part.manufacturer, price="70")  # a listing of no shelf's stock
     before = ok(invoke(engine, maria, "find_inventory", {"part_number": part.part_number, "max_results": 50}))
     assert any(o.fulfillment == "order_new" for o in before.options)  # nobody supplies it yet: the catalog's lead
-    import_supplier_csv(engine, _csv(
+    import_supplier_csv(engine, csv_of(
         f"{cleanup} Independent,independent,no,FAR,Far Away,Boise,17:00,{part.part_number},{part.manufacturer},"
         "80.00,10:70.00,5,20,",
         f"{cleanup} Authorized,authorized_distributor,yes,FAR,Far Away,Boise,17:00,{part.part_number},"

@@ -211,3 +211,14 @@ def relative_amounts(lowered: str, entities: list[Any], make: Any) -> list[Any]:
             # zero-width at the end of the words: the classifier still reads "split the difference"
             out.append(make("price", "0", m.end(), m.end(), "", (("relative", "mid"),)))
     return sorted(out, key=lambda x: x.start)
+
+
+def pattern_value(name: str, matched: str) -> str:
+    """A pattern match as its entity's value: "PO# 4471" → 4471, "ord 100012" → ORD-100012."""
+    if name == "tracking_number":
+        return matched.strip().upper()
+    if name == "order_number":
+        return "ORD-" + re.sub(r"\D", "", matched)
+    if name == "po_number":
+        return re.sub(r"(?i)^(?:p\.?o\.?|purchase order)\s*(?:#|no\.?|number)?\s*:?\s*", "", matched.strip()).upper()
+    return matched.strip()

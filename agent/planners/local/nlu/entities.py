@@ -39,17 +39,6 @@ _REFERENCE = re.compile(r"(?:\bwo|\bw/o|work order|\bpo|purchase order|ticket|in
 _OFFER_CONTEXT = re.compile(r"offer|bid|counter|lowball", re.IGNORECASE)
 
 
-def _pattern_value(name: str, matched: str) -> str:
-    """A pattern match as its entity's value: "PO# 4471" → 4471, "ord 100012" → ORD-100012."""
-    if name == "tracking_number":
-        return matched.strip().upper()
-    if name == "order_number":
-        return "ORD-" + re.sub(r"\D", "", matched)
-    if name == "po_number":
-        return re.sub(r"(?i)^(?:p\.?o\.?|purchase order)\s*(?:#|no\.?|number)?\s*:?\s*", "", matched.strip()).upper()
-    return matched.strip()
-
-
 @dataclass(frozen=True)
 class Entity:
     entity: str
@@ -79,7 +68,7 @@ class EntityExtractor:
                 for m in pattern.finditer(text):
                     if name == "date" and not cues.date_ok(lowered, m.start(), m.end()):
                         continue
-                    found.append(Entity(name, _pattern_value(name, m.group(0)), m.start(), m.end(), m.group(0)))
+                    found.append(Entity(name, cues.pattern_value(name, m.group(0)), m.start(), m.end(), m.group(0)))
         for start, end in cues.tracking_spans(text):
             number = re.sub(r"[\s-]", "", text[start:end]).upper()  # "7712 3344 9081" as the carrier prints it
             found.append(Entity("tracking_number", number, start, end, text[start:end]))
