@@ -1,11 +1,13 @@
-"""Shared by the supplier tests: a run tag for the suppliers a test makes (deleted afterwards), the CSV header,
-and reading back what an import wrote."""
+"""Shared by the supplier tests (a pytest plugin, for its fixtures): a name prefix for the suppliers a test makes
+(deleted afterwards), a part no supplier offers, the CSV header, and reading back what an import wrote."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, text
 
 RUN = uuid.uuid4().hex[:6].upper()
@@ -52,3 +54,16 @@ def offers_named(engine: Engine, prefix: str) -> list[Any]:
 
 def csv_of(*rows: str) -> str:
     return "\n".join([HEADER, *rows]) + "\n"
+
+
+@pytest.fixture
+def cleanup(engine: Engine) -> Iterator[str]:
+    """A name prefix for this test's suppliers; they and their organizations are deleted afterwards."""
+    prefix = supplier_prefix()
+    yield prefix
+    delete_suppliers(engine, prefix)
+
+
+@pytest.fixture(scope="module")
+def unsupplied_part(engine: Engine) -> Any:
+    return find_unsupplied_part(engine)

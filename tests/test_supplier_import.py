@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
@@ -14,24 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from tests.supplier_helpers import csv_of, delete_suppliers, find_unsupplied_part, offers_named, supplier_prefix
+from tests.supplier_helpers import csv_of, offers_named
 from tools.suppliers.csv_import import import_supplier_csv
 from tools.suppliers.csv_rows import SupplierFileError
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def cleanup(engine: Engine) -> Iterator[str]:
-    """A name prefix for this test's suppliers; they and their organizations are deleted afterwards."""
-    prefix = supplier_prefix()
-    yield prefix
-    delete_suppliers(engine, prefix)
-
-
-@pytest.fixture(scope="module")
-def unsupplied_part(engine: Engine) -> Any:
-    return find_unsupplied_part(engine)
 
 
 def test_import_creates_supplier_and_offers_and_reimport_updates(engine: Engine, cleanup: str,

@@ -4,7 +4,6 @@ supplier offers in find_inventory's ranking (importing catalogs: test_supplier_i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +16,7 @@ from sqlalchemy import Engine, text
 
 from knowledge import clock
 from tests.api_helpers import body, error, headers_for
-from tests.supplier_helpers import csv_of, delete_suppliers, find_unsupplied_part, supplier_prefix
+from tests.supplier_helpers import csv_of
 from tests.tool_helpers import OUTSIDER, SELLER, create_test_listing, fails, ok
 from tools.context import Caller, caller_by_email
 from tools.registry import invoke
@@ -50,17 +49,6 @@ def _clock_at(moment: datetime) -> Any:
 # ---- price breaks and cut-off --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cleanup(engine: Engine) -> Iterator[str]:
-    """A name prefix for this test's suppliers; they and their organizations are deleted afterwards."""
-    prefix = supplier_prefix()
-    yield prefix
-    delete_suppliers(engine, prefix)
-
-
-@pytest.fixture(scope="module")
-def unsupplied_part(engine: Engine) -> Any:
-    return find_unsupplied_part(engine)
 
 
 def test_price_for_quantity_takes_the_deepest_break_reached() -> None:

@@ -101,16 +101,23 @@ def cart_refs(found: ToolResult) -> list[Ref]:
             for i in items]
 
 
-@policy("view_cart")
-def view_cart(ctx: Ctx) -> Step:
+def _cart(ctx: Ctx) -> tuple[ToolResult, list[Ref]] | Step:
+    """The caller's cart as it is now, its items as things to point at; or the step towards it."""
     found = ctx.last("view_cart")
     if found is None:
         return Call("view_cart", {})
     if not found.ok:
         return failure(found, "open your cart")
     refs = cart_refs(found)
-    if not refs:
-        return say("Your cart is empty.")
+    return (found, refs) if refs else say("Your cart is empty.")
+
+
+@policy("view_cart")
+def view_cart(ctx: Ctx) -> Step:
+    cart = _cart(ctx)
+    if not isinstance(cart, tuple):
+        return cart
+    found, refs = cart
     notes = [str(w) for w in found.data.get("warnings") or []]
     total = found.data.get("total")
     return say(f"Your cart ({len(refs)} item(s), {money(total)}):", "Check out?",
@@ -124,14 +131,10 @@ def change_cart(ctx: Ctx) -> Step:
         done = written(ctx, tool, "change your cart", "OK — your cart is unchanged.", "Cart updated.")
         if done is not None:
             return done
-    found = ctx.last("view_cart")
-    if found is None:
-        return Call("view_cart", {})
-    if not found.ok:
-        return failure(found, "open your cart")
-    refs = cart_refs(found)
-    if not refs:
-        return say("Your cart is empty.")
+    cart = _cart(ctx)
+    if not isinstance(cart, tuple):
+        return cart
+    _, refs = cart
     if _EVERYTHING.search(ctx.said.lowered) and not ctx.said.has("part_number", "choice"):
         return Call("remove_from_cart", {"all": True})
     listed = ctx.state.listed.items if ctx.state.listed is not None and ctx.state.listed.kind == "cart_item" \
