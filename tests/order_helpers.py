@@ -176,3 +176,10 @@ def offer_stock(engine: Engine, offer_id: uuid.UUID | None) -> tuple[int, int]:
         row = conn.execute(text("SELECT stock_on_hand, stock_reserved FROM supplier_offers WHERE id = :id"),
                            {"id": offer_id}).one()
     return row.stock_on_hand, row.stock_reserved
+
+
+def sellers_of(engine: Engine, organization_id: object) -> set[object]:
+    """Everyone at the selling organization's desk (other tests may add people to it)."""
+    with engine.connect() as conn:
+        return set(conn.execute(text("SELECT id FROM users WHERE organization_id = :o AND is_active AND role IN "
+                                     "('seller', 'parts_manager', 'admin')"), {"o": organization_id}).scalars())

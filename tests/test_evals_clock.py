@@ -5,6 +5,7 @@ eval fixtures and the planners all read the moved clock (knowledge.clock.moved_b
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -21,6 +22,16 @@ from tests.tool_helpers import METRO, member, ok
 from tools.registry import invoke
 
 YEAR = timedelta(days=365)
+# Where the calendar can bite (auction clocks, hold and offer expiry, notice timing, supplier cut-offs): every task
+# of these suites is run a year ahead; of the others a fixed half (by a stable hash of the id), to keep the suite
+# within its time budget.
+CLOCK_SUITES = frozenset({"bids_watches", "notifications", "alerts", "orders", "offers", "offers_by_name",
+                          "wanted_posts", "inventory_chat", "followups"})
+
+
+def _year_ahead_tasks(run: EvalRun) -> tuple[str, ...]:
+    return tuple(row["task"] for row in run.rows
+                 if row["suite"] in CLOCK_SUITES or zlib.crc32(row["task"].encode()) % 2 == 0)
 
 
 def _admin(statements: list[str]) -> None:
@@ -88,8 +99,8 @@ def test_eval_rewards_do_not_depend_on_the_clock(planner: str, year_ahead: tuple
     today = eval_runs(planner)  # under the real clock, shared with tests/test_evals.py
     with clock.moved_by(YEAR):  # the same gold write-states: a year on, the reference paths leave the same state
         later = run_suite(*year_ahead, tmp_path_factory.mktemp(f"evals-year-ahead-{planner}"), planner,
-                          eval_runs.golds, task_ids=tuple(today.rewards()))
-    now_rewards, later_rewards = today.rewards(), later.rewards()
+                          eval_runs.golds, task_ids=_year_ahead_tasks(today))
+    now_rewards, later_rewards = {t: r for t, r in today.rewards().items() if t in later.rewards()}, later.rewards()
     assert later_rewards.keys() == now_rewards.keys() and len(now_rewards) >= 60
     changed = {task: {"now": (now_rewards[task], _failures(today, task)),
                       "a year ahead": (later_rewards[task], _failures(later, task))}

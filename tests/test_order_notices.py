@@ -18,7 +18,15 @@ from tests.channel_fakes import SLACK_SECRET, SLACK_TOKEN
 from tests.channel_helpers import RunningApp, running_app
 from tests.deal_helpers import stock_of
 from tests.notice_helpers import new_person
-from tests.order_helpers import listing_source, listing_state, notices, order_history, order_row, place_order
+from tests.order_helpers import (
+    listing_source,
+    listing_state,
+    notices,
+    order_history,
+    order_row,
+    place_order,
+    sellers_of,
+)
 from tests.test_notice_answers import press_notice
 from tests.test_slack_channel import click, posts_in
 from tests.tool_helpers import key, ok
@@ -31,13 +39,6 @@ def people(engine: Engine) -> dict[str, Caller]:
     return {"derek": caller_by_email(engine, "derek.olson@summitvm.example"),
             "ray": caller_by_email(engine, "ray.kowalski@metrosalvage.example"),
             "jolene": caller_by_email(engine, "jolene.pratt@metrosalvage.example")}
-
-
-def sellers_of(engine: Engine, organization_id: object) -> set[object]:
-    """Everyone at the selling organization's desk (other tests may add people to it)."""
-    with engine.connect() as conn:
-        return set(conn.execute(text("SELECT id FROM users WHERE organization_id = :o AND is_active AND role IN "
-                                     "('seller', 'parts_manager', 'admin')"), {"o": organization_id}).scalars())
 
 
 def test_an_order_bought_now_reaches_the_desk_and_runs_the_workflow(engine: Engine,
