@@ -175,7 +175,9 @@ def _free_answer(form: FormState, s: FormSpec, said: Said, changed: list[str]) -
     if asked is None or s.entity_of(asked) != "text" or changed or "?" in said.text:
         return []  # a question back ("how many are left?") answers nothing
     answer = re.sub(r"(?i)^\s*(?:(?:ship|send|deliver|drop)(?: it| them| em)? to|to)\s+", "", said.text).strip(" .!")
-    if not answer or re.fullmatch(r"(?i)(skip|none|no|nah|nope|cancel|never ?mind)", answer):
+    answer = re.sub(r"(?i)^(?:the|that|our|my)\s+(.+?)(?:\s+one)?$", r"\1", answer)  # "the regency one": regency
+    if not answer or re.fullmatch(r"(?i)(skip|none|no|nah|nope|cancel|never ?mind|y|yes|yep|yeah|ok|okay|sure)",
+                                  answer):
         return []
     form.values[asked] = answer[:200]
     return [asked]

@@ -23,8 +23,9 @@ _METHODS = {"will_call": "will_call", "emergency_delivery": "courier"}
 def ship_to_said(ctx: Ctx) -> str | None:
     """Where the message says to ship: a customer site, one of our places, or the words after "ship to"."""
     said = ctx.said
-    if said.value("site"):
-        return str(said.value("site"))
+    sites = said.all("site")
+    if sites:  # as said: "the hyatt job" may be either Hyatt, and the tool asks which rather than guess
+        return str(sites[0]["text"])
     phrase = _SHIP_TO.search(said.text)
     if phrase is not None:
         return re.sub(r"(?i)\s+(?:job|site|please|pls|asap)$", "", phrase.group(1).strip())[:200]

@@ -11,9 +11,9 @@ from typing import Any
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.refs import make_ref, match
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
-from agent.planners.local.policies.buying import quantity_said, source, terms_said
+from agent.planners.local.policies.buying import quantity_said, ship_to_said, source, terms_said
 from agent.planners.local.policies.common import failure, written
-from agent.planners.local.policies.form_driver import checks, finishes, start
+from agent.planners.local.policies.form_driver import ask, checks, finishes, start
 from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import invoice_link, money
 from agent.reply_draft import DraftItem
@@ -51,7 +51,30 @@ def _one_source(ctx: Ctx, form: FormState) -> Step | None:
     if form.values.get("listing_id") or form.values.get("supplier_offer_id"):
         form.values.pop("part_number", None)
         form.values.pop("manufacturer", None)
-    return None
+    return _where_said(ctx, form)
+
+
+@checks("checkout")
+def _where_said(ctx: Ctx, form: FormState) -> Step | None:
+    """Where it ships, as the latest message says it ("no, the regency one" while confirming corrects it), and
+    checked to name one place before anything is proposed: "the hyatt job" with two Hyatts is asked about."""
+    where = ship_to_said(ctx)
+    if where and form.asked != "ship_to":
+        form.values["ship_to"] = where
+    place = form.values.get("ship_to")
+    if not place or form.hints.get("ship_to_checked") == place:
+        return None
+    checked = ctx.last("view_cart")
+    if checked is None or checked.args.get("ship_to") != place:
+        return Call("view_cart", {"ship_to": place})
+    if checked.ok:
+        form.hints["ship_to_checked"] = place
+        return None
+    form.values.pop("ship_to", None)
+    slot = next(s for s in forms.spec(form.name).ask if s.field == "ship_to")
+    told = [x for x in re.split(r"(?<=[.?!])\s+", checked.message) if not re.search(r"(?i)\bcall\b|\?$", x)]
+    several = checked.error == "invalid" and "several" in checked.message
+    return ask(form, slot, headline=" ".join(told), question="Which one?" if several else "")
 
 
 @finishes("buy_now")
