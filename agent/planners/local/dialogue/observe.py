@@ -126,11 +126,7 @@ def _notice(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> N
     elif isinstance(data.get("order"), dict):
         from agent.planners.local.policies.orders import order_ref
 
-        order = data["order"]
-        lines = order.get("lines")
-        if isinstance(lines, list):
-            order = {**order, "lines": ", ".join(f"{x.get('quantity')} × {x.get('part_number')}" for x in lines)}
-        state.put_focus(order_ref(order))
+        state.put_focus(order_ref(data["order"]))
 
 
 @observes("submit_offer", "respond_to_offer", "withdraw_offer")
@@ -178,9 +174,6 @@ def _order(state: DialogueState, result: ToolResult, data: dict[str, Any]) -> No
 
     orders = data.get("orders") or ([data["order"]] if isinstance(data.get("order"), dict) else [data])
     for order in reversed([o for o in orders if isinstance(o, dict) and o.get("id")]):
-        lines = order.get("lines")
-        if isinstance(lines, list):
-            order = {**order, "lines": ", ".join(f"{x.get('quantity')} × {x.get('part_number')}" for x in lines)}
         state.put_focus(order_ref(order))
 
 

@@ -86,8 +86,7 @@ def _placed(ctx: Ctx, done: ToolResult) -> Step:
     from agent.planners.local.policies.orders import order_ref
 
     orders = done.data.get("orders") or ([done.data["order"]] if isinstance(done.data.get("order"), dict) else [])
-    refs = [order_ref({**o, "lines": ", ".join(f"{x.get('quantity')} × {x.get('part_number')}"
-                                               for x in o.get("lines") or [])}) for o in orders]
+    refs = [order_ref(o) for o in orders]
     for ref in refs[:1]:
         ctx.state.put_focus(ref)
     waiting = [o for o in orders if o.get("status") == "awaiting_approval"]

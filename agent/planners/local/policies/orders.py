@@ -38,6 +38,9 @@ def order_line(o: dict[str, Any]) -> str:
 
 
 def order_ref(o: dict[str, Any]) -> Ref:
+    """An order to point at, from a list's summary (lines as text) or a whole order (its lines as a list)."""
+    if isinstance(o.get("lines"), list):
+        o = {**o, "lines": ", ".join(f"{x.get('quantity')} × {x.get('part_number')}" for x in o["lines"])}
     ref = make_ref("order", o, order_line(o))
     ref.data["organization_name"] = f"{o.get('seller_organization')} {o.get('buyer_organization')}"
     return ref
@@ -150,8 +153,7 @@ def _invoice(ctx: Ctx, order: Ref) -> Step:
 
 def present_order(ctx: Ctx, o: dict[str, Any]) -> Step:
     """One order: what, from or for whom, where it is, tracking, and what can happen next."""
-    ref = order_ref({**o, "lines": ", ".join(f"{x.get('quantity')} × {x.get('part_number')}"
-                                             for x in o.get("lines") or [])})
+    ref = order_ref(o)
     ref.data["next_steps"] = o.get("next_steps") or []
     ctx.state.put_focus(ref)
     tracking = f" {o.get('carrier') or ''} {o.get('tracking_number')}".rstrip() if o.get("tracking_number") else ""
