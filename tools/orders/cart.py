@@ -36,7 +36,8 @@ class AddToCartInput(BaseModel):
     supplier_offer_id: uuid.UUID | None = Field(None, description="A supplier's offer of a part at a branch")
     inventory_item_id: uuid.UUID | None = Field(None, description="Your own organization's stock at another "
                                                 "place: becomes a transfer request")
-    part_number: str | None = Field(None, max_length=100, description="Just the part: the fastest source you can "
+    part_number: str | None = Field(None, max_length=100, pattern=r"\S",
+                                    description="Just the part: the fastest source you can "
                                     "buy is picked (find_inventory's ranking)")
     manufacturer: str | None = Field(None, max_length=100, description="With part_number, when it is ambiguous")
     quantity: int = Field(1, ge=1, le=10_000, description="Units to add (adding the same source again adds up)")

@@ -156,7 +156,8 @@ class BuyNowInput(OrderTerms):
     listing_id: uuid.UUID | None = Field(None, description="A fixed-price listing of another organization")
     supplier_offer_id: uuid.UUID | None = Field(None, description="A supplier's offer")
     inventory_item_id: uuid.UUID | None = Field(None, description="Your own stock elsewhere (a transfer)")
-    part_number: str | None = Field(None, max_length=100, description="Just the part: the fastest source you can "
+    part_number: str | None = Field(None, max_length=100, pattern=r"\S",
+                                    description="Just the part: the fastest source you can "
                                     "buy is picked")
     manufacturer: str | None = Field(None, max_length=100)
     quantity: int = Field(1, ge=1, le=10_000)
