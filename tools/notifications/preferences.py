@@ -5,9 +5,9 @@ hours in their time zone (deferred, never dropped), whether urgent notices break
 from __future__ import annotations
 
 from datetime import time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema, field_validator, model_validator
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,10 @@ from tools.registry import ToolContext, ToolKind, tool
 Channel = Literal["slack", "sms", "email", "web"]
 Cadence = Literal["immediate", "hourly", "daily"]
 SETTABLE_TOPICS = tuple(t for t in TOPICS if t != "digest")
+# A wall-clock time in the person's own time zone: an offset sent with it is dropped, and the schema says so
+# (JSON Schema's `format: time` would demand an offset, which a local time never has).
+LocalTime = Annotated[time, AfterValidator(lambda t: t.replace(tzinfo=None)),
+                      WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"})]
 
 
 class TopicSetting(BaseModel):
@@ -37,8 +41,8 @@ class TopicSetting(BaseModel):
 
 
 class QuietHours(BaseModel):
-    start: time = Field(description="Local time quiet hours begin, e.g. 18:00")
-    end: time = Field(description="Local time they end, e.g. 07:00 (the next morning when before start)")
+    start: LocalTime = Field(description="Local time quiet hours begin, e.g. 18:00")
+    end: LocalTime = Field(description="Local time they end, e.g. 07:00 (the next morning when before start)")
 
 
 class NotificationPreferences(BaseModel):
