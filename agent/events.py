@@ -106,7 +106,8 @@ class ToolStarted:
 @dataclass(frozen=True)
 class ToolFinished:
     """A tool returned. `ok` is False for expected failures (then `error` is the code, e.g. "not_found", and
-    `message` says why); `output` is the result made compact for display (long lists and strings cut)."""
+    `message` says why); `output` is the result made compact for display (long lists and strings cut), `full`
+    the whole output model as JSON (None when the emitter had only the preview)."""
 
     name: str
     call_id: str
@@ -114,6 +115,7 @@ class ToolFinished:
     output: dict[str, Any]
     error: str | None = None
     message: str | None = None
+    full: dict[str, Any] | None = None
     type: Literal["tool_finished"] = "tool_finished"
 
     def as_json(self) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from tools.orders.invoice_mail import notice_attachments
 from tools.photos import PhotoRejected
 from tools.photos.store import load_photo_bytes, save_photo
 from tools.registry import REGISTRY, ToolKind, load_all_tools, summarize_call
+from tools.widget_auth import mint_user_token
 
 __all__ = ["CLIENT_THREAD_ID", "Caller", "Gateway", "PhotoRejected", "ThreadNotFound", "UnknownCaller"]
 
@@ -71,6 +72,11 @@ class Gateway:
 
     def caller_for_api_key(self, key: str) -> Caller | None:
         return caller_for_api_key(self.engine, key)
+
+    def widget_sign_in(self, email: str, ttl_s: int) -> tuple[str, str]:
+        """The publishable widget key of the active user `email`'s organization and a user token for them, as a
+        host site's backend makes them (UnknownCaller when there is no such user)."""
+        return mint_user_token(self.engine, email, ttl_s)
 
     def mint_api_key(self, email: str, label: str) -> str:
         """A new API key for the active user `email` (UnknownCaller when there is none)."""

@@ -30,16 +30,16 @@ def with_photos(messages: list[AnyMessage], caller: Caller, engine: Engine) -> l
             if data is None:
                 continue
             media = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
-            blocks.append({"type": "image", "source": {"type": "base64", "media_type": media,
-                                                       "data": base64.b64encode(data).decode()}})
+            # langchain's standard image block: each provider's client writes it in its own wire format
+            blocks.append({"type": "image", "base64": base64.b64encode(data).decode(), "mime_type": media})
     enriched = HumanMessage(content=blocks, additional_kwargs=message.additional_kwargs, id=message.id)
     return [*messages[:last], enriched, *messages[last + 1:]]
 
 
 def planner_unavailable_errors() -> tuple[type[BaseException], ...]:
-    import anthropic
+    from agent.planners.any_model import provider_errors
 
-    return (anthropic.APIError,)
+    return provider_errors()
 
 
 def unavailable_reply(exc: BaseException) -> str:

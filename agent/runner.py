@@ -28,6 +28,8 @@ from agent.events import (
 )
 from agent.graph import build_graph
 from agent.reply_draft import draft_of
+from agent.run_context import Context
+from agent.telemetry import traced_turn
 from tools.context import Caller
 from tools.registry import ToolKind, get_tool
 
@@ -38,11 +40,16 @@ __all__ = ["AgentRunner", "Confirmation", "ToolCallRecord", "TurnResult", "make_
 
 
 def make_planner(kind: str | None = None) -> BaseChatModel:
-    """`claude` when asked or when ANTHROPIC_API_KEY is set, else the offline local planner."""
+    """`kind` (local, claude or provider:model such as openai:gpt-4.1-mini); unset: PLANNER_MODEL, else `claude`
+    when ANTHROPIC_API_KEY is set, else the offline local planner."""
     from knowledge.settings import get_settings
 
     settings = get_settings()
-    kind = kind or ("claude" if settings.anthropic_api_key else "local")
+    kind = kind or settings.planner_model or ("claude" if settings.anthropic_api_key else "local")
+    if ":" in kind:
+        from agent.planners.any_model import any_model_planner
+
+        return any_model_planner(kind, settings)
     if kind == "claude":
         from agent.planners.claude import claude_planner
 
@@ -51,18 +58,19 @@ def make_planner(kind: str | None = None) -> BaseChatModel:
         from agent.planners.local import LocalPlanner
 
         return LocalPlanner()
-    raise ValueError(f"unknown planner {kind!r}: use local or claude")
+    raise ValueError(f"unknown planner {kind!r}: use local, claude or provider:model (anthropic, openai, ollama)")
 
 
 class AgentRunner:
     def __init__(self, engine: Engine, planner: BaseChatModel | str | None = None, checkpointer: Any = None) -> None:
         self.engine = engine
         model = planner if isinstance(planner, BaseChatModel) else make_planner(planner)
-        self.graph = build_graph(model, checkpointer if checkpointer is not None else postgres_checkpointer(engine))
+        self.graph = build_graph(model, checkpointer if checkpointer is not None else postgres_checkpointer(engine),
+                                 engine=engine)
 
-    def config(self, thread_id: str, caller: Caller) -> dict[str, Any]:
-        return {"configurable": {"thread_id": thread_id, "caller": caller, "engine": self.engine},
-                "recursion_limit": 40}
+    def config(self, thread_id: str, caller: Caller | None = None) -> dict[str, Any]:
+        """The run config: plain data only. Who the turn is for travels as the run's `Context` (see `_run`)."""
+        return {"configurable": {"thread_id": thread_id}, "recursion_limit": 40}
 
     def pending(self, thread_id: str, caller: Caller) -> Confirmation | None:
         snapshot = self.graph.get_state(self.config(thread_id, caller))
@@ -118,6 +126,7 @@ class AgentRunner:
         log.info("finishing the turn cut off in %s", thread_id)
         return _result(self._run(thread_id, caller, "", None, before=before))
 
+    @traced_turn
     def _run(self, thread_id: str, caller: Caller, user_text: str, payload: Any,
              before: int | None = None) -> Iterator[AgentEvent]:
         config = self.config(thread_id, caller)
@@ -125,7 +134,8 @@ class AgentRunner:
             before = len(self.graph.get_state(config).values.get("messages", []))
         start = time.perf_counter()
         texts = _TextDeltas()
-        for mode, data in self.graph.stream(payload, config, stream_mode=["messages", "custom"]):
+        for mode, data in self.graph.stream(payload, config, context=Context.of(caller),
+                                            stream_mode=["messages", "custom"]):
             if mode == "custom" and isinstance(data, ToolStarted | ToolFinished):
                 yield data
             elif mode == "messages":

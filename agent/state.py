@@ -1,5 +1,6 @@
 """The graph's state: the conversation, and whatever state the planner keeps between its steps (the local
-planner's typed dialogue state; nothing for a planner that keeps none). The caller travels in the run config."""
+planner's typed dialogue state; nothing for a planner that keeps none). Who the caller is travels as the run's context
+(agent.run_context.Context), never in the state."""
 
 from __future__ import annotations
 

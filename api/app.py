@@ -1,6 +1,7 @@
 """The REST API: health, the parts catalog and the marketplace (OpenAPI at /docs). Every module under
 `api/routes/` that defines a `router` is included; nothing keeps a list of them. The application's wiring
-(partpilot/wiring.py) adds the chat channels and says where the store is (`app.state.engine`)."""
+(partpilot/wiring.py) adds the chat channels and says where the store is (`app.state.engine`). Operation ids
+are the route functions' names (api/openapi.py): two routes with one name fail the build."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import APIRouter, FastAPI
 
 from api import routes
 from api.errors import install_error_handlers
+from api.openapi import check_operation_ids, install_client_friendly_openapi, operation_id
 
 
 def route_modules() -> list[ModuleType]:
@@ -27,8 +29,11 @@ def create_api(store_down: tuple[type[Exception], ...] = ()) -> FastAPI:
         title="Partpilot",
         version="0.1.0",
         description="Source spare parts for elevator, HVAC, electrical and medical equipment.",
+        generate_unique_id_function=operation_id,
     )
     install_error_handlers(app, store_down)
+    install_client_friendly_openapi(app)
     for module in route_modules():
         app.include_router(module.router)
+    check_operation_ids(app)
     return app

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from agent.telemetry import notification_sent
 from channels.email.sender import Attachment, notice_message, send_email
 from channels.jobs import ChannelTurns
 from channels.ports import ChannelSettings, Ledger
@@ -66,8 +67,10 @@ class NoticeSender:
         except Exception:  # a platform outage: the claim goes stale and the delivery is tried again
             log.warning("notification delivery %s over %s failed; will retry", row["id"], row["channel"],
                         exc_info=True)
+            notification_sent(row["channel"], "retry")
             return 0
         self.ledger.notice_sent(row["id"], status, provider_id)
+        notification_sent(row["channel"], status)
         return 1
 
     def _send(self, row: dict[str, Any]) -> tuple[str, str | None]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from agent.planners.any_model import parse_model_spec
 from evals.model import load_tasks
 from evals.report import summarize, write_report
 from evals.runner import PLANNERS, EvalConfig, Gold, run_tasks
@@ -34,8 +35,10 @@ class EvalOptions:
 
 
 def run_eval(engine: Engine, options: EvalOptions, golds: dict[str, Gold] | None = None) -> dict[str, Any]:
-    if options.planner not in PLANNERS:
-        raise ValueError(f"--planner must be one of {', '.join(PLANNERS)}")
+    if ":" in options.planner:
+        parse_model_spec(options.planner)  # a provider:model planner (any_model); raises for an unknown provider
+    elif options.planner not in PLANNERS:
+        raise ValueError(f"--planner must be one of {', '.join(PLANNERS)} or provider:model")
     if options.user not in ("scripted", "typos", "llm"):
         raise ValueError("--user must be scripted, typos or llm")
     settings = get_settings()

@@ -75,6 +75,10 @@ def _planner(config: EvalConfig, task: Task, ctx: dict[str, Any], shared: dict[s
             from agent.planners.claude import claude_planner
 
             shared["claude"] = claude_planner(config.settings)
+        elif ":" in config.planner:
+            from agent.planners.any_model import any_model_planner
+
+            shared[config.planner] = any_model_planner(config.planner, config.settings)
         else:
             shared[config.planner] = make_planner(config.planner)
     return shared[config.planner]

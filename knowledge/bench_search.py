@@ -24,6 +24,7 @@ from knowledge.embeddings import _embed_query_cached, embed_query
 from knowledge.migrate import upgrade
 from knowledge.search import SearchQueryError, search_parts
 from knowledge.search.query import clean_text, parse_query
+from knowledge.seed.bulk import ensure_search_indexes
 from knowledge.seed.loader import embed_missing, refresh_statistics, seed_store
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,10 @@ def bench_engine(main: Engine) -> Engine:
     return engine_for_url(url)
 
 
-def prepare(engine: Engine, parts: int, progress: Callable[[str, int, int], None] | None = None) -> None:
-    """Migrate and seed the benchmark database up to `parts` catalog parts (the demo world plus generated)."""
+def prepare(engine: Engine, parts: int,
+            progress: Callable[[str, int, int], None] | None = None) -> dict[str, float | int | bool] | None:
+    """Migrate and seed the benchmark database up to `parts` catalog parts (the demo world plus generated).
+    Returns the rates of the catalog's bulk load when it loaded parts."""
     from knowledge.seed.world import build_world
 
     upgrade(engine)
@@ -54,10 +57,15 @@ def prepare(engine: Engine, parts: int, progress: Callable[[str, int, int], None
         have = int(conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar_one())
     if have < parts:
         world_parts = len(build_world().tables["parts_catalog"])
-        seed_store(engine, scale=max(parts - world_parts, 0), progress=progress)
-    else:
-        # An interrupted earlier run may have left rows without vectors.
-        refresh_statistics(engine, vacuum=bool(embed_missing(engine, progress)))
+        started = time.perf_counter()
+        report = seed_store(engine, scale=max(parts - world_parts, 0), progress=progress)
+        if report.load and report.load.parts:
+            return {**report.load.rates(), "seed_seconds": round(time.perf_counter() - started, 1)}
+        return None
+    # An interrupted earlier run may have left rows without vectors or the search indexes dropped.
+    ensure_search_indexes(engine, progress=progress)
+    refresh_statistics(engine, vacuum=bool(embed_missing(engine, progress)))
+    return None
 
 
 def _ilike(engine: Engine, query: str, exact: bool) -> list[str]:
@@ -138,11 +146,13 @@ def load_queries(limit: int | None = None) -> list[str]:
 def run_search_bench(parts: int, out: Path, progress: Callable[[str, int, int], None] | None = None,
                      max_queries: int | None = None) -> dict:  # type: ignore[type-arg]
     engine = bench_engine(get_engine())
-    prepare(engine, parts, progress)
+    load = prepare(engine, parts, progress)
     queries = load_queries(max_queries)
     with engine.connect() as conn:
         actual = int(conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar_one())
     report = {"parts": actual, "queries": len(queries), "methods": measure(engine, queries)}
+    if load:
+        report["load"] = load
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     engine.dispose()

@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.settings import Settings, get_settings
+from knowledge.tracing import instrument_engine
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,8 @@ def _apply_server_settings(settings: Settings, admin: URL) -> URL:
         with engine.connect() as conn:
             current = conn.execute(text("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"))
             wanted = conn.execute(text("SELECT pg_size_bytes(:v)"), {"v": settings.embedded_shared_buffers})
-            if current.scalar_one() == wanted.scalar_one():
+            # a floor: `knowledge.server_tuning` raises it for a large catalog, and that must stick
+            if current.scalar_one() >= wanted.scalar_one():
                 return admin
             conn.execute(text(f"ALTER SYSTEM SET shared_buffers = '{settings.embedded_shared_buffers}'"))
     finally:
@@ -123,6 +125,7 @@ def _engine_for(url_text: str, ef_search: int) -> Engine:
             dbapi_conn.rollback()
             log.warning("pgvector without iterative index scans; filtered vector search may miss rows")
 
+    instrument_engine(engine)
     return engine
 
 

@@ -30,11 +30,16 @@ def cache_path() -> Path:
 
 
 def model_key() -> str:
-    """Which model made a vector: its directory, and its weights file's size and time (a new model misses)."""
+    """Which model made a vector: its directory, and its weights file's size and time (a new model misses), and
+    the encoder derived from it (the default's key is unchanged from before there was a choice)."""
+    from knowledge.encoders import DEFAULT_ENCODER, active_encoder_name
+
     directory = Path(model_directory())
     weights = directory / "model.safetensors"
     stamp = f"{weights.stat().st_size}-{int(weights.stat().st_mtime)}" if weights.exists() else "custom"
-    return f"{directory.resolve()}|{stamp}|{EMBEDDING_DIMS}"
+    encoder = active_encoder_name()
+    suffix = "" if encoder == DEFAULT_ENCODER else f"|{encoder}"
+    return f"{directory.resolve()}|{stamp}|{EMBEDDING_DIMS}{suffix}"
 
 
 def _digest(text: str) -> bytes:

@@ -49,18 +49,34 @@ def get_model() -> SentenceTransformer:
     return model
 
 
+class SentenceTransformersEncoder:
+    """MiniLM under sentence-transformers: the reference the ONNX export is checked against, and the fp32
+    encoder's fallback when the export cannot be made."""
+
+    def encode(self, text: str) -> np.ndarray:
+        return self.encode_batch([text])[0]
+
+    def encode_batch(self, texts: list[str]) -> np.ndarray:
+        size = get_settings().embedding_batch_size
+        vectors = get_model().encode(texts, batch_size=size, normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+
 def embed_texts(
     texts: Sequence[str],
     batch_size: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """Unit-length float32 embeddings, one row per text. `progress` is called with each batch's size."""
-    model = get_model()
+    """Unit-length float32 embeddings by the configured encoder (`EMBEDDING_ENCODER`), one row per text.
+    `progress` is called with each batch's size."""
+    from knowledge.encoders import get_encoder
+
+    encoder = get_encoder()
     size = batch_size or get_settings().embedding_batch_size
     chunks: list[np.ndarray] = []
     for start in range(0, len(texts), size):
         batch = list(texts[start : start + size])
-        chunks.append(model.encode(batch, batch_size=size, normalize_embeddings=True, convert_to_numpy=True))
+        chunks.append(encoder.encode(batch[0])[None, :] if len(batch) == 1 else encoder.encode_batch(batch))
         if progress:
             progress(len(batch))
     if not chunks:
@@ -71,30 +87,19 @@ def embed_texts(
 def embed_documents(
     texts: Sequence[str], progress: Callable[[int], None] | None = None
 ) -> np.ndarray:
-    """Embeddings for stored documents: the ONNX export of the same weights (about twice as fast as
-    sentence-transformers on CPU, same vectors to 1e-6), falling back to sentence-transformers."""
-    from knowledge.query_encoder import get_query_encoder
-
-    encoder = get_query_encoder()
-    if encoder is None:
-        return embed_texts(texts, progress=progress)
-    vectors = encoder.encode(texts[0])[None, :] if len(texts) == 1 else encoder.encode_batch(list(texts))
-    if progress:
-        progress(len(texts))
-    return vectors
+    """Embeddings for stored documents, in one batch, by the configured encoder."""
+    return embed_texts(texts, batch_size=max(len(texts), 1), progress=progress)
 
 
 @lru_cache(maxsize=4096)
 def _embed_query_cached(text: str) -> tuple[float, ...]:
-    from knowledge.query_encoder import get_query_encoder
+    from knowledge.encoders import get_encoder
 
-    encoder = get_query_encoder()
-    vector = encoder.encode(text) if encoder is not None else embed_texts([text])[0]
-    return tuple(float(x) for x in vector)
+    return tuple(float(x) for x in get_encoder().encode(text))
 
 
 def embed_query(text: str) -> list[float]:
-    """Embedding of one search query (cached: technicians repeat themselves)."""
+    """Embedding of one search query by the configured encoder (cached: technicians repeat themselves)."""
     return list(_embed_query_cached(text.strip().lower()))
 
 

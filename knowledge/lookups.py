@@ -8,7 +8,9 @@ the tools decide that when the name is used.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Engine, text
 
@@ -37,7 +39,7 @@ class LookupTables:
     people: tuple[Person, ...]
     locations: tuple[Location, ...]
     cities: tuple[str, ...]
-    part_numbers: frozenset[str]  # normalised (knowledge.partnumbers.normalize_part_number)
+    part_numbers: Container[str]  # normalised (knowledge.partnumbers.normalize_part_number)
     catalog_terms: frozenset[str] = frozenset()  # stemmed lexemes ("instal", "contactor", "safeti")
 
 
@@ -52,21 +54,49 @@ _SQL = {
     "cities": "SELECT city FROM (SELECT city FROM equipment UNION SELECT city FROM stock_locations "
               "UNION SELECT city FROM organizations UNION SELECT city FROM marketplace_listings) c "
               "WHERE city IS NOT NULL ORDER BY 1",
-    "part_numbers": "SELECT part_number_norm FROM part_number_lookup",
     "catalog_terms": "SELECT word FROM part_term_stats WHERE word ~ '^[a-z]{3,}$'",
 }
+
+
+# Up to this many the catalog's part numbers are read into a set (a few MB); above, each is asked of the database.
+IN_MEMORY_PART_NUMBERS = 200_000
+
+
+class CatalogPartNumbers:
+    """Whether a normalised part number is in the catalog, asked of its index and remembered: a million numbers
+    would be ~100 MB of set per process, read again in full every few minutes on the request path."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._known = lru_cache(maxsize=65_536)(self._ask)
+
+    def _ask(self, norm: str) -> bool:
+        with self._engine.connect() as conn:
+            return bool(conn.execute(text("SELECT EXISTS (SELECT 1 FROM parts_catalog WHERE part_number_norm = :n)"),
+                                     {"n": norm}).scalar())
+
+    def __contains__(self, norm: object) -> bool:
+        return isinstance(norm, str) and bool(norm) and self._known(norm)
+
+
+def _part_numbers(engine: Engine, conn) -> Container[str]:  # type: ignore[no-untyped-def]
+    estimate = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'part_number_lookup'::regclass")).scalar()
+    if (estimate or 0) > IN_MEMORY_PART_NUMBERS:
+        return CatalogPartNumbers(engine)
+    return frozenset(conn.execute(text("SELECT part_number_norm FROM part_number_lookup")).scalars())
 
 
 def _read_lookups(engine: Engine) -> LookupTables:
     with engine.connect() as conn:
         rows = {name: conn.execute(text(sql)).all() for name, sql in _SQL.items()}
+        part_numbers = _part_numbers(engine, conn)
     return LookupTables(
         sites=tuple(r[0] for r in rows["sites"]),
         organizations=tuple(r[0] for r in rows["organizations"]),
         people=tuple(Person(r[0], r[1]) for r in rows["people"]),
         locations=tuple(Location(str(r[0]), r[1], r[2], r[3], r[4]) for r in rows["locations"]),
         cities=tuple(r[0] for r in rows["cities"]),
-        part_numbers=frozenset(r[0] for r in rows["part_numbers"]),
+        part_numbers=part_numbers,
         catalog_terms=frozenset(r[0] for r in rows["catalog_terms"]),
     )
 

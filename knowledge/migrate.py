@@ -54,6 +54,8 @@ def readiness(engine: Engine) -> dict[str, object]:
     head = migrations_head()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
-        parts = conn.execute(text("SELECT count(*) FROM parts_catalog")).scalar_one() if current else 0
+        # the planner's estimate: a count(*) would scan the catalog on every health check
+        parts = conn.execute(text("SELECT greatest(reltuples, 0) FROM pg_class "
+                                  "WHERE oid = 'parts_catalog'::regclass")).scalar_one() if current else 0
     return {"database": "ok", "migrations": "head" if current == head else f"at {current}, head is {head}",
             "ready": current == head, "catalog_parts": int(parts)}

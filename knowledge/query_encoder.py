@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,24 @@ class QueryEncoder:
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
 
 
+def ensure_onnx_export(stage: Callable[[str], None] | None = None) -> bool:
+    """Export MiniLM to ONNX under PARTPILOT_HOME unless that is done already; True when it exported now."""
+    target = _onnx_path()
+    if target.exists():
+        return False
+    if stage:
+        stage("exporting MiniLM to ONNX")
+    log.info("exporting MiniLM to ONNX at %s (once)", target)
+    _export(target)
+    return True
+
+
+def onnx_file() -> Path:
+    """The fp32 ONNX export, made first if missing."""
+    ensure_onnx_export()
+    return _onnx_path()
+
+
 def get_query_encoder() -> QueryEncoder | None:
     """The ONNX encoder, exporting it on first use; None (fall back to sentence-transformers) if that fails."""
     with _export_lock:  # concurrent first searches would otherwise import transformers twice at once
@@ -110,11 +129,7 @@ def get_query_encoder() -> QueryEncoder | None:
 @lru_cache(maxsize=1)
 def _load_query_encoder() -> QueryEncoder | None:
     try:
-        target = _onnx_path()
-        if not target.exists():
-            log.info("exporting MiniLM to ONNX at %s (once)", target)
-            _export(target)
-        return QueryEncoder(target)
+        return QueryEncoder(onnx_file())
     except Exception:  # the fallback is slower but equivalent, so search keeps working
         log.exception("ONNX query encoder unavailable; using sentence-transformers for queries")
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,11 +30,26 @@ class Settings(BaseSettings):
         default=None, description="Directory of a sentence-transformers model; default: the bundled MiniLM."
     )
     embedding_batch_size: int = 64
+    embedding_encoder: Literal["minilm-fp32", "minilm-int8", "static"] = Field(
+        default="minilm-fp32", description="The encoder of documents and queries (docs/encoders.md): MiniLM on "
+        "ONNX in fp32 or int8, or a static Model2Vec model distilled from it. Changing it means re-embedding the "
+        "store: `partpilot embeddings reembed`.")
 
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
     anthropic_model: str = "claude-sonnet-4-5"
     anthropic_timeout_seconds: float = 30.0
+
+    planner_model: str | None = Field(
+        default=None, description="The planner as provider:model through init_chat_model (anthropic:…, openai:…, "
+        "ollama:…). Unset: Claude when ANTHROPIC_API_KEY is set, else the offline local planner.")
+    # read under the names the provider libraries themselves read, so one environment serves both
+    openai_api_key: str | None = None
+    openai_base_url: str | None = Field(
+        default=None, description="An OpenAI-compatible server: vLLM, llama.cpp server, LM Studio, OpenRouter.")
+    ollama_base_url: str | None = Field(default=None, description="Ollama's address (default localhost:11434).")
+    planner_timeout_seconds: float = Field(
+        default=120.0, description="Per planner call for openai and ollama models (local models answer slowly).")
 
     search_candidates_per_signal: int = 40
     # The catalog's embeddings form tight clusters (a kind of part, its many builds) far apart by trade; a

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from agent.checkpointer import conninfo
 from channels.hub import ChannelHub
 from channels.jobs import TurnJob
+from partpilot.logs import REQUEST_ID_ARG, request_scope, with_request_id
 from partpilot.notice_pump import NoticePump
 from tools.schedule import ScheduledWork
 
@@ -62,7 +63,9 @@ class ProcrastinateQueue:
                 pool.open(wait=False)
                 self._app.open(pool)
                 self._open = True
-        self._app.configure_task(TURN_TASK, queue=QUEUE, lock=job.conversation_key).defer(**job.as_args())
+        # the job carries the request id of the webhook that queued it: its worker's log lines carry it too
+        self._app.configure_task(TURN_TASK, queue=QUEUE, lock=job.conversation_key).defer(
+            **with_request_id(job.as_args()))
 
     def close(self) -> None:
         with self._lock:
@@ -87,7 +90,9 @@ def worker_app(hub: ChannelHub, engine: Engine, concurrency: int, clock: bool = 
     @app.task(name=TURN_TASK, queue=QUEUE, pass_context=True, retry=RETRY)
     def channel_turn(context: JobContext, **args: Any) -> None:
         assert context.job.id is not None
-        hub.run_job(args, context.job.id)
+        with request_scope(args.pop(REQUEST_ID_ARG, None)):
+            log.info("running %s job %s for %s", args.get("channel"), context.job.id, args.get("conversation_key"))
+            hub.run_job(args, context.job.id)
 
     @app.periodic(cron="* * * * * */2", periodic_id="rescue_stalled")  # every 2 seconds (the 6th field)
     @app.task(name="partpilot.rescue_stalled_jobs", queue=QUEUE, pass_context=True, queueing_lock="rescue_stalled")

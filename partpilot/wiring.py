@@ -23,6 +23,8 @@ from agent.runner import AgentRunner
 from api.app import create_api
 from api.deps import current_caller
 from api.errors import ERROR_RESPONSES
+from api.mcp import mount_mcp
+from api.openapi import check_operation_ids
 from channels.hub import ChannelHub
 from channels.web.chat import chat_router
 from channels.web.page import STATIC
@@ -34,6 +36,7 @@ from knowledge.settings import get_settings
 from partpilot.config import AppSettings, get_app_settings
 from partpilot.jobs import BackgroundWorker, ProcrastinateQueue, worker_app
 from partpilot.notice_pump import NoticePump
+from partpilot.telemetry import observe
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +108,13 @@ def create_app(bind_host: str = "127.0.0.1", job_concurrency: int = 0) -> FastAP
     app.include_router(page_router)
     app.mount("/widget", StaticFiles(directory=STATIC), name="widget")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-                       allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+                       allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Widget-Key"],
                        expose_headers=["x-vercel-ai-ui-message-stream"])
     for router in channel_routers():
         app.include_router(router)
+    observe(app, get_engine)  # /metrics; a request id per request, carried into its logs and jobs
+    mount_mcp(app, get_engine, bind_host)  # MCP over streamable HTTP, its session manager in the app's lifespan
+    check_operation_ids(app)  # the channels' routes too: each operationId names one route
     return app
 
 

@@ -17,6 +17,7 @@ os.environ["EMBEDDED_DATABASE_NAME"] = os.environ.get("PARTPILOT_TEST_DB", f"par
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.pop("ANTHROPIC_API_KEY", None)
+os.environ.pop("PLANNER_MODEL", None)  # a developer's own model must not become the tests' planner
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 from fastapi.testclient import TestClient  # noqa: E402

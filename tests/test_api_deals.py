@@ -59,8 +59,8 @@ def test_wanted_post_and_responses(client: TestClient, tech: dict[str, str], sel
     sent = body(client.post(f"{MARKET}/wanted/{post['id']}/respond", json=answer, headers=seller), 201)["response"]
     assert sent["quantity"] == 2
     answers = body(client.get(f"{MARKET}/wanted/{post['id']}/responses", headers=tech))
-    assert [a["id"] for a in answers] == [sent["id"]]
-    assert body(client.get(f"{MARKET}/wanted/{post['id']}/responses", headers=outsider)) == []
+    assert [a["id"] for a in answers["items"]] == [sent["id"]] and answers["total"] == 1
+    assert body(client.get(f"{MARKET}/wanted/{post['id']}/responses", headers=outsider))["items"] == []
 
 
 def test_auction_bids_and_watchlist(client: TestClient, engine: Engine, tech: dict[str, str],

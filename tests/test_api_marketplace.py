@@ -70,9 +70,9 @@ def test_offer_counter_accept(client: TestClient, tech: dict[str, str], seller: 
     offer = body(client.post(f"{LISTINGS}/{lid}/offer", json={"quantity": 2, "offered_price": "90"}, headers=tech),
                  201)["offer"]
     assert offer["status"] == "pending" and offer["awaiting"] == "seller"
-    assert offer["id"] in {o["id"] for o in body(client.get(f"{OFFERS}/sent", headers=tech))}
+    assert offer["id"] in {o["id"] for o in body(client.get(f"{OFFERS}/sent", headers=tech))["items"]}
     received = body(client.get(f"{OFFERS}/received", params={"status": "pending", "listing_id": lid}, headers=seller))
-    assert [o["id"] for o in received] == [offer["id"]]
+    assert [o["id"] for o in received["items"]] == [offer["id"]] and received["total"] == 1
     error(client.get(f"{OFFERS}/received", headers=tech), 403, "forbidden")
     error(client.post(f"{OFFERS}/{offer['id']}/accept", headers=tech), 409, "conflict")  # the seller's move
     error(client.post(f"{OFFERS}/{offer['id']}/counter", json={"price": "0"}, headers=seller), 422)
@@ -90,6 +90,10 @@ def test_reject_and_withdraw(client: TestClient, tech: dict[str, str], seller: d
     rejected = body(client.post(f"{OFFERS}/{first['id']}/reject", params={"message": "too low"}, headers=seller))
     assert rejected["offer"]["status"] == "rejected"
     second = body(client.post(f"{LISTINGS}/{lid}/offer", json={"offered_price": "100"}, headers=tech), 201)["offer"]
+    pages = [body(client.get(f"{OFFERS}/received", params={"listing_id": lid, "page_size": 1, "page": page},
+                             headers=seller)) for page in (1, 2)]
+    assert [p["total"] for p in pages] == [2, 2] and [p["has_more"] for p in pages] == [True, False]
+    assert [p["items"][0]["id"] for p in pages] == [second["id"], first["id"]], "newest first, one per page"
     assert body(client.post(f"{OFFERS}/{second['id']}/withdraw", headers=tech))["offer"]["status"] == "withdrawn"
 
 

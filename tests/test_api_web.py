@@ -11,22 +11,32 @@ from sqlalchemy import Engine
 
 from partpilot.config import get_app_settings, is_loopback
 from partpilot.wiring import create_app
-from tools.context import caller_for_api_key
+from tools.widget_auth import caller_for_widget
+
+
+def _embed(html: str) -> tuple[str, str]:
+    """The publishable widget key and the user token of the demo page's embed tag ("" when signed out)."""
+    match = re.search(r'<script src="/widget/widget.js" data-widget-key="([^"]*)" data-user-token="([^"]*)"', html)
+    assert match, html
+    return match.group(1), match.group(2)
 
 
 def _page_key(html: str) -> str:
-    match = re.search(r'<script src="/widget/widget.js" data-api-key="([^"]*)"', html)
-    assert match, html
-    return match.group(1)
+    return _embed(html)[0]
+
+
+def _page_token(html: str) -> str:
+    return _embed(html)[1]
 
 
 def test_demo_page_is_signed_in_as_the_demo_technician(client: TestClient, engine: Engine) -> None:
     first = client.get("/")
     assert first.status_code == 200 and first.headers["content-type"].startswith("text/html")
     key = _page_key(first.text)
-    caller = caller_for_api_key(engine, key)
+    caller = caller_for_widget(engine, key, _page_token(first.text))
     assert caller is not None and caller.email == get_app_settings().web_demo_email and caller.role == "technician"
-    assert _page_key(client.get("/").text) == key, "the demo key is reused, not minted per page view"
+    assert _page_key(client.get("/").text) == key, "the organization's widget key is reused, not minted per view"
+    assert "pp_" not in first.text, "no secret API key in the page"
     assert 'src="/widget/widget.js"' in first.text and "https://" not in first.text
     assert "Demo: signed in as the demo technician" in first.text and "loopback" in first.text
 
@@ -36,7 +46,7 @@ def test_demo_is_off_on_a_public_address_unless_asked_for(monkeypatch: pytest.Mo
     page = public.get("/")
     assert page.status_code == 200 and _page_key(page.text) == "" and "Demo sign-in is off" in page.text
     monkeypatch.setattr(get_app_settings(), "web_demo", True)  # WEB_DEMO=true: the operator's explicit choice
-    assert _page_key(public.get("/").text).startswith("pp_")
+    assert _page_key(public.get("/").text).startswith("ppk_")
 
 
 @pytest.mark.parametrize("host,loopback", [("127.0.0.1", True), ("::1", True), ("localhost", True),

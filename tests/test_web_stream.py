@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from channels.web.stream import DONE_FRAME, UIMessageEncoder, encode_events, is_known_chunk, parse_sse, sse_frame
+from channels.web.stream import (
+    DONE_FRAME,
+    UIMessageEncoder,
+    approval_id,
+    encode_events,
+    is_known_chunk,
+    parse_sse,
+    sse_frame,
+)
 
 # Fields the AI SDK's strict chunk schema allows per type (ui-message-chunks.ts); anything else is rejected.
 ALLOWED = {
@@ -20,6 +28,8 @@ ALLOWED = {
                              "dynamic", "title"},
     "tool-output-available": {"type", "toolCallId", "output", "providerExecuted", "dynamic", "preliminary"},
     "tool-output-denied": {"type", "toolCallId"},
+    "tool-input-start": {"type", "toolCallId", "toolName", "providerExecuted", "dynamic"},  # AI SDK 5's fields
+    "tool-approval-request": {"type", "approvalId", "toolCallId"},  # AI SDK 6+ (5 has no tool approvals)
 }
 DATA_FIELDS = {"type", "id", "data", "transient"}
 
@@ -55,7 +65,8 @@ def test_sequence_opens_and_closes_text_parts_around_tools() -> None:
     types = [c["type"] for c in _chunks(TURN)[:-1] if isinstance(c, dict)]
     assert types == ["start", "text-start", "text-delta", "text-delta", "text-end", "tool-input-available",
                      "tool-output-available", "tool-input-available", "tool-output-denied", "text-start",
-                     "text-delta", "text-end", "tool-input-available", "data-confirm", "data-price", "finish"]
+                     "text-delta", "text-end", "tool-input-start", "tool-input-available", "tool-approval-request",
+                     "data-confirm", "data-price", "finish"]
 
 
 def test_text_deltas_reassemble_and_share_their_part_id() -> None:
@@ -120,3 +131,24 @@ def test_a_new_planner_message_starts_a_new_text_part() -> None:
     types = [c["type"] for c in frames if isinstance(c, dict)]
     assert types == ["start", "text-start", "text-delta", "text-end", "text-start", "text-delta", "text-delta",
                      "text-end", "finish"]
+
+
+def test_a_pending_write_is_an_sdk_approval_request_for_its_call() -> None:
+    frames = [c for c in _chunks(TURN) if isinstance(c, dict)]
+    request = next(c for c in frames if c["type"] == "tool-approval-request")
+    assert request == {"type": "tool-approval-request", "approvalId": approval_id("w1"), "toolCallId": "w1"}
+    started = next(c for c in frames if c["type"] == "tool-input-start")
+    assert started == {"type": "tool-input-start", "toolCallId": "w1", "toolName": "create_wanted_post"}
+
+
+def test_the_full_output_streams_and_a_cut_preview_follows_as_its_own_part() -> None:
+    full = {"results": [{"part_number": f"P{i}"} for i in range(5)]}
+    preview = {"results": [{"part_number": "P0"}, {"part_number": "P1"}, {"part_number": "P2"}, "… 2 more"]}
+    chunks = UIMessageEncoder("m").encode({"type": "tool_finished", "tool_call_id": "c1", "output": full,
+                                           "preview": preview})
+    assert chunks == [{"type": "tool-output-available", "toolCallId": "c1", "output": full},
+                      {"type": "data-tool-preview", "id": "preview-c1", "data": {"toolCallId": "c1",
+                                                                                "preview": preview}}]
+    same = UIMessageEncoder("m").encode({"type": "tool_finished", "tool_call_id": "c2", "output": {"ok": True},
+                                         "preview": {"ok": True}})
+    assert [c["type"] for c in same] == ["tool-output-available"]

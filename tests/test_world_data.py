@@ -180,10 +180,11 @@ def test_queries_reference_catalog(world: dict[str, list[dict[str, Any]]]) -> No
     keys = {(p["manufacturer"], p["part_number"]) for p in world["parts_catalog"]}
     kinds = Counter(r["kind"] for r in rows)
     assert set(kinds) == {"exact_number", "typo_number", "ocr_number", "superseded_number", "description",
-                          "synonym", "equipment_scoped", "spaced_number"}
+                          "synonym", "equipment_scoped", "spaced_number", "spec"}
     for r in rows:
-        for pn in r["expected"]:
-            assert (r["manufacturer"], pn) in keys, r
+        makers = r.get("expected_manufacturers") or [r["manufacturer"]] * len(r["expected"])
+        for pn, maker in zip(r["expected"], makers, strict=True):
+            assert (maker, pn) in keys, r
         if r["kind"] == "superseded_number":
             assert r["superseded"] == r["query"]
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tools.context import Caller
 from tools.results import ToolFailed, ToolFailure
+from tools.telemetry import traced_tool
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ class ToolContext:
 
 ToolFn = Callable[[ToolContext, Any], BaseModel]
 Summarizer = Callable[[Caller, Any, Session], str]
+# A WRITE tool's refusals that need no write, run before its confirmation: raises ToolFailed like the tool would.
+Precheck = Callable[[ToolContext, Any], object]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class ToolSpec:
     input_model: type[BaseModel]
     output_model: type[BaseModel]
     summarize: Summarizer | None
+    precheck: Precheck | None = None
 
     @property
     def description(self) -> str:
@@ -62,8 +66,10 @@ class ToolSpec:
 REGISTRY: dict[str, ToolSpec] = {}
 
 
-def tool(kind: ToolKind, summarize: Summarizer | None = None) -> Callable[[ToolFn], ToolFn]:
-    """Register a tool function `fn(ctx, args) -> Output`. WRITE tools must say how to summarize a call."""
+def tool(kind: ToolKind, summarize: Summarizer | None = None,
+         precheck: Precheck | None = None) -> Callable[[ToolFn], ToolFn]:
+    """Register a tool function `fn(ctx, args) -> Output`. WRITE tools must say how to summarize a call, and may
+    name a `precheck`: the refusals known before any write, so that nobody is asked to confirm a refused call."""
 
     def register(fn: ToolFn) -> ToolFn:
         hints = get_type_hints(fn)
@@ -71,7 +77,7 @@ def tool(kind: ToolKind, summarize: Summarizer | None = None) -> Callable[[ToolF
         input_model, output_model = hints[params[1]], hints["return"]
         if kind is ToolKind.WRITE and summarize is None:
             raise TypeError(f"WRITE tool {fn.__name__} needs a summarize function for its confirmation")
-        REGISTRY[fn.__name__] = ToolSpec(fn.__name__, kind, fn, input_model, output_model, summarize)
+        REGISTRY[fn.__name__] = ToolSpec(fn.__name__, kind, fn, input_model, output_model, summarize, precheck)
         return fn
 
     return register
@@ -123,6 +129,23 @@ def summarize_call(engine: Engine, caller: Caller, name: str, args: dict[str, An
         return spec.summarize(caller, parsed, session)
 
 
+def precheck_call(engine: Engine, caller: Caller, name: str, args: dict[str, Any]) -> ToolFailure | None:
+    """The failure a WRITE call would end in whatever the user answers (None: ask them). Writes nothing."""
+    spec = get_tool(name)
+    parsed = parse_args(spec, args)
+    if isinstance(parsed, ToolFailure) or spec.precheck is None:
+        return None
+    with Session(engine) as session:
+        try:
+            spec.precheck(ToolContext(caller, session, engine), parsed)
+        except ToolFailed as failed:
+            return failed.failure
+        finally:
+            session.rollback()
+    return None
+
+
+@traced_tool  # a span, a latency sample and an outcome count per call (tools/telemetry.py)
 def invoke(
     engine: Engine, caller: Caller, name: str, args: dict[str, Any] | BaseModel, *, idempotency_key: str | None = None
 ) -> BaseModel:

@@ -35,6 +35,9 @@ class PartSearchResponse(BaseModel):
     items: list[SearchHit] = Field(description="Best first; a superseded hit is followed by its replacement")
     page: int
     page_size: int
+    total: int = Field(description=f"Hits the search ranked, counted up to the search window ({SEARCH_WINDOW}): "
+                       "pages reach that far")
+    total_capped: bool = Field(description=f"The window is full: more parts may match than `total` ({SEARCH_WINDOW})")
     has_more: bool
     detected_equipment: list[str]
     detected_manufacturers: list[str]
@@ -52,15 +55,16 @@ def search_catalog(
     trade: Trade | None = None,
     compatible_with: Annotated[str | None, Query(max_length=100, description="Equipment model, e.g. Gen2")] = None,
 ) -> PartSearchResponse:
-    """Hybrid search of the parts catalog (part numbers with typos, superseded numbers, descriptions)."""
-    limit = min(paging.end + 1, SEARCH_WINDOW)
+    """Hybrid search of the parts catalog (part numbers with typos, superseded numbers, descriptions). `total`
+    counts the ranked hits up to the search window, so every page of one query slices the same ranking."""
     found = run_tool(engine, caller, "search_parts", {
-        "query": q, "limit": limit, "manufacturer": manufacturer, "category": category, "trade": trade,
+        "query": q, "limit": SEARCH_WINDOW, "manufacturer": manufacturer, "category": category, "trade": trade,
         "compatible_with": compatible_with}, SearchPartsOutput)
     window = found.results[paging.offset:paging.end]
+    total = len(found.results)
     return PartSearchResponse(
-        query=found.query, items=window, page=paging.page, page_size=paging.page_size,
-        has_more=len(found.results) > paging.end, detected_equipment=found.detected_equipment,
+        query=found.query, items=window, page=paging.page, page_size=paging.page_size, total=total,
+        total_capped=total >= SEARCH_WINDOW, has_more=total > paging.end, detected_equipment=found.detected_equipment,
         detected_manufacturers=found.detected_manufacturers, message=found.message)
 
 

@@ -50,13 +50,13 @@ def list_inventory(
     return paginate(found.items, paging, found.total)
 
 
-@router.get("/low-stock", response_model=list[LowStockAlert], openapi_extra=serves("low_stock"))
-def low_stock_alerts(
-    engine: EngineDep, caller: CallerDep, location_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[LowStockAlert]:
+@router.get("/low-stock", response_model=Page[LowStockAlert], openapi_extra=serves("low_stock"))
+def low_stock_alerts(engine: EngineDep, caller: CallerDep, paging: PageDep,
+                     location_id: uuid.UUID | None = None) -> Page[LowStockAlert]:
     """Items at or below their reorder point, largest shortfall first, with a suggested order quantity."""
-    return run_tool(engine, caller, "low_stock", {"location_id": location_id, "limit": limit}, LowStockOutput).alerts
+    found = run_tool(engine, caller, "low_stock", {"location_id": location_id, "limit": paging.page_size,
+                                                    "offset": paging.offset}, LowStockOutput)
+    return paginate(found.alerts, paging, found.total)
 
 
 @router.post("", response_model=StockItemOutput, status_code=201, openapi_extra=serves("add_stock_item"))

@@ -46,7 +46,7 @@ STREAM_POLL_SECONDS = 2.0
 
 @router.get("/stream", response_class=StreamingResponse, openapi_extra=serves("list_notifications"),
             responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"}})
-async def stream(request: Request, engine: EngineDep, caller: CallerDep) -> StreamingResponse:
+async def stream_notifications(request: Request, engine: EngineDep, caller: CallerDep) -> StreamingResponse:
     """Your inbox, live (Server-Sent Events). The first `notifications` event has your newest 20 and the unread
     count; each later one carries only what is new (and the unread count) as it is written. Checked every
     two seconds; a comment line keeps quiet connections open."""

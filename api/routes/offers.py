@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
+from api.schemas import Page, PageDep, PageParams, paginate
 from api.tooling import run_tool, serves
 from tools.listings import Money
 from tools.offers import (
@@ -35,26 +36,26 @@ def make_offer(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyDep, lis
     return run_tool(engine, caller, "submit_offer", args, SubmitOfferOutput, key)
 
 
-def _offers(engine: EngineDep, caller: CallerDep, direction: str, status: OfferStatus | None,
-            listing_id: uuid.UUID | None, limit: int) -> list[OfferView]:
-    args = {"direction": direction, "status": status, "listing_id": listing_id, "limit": limit}
-    return run_tool(engine, caller, "list_offers", args, ListOffersOutput).offers
+def _offers(engine: EngineDep, caller: CallerDep, paging: PageParams, direction: str, status: OfferStatus | None,
+            listing_id: uuid.UUID | None) -> Page[OfferView]:
+    args = {"direction": direction, "status": status, "listing_id": listing_id, "limit": paging.page_size,
+            "offset": paging.offset}
+    found = run_tool(engine, caller, "list_offers", args, ListOffersOutput)
+    return paginate(found.offers, paging, found.total)
 
 
-@router.get("/offers/received", response_model=list[OfferView], openapi_extra=serves("list_offers"))
-def received_offers(engine: EngineDep, caller: CallerDep, status: OfferStatus | None = None,
-                    listing_id: uuid.UUID | None = None,
-                    limit: Annotated[int, Query(ge=1, le=100)] = 25) -> list[OfferView]:
+@router.get("/offers/received", response_model=Page[OfferView], openapi_extra=serves("list_offers"))
+def received_offers(engine: EngineDep, caller: CallerDep, paging: PageDep, status: OfferStatus | None = None,
+                    listing_id: uuid.UUID | None = None) -> Page[OfferView]:
     """Offers on your organization's listings, newest first (sellers and parts managers)."""
-    return _offers(engine, caller, "received", status, listing_id, limit)
+    return _offers(engine, caller, paging, "received", status, listing_id)
 
 
-@router.get("/offers/sent", response_model=list[OfferView], openapi_extra=serves("list_offers"))
-def sent_offers(engine: EngineDep, caller: CallerDep, status: OfferStatus | None = None,
-                listing_id: uuid.UUID | None = None,
-                limit: Annotated[int, Query(ge=1, le=100)] = 25) -> list[OfferView]:
+@router.get("/offers/sent", response_model=Page[OfferView], openapi_extra=serves("list_offers"))
+def sent_offers(engine: EngineDep, caller: CallerDep, paging: PageDep, status: OfferStatus | None = None,
+                listing_id: uuid.UUID | None = None) -> Page[OfferView]:
     """Offers your organization made, newest first."""
-    return _offers(engine, caller, "sent", status, listing_id, limit)
+    return _offers(engine, caller, paging, "sent", status, listing_id)
 
 
 def _respond(engine: EngineDep, caller: CallerDep, key: str, offer_id: uuid.UUID, action: str,

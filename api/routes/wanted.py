@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import CallerDep, EngineDep, IdempotencyKeyDep
 from api.errors import ERROR_RESPONSES
-from api.schemas import Page
+from api.schemas import Page, PageDep, paginate
 from api.tooling import run_tool, serves
 from tools.terms import PartCategory
 from tools.wanted import (
@@ -75,12 +75,13 @@ def respond_to_wanted(engine: EngineDep, caller: CallerDep, key: IdempotencyKeyD
     return run_tool(engine, caller, "respond_to_wanted_post", args, RespondToWantedOutput, key)
 
 
-@router.get("/{wanted_id}/responses", response_model=list[WantedResponseView],
+@router.get("/{wanted_id}/responses", response_model=Page[WantedResponseView],
             openapi_extra=serves("list_wanted_responses"))
-def wanted_responses(engine: EngineDep, caller: CallerDep, wanted_id: uuid.UUID) -> list[WantedResponseView]:
-    """Answers to your post (all), or your own answer to someone else's."""
-    return run_tool(engine, caller, "list_wanted_responses", {"wanted_post_id": wanted_id},
-                    ListWantedResponsesOutput).responses
+def wanted_responses(engine: EngineDep, caller: CallerDep, paging: PageDep,
+                     wanted_id: uuid.UUID) -> Page[WantedResponseView]:
+    """Answers to your post (all), or your own answer to someone else's, newest first."""
+    found = run_tool(engine, caller, "list_wanted_responses", {"wanted_post_id": wanted_id}, ListWantedResponsesOutput)
+    return paginate(found.responses, paging)
 
 
 @router.post("/{wanted_id}/responses/{response_id}/accept", response_model=AcceptWantedResponseOutput,

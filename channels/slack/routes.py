@@ -137,6 +137,7 @@ def slack_router(hub: ChannelHub) -> APIRouter:
             return answer
         return to_starlette_response(await run_in_threadpool(dispatch, to_bolt_request(request, body)))
 
-    router.add_api_route("/events", handle, methods=["POST"], include_in_schema=False)
-    router.add_api_route("/interactivity", handle, methods=["POST"], include_in_schema=False)
+    router.add_api_route("/events", handle, methods=["POST"], include_in_schema=False, name="slack_events")
+    router.add_api_route("/interactivity", handle, methods=["POST"], include_in_schema=False,
+                         name="slack_interactivity")
     return router

@@ -52,7 +52,7 @@ def sms_router(hub: ChannelHub) -> APIRouter:
             return None
         return form, url
 
-    @router.post("/inbound", include_in_schema=False)
+    @router.post("/inbound", include_in_schema=False, name="sms_inbound")
     async def inbound(request: Request) -> Response:
         verified = await verified_form(request)
         if verified is None:
@@ -65,7 +65,7 @@ def sms_router(hub: ChannelHub) -> APIRouter:
             await run_in_threadpool(hub.queue.enqueue, job)
         return _twiml()
 
-    @router.post("/status", include_in_schema=False)
+    @router.post("/status", include_in_schema=False, name="sms_status")
     async def status(request: Request) -> Response:
         verified = await verified_form(request)
         if verified is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -47,7 +48,8 @@ async def iterate_in_thread(make: Callable[[], Iterator[dict[str, Any]]],
             on_finish()
             put(_END)
 
-    loop.run_in_executor(agent_executor(), work)
+    # in a copy of this context: the turn's log lines carry the request's id (partpilot/logs.py)
+    loop.run_in_executor(agent_executor(), contextvars.copy_context().run, work)
     try:
         while True:
             item = await queue.get()

@@ -1,5 +1,7 @@
 """Chat under /api/v1/chat: a message or a confirmation answer in, the agent's turn out as a Server-Sent
-Events stream in the Vercel AI SDK UI-message format; and the conversation so far, for reloads.
+Events stream in the Vercel AI SDK UI-message format; and the conversation so far, for reloads. The chat route
+also takes the AI SDK's stock `DefaultChatTransport` body (channels/web/ui_request.py), at
+`/api/v1/chat/{thread}` or at `/api/v1/chat` with the chat's `id` as the thread.
 
 The router is built by `chat_router(authenticate)`: the application's wiring hands in the API's bearer-key
 dependency, and the agent runner and gateway through `app.state` (one of each per process)."""
@@ -17,14 +19,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
-from agent.gateway import CLIENT_THREAD_ID, Caller, Gateway, ThreadNotFound
+from agent.gateway import CLIENT_THREAD_ID, Caller, Gateway, PhotoRejected, ThreadNotFound
 from agent.reply_draft import internals_in
 from agent.runner import AgentRunner
 from channels.web.bridge import iterate_in_thread
-from channels.web.events import resume_events, turn_events
+from channels.web.events import pending_call, resume_events, turn_events
 from channels.web.history import ui_messages
 from channels.web.price_badges import badge_parts, with_price_badges
 from channels.web.stream import DONE_FRAME, UI_MESSAGE_STREAM_HEADERS, UIMessageEncoder, sse_frame
+from channels.web.ui_request import UIChatRequest, UITurn, read_turn
 
 ThreadIdPath = Annotated[str, Path(pattern=CLIENT_THREAD_ID.pattern, description="Client-chosen id, e.g. a UUID")]
 _STREAM_DOC: dict[int | str, dict[str, Any]] = {
@@ -94,10 +97,11 @@ def _claim(gateway: Gateway, caller: Caller, client_id: str, title: str | None =
         raise HTTPException(404, "No such conversation.") from None
 
 
-async def _stream(gateway: Gateway, thread: str, make: Any,
-                  ready: Callable[[], bool] = lambda: True, not_ready: str = "") -> StreamingResponse:
+async def _stream(gateway: Gateway, thread: str, make: Any, ready: Callable[[], bool] = lambda: True,
+                  not_ready: str = "", message_id: str | None = None) -> StreamingResponse:
     """The turn `make()` runs, as the UI-message SSE stream; one turn at a time per thread in any API process
-    (else 409). `ready` is checked once the turn is ours (409 with `not_ready` when it says no)."""
+    (else 409). `ready` is checked once the turn is ours (409 with `not_ready` when it says no). `message_id`:
+    the client's assistant message the stream continues (an approval's), else a new one."""
     turns = gateway.turn_locks
     if not await run_in_threadpool(turns.claim, thread):
         raise HTTPException(409, "A reply is still being written in this conversation; wait for it to finish.")
@@ -111,7 +115,7 @@ async def _stream(gateway: Gateway, thread: str, make: Any,
         raise HTTPException(409, not_ready)
 
     async def frames() -> AsyncIterator[str]:
-        encoder = UIMessageEncoder()
+        encoder = UIMessageEncoder(message_id)
         for chunk in encoder.start():
             yield sse_frame(chunk)
         async for event in iterate_in_thread(make, on_finish=lambda: turns.release(thread)):
@@ -131,6 +135,40 @@ def _check_photos(gateway: Gateway, caller: Caller, photo_ids: list[str]) -> Non
                                        "msg": f"Unknown photo id(s): {', '.join(missing)}"}])
 
 
+def _invalid(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", field), "type": "value_error", "msg": message}])
+
+
+def _save_photos(gateway: Gateway, caller: Caller, photos: tuple[bytes, ...]) -> list[str]:
+    try:
+        return [gateway.save_photo(caller, data, "web") for data in photos]
+    except PhotoRejected as exc:
+        raise _invalid("messages", str(exc)) from None
+
+
+async def _transport_turn(gateway: Gateway, runner: AgentRunner, caller: Caller, client_id: str,
+                          body: UIChatRequest) -> StreamingResponse:
+    """A `DefaultChatTransport` request: the last user message as a turn, or its approval response as the
+    answer to the pending confirmation (the same path as /resume)."""
+    try:
+        turn: UITurn = read_turn(body)
+    except ValueError as exc:
+        raise _invalid("messages", str(exc)) from None
+    if turn.approval is not None:
+        thread = await run_in_threadpool(_claim, gateway, caller, client_id)
+        call_id, answer = turn.approval.tool_call_id, {"decision": "yes" if turn.approval.approved else "no"}
+        return await _stream(gateway, thread, lambda: with_price_badges(resume_events(runner, thread, caller, answer)),
+                             ready=lambda: (pending_call(runner, thread, caller) or {}).get("tool_call_id") == call_id,
+                             not_ready="That tool call is not waiting for an approval (any more).",
+                             message_id=turn.message_id)
+    if body.photo_ids:
+        await run_in_threadpool(_check_photos, gateway, caller, body.photo_ids)
+    photo_ids = [*body.photo_ids, *await run_in_threadpool(_save_photos, gateway, caller, turn.photos)]
+    thread = await run_in_threadpool(_claim, gateway, caller, client_id, turn.text[:200])
+    return await _stream(gateway, thread, lambda: with_price_badges(
+        turn_events(runner, thread, caller, turn.text, tuple(photo_ids), notice=body.notification_id)))
+
+
 def chat_router(authenticate: Callable[..., Caller], responses: dict[int | str, dict[str, Any]]) -> APIRouter:
     """The chat routes; `authenticate` is a FastAPI dependency that yields the caller (401 otherwise)."""
     router = APIRouter(prefix="/api/v1/chat", tags=["chat"], responses=responses)
@@ -138,16 +176,28 @@ def chat_router(authenticate: Callable[..., Caller], responses: dict[int | str, 
 
     @router.post("/{thread_id}", response_class=StreamingResponse,
                  responses={**_STREAM_DOC, 409: {"description": "A reply is still streaming"}})
-    async def chat(thread_id: ThreadIdPath, body: ChatRequest, caller: CallerDep, gateway: GatewayDep,
-                   runner: RunnerDep) -> StreamingResponse:
+    async def chat(thread_id: ThreadIdPath, body: ChatRequest | UIChatRequest, caller: CallerDep,
+                   gateway: GatewayDep, runner: RunnerDep) -> StreamingResponse:
         """Send a message (and optionally photos) to the thread; the reply streams back. A thread belongs to the
-        user who started it. While a confirmation is pending, a plain message answers it."""
+        user who started it. While a confirmation is pending, a plain message answers it. Also takes the AI
+        SDK's `DefaultChatTransport` body: its last user message, or its tool approval response."""
         caller = _web(caller)
+        if isinstance(body, UIChatRequest):
+            return await _transport_turn(gateway, runner, caller, thread_id, body)
         if body.photo_ids:
             await run_in_threadpool(_check_photos, gateway, caller, body.photo_ids)
         thread = await run_in_threadpool(_claim, gateway, caller, thread_id, body.message[:200])
         return await _stream(gateway, thread, lambda: with_price_badges(
             turn_events(runner, thread, caller, body.message, tuple(body.photo_ids), notice=body.notification_id)))
+
+    @router.post("", response_class=StreamingResponse,
+                 responses={**_STREAM_DOC, 409: {"description": "A reply is still streaming"}})
+    async def chat_by_id(body: UIChatRequest, caller: CallerDep, gateway: GatewayDep,
+                         runner: RunnerDep) -> StreamingResponse:
+        """The AI SDK's `DefaultChatTransport` at `api: "/api/v1/chat"`: the chat's `id` is the thread."""
+        if body.id is None or not CLIENT_THREAD_ID.fullmatch(body.id):
+            raise _invalid("id", f"The chat id must match {CLIENT_THREAD_ID.pattern}.")
+        return await _transport_turn(gateway, runner, _web(caller), body.id, body)
 
     @router.post("/{thread_id}/resume", response_class=StreamingResponse,
                  responses={**_STREAM_DOC, 409: {"description": "Nothing awaits an answer, or a reply is streaming"}})

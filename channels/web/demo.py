@@ -1,41 +1,26 @@
-"""The demo page's sign-in: an API key for the demo technician, minted once and reused across restarts."""
+"""The demo page's sign-in: the demo technician's organization's publishable widget key and a user token for
+them, made by the server as a host site's backend would make them. No secret goes into the page."""
 
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 
 from agent.gateway import Gateway, UnknownCaller
 from channels.ports import ChannelSettings
 
 log = logging.getLogger(__name__)
 
-
-def _key_file(gateway: Gateway, settings: ChannelSettings) -> Path:
-    return settings.home / f"web-demo-key-{gateway.store_name}"
+DEMO_TOKEN_TTL_S = 12 * 3600  # a page left open over a shift keeps working; a fresh token comes with every view
 
 
-def demo_api_key(gateway: Gateway, settings: ChannelSettings, bind_host: str) -> str | None:
-    """The demo technician's key (None when the demo is off for a server bound to `bind_host`, or the demo user
-    does not exist). Only the plaintext's digest is in the database, so the plaintext is kept in a private
-    file under PARTPILOT_HOME."""
+def demo_widget_sign_in(gateway: Gateway, settings: ChannelSettings, bind_host: str) -> tuple[str, str] | None:
+    """(publishable key, user token) for the demo technician; None when the demo is off for a server bound to
+    `bind_host`, or the demo user does not exist."""
     if not settings.web_demo_on(bind_host):
         return None
-    path = _key_file(gateway, settings)
-    if path.exists():
-        key = path.read_text().strip()
-        caller = gateway.caller_for_api_key(key)
-        if caller is not None and caller.email.lower() == settings.web_demo_email.lower():
-            return key
     try:
-        key = gateway.mint_api_key(settings.web_demo_email, label="web demo")
+        return gateway.widget_sign_in(settings.web_demo_email, DEMO_TOKEN_TTL_S)
     except UnknownCaller:
         log.warning("web demo is on but %s is not an active user; the demo page stays signed out",
                     settings.web_demo_email)
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key

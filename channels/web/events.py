@@ -48,8 +48,12 @@ def web_events(events: Iterable[AgentEvent], runner: AgentRunner, thread_id: str
         elif isinstance(event, ToolStarted):
             yield {"type": "tool_started", "tool": event.name, "args": event.args, "tool_call_id": event.call_id}
         elif isinstance(event, ToolFinished):
-            output = event.output if event.ok else {"ok": False, "error": event.error, "message": event.message}
-            yield {"type": "tool_finished", "tool": event.name, "tool_call_id": event.call_id, "output": output}
+            if not event.ok:
+                output = preview = {"ok": False, "error": event.error, "message": event.message}
+            else:
+                output, preview = (event.output if event.full is None else event.full), event.output
+            yield {"type": "tool_finished", "tool": event.name, "tool_call_id": event.call_id, "output": output,
+                   "preview": preview}
         elif isinstance(event, ConfirmationRequested):
             waiting = pending_call(runner, thread_id, caller) or {}
             yield {"type": "confirmation_requested", "summary": event.summary, "tool": event.tool,

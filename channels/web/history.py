@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMes
 from agent.reply_draft import draft_of
 from agent.runner import Confirmation
 from channels.web.events import DENIED, tool_output
+from channels.web.stream import approval_id
 
 _PHOTO_NOTE = "\n[photos attached:"
 
@@ -78,6 +79,8 @@ def ui_messages(messages: list[AnyMessage], pending: Confirmation | None, write_
             out.append(current)
         call_id = next((cid for cid, p in parts_by_call.items()
                         if p["type"] == f"tool-{pending.tool}" and p["state"] == "input-available"), "pending")
+        if call_id in parts_by_call:  # as the live stream's tool-approval-request left it in an AI SDK client
+            parts_by_call[call_id].update(state="approval-requested", approval={"id": approval_id(call_id)})
         current["parts"].append({"type": "data-confirm", "id": call_id,
                                  "data": {"summary": pending.summary, "tool": pending.tool, "input": pending.args,
                                           "toolCallId": call_id, "state": "pending"}})

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from channels.ports import ChannelSettings
 from channels.web.chat import GatewayDep
-from channels.web.demo import demo_api_key
+from channels.web.demo import demo_widget_sign_in
 
 STATIC = Path(__file__).resolve().parent / "static"
 router = APIRouter(include_in_schema=False)
@@ -21,11 +21,14 @@ router = APIRouter(include_in_schema=False)
 async def demo_page(request: Request, gateway: GatewayDep) -> HTMLResponse:
     """The widget on a page of its own, signed in as the demo technician when the demo is on."""
     settings: ChannelSettings = request.app.state.settings()
-    key = await run_in_threadpool(demo_api_key, gateway, settings, request.app.state.bind_host)
+    signed = await run_in_threadpool(demo_widget_sign_in, gateway, settings, request.app.state.bind_host)
+    key, token = signed or ("", "")
     signed_in = (f"Demo: signed in as the demo technician ({settings.web_demo_email}). Anyone who can open this "
-                 "page acts as them, so it is only served on a loopback address." if key else
-                 "Demo sign-in is off: embed the widget with your own API key (partpilot users create-key EMAIL).")
+                 "page acts as them, so it is only served on a loopback address." if signed else
+                 "Demo sign-in is off: embed the widget with your organization's widget key and a user token your "
+                 "server signs (partpilot widget key --org ORG).")
     page = (STATIC.parent / "demo.html").read_text()
-    page = (page.replace("{{API_KEY}}", html.escape(key or "")).replace("{{SIGNED_IN}}", html.escape(signed_in))
+    page = (page.replace("{{WIDGET_KEY}}", html.escape(key)).replace("{{USER_TOKEN}}", html.escape(token))
+            .replace("{{SIGNED_IN}}", html.escape(signed_in))
             .replace("{{ORIGIN}}", html.escape(str(request.base_url).rstrip("/"))))
     return HTMLResponse(page, headers={"cache-control": "no-store"})

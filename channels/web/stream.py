@@ -6,9 +6,14 @@ sequence of `data: <json>` frames: `start`, `text-start` / `text-delta` / `text-
 the fields the SDK's strict schema allows, so standard clients (`useChat`, `readUIMessageStream`) accept it.
 
 Agent events are plain dicts with a `type`: `text_delta` {text, message?}, `tool_started` {tool, args, tool_call_id},
-`tool_finished` {tool_call_id, output}, `tool_denied` {tool_call_id},
+`tool_finished` {tool_call_id, output, preview?}, `tool_denied` {tool_call_id},
 `confirmation_requested` {summary, tool, args, tool_call_id}, `price_assessed` {badge}
 (channels/web/price_badges.py), `reply_drafted` {draft}, `turn_finished`, `error` {message}.
+
+A tool's `output` is its whole output model; when `preview` (agent/events.py compact_output) differs, it follows
+as a `data-tool-preview` part {toolCallId, preview}, since the strict tool chunks have no field for it. A WRITE
+waiting for a yes is announced twice: as the SDK's `tool-approval-request` (answered by the SDK's approval
+response, see channels/web/ui_request.py) and as our `data-confirm` with the human summary.
 
 A planner's structured reply (agent/reply_draft.py) goes out as a `data-reply` part after the text it is the
 rich form of (the turn's last text part, which streamed the draft's plain text): clients that know it render
@@ -33,8 +38,13 @@ DONE_FRAME = "data: [DONE]\n\n"
 CHUNK_TYPES = frozenset({
     "start", "finish", "abort", "error", "start-step", "finish-step", "text-start", "text-delta", "text-end",
     "tool-input-start", "tool-input-delta", "tool-input-available", "tool-input-error", "tool-output-available",
-    "tool-output-error", "tool-output-denied", "message-metadata",
+    "tool-output-error", "tool-output-denied", "tool-approval-request", "message-metadata",
 })
+
+
+def approval_id(tool_call_id: str) -> str:
+    """The `approvalId` of a pending WRITE call's `tool-approval-request`."""
+    return f"approval-{tool_call_id}"
 
 
 def sse_frame(chunk: dict[str, Any]) -> str:
@@ -86,8 +96,13 @@ class UIMessageEncoder:
             return [*self._close_text(), {"type": "tool-input-available", "toolCallId": str(event["tool_call_id"]),
                                           "toolName": str(event["tool"]), "input": event.get("args") or {}}]
         if kind == "tool_finished":
-            return [*self._close_text(), {"type": "tool-output-available", "toolCallId": str(event["tool_call_id"]),
-                                          "output": event.get("output")}]
+            call_id = str(event["tool_call_id"])
+            chunks = [*self._close_text(), {"type": "tool-output-available", "toolCallId": call_id,
+                                            "output": event.get("output")}]
+            if event.get("preview", event.get("output")) != event.get("output"):
+                chunks.append({"type": "data-tool-preview", "id": f"preview-{call_id}",
+                               "data": {"toolCallId": call_id, "preview": event["preview"]}})
+            return chunks
         if kind == "tool_denied":
             return [*self._close_text(), {"type": "tool-output-denied", "toolCallId": str(event["tool_call_id"])}]
         if kind == "confirmation_requested":
@@ -95,8 +110,10 @@ class UIMessageEncoder:
             data = {"summary": event["summary"], "tool": event["tool"], "input": event.get("args") or {},
                     "toolCallId": call_id}
             return [*self._close_text(),
+                    {"type": "tool-input-start", "toolCallId": call_id, "toolName": str(event["tool"])},
                     {"type": "tool-input-available", "toolCallId": call_id, "toolName": str(event["tool"]),
                      "input": event.get("args") or {}},
+                    {"type": "tool-approval-request", "approvalId": approval_id(call_id), "toolCallId": call_id},
                     {"type": "data-confirm", "id": call_id, "data": data}]
         if kind == "price_assessed":
             badge = event["badge"]

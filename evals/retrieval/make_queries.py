@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from evals.retrieval.spec_queries import SPEC_CURATED, spec_expected
 from knowledge.partnumbers import normalize_part_number
 from knowledge.seed.world import build_world
 from knowledge.seed.world.equipment_data import ALL_MODELS
@@ -259,6 +260,13 @@ def build() -> list[dict[str, Any]]:
         if filters and filters["compatible_with"] not in part["compatible_equipment"]:
             raise SystemExit(f"filter does not fit {query!r}")
         add(kind, query, part, filters)
+    for spec_query, subcategories, pattern, spec_maker in SPEC_CURATED:
+        right = sorted(spec_expected(parts, subcategories, pattern, spec_maker), key=lambda p: p["part_number"])
+        if not right:
+            raise SystemExit(f"no part fits spec query {spec_query!r}")
+        out.append({"id": f"q{len(out) + 1:03d}", "query": spec_query, "kind": "spec",
+                    "expected": [p["part_number"] for p in right], "manufacturer": spec_maker or "",
+                    "expected_manufacturers": [p["manufacturer"] for p in right], "filters": {}})
     return out
 
 

@@ -1,9 +1,10 @@
 """SQLAlchemy 2 models of the Partpilot store (seed 000's schema, plus supersession and compatibility rows)."""
 
-from knowledge.models.access import ApiKey
+from knowledge.models.access import ApiKey, WidgetKey
 from knowledge.models.alerts import DealAlert
 from knowledge.models.base import EMBEDDING_DIMS, Base
 from knowledge.models.catalog import (
+    CatalogManufacturer,
     Interchangeability,
     Part,
     PartCategory,
@@ -54,6 +55,7 @@ __all__ = [
     "Base",
     "Cart",
     "CartItem",
+    "CatalogManufacturer",
     "ChannelDelivery",
     "ChannelOptOut",
     "ChannelOutboundMessage",
@@ -107,4 +109,5 @@ __all__ = [
     "UserRole",
     "WantedPost",
     "WantedResponse",
+    "WidgetKey",
 ]

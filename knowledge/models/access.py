@@ -24,3 +24,18 @@ class ApiKey(Base):
     created_at: Mapped[created_ts]
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WidgetKey(Base):
+    """An organization's chat-widget credentials: the publishable key goes in page HTML; the secret signs user
+    tokens on the organization's own servers and is stored as is (verifying an HMAC needs it), never shown to
+    a browser."""
+
+    __tablename__ = "widget_keys"
+
+    id: Mapped[uuid_pk]
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    publishable_key: Mapped[str] = mapped_column(String(64), unique=True)
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[created_ts]
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -144,6 +144,15 @@ class PartNumberLookup(Base):
     part_number_norm: Mapped[str] = mapped_column(String(100))
 
 
+class CatalogManufacturer(Base):
+    """Each manufacturer spelling the catalog holds, kept by statement triggers on `parts_catalog` (migration
+    0019), so that spotting a maker in a query reads a few hundred rows instead of scanning the catalog."""
+
+    __tablename__ = "catalog_manufacturers"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
 class PartSupersession(Base):
     """A directed edge: `old_part` is replaced by `new_part` from `effective_date`."""
 

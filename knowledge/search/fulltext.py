@@ -17,19 +17,23 @@ RARE_WORDS = 4
 # Rows carrying every word rank above rows carrying some: ts_rank_cd stays well below this.
 ALL_WORDS_BONUS = 10.0
 
+# A typed word is found by its English stem or by itself ("otis" is 'oti' in descriptions and 'otis' as a
+# manufacturer): each word's forms are alternatives, and the word is as common as its commonest form.
 _TERMS = (
-    "SELECT s.word, s.ndoc, row_number() OVER (ORDER BY s.ndoc, s.word) AS rarity "
-    "FROM part_term_stats s "
-    "WHERE s.word = ANY(tsvector_to_array(to_tsvector('english', :ftext) || to_tsvector('simple', :ftext)))"
+    "SELECT g.word, g.forms, g.ndoc, row_number() OVER (ORDER BY g.ndoc, g.word) AS rarity FROM ("
+    "SELECT w.word, array_to_string(array_agg(s.word), ' | ') AS forms, max(s.ndoc) AS ndoc "
+    "FROM regexp_split_to_table(:ftext, ' ') AS w(word) JOIN part_term_stats s "
+    "ON s.word = ANY(tsvector_to_array(to_tsvector('english', w.word) || to_tsvector('simple', w.word))) "
+    "GROUP BY w.word) g"
 )
 _CUTOFF = (
     f"SELECT least(greatest({RARE_MIN_DOCS}, {RARE_SHARE} * reltuples), {RARE_MAX_DOCS}) AS docs "
     "FROM pg_class WHERE oid = 'parts_catalog'::regclass"
 )
 _QUERIES = (
-    "SELECT CASE WHEN count(*) > 1 THEN to_tsquery('simple', string_agg(t.word, ' & ')) END AS every, "
-    "to_tsquery('simple', string_agg(t.word, ' | ') FILTER (WHERE t.ndoc <= c.docs AND t.rarity <= "
-    f"{RARE_WORDS})) AS rare, to_tsquery('simple', string_agg(t.word, ' | ')) AS any_word "
+    "SELECT CASE WHEN count(*) > 1 THEN to_tsquery('simple', string_agg('(' || t.forms || ')', ' & ')) END "
+    "AS every, to_tsquery('simple', string_agg(t.forms, ' | ') FILTER (WHERE t.ndoc <= c.docs AND t.rarity <= "
+    f"{RARE_WORDS})) AS rare, to_tsquery('simple', string_agg(t.forms, ' | ')) AS any_word "
     f"FROM ({_TERMS}) t, ({_CUTOFF}) c"
 )
 # Rows found by the rare words, ranked cheaply by them; the best few are then ranked by every word.

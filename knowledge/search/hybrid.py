@@ -17,8 +17,10 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Connection, Engine, text
 
 from knowledge.embeddings import embed_query
+from knowledge.search.kinds import kinds_in
 from knowledge.search.legs import LEGS, PART_COLUMNS, LegFilters, LegHit, LegRequest, LegResult, PartRow, run_legs
 from knowledge.search.query import SearchQueryError, lexical_text, parse_query
+from knowledge.search.specs import Specs, compare_specs, extract_specs, part_specs
 from knowledge.search.vocabulary import load_vocabulary
 from knowledge.settings import get_settings
 from knowledge.supersession import Hop, resolve_chains
@@ -32,6 +34,13 @@ NEAR_MISS_SIMILARITY = 0.8  # one typo in an eight-character number
 NEAR_MISS_BOOST = 1.5 / (RRF_K + 1)
 EQUIPMENT_BOOST = 0.9 / (RRF_K + 1)
 MANUFACTURER_BOOST = 0.6 / (RRF_K + 1)
+KIND_BOOST = 0.8 / (RRF_K + 1)
+SPEC_MATCH_BOOST = 0.8 / (RRF_K + 1)
+# A contradicted refrigerant, voltage, capacitance or pole count costs more than every prose signal together:
+# such a part never outranks one that fits, unless its number was typed. A size that is off (3 ton asked,
+# 2 ton found) costs less: the nearest size of the right kind still beats another kind of part.
+SPEC_CONFLICT_PENALTY = 4.0 / (RRF_K + 1)
+SIZE_CONFLICT_PENALTY = 1.5 / (RRF_K + 1)
 MAX_LIMIT = 100
 _EMBEDDER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="query-embedding")
 
@@ -99,6 +108,8 @@ def search_parts(
     lowered = parsed.text.lower()
     equipment = vocab.equipment_in(parsed.words)
     manufacturers = vocab.manufacturers_in(lowered)
+    # The raw text: cleaning drops symbols such as the "+" of "45+5 mfd".
+    asked, kinds = extract_specs(parsed.raw), kinds_in(lowered)
     if not parsed.lexical_terms and not parsed.part_numbers:
         return SearchResponse(query=parsed.text, results=[], message="Nothing searchable in the query.")
 
@@ -112,6 +123,7 @@ def search_parts(
         filters=leg_filters,
         exact_vector=exact_vector,
         boost_equipment_ids=[e.id for e in equipment],
+        with_specs=bool(asked),
     )
     # The vector signal (embedding the query, ~8 ms on one core, then the HNSW walk) runs on its own
     # connection while Postgres runs the lexical signals on this one.
@@ -125,7 +137,7 @@ def search_parts(
             found += pending.result()
         hits = _rerank_numbers(found.hits, tuple(numbers))
         ranked = _fuse(hits, found.parts, weights=NUMBER_WEIGHTS if number_query else PROSE_WEIGHTS,
-                       manufacturers=manufacturers)
+                       manufacturers=manufacturers, asked=asked, kinds=kinds)
         results = _materialise(conn, ranked[:limit], found.parts, limit)
     return SearchResponse(
         query=parsed.text,
@@ -168,6 +180,7 @@ def _rerank_numbers(hits: list[LegHit], query_numbers: tuple[str, ...]) -> list[
 
 def _fuse(
     hits: list[LegHit], parts: dict[uuid.UUID, PartRow], *, weights: dict[str, float], manufacturers: list[str],
+    asked: Specs | None = None, kinds: frozenset[str] = frozenset(),
 ) -> list[tuple[uuid.UUID, _Candidate]]:
     candidates: dict[uuid.UUID, _Candidate] = {}
     for hit in hits:
@@ -186,6 +199,16 @@ def _fuse(
         if parts[pid].manufacturer in manufacturers:
             cand.score += MANUFACTURER_BOOST
             cand.matched_by.append("manufacturer")
+        if parts[pid].subcategory in kinds:
+            cand.score += KIND_BOOST
+            cand.matched_by.append("kind")
+        if asked:
+            fit = compare_specs(asked, part_specs(parts[pid].specifications, parts[pid].name, asked))
+            # Specs describe the kind of part asked for: a compressor's "3 ton" does not make it a TXV.
+            if fit.matched and (not kinds or parts[pid].subcategory in kinds):
+                cand.score += SPEC_MATCH_BOOST * fit.matched
+                cand.matched_by.append("specs")
+            cand.score -= SPEC_CONFLICT_PENALTY * fit.hard_conflicts + SIZE_CONFLICT_PENALTY * fit.size_conflicts
     return sorted(candidates.items(), key=lambda item: item[1].score, reverse=True)
 
 

@@ -56,6 +56,7 @@ class LegRequest:
     filters: LegFilters = field(default_factory=LegFilters)
     exact_vector: bool = False  # sequential scan instead of HNSW (benchmark reference)
     boost_equipment_ids: list[uuid.UUID] = field(default_factory=list)  # flags parts that fit these models
+    with_specs: bool = False  # also fetch each part's specifications (the query states some)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class PartRow:
     compatible_equipment: list[str]
     superseded: bool = False  # the head of a supersession chain: its replacement must be looked up
     fits_equipment: bool = False  # fits an equipment model named in the query
+    subcategory: str | None = None
+    specifications: dict[str, Any] | None = None  # fetched only when the query states specs
 
 
 @dataclass
@@ -114,7 +117,8 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
     rows = conn.execute(text(
         f"SELECT l.id, l.leg, l.sort_key, l.strength, l.part_number_norm, {detail}, "
         "EXISTS (SELECT 1 FROM part_supersessions e WHERE e.old_part_id = l.id) AS superseded, "
-        f"{fits} AS fits_equipment FROM ({' UNION ALL '.join(selects)}) l JOIN parts_catalog d ON d.id = l.id"
+        f"{fits} AS fits_equipment, d.subcategory, {'d.specifications' if req.with_specs else 'NULL::jsonb'} "
+        f"AS specifications FROM ({' UNION ALL '.join(selects)}) l JOIN parts_catalog d ON d.id = l.id"
     ), params).all()
     result = LegResult()
     # Ranks are assigned here: a window function in SQL would make Postgres score every row before LIMIT.
@@ -127,7 +131,8 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
         if row.id not in result.parts:
             result.parts[row.id] = PartRow(
                 row.id, row.part_number, row.manufacturer, row.name, row.category, row.trade, row.msrp,
-                list(row.compatible_equipment or []), row.superseded, row.fits_equipment)
+                list(row.compatible_equipment or []), row.superseded, row.fits_equipment, row.subcategory,
+                row.specifications)
     for leg, found in by_leg.items():
         ordered = sorted(found.items(), key=lambda item: item[1][0])
         result.hits.extend(LegHit(pid, leg, rank, strength, norm)

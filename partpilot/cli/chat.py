@@ -16,8 +16,9 @@ def chat(
     as_email: Annotated[str | None, typer.Option("--as", help="Chat as this user (default: demo technician).")] = None,
     thread: Annotated[str | None, typer.Option("--thread", help="Continue this conversation id.")] = None,
     photo: Annotated[Path | None, typer.Option("--photo", help="Attach a photo to the first message.")] = None,
-    planner: Annotated[str | None, typer.Option("--planner", help="local or claude (default: claude when "
-                                                "ANTHROPIC_API_KEY is set, else local).")] = None,
+    planner: Annotated[str | None, typer.Option("--planner", help="local, claude or provider:model "
+                                                "(default: PLANNER_MODEL, else claude when ANTHROPIC_API_KEY is set, "
+                                                "else local).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per agent turn.")] = False,
 ) -> None:
     """Chat with Partpilot. Without a TTY, each input line is one message (a confirmation is answered by the
@@ -28,8 +29,8 @@ def chat(
     from knowledge.db import get_engine
     from tools.context import UnknownCaller, caller_by_email
 
-    if planner not in (None, "local", "claude"):
-        err.print("--planner must be local or claude")
+    if planner not in (None, "local", "claude") and ":" not in planner:
+        err.print("--planner must be local, claude or provider:model (e.g. openai:gpt-4.1-mini)")
         raise typer.Exit(2)
     engine = get_engine()
     try:
@@ -39,7 +40,7 @@ def chat(
         raise typer.Exit(2) from None
     try:
         runner = AgentRunner(engine, planner)
-    except RuntimeError as exc:
+    except (RuntimeError, ValueError) as exc:
         err.print(str(exc))
         raise typer.Exit(2) from None
     interactive = sys.stdin.isatty() and not as_json

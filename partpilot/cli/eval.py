@@ -19,7 +19,8 @@ _ERROR_LISTS = ("intent_errors", "slot_errors")
 @app.callback(invoke_without_command=True)
 def eval_command(
     ctx: typer.Context,
-    planner: Annotated[str, typer.Option(help="local, claude, oracle (replays reference actions) or null.")] = "local",
+    planner: Annotated[str, typer.Option(help="local, claude, oracle (replays reference actions), null, or "
+                                             "provider:model (anthropic, openai, ollama; see README).")] = "local",
     suite: Annotated[str | None, typer.Option(help="Only this suite (a folder of evals/tasks).")] = None,
     trials: Annotated[int, typer.Option(min=1, help="Runs per task; pass^k is reported for k = 1..K.")] = 1,
     user: Annotated[str, typer.Option(help="scripted; typos (the same turns typed carelessly, evals/typos.py); "

@@ -15,8 +15,13 @@ _BIND_HOST, _JOBS = "PARTPILOT_SERVE_HOST", "PARTPILOT_SERVE_JOB_CONCURRENCY"
 
 def served_app():  # type: ignore[no-untyped-def]
     """The app each uvicorn worker process builds (`serve --workers N` hands uvicorn this factory's path)."""
+    from partpilot.logs import configure_logging
+    from partpilot.tracing import setup_tracing
     from partpilot.wiring import create_app
 
+    # a `--workers N` process starts afresh: the same logs and traces as the command's own process
+    configure_logging(os.environ.get("PARTPILOT_LOG_LEVEL", "WARNING").upper())
+    setup_tracing()
     return create_app(bind_host=os.environ.get(_BIND_HOST, "127.0.0.1"),
                       job_concurrency=int(os.environ.get(_JOBS, "0")))
 
@@ -36,15 +41,16 @@ def serve(
 
     from knowledge.embeddings import get_model
     from partpilot.config import get_app_settings
+    from partpilot.logs import uvicorn_log_config
 
     jobs = (jobs or get_app_settings().channel_workers) if worker else 0
     os.environ[_BIND_HOST], os.environ[_JOBS] = host, str(jobs)
     if workers == 1:
         get_model()  # load once before the first request rather than during it
-        uvicorn.run(served_app(), host=host, port=port, log_level="info")
+        uvicorn.run(served_app(), host=host, port=port, log_level="info", log_config=uvicorn_log_config())
         return
     uvicorn.run("partpilot.cli.serve:served_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+                log_level="info", log_config=uvicorn_log_config())
 
 
 def worker(

@@ -89,6 +89,7 @@ class LowStockAlert(BaseModel):
 class LowStockInput(BaseModel):
     location_id: uuid.UUID | None = None
     limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000, description="Skip this many (paging).")
 
 
 class LowStockOutput(BaseModel):
@@ -102,14 +103,15 @@ def low_stock(ctx: ToolContext, args: LowStockInput) -> LowStockOutput:
     many to order (the reorder quantity, less what is already on order).
 
     Args:
-        location_id: only this location. limit: most alerts returned.
+        location_id: only this location. limit: most alerts returned; offset: skip this many (paging).
     """
-    params: dict[str, Any] = {"org": ctx.caller.organization_id, "limit": args.limit, "loc": args.location_id}
+    params: dict[str, Any] = {"org": ctx.caller.organization_id, "limit": args.limit, "offset": args.offset,
+                              "loc": args.location_id}
     sql = (f"{ITEM_SQL} WHERE i.organization_id = :org AND i.reorder_point IS NOT NULL "
            "AND i.quantity_available <= i.reorder_point AND (CAST(:loc AS uuid) IS NULL OR i.stock_location_id = :loc)")
     total = ctx.session.execute(text(f"SELECT count(*) FROM ({sql}) x"), params).scalar_one()
     rows = ctx.session.execute(text(sql + " ORDER BY i.reorder_point - i.quantity_available DESC, i.part_number "
-                                    "LIMIT :limit"), params).all()
+                                    "LIMIT :limit OFFSET :offset"), params).all()
     alerts = []
     for row in rows:
         target = row.reorder_quantity or max(row.reorder_point - row.quantity_available + 1, 1)

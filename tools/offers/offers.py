@@ -22,9 +22,10 @@ from tools.deals.closing import (
     transaction_view,
 )
 from tools.idempotency import row_key
-from tools.listings.marketplace import listing_words, visible_listing
+from tools.listings.marketplace import listing_words
 from tools.notifications.marketplace_events import offer_event
-from tools.offers.status import OFFER_STATUS_SQL
+from tools.offers.status import NEWEST_FIRST_PAGE, OFFER_STATUS_SQL, count_offers
+from tools.offers.terms import offerable
 from tools.offers.types import (
     CounterTerms,
     ListOffersInput,
@@ -40,7 +41,7 @@ from tools.results import ToolFailed
 from tools.rules.clock import utcnow
 from tools.rules.money import cents, usd
 from tools.rules.roles import require_buyer, require_seller
-from tools.rules.wording import either, fulfilment_choices, fulfilment_words, possessive
+from tools.rules.wording import either, fulfilment_words, possessive
 
 OFFER_DAYS = 3
 
@@ -53,11 +54,11 @@ def list_offers(ctx: ToolContext, args: ListOffersInput) -> ListOffersOutput:
 
     Args:
         direction: "sent" or "received"; status: e.g. "pending" or "countered" (open, not expired);
-        listing_id: one listing only.
+        listing_id: one listing only. limit/offset: paging.
 
     Do NOT use this for purchase history from suppliers; it covers marketplace offers only.
     """
-    params: dict[str, Any] = {"org": ctx.caller.organization_id, "limit": args.limit}
+    params: dict[str, Any] = {"org": ctx.caller.organization_id, "limit": args.limit, "offset": args.offset}
     if args.direction == "received":
         require_seller(ctx.caller, "see offers received on your organization's listings")
         where = ["l.organization_id = :org"]
@@ -69,8 +70,8 @@ def list_offers(ctx: ToolContext, args: ListOffersInput) -> ListOffersOutput:
     if args.listing_id:
         where.append("f.listing_id = :lid")
         params["lid"] = args.listing_id
-    rows = select_offers(ctx.session, " AND ".join(where), params, "ORDER BY f.created_at DESC, f.id LIMIT :limit")
-    return ListOffersOutput(offers=[offer_view(r) for r in rows])
+    rows = select_offers(ctx.session, " AND ".join(where), params, NEWEST_FIRST_PAGE)
+    return ListOffersOutput(offers=[offer_view(r) for r in rows], total=count_offers(ctx.session, where, params))
 
 
 def _summarize_submit(caller: Caller, args: SubmitOfferInput, session: Session) -> str:
@@ -87,7 +88,7 @@ def _summarize_submit(caller: Caller, args: SubmitOfferInput, session: Session) 
     return f"Submit an offer of {usd(args.offered_price)} each ({total} total) for {what}{how}?"
 
 
-@tool(ToolKind.WRITE, summarize=_summarize_submit)
+@tool(ToolKind.WRITE, summarize=_summarize_submit, precheck=offerable)
 def submit_offer(ctx: ToolContext, args: SubmitOfferInput) -> SubmitOfferOutput:
     """Make an offer on another organization's active listing: buy it at your price ("purchase"), swap parts
     for it ("trade"), or ask the seller a question ("inquiry"). The seller then accepts, rejects or counters.
@@ -97,21 +98,11 @@ def submit_offer(ctx: ToolContext, args: SubmitOfferInput) -> SubmitOfferOutput:
         offered_price: unit price in USD (required for purchase). trade_items: [{"part_number": "...",
         "quantity": 1, "condition": "used_good"}] for trades.
 
-    Do NOT use this on auctions (use place_bid) or your own organization's listings.
+    Do NOT use this on auctions (use place_bid) or your own organization's listings, nor below the asking price
+    of a listing whose price is not negotiable (get_listing's price_negotiable): offer its price or buy it.
     """
     caller, session = ctx.caller, ctx.session
-    require_buyer(caller, "make offers")
-    listing = visible_listing(session, caller, args.listing_id, lock=True)
-    if listing.organization_id == caller.organization_id:
-        raise ToolFailed("forbidden", "This is your own organization's listing; you cannot make offers on it.")
-    if listing.status != "active":
-        raise ToolFailed("unavailable", f"The listing is {listing.status} and takes no offers.")
-    if listing.listing_type == "wanted" and args.offer_type != "inquiry":
-        raise ToolFailed("invalid", "This listing asks for a part rather than offering one; send an inquiry or "
-                         "list your part instead.")
-    if listing.is_auction and args.offer_type != "inquiry":
-        raise ToolFailed("invalid", "This is an auction: bid with place_bid (inquiries are allowed).")
-    _check_offer_terms(listing, args)
+    listing = offerable(ctx, args, lock=True)
     options = list(listing.fulfillment_options or [])
     fulfilment = args.fulfillment_preference or ("local_pickup" if "local_pickup" in options or not options
                                                  else options[0])
@@ -132,28 +123,6 @@ def submit_offer(ctx: ToolContext, args: SubmitOfferInput) -> SubmitOfferOutput:
     offer_event(session, offer, listing, "received", by_seller=False, at=offer.created_at)
     return SubmitOfferOutput(offer=load_offer_view(session, offer.id),
                              message=f"Sent to the seller; it stays open for {OFFER_DAYS} days unless answered.")
-
-
-def _check_offer_terms(listing: MarketplaceListing, args: SubmitOfferInput) -> None:
-    if args.offer_type == "inquiry":
-        return
-    if args.quantity > listing.quantity_available:
-        raise ToolFailed("insufficient_stock", f"Only {listing.quantity_available} unit(s) are available.")
-    if args.quantity < listing.minimum_order_quantity:
-        raise ToolFailed("invalid", f"The minimum order is {listing.minimum_order_quantity} units.")
-    if args.offer_type == "purchase":
-        if args.offered_price is None:
-            raise ToolFailed("invalid", "A purchase offer needs offered_price (USD per unit).",
-                             hint=f"The asking price is {usd(listing.price)}." if listing.price else None)
-        if not listing.price_negotiable and listing.price is not None and args.offered_price < listing.price:
-            raise ToolFailed("rejected_input", f"The price is not negotiable: offer {usd(listing.price)} per unit.")
-    if args.offer_type == "trade":
-        if not (listing.accepts_trade or listing.listing_type == "trade"):
-            raise ToolFailed("invalid", "This listing does not accept trades; make a purchase offer instead.")
-        if not args.trade_items:
-            raise ToolFailed("invalid", "A trade offer needs trade_items (the parts you give).")
-    if args.fulfillment_preference and args.fulfillment_preference not in listing.fulfillment_options:
-        raise ToolFailed("invalid", f"The seller offers only {fulfilment_choices(listing.fulfillment_options)}.")
 
 
 def _summarize_respond(caller: Caller, args: RespondToOfferInput, session: Session) -> str:

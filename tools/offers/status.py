@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from tools.notifications.marketplace_events import offer_expired
+from tools.rules.clock import utcnow
 from tools.schedule import scheduled
 
 # An open offer past its expires_at is expired at :now whether or not a write has recorded it yet: reads
@@ -14,6 +17,16 @@ from tools.schedule import scheduled
 OFFER_STATUS_SQL = ("CASE WHEN f.status IN ('pending', 'countered') AND f.expires_at <= :now THEN 'expired' "
                     "ELSE f.status END")
 OPEN_OFFER_SQL = "(f.status IN ('pending', 'countered') AND (f.expires_at IS NULL OR f.expires_at > :now))"
+
+
+NEWEST_FIRST_PAGE = "ORDER BY f.created_at DESC, f.id LIMIT :limit OFFSET :offset"
+
+
+def count_offers(session: Session, where: list[str], params: dict[str, Any]) -> int:
+    """How many offers match all of `where` (aliases f = part_offers, l = its listing): a list's every page."""
+    sql = "SELECT count(*) FROM part_offers f JOIN marketplace_listings l ON l.id = f.listing_id WHERE " + \
+        " AND ".join(where)
+    return int(session.execute(text(sql), {**params, "now": utcnow()}).scalar_one())
 
 
 @scheduled("expire_offers")

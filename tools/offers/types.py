@@ -80,10 +80,12 @@ class ListOffersInput(BaseModel):
         None, description="Only offers in this status as it stands now (pending/countered: open and unexpired).")
     listing_id: uuid.UUID | None = None
     limit: int = Field(25, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=1_000_000, description="Skip this many (paging).")
 
 
 class ListOffersOutput(BaseModel):
     offers: list[OfferView]
+    total: int = Field(0, description="Offers matching the filters (all pages).")
     note: str = UNTRUSTED_NOTE
 
 

@@ -4,6 +4,7 @@
 // places are kept as the outputs arrive and filled when the message ends without a `data-reply`, so nothing
 // that was shown is ever taken away again.
 import { applyBadge, el, toolCards, TOOL_LABELS } from "./cards.js";
+import { sentPhotos } from "./photos.js";
 import { replyView } from "./reply.js";
 
 export class AssistantView {
@@ -89,7 +90,7 @@ export class AssistantView {
     for (const part of message.parts) {
       if (part.type === "text") { this.text(null, part.text); }
       else if (part.type === "data-reply") { this.reply(part.data, false); }
-      else if (part.type === "data-photos") { this.node.append(el("p", { class: "pp-muted", text: `${part.data.photoIds.length} photo(s) attached` })); }
+      else if (part.type === "data-photos") { this.node.append(...sentPhotos(part.data.photoIds)); }
       else if (part.type === "data-confirm") { this.confirm(part.data); }
       else if (part.type === "data-price") { this.badges.push(part.data); }
       else if (part.type.startsWith("tool-") && part.state === "output-available") { this.toolOutput(part.type.slice(5), part.output); }

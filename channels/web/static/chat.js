@@ -3,14 +3,9 @@
 import { AssistantView } from "./assistant.js";
 import { el } from "./cards.js";
 import { Inbox } from "./inbox.js";
+import { remember, sentPhotos, thumbnail } from "./photos.js";
 import { checked, HttpError, readUIMessageStream } from "./sse.js";
-
-// localStorage can be off (privacy modes, sandboxed frames): then the conversation lasts for the page only.
-const memory = new Map();
-const store = {
-  get(key) { try { return localStorage.getItem(key); } catch (_) { return memory.get(key) || null; } },
-  set(key, value) { try { localStorage.setItem(key, value); } catch (_) { memory.set(key, value); } },
-};
+import { store } from "./storage.js";
 
 const newId = () => (crypto.randomUUID ? crypto.randomUUID()
   : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join(""));
@@ -58,7 +53,10 @@ class ChatWidget {
   }
 
   api(path, init = {}) {
-    const headers = { Authorization: `Bearer ${this.o.apiKey}`, ...(init.headers || {}) };
+    // The publishable widget key with the host site's signed user token; or, the older way, a user's API key.
+    const auth = this.o.widgetKey ? { "X-Widget-Key": this.o.widgetKey, Authorization: `Widget ${this.o.userToken}` }
+      : { Authorization: `Bearer ${this.o.apiKey}` };
+    const headers = { ...auth, ...(init.headers || {}) };
     return fetch(`${this.o.apiBase}${path}`, { ...init, headers });
   }
 
@@ -79,10 +77,12 @@ class ChatWidget {
         el("label", { for: this.input.id, class: "pp-visually-hidden", text: "Message" }),
         this.input, this.sendButton));
     const restart = el("button", { type: "button", class: "pp-new", text: "New chat" });
+    this.closeButton = this.o.mode === "inline" ? null
+      : el("button", { type: "button", class: "pp-close", "aria-label": "Close chat", title: "Close", text: "×" });
     this.inbox = new Inbox(this);
     this.panel = el("section", { class: `pp-panel pp-${this.o.mode}`, "aria-label": `${this.o.title} chat` },
       el("header", { class: "pp-head" }, el("h2", { text: this.o.title }),
-        el("div", { class: "pp-head-actions" }, this.inbox.button, restart)),
+        el("div", { class: "pp-head-actions" }, this.inbox.button, restart, this.closeButton)),
       this.inbox.panel, this.log, this.alert, this.status, form);
     shadow.append(this.panel);
     form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
@@ -156,8 +156,11 @@ class ChatWidget {
         const response = await checked(await this.api("/api/v1/uploads", { method: "POST", body: form }));
         const photo = await response.json();
         this.photos.push(photo.id);
+        const thumb = await thumbnail(file);
+        remember(photo.id, thumb);
         const remove = el("button", { type: "button", class: "pp-chip-x", "aria-label": `Remove ${file.name}`, text: "×" });
-        const chip = el("span", { class: "pp-chip", "data-photo-id": photo.id }, el("span", { text: `Photo: ${file.name}` }), remove);
+        const chip = el("span", { class: "pp-chip", "data-photo-id": photo.id }, thumb && el("img", { src: thumb, alt: "" }),
+          el("span", { text: `Photo: ${file.name}` }), remove);
         remove.addEventListener("click", () => { this.photos = this.photos.filter((p) => p !== photo.id); chip.remove(); this.input.focus(); });
         this.chips.append(chip);
         this.setError(null);
@@ -199,7 +202,7 @@ class ChatWidget {
     for (const button of this.log.querySelectorAll(".pp-choice")) { button.disabled = true; }  // answered now
     const user = this.bubble("user");
     user.append(el("p", { text: message }));
-    if (photoIds.length) { user.append(el("p", { class: "pp-muted", text: `${photoIds.length} photo${photoIds.length > 1 ? "s" : ""} attached` })); }
+    user.append(...sentPhotos(photoIds));
     await this.stream(`/api/v1/chat/${this.thread}`, { message, photo_ids: photoIds, ...extra }, onFailure);
   }
 
@@ -276,12 +279,15 @@ export function mount(options) {
   const widget = new ChatWidget(options, shadow);
   if (options.mode !== "inline") {
     const launcher = el("button", { type: "button", class: "pp-launcher", "aria-expanded": "false", text: `Chat with ${options.title}` });
+    const show = (open) => {
+      widget.panel.hidden = !open;
+      launcher.setAttribute("aria-expanded", String(open));
+      (open ? widget.input : launcher).focus();
+    };
     widget.panel.hidden = true;
-    launcher.addEventListener("click", () => {
-      widget.panel.hidden = !widget.panel.hidden;
-      launcher.setAttribute("aria-expanded", String(!widget.panel.hidden));
-      if (!widget.panel.hidden) { widget.input.focus(); }
-    });
+    launcher.addEventListener("click", () => show(widget.panel.hidden));
+    widget.closeButton.addEventListener("click", () => show(false));
+    widget.panel.addEventListener("keydown", (e) => { if (e.key === "Escape") { show(false); } });
     shadow.append(launcher);
   }
   widget.loadHistory();
