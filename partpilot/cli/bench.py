@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+from partpilot.cli.progress import stage_bars
 
 app = typer.Typer(help="Benchmarks (each writes a JSON report).", no_args_is_help=True)
 err = Console(stderr=True)
@@ -22,17 +23,8 @@ def bench_search(
 ) -> None:
     """Seed N parts into a separate database; measure p50/p95 latency and recall@10 per search method."""
     from knowledge.bench_search import run_search_bench
-    from partpilot.cli.store import STAGE_LABELS, RateColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-                  TimeRemainingColumn(), console=err) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(stage: str, advance: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=total)
-            bar.advance(tasks[stage], advance)
-
+    with stage_bars(err) as progress:
         report = run_search_bench(parts, out, progress, max_queries=queries)
     typer.echo(json.dumps(report, indent=2))
 
@@ -54,15 +46,7 @@ def bench_encoders(
     if unknown:
         raise typer.BadParameter(f"unknown encoder(s) {', '.join(sorted(unknown))}; choose from {', '.join(ENCODERS)}")
     chosen = tuple(n for n in ENCODERS if not encoder or n in encoder)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(stage: str, advance: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.advance(tasks[stage], advance)
-
+    with stage_bars(err) as progress:
         report = run_encoder_bench(out, parts=parts, max_queries=queries, encoders=chosen, progress=progress)
     typer.echo(json.dumps(report, indent=2))
 

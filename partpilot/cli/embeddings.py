@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from partpilot.cli.progress import stage_bars
+
 err = Console(stderr=True)
 app = typer.Typer(help="Text encoders: build their model files, re-embed the store.", no_args_is_help=True)
 
@@ -55,15 +57,7 @@ def reembed() -> None:
     with engine.begin() as conn:
         for table in ("parts_catalog", "marketplace_listings", "wanted_posts"):
             conn.execute(text(f"UPDATE {table} SET embedding = NULL WHERE embedding IS NOT NULL"))
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(stage: str, advance: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.advance(tasks[stage], advance)
-
+    with stage_bars(err) as progress:
         embedded = embed_missing(engine, progress)
     refresh_statistics(engine, vacuum=True)
     typer.echo(f"re-embedded {embedded} rows with {active_encoder_name()}")

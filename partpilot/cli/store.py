@@ -7,31 +7,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 from sqlalchemy import text
+
+from partpilot.cli.progress import stage_bars
 
 err = Console(stderr=True)
 
 
-class RateColumn(ProgressColumn):
-    """Items per second of a task (parts encoded, copied)."""
-
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
-
-
-STAGE_LABELS = {"encode": "encoding parts", "copy": "copying parts", "index": "building search indexes"}
 db_app = typer.Typer(help="Database: migrations and connection.", no_args_is_help=True)
 
 
@@ -79,18 +62,7 @@ def seed(
     if if_empty and not reset and is_seeded(engine):
         err.print("store already seeded")
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-                  TimeRemainingColumn(), console=err, transient=False) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(stage: str, advance: int, total: int) -> None:
-            if stage.startswith("rows:"):
-                return
-            if stage not in tasks:
-                label = STAGE_LABELS.get(stage) or f"embedding {stage.split(':', 1)[-1]}"
-                tasks[stage] = bar.add_task(label, total=total)
-            bar.advance(tasks[stage], advance)
-
+    with stage_bars(err, hidden=lambda stage: stage.startswith("rows:")) as progress:
         report = seed_store(engine, reset=reset, scale=scale, progress=progress)
     err.print(f"inserted {sum(report.inserted.values())} rows, embedded {report.embedded} by update")
     if report.load and report.load.parts:
