@@ -1,6 +1,7 @@
 """Any model as the planner (`provider:model` through init_chat_model), driven through the REAL langchain-openai /
 openai and langchain-ollama / ollama clients against loopback fakes of the OpenAI Chat Completions API and
-Ollama's /api/chat: tool use, streaming, a WRITE's confirmation, photos, outages, and `partpilot eval`."""
+Ollama's /api/chat (and `anthropic:` against the Messages API fake): tool use, streaming, a WRITE's confirmation,
+photos, outages, and `partpilot eval`."""
 
 from __future__ import annotations
 
@@ -208,3 +209,21 @@ def test_eval_cli_runs_with_an_openai_compatible_planner(engine: Engine, tmp_pat
                           "--out", str(tmp_path / "bad")], capture_output=True, text=True, env=env, cwd=REPO,
                          timeout=120)
     assert bad.returncode == 2 and "provider:model" in bad.stderr
+
+
+def test_anthropic_spec_goes_through_init_chat_model(engine: Engine) -> None:
+    """`anthropic:MODEL` is built by init_chat_model (not the dedicated Claude planner) and speaks the Messages API:
+    the real anthropic client against the loopback fake, a tool round trip."""
+    from tests.fakes.anthropic_server import FakeAnthropic, tool_use
+    from tests.fakes.anthropic_server import text_reply as claude_text
+
+    with FakeAnthropic([tool_use("search_parts", {"query": "door operator gen2"}, "Let me look."),
+                        claude_text("GAA24350BH1 fits the Gen2.")]) as fake:
+        settings = Settings(anthropic_api_key="sk-ant-test", anthropic_base_url=fake.url)
+        runner = AgentRunner(engine, any_model_planner("anthropic:claude-any-model", settings),
+                             checkpointer=InMemorySaver())
+        turn = runner.send(f"t-{uuid.uuid4()}", caller_by_email(engine, TECH), "door operator gen2")
+    assert turn.reply == "GAA24350BH1 fits the Gen2."
+    assert [c.name for c in turn.tool_calls] == ["search_parts"]
+    assert fake.requests[0]["model"] == "claude-any-model" and fake.api_key_seen(0) == "sk-ant-test"
+    assert {t["name"] for t in fake.requests[0]["tools"]} >= {"search_parts", "submit_offer"}
