@@ -176,14 +176,15 @@ def test_planner_model_setting_and_specs(monkeypatch: pytest.MonkeyPatch) -> Non
     get_settings.cache_clear()
     try:
         planner = make_planner()
-    finally:
+        assert isinstance(planner, ChatOpenAI) and planner.model_name == "qwen2.5-coder"
+        assert str(planner.openai_api_base) == "http://127.0.0.1:9/v1"
+        for bad in ("mystery:model", "openai:", "nonsense"):
+            with pytest.raises(ValueError, match="provider:model"):
+                make_planner(bad)
+    finally:  # settings read while the environment was patched must not outlive it (later tests use the app's)
+        monkeypatch.undo()
         get_settings.cache_clear()
-    assert isinstance(planner, ChatOpenAI) and planner.model_name == "qwen2.5-coder"
-    assert str(planner.openai_api_base) == "http://127.0.0.1:9/v1"
     assert parse_model_spec("ollama:qwen2.5:7b") == ("ollama", "qwen2.5:7b")
-    for bad in ("mystery:model", "openai:", "nonsense"):
-        with pytest.raises(ValueError, match="provider:model"):
-            make_planner(bad)
     with pytest.raises(RuntimeError, match="OPENAI_API_KEY"):
         any_model_planner("openai:gpt-4.1-mini", Settings(openai_api_key=None, openai_base_url=None))
 
