@@ -96,7 +96,8 @@ def test_the_invoice_link_downloads_the_pdf_with_the_chats_key(page: Page, serve
         link.click()
     response = fetched.value
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
-    assert response.request.headers["authorization"].startswith("Bearer pp_")  # the chat's own key
+    sent = response.request.headers  # the chat's own identity: the demo page signs in with a widget key + user token
+    assert sent["authorization"].startswith("Widget ") and sent["x-widget-key"].startswith("ppk_")
     assert saved.value.suggested_filename == f"{number}.pdf"
     path = tmp_path / saved.value.suggested_filename
     saved.value.save_as(path)
