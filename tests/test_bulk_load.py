@@ -73,7 +73,7 @@ def test_bulk_load_writes_what_the_incremental_path_writes(engine: Engine, templ
 
     report = bulk_load_parts(engine, bulk, embed=lambda texts, progress: embed_documents(texts, progress),
                              use_cache=False)
-    single = {**incremental[0], "id": uuid.uuid4(), "manufacturer": single_maker}
+    single = {**incremental[0], "id": uuid.uuid4(), "manufacturer": single_maker, "part_number": f"BS{run}-00000"}
     insert_rows(engine, {"parts_catalog": [single]})  # a single part, the ordinary way
     assert _has_manufacturer(engine, single_maker), "a single INSERT must add its manufacturer"
     insert_rows(engine, {"parts_catalog": incremental})
