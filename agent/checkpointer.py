@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from langgraph.checkpoint.postgres import PostgresSaver
-from psycopg.rows import dict_row
+from psycopg import Cursor
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
 from sqlalchemy import Engine
 
@@ -24,6 +27,33 @@ def _pool(uri: str) -> ConnectionPool:
                           kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
 
 
+class PooledPostgresSaver(PostgresSaver):
+    """A PostgresSaver whose calls each take their own connection from the pool, with no lock around them.
+
+    PostgresSaver holds one instance lock around every cursor, which a single shared connection needs but a
+    pool does not: it serialized all checkpoint I/O of the process (concurrent turns waited on each other's
+    round trips). Upstream drops that lock for pooled savers the same way (langgraph #7259 / #7269, async
+    saver). A single connection (not a pool) keeps the parent's locked behaviour.
+    """
+
+    @contextmanager
+    def _cursor(self, *, pipeline: bool = False) -> Iterator[Cursor[DictRow]]:
+        if not isinstance(self.conn, ConnectionPool):
+            with super()._cursor(pipeline=pipeline) as cur:
+                yield cur
+            return
+        with self.conn.connection() as conn:
+            if pipeline and self.supports_pipeline:  # a put's statements in one round trip, as the parent does
+                with conn.pipeline(), conn.cursor(binary=True, row_factory=dict_row) as cur:
+                    yield cur
+            elif pipeline:
+                with conn.transaction(), conn.cursor(binary=True, row_factory=dict_row) as cur:
+                    yield cur
+            else:
+                with conn.cursor(binary=True, row_factory=dict_row) as cur:
+                    yield cur
+
+
 _set_up: set[str] = set()
 _set_up_lock = threading.Lock()
 # Two requests (or the API and the worker) setting up at once race on CREATE TABLE: one at a time, once. The
@@ -33,10 +63,11 @@ _SETUP_TRY_LOCK_SQL = "SELECT pg_try_advisory_lock(hashtext('partpilot.checkpoin
 _SETUP_UNLOCK_SQL = "SELECT pg_advisory_unlock(hashtext('partpilot.checkpointer.setup'))"
 
 
-def postgres_checkpointer(engine: Engine) -> PostgresSaver:
-    """A checkpointer on the store's database, its tables created on first use."""
+def postgres_checkpointer(engine: Engine) -> PooledPostgresSaver:
+    """A checkpointer on the store's database (a connection from the pool per call), its tables created on
+    first use."""
     uri = conninfo(engine)
-    saver = PostgresSaver(_pool(uri))  # type: ignore[arg-type]
+    saver = PooledPostgresSaver(_pool(uri))  # type: ignore[arg-type]
     with _set_up_lock:
         if uri not in _set_up:
             with _pool(uri).connection() as conn:

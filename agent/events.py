@@ -51,6 +51,7 @@ class Confirmation:
     summary: str
     tool: str
     args: dict[str, Any]
+    call_id: str = ""  # the waiting WRITE call's tool call id (a channel's confirmation card refers to it)
 
 
 @dataclass
@@ -130,6 +131,7 @@ class ConfirmationRequested:
     summary: str
     tool: str
     args: dict[str, Any]
+    call_id: str = ""
     type: Literal["confirmation_requested"] = "confirmation_requested"
 
     def as_json(self) -> dict[str, Any]:

@@ -1,11 +1,12 @@
 """Who a turn is for, as plain data: the graph's runtime context (`context_schema`), after react-agent's
 `Runtime[Context]`. It holds no live objects, so LangGraph Server (`langgraph dev`, Studio) can store a run;
-inside the graph it is resolved to a `tools.context.Caller` against the store."""
+inside the graph it is resolved to a `tools.context.Caller` against the store, once per run: a run the
+AgentRunner starts carries the Caller its channel resolved."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -24,11 +25,14 @@ class Context:
     user_id: str = ""
     email: str = ""
     channel: str = "web"
+    # The caller the channel resolved for this turn: every node of the run uses it instead of loading it again
+    # (a turn's nodes would look the same user up once each). Absent for a run started from plain data.
+    resolved: Caller | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, caller: Caller) -> Context:
-        """The context that resolves back to this caller."""
-        return cls(user_id=str(caller.user_id), email=caller.email, channel=caller.channel)
+        """The context that resolves back to this caller (without asking the store again)."""
+        return cls(user_id=str(caller.user_id), email=caller.email, channel=caller.channel, resolved=caller)
 
     def caller(self, engine: Engine) -> Caller:
         """The active user this context names, with its organization, role and partners.
@@ -37,6 +41,8 @@ class Context:
             ValueError: the context names nobody.
             tools.context.UnknownCaller: no active user matches.
         """
+        if self.resolved is not None:
+            return self.resolved
         if self.user_id:
             return caller_by_id(engine, uuid.UUID(self.user_id), channel=self.channel)
         if self.email:

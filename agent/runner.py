@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
-from langgraph.types import Command
+from langgraph.types import Command, Durability, Interrupt
 from sqlalchemy import Engine
 
 from agent.checkpointer import postgres_checkpointer
@@ -35,8 +36,23 @@ from tools.registry import ToolKind, get_tool
 
 log = logging.getLogger(__name__)
 PLANNER_NODE = "call_planner"
+# One checkpoint per turn, written when the run stops (its reply, a confirmation it waits for, or an error):
+# "exit" saves the final checkpoint with the pending writes — an interrupt's too, so a confirmation resumes as
+# before. A process that dies mid-turn leaves the conversation at the turn's start (earlier turns were saved
+# when they ended) and the turn runs again; a WRITE's idempotency key keeps a replayed write from repeating.
+DURABILITY: Durability = "exit"
+INTERRUPTS = "__interrupt__"  # the "values" stream's key for the interrupts a run stopped at
 
-__all__ = ["AgentRunner", "Confirmation", "ToolCallRecord", "TurnResult", "make_planner"]
+__all__ = ["AgentRunner", "Confirmation", "ThreadState", "ToolCallRecord", "TurnResult", "make_planner"]
+
+
+@dataclass(frozen=True)
+class ThreadState:
+    """What a turn needs of the conversation before it starts, from one read of its checkpoint: the
+    confirmation waiting for an answer, if any, and how many messages the conversation has."""
+
+    pending: Confirmation | None
+    messages: int
 
 
 def make_planner(kind: str | None = None) -> BaseChatModel:
@@ -72,13 +88,14 @@ class AgentRunner:
         """The run config: plain data only. Who the turn is for travels as the run's `Context` (see `_run`)."""
         return {"configurable": {"thread_id": thread_id}, "recursion_limit": 40}
 
-    def pending(self, thread_id: str, caller: Caller) -> Confirmation | None:
+    def thread_state(self, thread_id: str, caller: Caller) -> ThreadState:
+        """The conversation as a turn starts (one checkpoint read); hand it to `stream`/`stream_resume`."""
         snapshot = self.graph.get_state(self.config(thread_id, caller))
-        for task in snapshot.tasks:
-            for intr in task.interrupts:
-                value = intr.value
-                return Confirmation(value["summary"], value["tool"], value["args"])
-        return None
+        return ThreadState(_confirmation(i for task in snapshot.tasks for i in task.interrupts),
+                           len(snapshot.values.get("messages", [])))
+
+    def pending(self, thread_id: str, caller: Caller) -> Confirmation | None:
+        return self.thread_state(thread_id, caller).pending
 
     def send(
         self, thread_id: str, caller: Caller, text: str, photo_ids: list[str] | tuple[str, ...] = ()
@@ -91,20 +108,24 @@ class AgentRunner:
         return _result(self.stream_resume(thread_id, caller, answer))
 
     def stream(
-        self, thread_id: str, caller: Caller, text: str, photo_ids: list[str] | tuple[str, ...] = ()
+        self, thread_id: str, caller: Caller, text: str, photo_ids: list[str] | tuple[str, ...] = (),
+        state: ThreadState | None = None,
     ) -> Iterator[AgentEvent]:
         """A user message as a stream of events (see agent.events), ending with TurnFinished. While a
-        confirmation is pending (and no photo is attached), the message is the answer to it."""
-        if self.pending(thread_id, caller) is not None and not photo_ids:
-            return self.stream_resume(thread_id, caller, text)
+        confirmation is pending (and no photo is attached), the message is the answer to it. `state`: the
+        conversation as the caller just read it (`thread_state`), so it is not read again."""
+        state = state or self.thread_state(thread_id, caller)
+        if state.pending is not None and not photo_ids:
+            return self.stream_resume(thread_id, caller, text, state)
         content = text if not photo_ids else f"{text}\n[photos attached: {', '.join(photo_ids)}]"
         message = HumanMessage(content=content, additional_kwargs={"photo_ids": list(photo_ids)})
-        return self._run(thread_id, caller, text, {"messages": [message]})
+        return self._run(thread_id, caller, text, {"messages": [message]}, before=state.messages)
 
-    def stream_resume(self, thread_id: str, caller: Caller, answer: Any) -> Iterator[AgentEvent]:
+    def stream_resume(self, thread_id: str, caller: Caller, answer: Any,
+                      state: ThreadState | None = None) -> Iterator[AgentEvent]:
         """Answer the pending confirmation (yes / no / an edit / {"decision": ..., "args": ...}) as a stream."""
         return self._run(thread_id, caller, answer if isinstance(answer, str) else str(answer),
-                         Command(resume=answer))
+                         Command(resume=answer), before=None if state is None else state.messages)
 
     def checkpoint_id(self, thread_id: str) -> str:
         """The conversation's latest checkpoint ("" for a new conversation): where the next turn starts from."""
@@ -115,14 +136,15 @@ class AgentRunner:
         """The turn that started from checkpoint `started_from` and was cut off (its process died): run what is
         left of it and return it whole; None when it never got past its start (run it again). A turn that had
         finished is only read back, so a retried job neither acts nor replies twice."""
-        if self.checkpoint_id(thread_id) == started_from:
+        state = self.graph.get_state(self.config(thread_id, caller))
+        if str(state.config.get("configurable", {}).get("checkpoint_id") or "") == started_from:
             return None
         start_config = {"configurable": {"thread_id": thread_id, "checkpoint_id": started_from}}
         before = len(self.graph.get_state(start_config).values.get("messages", [])) if started_from else 0
-        state = self.graph.get_state(self.config(thread_id, caller))
-        cut_off = bool(state.next) and not any(task.interrupts for task in state.tasks)
-        if not cut_off:  # it had finished (or stopped at a confirmation): only its reply is read back
-            return _result(self._finish_events(thread_id, caller, "", before, time.perf_counter()))
+        interrupts = [i for task in state.tasks for i in task.interrupts]
+        if not state.next or interrupts:  # it had finished (or stopped at a confirmation): its reply is read back
+            return _result(self._finish_events(thread_id, "", before, time.perf_counter(), state.values,
+                                               _confirmation(interrupts)))
         log.info("finishing the turn cut off in %s", thread_id)
         return _result(self._run(thread_id, caller, "", None, before=before))
 
@@ -134,22 +156,31 @@ class AgentRunner:
             before = len(self.graph.get_state(config).values.get("messages", []))
         start = time.perf_counter()
         texts = _TextDeltas()
-        for mode, data in self.graph.stream(payload, config, context=Context.of(caller),
-                                            stream_mode=["messages", "custom"]):
+        # The turn's end state comes from the run itself ("values": the state after each step, and the
+        # interrupt a confirmation stops at), not from reading the checkpoint back.
+        values: dict[str, Any] = {}
+        interrupts: tuple[Interrupt, ...] = ()
+        for mode, data in self.graph.stream(payload, config, context=Context.of(caller), durability=DURABILITY,
+                                            stream_mode=["messages", "custom", "values"]):
             if mode == "custom" and isinstance(data, ToolStarted | ToolFinished):
                 yield data
             elif mode == "messages":
                 yield from texts.feed(*data)
-        yield from self._finish_events(thread_id, caller, user_text, before, start)
+            elif mode == "values" and isinstance(data, dict):
+                interrupts = data.pop(INTERRUPTS, interrupts)
+                values = data
+        if not values:  # nothing ran, so nothing was streamed: the checkpoint has the state
+            snapshot = self.graph.get_state(config)
+            values, interrupts = snapshot.values, tuple(i for task in snapshot.tasks for i in task.interrupts)
+        yield from self._finish_events(thread_id, user_text, before, start, values, _confirmation(interrupts))
 
-    def _finish_events(self, thread_id: str, caller: Caller, user_text: str, before: int,
-                       start: float) -> Iterator[AgentEvent]:
-        config = self.config(thread_id, caller)
+    def _finish_events(self, thread_id: str, user_text: str, before: int, start: float, values: dict[str, Any],
+                       confirmation: Confirmation | None) -> Iterator[AgentEvent]:
         elapsed = (time.perf_counter() - start) * 1000
-        messages = self.graph.get_state(config).values.get("messages", [])[before:]
+        messages = values.get("messages", [])[before:]
         result = TurnResult(user=user_text, reply="", thread=thread_id, latency_ms=round(elapsed, 1))
         result.tool_calls = _tool_calls(messages)
-        result.confirmation = self.pending(thread_id, caller)
+        result.confirmation = confirmation
         replies = [m for m in messages if isinstance(m, AIMessage) and m.text.strip()]
         result.reply = replies[-1].text if replies else ""
         result.draft = draft_of(replies[-1].additional_kwargs) if replies else None
@@ -157,7 +188,8 @@ class AgentRunner:
             question = f"{result.confirmation.summary} (yes/no)"
             result.reply = f"{result.reply}\n{question}".strip() if result.reply else question
             confirm = result.confirmation
-            yield ConfirmationRequested(summary=confirm.summary, tool=confirm.tool, args=confirm.args)
+            yield ConfirmationRequested(summary=confirm.summary, tool=confirm.tool, args=confirm.args,
+                                        call_id=confirm.call_id)
         yield TurnFinished(result)
 
 
@@ -195,6 +227,14 @@ def _result(events: Iterator[AgentEvent]) -> TurnResult:
         if isinstance(event, TurnFinished):
             return event.result
     raise RuntimeError("the agent stream ended without TurnFinished")
+
+def _confirmation(interrupts: Iterable[Interrupt]) -> Confirmation | None:
+    """The confirmation a WRITE tool's interrupt asks for (the first, as only one waits at a time)."""
+    for intr in interrupts:
+        value = intr.value
+        return Confirmation(value["summary"], value["tool"], value["args"], str(value.get("tool_call_id") or ""))
+    return None
+
 
 def _tool_calls(messages: list[Any]) -> list[ToolCallRecord]:
     ran = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}

@@ -185,7 +185,7 @@ def test_web_sends_the_draft_after_the_text_it_renders() -> None:
     from channels.web.stream import encode_events, parse_sse
 
     turn = TurnResult(user="who sells GAA26800LC1?", reply=SELLERS.plain_text(), draft=SELLERS)
-    events = list(web_events([TurnFinished(turn)], None, "web:t", None))  # type: ignore[arg-type]
+    events = list(web_events([TurnFinished(turn)]))
     assert [e["type"] for e in events] == ["reply_drafted", "turn_finished"]
     frames = [f for f in parse_sse("".join(encode_events(
         [{"type": "text_delta", "text": SELLERS.plain_text()}, *events], message_id="m1"))) if isinstance(f, dict)]

@@ -18,7 +18,7 @@ from agent.confirmations import parse_confirmation
 from agent.events import AgentEvent, ConfirmationRequested, TextDelta, ToolFinished, ToolStarted, TurnFinished
 from agent.gateway import Caller
 from agent.notices import enter_notice
-from agent.runner import AgentRunner
+from agent.runner import AgentRunner, ThreadState
 
 DENIED = frozenset({"declined", "not_confirmed"})  # the user said no, or something else instead of yes
 
@@ -39,8 +39,7 @@ def pending_call(runner: AgentRunner, thread_id: str, caller: Caller) -> dict[st
     return None
 
 
-def web_events(events: Iterable[AgentEvent], runner: AgentRunner, thread_id: str,
-               caller: Caller) -> Iterator[dict[str, Any]]:
+def web_events(events: Iterable[AgentEvent]) -> Iterator[dict[str, Any]]:
     """The agent's events as the encoder's dicts."""
     for event in events:
         if isinstance(event, TextDelta):
@@ -55,9 +54,8 @@ def web_events(events: Iterable[AgentEvent], runner: AgentRunner, thread_id: str
             yield {"type": "tool_finished", "tool": event.name, "tool_call_id": event.call_id, "output": output,
                    "preview": preview}
         elif isinstance(event, ConfirmationRequested):
-            waiting = pending_call(runner, thread_id, caller) or {}
             yield {"type": "confirmation_requested", "summary": event.summary, "tool": event.tool,
-                   "args": event.args, "tool_call_id": waiting.get("tool_call_id")}
+                   "args": event.args, "tool_call_id": event.call_id or None}
         elif isinstance(event, TurnFinished):
             if event.result.draft is not None:  # the rich form of the reply text that just streamed
                 yield {"type": "reply_drafted", "draft": event.result.draft.model_dump(mode="json")}
@@ -71,19 +69,22 @@ def turn_events(runner: AgentRunner, thread_id: str, caller: Caller, text: str,
     the notification it answers, entered into the conversation first."""
     if notice is not None:
         enter_notice(runner, thread_id, caller, notice)
-    if not photo_ids and pending_call(runner, thread_id, caller) is not None:
-        yield from resume_events(runner, thread_id, caller, text)
+    state = runner.thread_state(thread_id, caller)  # the turn's one read of the conversation
+    if not photo_ids and state.pending is not None:
+        yield from resume_events(runner, thread_id, caller, text, state)
         return
-    yield from web_events(runner.stream(thread_id, caller, text, photo_ids=photo_ids), runner, thread_id, caller)
+    yield from web_events(runner.stream(thread_id, caller, text, photo_ids=photo_ids, state=state))
 
 
-def resume_events(runner: AgentRunner, thread_id: str, caller: Caller, answer: Any) -> Iterator[dict[str, Any]]:
-    """The answer to the pending confirmation; a cancel first reports the call as denied."""
-    waiting = pending_call(runner, thread_id, caller)
+def resume_events(runner: AgentRunner, thread_id: str, caller: Caller, answer: Any,
+                  state: ThreadState | None = None) -> Iterator[dict[str, Any]]:
+    """The answer to the pending confirmation; a cancel first reports the call as denied. `state`: the
+    conversation as the caller just read it."""
+    state = state or runner.thread_state(thread_id, caller)
+    waiting = state.pending
     decision = parse_confirmation(answer)
     if waiting is not None and (decision.kind == "no" or (decision.kind == "edit" and not decision.changes)):
-        call_id = str(waiting.get("tool_call_id"))
-        yield {"type": "tool_started", "tool": waiting["tool"], "args": waiting.get("args") or {},
-               "tool_call_id": call_id}
-        yield {"type": "tool_denied", "tool": waiting["tool"], "tool_call_id": call_id}
-    yield from web_events(runner.stream_resume(thread_id, caller, answer), runner, thread_id, caller)
+        call_id = waiting.call_id
+        yield {"type": "tool_started", "tool": waiting.tool, "args": waiting.args or {}, "tool_call_id": call_id}
+        yield {"type": "tool_denied", "tool": waiting.tool, "tool_call_id": call_id}
+    yield from web_events(runner.stream_resume(thread_id, caller, answer, state))
