@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from agent.planners.local import LocalPlanner
 from agent.runner import AgentRunner
-from knowledge.embeddings import _embed_query_cached
+from knowledge.embeddings import _embed_query_cached, _embed_sentence_cached
 from tools.context import caller_by_email
 
 TECHNICIAN = "maria.gonzalez@summitvm.example"
@@ -50,6 +50,7 @@ def run_agent_bench(engine: Engine, out: Path, rounds: int = 3) -> dict[str, Any
     turn_ms: list[float] = []
     for _ in range(rounds):
         _embed_query_cached.cache_clear()  # people don't repeat themselves word for word: no cached embeddings
+        _embed_sentence_cached.cache_clear()
         for email, script in CONVERSATIONS:
             thread = f"bench-{uuid.uuid4()}"
             for message in script:

@@ -14,12 +14,16 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from knowledge.embeddings import embed_documents, model_directory
 from knowledge.models.base import EMBEDDING_DIMS
 from knowledge.settings import get_settings
+
+if TYPE_CHECKING:
+    from knowledge.encoders import EncoderName
 
 log = logging.getLogger(__name__)
 _LOOKUP_CHUNK = 500  # SQLite caps the number of bound parameters per statement
@@ -29,16 +33,17 @@ def cache_path() -> Path:
     return get_settings().home / "cache" / "embeddings.sqlite3"
 
 
-def model_key() -> str:
+def model_key(encoder: EncoderName | None = None) -> str:
     """Which model made a vector: its directory, and its weights file's size and time (a new model misses), and
-    the encoder derived from it (the default's key is unchanged from before there was a choice)."""
-    from knowledge.encoders import DEFAULT_ENCODER, active_encoder_name
+    the encoder derived from it (`encoder`, default the active one; MiniLM's key is unchanged from before there
+    was a choice)."""
+    from knowledge.encoders import REFERENCE_ENCODER, active_encoder_name
 
     directory = Path(model_directory())
     weights = directory / "model.safetensors"
     stamp = f"{weights.stat().st_size}-{int(weights.stat().st_mtime)}" if weights.exists() else "custom"
-    encoder = active_encoder_name()
-    suffix = "" if encoder == DEFAULT_ENCODER else f"|{encoder}"
+    encoder = encoder or active_encoder_name()
+    suffix = "" if encoder == REFERENCE_ENCODER else f"|{encoder}"
     return f"{directory.resolve()}|{stamp}|{EMBEDDING_DIMS}{suffix}"
 
 

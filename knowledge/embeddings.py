@@ -103,6 +103,25 @@ def embed_query(text: str) -> list[float]:
     return list(_embed_query_cached(text.strip().lower()))
 
 
+@lru_cache(maxsize=4096)
+def _embed_sentence_cached(text: str) -> tuple[float, ...]:
+    from knowledge.encoders import get_encoder
+
+    return tuple(float(x) for x in get_encoder(get_settings().nlu_encoder).encode(text))
+
+
+def embed_sentence(text: str) -> list[float]:
+    """A chat message's meaning for intent classification, by MiniLM (`NLU_ENCODER`) whatever search uses."""
+    return list(_embed_sentence_cached(text.strip().lower()))
+
+
+def embed_sentences(texts: Sequence[str]) -> np.ndarray:
+    """Many sentences by the NLU encoder (intent examples), one row each."""
+    from knowledge.encoders import get_encoder
+
+    return get_encoder(get_settings().nlu_encoder).encode_batch(list(texts))
+
+
 def part_embedding_text(part: dict) -> str:  # type: ignore[type-arg]
     """The text a catalog part is embedded from: what it is, who makes it and what it fits."""
     fits = ", ".join(part.get("compatible_equipment") or [])[:200]

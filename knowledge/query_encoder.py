@@ -23,6 +23,7 @@ from knowledge.settings import get_settings
 log = logging.getLogger(__name__)
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _export_lock = threading.Lock()
+_MAX_TOKENS = 256  # sentence-transformers' max_seq_length for MiniLM (sentence_bert_config.json)
 
 
 def _model_dir() -> Path:
@@ -31,7 +32,8 @@ def _model_dir() -> Path:
     return Path(model_directory())
 
 
-def _onnx_path() -> Path:
+def onnx_path() -> Path:
+    """Where the fp32 ONNX export is (or will be) under PARTPILOT_HOME; `onnx_file` makes it."""
     source = _model_dir() / "model.safetensors"
     stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}" if source.exists() else "custom"
     return get_settings().home / "models" / f"minilm-l6-v2-{stamp}.onnx"
@@ -64,17 +66,34 @@ def _export(target: Path) -> None:
     partial.replace(target)
 
 
+def _load_tokenizer() -> Any:
+    """MiniLM's fast tokenizer from its tokenizer.json, through `tokenizers` alone: `transformers`'
+    AutoTokenizer would import torch (~450 MB resident) into every serving process."""
+    from tokenizers import Tokenizer
+
+    file = _model_dir() / "tokenizer.json"
+    if file.exists():
+        tokenizer = Tokenizer.from_file(str(file))
+    else:  # a configured model without one: transformers converts its slow tokenizer (and loads torch)
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(str(_model_dir())).backend_tokenizer
+    # The file pads every text to 128 tokens and cuts there; sentence-transformers cuts at 256, pads to the batch.
+    tokenizer.enable_truncation(max_length=_MAX_TOKENS)
+    tokenizer.enable_padding(pad_id=0, pad_type_id=0, pad_token="[PAD]")
+    return tokenizer
+
+
 class QueryEncoder:
     def __init__(self, onnx_file: Path) -> None:
         import onnxruntime as ort
-        from transformers import AutoTokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # one query at a time; concurrency comes from requests
         self.session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
         self._onnx_file = onnx_file
         self._batch_session: Any = None
-        self.tokenizer = AutoTokenizer.from_pretrained(str(_model_dir()))
+        self.tokenizer = _load_tokenizer()
 
     def encode(self, text: str) -> np.ndarray:
         return self._run(self.session, [text])[0]
@@ -95,8 +114,11 @@ class QueryEncoder:
         return out
 
     def _run(self, session: Any, texts: list[str]) -> np.ndarray:
-        enc = self.tokenizer(texts, return_tensors="np", truncation=True, max_length=256, padding=True)
-        hidden = session.run(None, {k: enc[k].astype(np.int64) for k in _INPUTS})[0]
+        encodings = self.tokenizer.encode_batch(texts)
+        enc = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+               "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+               "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
+        hidden = session.run(None, enc)[0]
         mask = enc["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
@@ -104,7 +126,7 @@ class QueryEncoder:
 
 def ensure_onnx_export(stage: Callable[[str], None] | None = None) -> bool:
     """Export MiniLM to ONNX under PARTPILOT_HOME unless that is done already; True when it exported now."""
-    target = _onnx_path()
+    target = onnx_path()
     if target.exists():
         return False
     if stage:
@@ -117,7 +139,7 @@ def ensure_onnx_export(stage: Callable[[str], None] | None = None) -> bool:
 def onnx_file() -> Path:
     """The fp32 ONNX export, made first if missing."""
     ensure_onnx_export()
-    return _onnx_path()
+    return onnx_path()
 
 
 def get_query_encoder() -> QueryEncoder | None:

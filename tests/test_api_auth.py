@@ -9,11 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
-from knowledge.api_keys import revoke_api_key
 from partpilot.cli import app as cli_app
 from tests.api_helpers import body, error
 from tests.tool_helpers import MARIA
-from tools.context import UnknownCaller, caller_for_api_key, create_api_key
+from tools.context import UnknownCaller, caller_for_api_key, create_api_key, revoke_api_key
 
 SEARCH = "/api/v1/parts/catalog/search"
 

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import Engine
 
-from knowledge.embeddings import get_model
+from knowledge.encoders import warm_encoder
 from partpilot.wiring import create_app
 from tools.context import create_api_key
 
@@ -33,7 +33,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app()).exclude(p
 
 @pytest.fixture(scope="module")
 def auth_headers(engine: Engine) -> dict[str, str]:
-    get_model()  # load the embedding model once, as `partpilot serve` does, not inside a timed request
+    warm_encoder()  # load the encoder once, as `partpilot serve` does, not inside a timed request
     return {"Authorization": f"Bearer {create_api_key(engine, MANAGER, label='schemathesis')}"}
 
 

@@ -23,13 +23,15 @@ def test_bench_search_json_shape(engine: Engine, tmp_path: Path) -> None:
                            "40", "--out", str(out)], capture_output=True, text=True, env=env, cwd=REPO, timeout=1700)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(out.read_text())
-    assert set(report) == {"parts", "queries", "methods", "load"}
+    assert set(report) == {"parts", "queries", "methods", "load", "labeled"}
+    assert report["labeled"]["queries"] > 200 and 0.0 <= report["labeled"]["top1"] <= 1.0
     assert report["load"]["parts"] >= 3500 and report["load"]["rebuilt_indexes"]
     assert report["load"]["copy_parts_per_s"] > 0 and report["load"]["load_parts_per_s"] > 0
     assert report["parts"] >= 3500 and report["queries"] == 40
-    assert set(report["methods"]) == {"hybrid", "fulltext", "vector", "ilike"}
+    assert set(report["methods"]) == {"hybrid", "fulltext", "vector", "ilike", "part_number"}
+    assert report["methods"]["part_number"]["recall_at_10"] >= 0.95
     for figures in report["methods"].values():
-        assert set(figures) == {"p50_ms", "p95_ms", "recall_at_10"}
+        assert set(figures) == {"p50_ms", "p95_ms", "recall_at_10", "queries"}
         assert 0 < figures["p50_ms"] <= figures["p95_ms"]
         assert 0.0 <= figures["recall_at_10"] <= 1.0
     assert report["methods"]["vector"]["recall_at_10"] >= 0.9

@@ -75,15 +75,36 @@ def test_the_setting_chooses_the_encoder_of_search_queries(built_encoders: None,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from knowledge.embeddings import _embed_query_cached
 
+    assert get_settings().embedding_encoder == "static"  # the default `bench encoders` chose (docs/encoders.md)
     default = np.array(embed_query("scroll compressor r-410a"))
-    monkeypatch.setattr(get_settings(), "embedding_encoder", "static")
+    assert np.allclose(default, get_encoder("static").encode("scroll compressor r-410a"), atol=1e-6)
+    monkeypatch.setattr(get_settings(), "embedding_encoder", "minilm-fp32")
     _embed_query_cached.cache_clear()
     try:
-        static = np.array(embed_query("scroll compressor r-410a"))
-        assert np.allclose(static, get_encoder("static").encode("scroll compressor r-410a"), atol=1e-6)
-        assert not np.allclose(static, default, atol=1e-2)
+        minilm = np.array(embed_query("scroll compressor r-410a"))
+        assert np.allclose(minilm, get_encoder("minilm-fp32").encode("scroll compressor r-410a"), atol=1e-6)
+        assert not np.allclose(minilm, default, atol=1e-2)
     finally:
         _embed_query_cached.cache_clear()
+
+
+def test_chat_messages_are_read_by_minilm_whatever_search_uses(built_encoders: None,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from knowledge.embeddings import _embed_sentence_cached, embed_sentence
+
+    message = "got a contactor in the van?"
+    _embed_sentence_cached.cache_clear()
+    try:
+        for search_encoder in ("static", "minilm-fp32"):
+            monkeypatch.setattr(get_settings(), "embedding_encoder", search_encoder)
+            _embed_sentence_cached.cache_clear()
+            read = np.array(embed_sentence(message))
+            assert np.allclose(read, get_encoder("minilm-int8").encode(message), atol=1e-6)
+        monkeypatch.setattr(get_settings(), "nlu_encoder", "minilm-fp32")
+        _embed_sentence_cached.cache_clear()
+        assert np.allclose(embed_sentence(message), get_encoder("minilm-fp32").encode(message), atol=1e-6)
+    finally:
+        _embed_sentence_cached.cache_clear()
 
 
 def test_static_model_is_built_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,3 +179,14 @@ def test_recommendation_needs_quality_and_speed() -> None:
                       "static": row(0.951, 40000)}) == "static"
     assert recommend({"minilm-fp32": row(0.96, 80), "minilm-int8": row(0.955, 1500),
                       "static": row(0.94, 40000)}) == "minilm-int8"
+
+
+def test_similarity_floors_set_on_minilm_move_with_the_encoder() -> None:
+    from knowledge.encoders import similarity_floor
+
+    for name in ("minilm-fp32", "minilm-int8"):
+        with use_encoder(name):
+            assert similarity_floor(0.55) == 0.55 and similarity_floor(0.45) == 0.45
+    with use_encoder("static"):  # quantile-matched on the demo catalog (docs/encoders.md)
+        assert similarity_floor(0.55) == pytest.approx(0.64, abs=0.005)
+        assert similarity_floor(0.45) == pytest.approx(0.557, abs=0.005)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
 
+from knowledge import api_keys
 from knowledge.api_keys import issue_api_key, user_for_api_key
+from knowledge.settings import get_settings
 
 # Roles allowed to manage listings and answer offers for their organization.
 SELLING_ROLES = frozenset({"seller", "parts_manager", "admin"})
@@ -94,13 +98,69 @@ def create_api_key(engine: Engine, email: str, label: str | None = None) -> str:
     return issue_api_key(engine, caller_by_email(engine, email).user_id, label)
 
 
+class ApiKeyCallers:
+    """Callers of API keys this process resolved lately, by the key's digest and database, so a busy client's
+    requests do not each cost two queries. Only keys that resolved are kept (a bad key always asks)."""
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.revocations = 0  # a lookup that began before a revoke must not cache what it read
+        self._entries: dict[tuple[str, str], tuple[float, Caller]] = {}
+
+    def get(self, engine: Engine, key: str) -> Caller | None:
+        entry = self._entries.get(_cache_key(engine, key))
+        return entry[1] if entry is not None and entry[0] > self.clock() else None
+
+    def put(self, engine: Engine, key: str, caller: Caller, ttl: float, revocations: int) -> None:
+        if revocations != self.revocations:
+            return
+        if len(self._entries) >= self.MAX_ENTRIES:
+            now = self.clock()
+            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+            if len(self._entries) >= self.MAX_ENTRIES:
+                self._entries.clear()
+        self._entries[_cache_key(engine, key)] = (self.clock() + ttl, caller)
+
+    def drop(self, engine: Engine, key: str) -> None:
+        self.revocations += 1
+        self._entries.pop(_cache_key(engine, key), None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def _cache_key(engine: Engine, key: str) -> tuple[str, str]:
+    return str(engine.url), api_keys.hash_api_key(key.strip())
+
+
+api_key_callers = ApiKeyCallers()
+
+
 def caller_for_api_key(engine: Engine, key: str) -> Caller | None:
     """The caller a key acts as (channel "api"); None for an unknown, malformed or revoked key or an inactive
-    user."""
+    user. Reused for API_KEY_CACHE_SECONDS (30 s) in this process: a revoke elsewhere takes up to that long."""
+    if len(key.strip()) > api_keys.MAX_KEY_CHARS:
+        return None
+    if (cached := api_key_callers.get(engine, key)) is not None:
+        return cached
+    revocations = api_key_callers.revocations
     user_id = user_for_api_key(engine, key)
     if user_id is None:
         return None
     try:
-        return caller_by_id(engine, user_id, channel="api")
+        caller = caller_by_id(engine, user_id, channel="api")
     except UnknownCaller:
         return None
+    if (ttl := get_settings().api_key_cache_seconds) > 0:
+        api_key_callers.put(engine, key, caller, ttl, revocations)
+    return caller
+
+
+def revoke_api_key(engine: Engine, key: str) -> bool:
+    """Revoke a key given its plaintext: refused from now on in this process, in others within
+    API_KEY_CACHE_SECONDS. Returns whether an active key was revoked."""
+    revoked = api_keys.revoke_api_key(engine, key)
+    api_key_callers.drop(engine, key)
+    return revoked

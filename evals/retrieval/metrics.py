@@ -50,14 +50,22 @@ def ranking_metrics(gains_per_query: list[tuple[list[int], int]]) -> dict[str, f
     return {"recall@1": round(r1, 4), "recall@5": round(r5, 4), "mrr": round(mrr, 4), "ndcg@10": round(ndcg / n, 4)}
 
 
-def search_metrics(engine: Engine, path: Path = QUERIES) -> dict[str, Any]:
-    from knowledge.search import SearchFilters, search_parts
+def search_metrics(engine: Engine, path: Path = QUERIES, *, items: list[dict[str, Any]] | None = None,
+                   legs: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Ranking metrics of search_parts on the labeled queries (`items`, else the file's), with every signal or
+    only `legs`; a query search refuses counts as a miss."""
+    from knowledge.search import SearchFilters, SearchQueryError, search_parts
+    from knowledge.search.legs import LEGS
 
     started = time.perf_counter()
-    rows = []
-    for item in labeled_queries(path):
-        hits = search_parts(engine, item["query"], limit=10, filters=SearchFilters(**item.get("filters", {}))).results
+    rows: list[tuple[list[int], int]] = []
+    for item in labeled_queries(path) if items is None else items:
         expected = set(item["expected"])
+        try:
+            hits = search_parts(engine, item["query"], limit=10, filters=SearchFilters(**item.get("filters", {})),
+                                legs=legs or LEGS).results
+        except SearchQueryError:
+            hits = []
         rows.append((credited(hits, expected), len(expected)))
     return {"n_queries": len(rows), **ranking_metrics(rows),
             "seconds": round(time.perf_counter() - started, 1)}

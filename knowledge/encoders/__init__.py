@@ -1,10 +1,14 @@
 """The text encoders: one interface for documents and queries, so both always share one embedding space.
 
-`EMBEDDING_ENCODER` picks one for the whole application:
+`EMBEDDING_ENCODER` picks the one of search, for stored documents and queries alike:
 
-* `minilm-fp32` (default): the bundled all-MiniLM-L6-v2 exported to ONNX (sentence-transformers if that fails);
-* `minilm-int8`: the same export with its weights quantized to int8 by onnxruntime (dynamic quantization);
-* `static`: a Model2Vec static model distilled from the bundled MiniLM (a token-vector lookup and a mean).
+* `static` (default): a Model2Vec static model distilled from the bundled MiniLM (a token-vector lookup and a
+  mean) — the choice of `partpilot bench encoders` (docs/encoders.md);
+* `minilm-fp32`: the bundled all-MiniLM-L6-v2 exported to ONNX (sentence-transformers if that fails);
+* `minilm-int8`: the same export with its weights quantized to int8 by onnxruntime (dynamic quantization).
+
+The local planner reads a chat message's meaning with MiniLM whatever search uses (`NLU_ENCODER`): a static
+model averages words, and intents live in how words go together (`embed_sentence`).
 
 Every derived file is built locally from the bundled model (nothing is downloaded) by `partpilot embeddings
 build`, or on first use, and cached under `PARTPILOT_HOME/models`. Vectors made by different encoders are not
@@ -27,7 +31,9 @@ from knowledge.settings import get_settings
 log = logging.getLogger(__name__)
 EncoderName = Literal["minilm-fp32", "minilm-int8", "static"]
 ENCODERS: tuple[EncoderName, ...] = get_args(EncoderName)
-DEFAULT_ENCODER: EncoderName = "minilm-fp32"
+DEFAULT_ENCODER: EncoderName = "static"
+# MiniLM itself: what the others are measured against (and whose cached vectors carry no encoder suffix)
+REFERENCE_ENCODER: EncoderName = "minilm-fp32"
 _lock = threading.Lock()
 _override: list[EncoderName] = []
 
@@ -69,6 +75,27 @@ def get_encoder(name: EncoderName | None = None) -> Encoder:
         return _load(name or active_encoder_name())
 
 
+def encoder_built(name: EncoderName) -> bool:
+    """Whether the files `name` needs exist (checked without building anything, or importing torch)."""
+    if name == "minilm-fp32":
+        from knowledge.query_encoder import onnx_path
+
+        return onnx_path().exists()
+    if name == "minilm-int8":
+        from knowledge.encoders.minilm_int8 import int8_path
+
+        return int8_path().exists()
+    from knowledge.encoders.static import static_model_dir
+
+    return (static_model_dir() / "config.json").exists()
+
+
+def warm_encoder() -> None:
+    """Load the active encoder and run it once, so a server's first request pays for neither. Only the
+    configured encoder loads (an ONNX session or a static model): serving never needs torch."""
+    get_encoder().encode("warm up")
+
+
 @lru_cache(maxsize=len(ENCODERS))
 def _load(name: EncoderName) -> Encoder:
     if name == "minilm-fp32":
@@ -103,3 +130,16 @@ def build_encoder(name: EncoderName, stage: Callable[[str], None] | None = None)
 
         return ensure_static_model(stage)
     raise ValueError(f"unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}")
+
+
+# A cosine threshold set for MiniLM, moved into another encoder's space so that the same share of unrelated
+# (words, part text) pairs passes it: quantile-matched on the demo catalog (MiniLM 0.45 → static 0.557,
+# 0.55 → 0.64; a static model's unrelated pairs sit higher, a part's own words a little lower).
+_SIMILARITY_FROM_MINILM: dict[EncoderName, tuple[float, float]] = {
+    "minilm-fp32": (1.0, 0.0), "minilm-int8": (1.0, 0.0), "static": (0.83, 0.183)}
+
+
+def similarity_floor(minilm_cosine: float) -> float:
+    """The active encoder's cosine equivalent to `minilm_cosine` (a "similar enough" floor of matching rules)."""
+    slope, offset = _SIMILARITY_FROM_MINILM[active_encoder_name()]
+    return round(minilm_cosine * slope + offset, 3)

@@ -11,13 +11,13 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from knowledge.query_encoder import QueryEncoder, onnx_file
+from knowledge.query_encoder import QueryEncoder, onnx_file, onnx_path
 
 log = logging.getLogger(__name__)
 
 
 def int8_path() -> Path:
-    source = onnx_file()
+    source = onnx_path()
     return source.with_name(f"{source.stem}-int8.onnx")
 
 

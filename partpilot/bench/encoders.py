@@ -22,13 +22,20 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine, create_engine, text
 
-from evals.retrieval.metrics import credited, labeled_queries, ranking_metrics
+from evals.retrieval.metrics import labeled_queries, search_metrics
 from knowledge.bench_search import _recall, _run
 from knowledge.db import engine_for_url, get_engine
 from knowledge.embeddings import part_embedding_text
-from knowledge.encoders import DEFAULT_ENCODER, ENCODERS, EncoderName, build_encoder, get_encoder, use_encoder
+from knowledge.encoders import (
+    DEFAULT_ENCODER,
+    ENCODERS,
+    REFERENCE_ENCODER,
+    EncoderName,
+    build_encoder,
+    get_encoder,
+    use_encoder,
+)
 from knowledge.migrate import upgrade
-from knowledge.search import SearchFilters, SearchQueryError, search_parts
 from knowledge.search.legs import LEGS
 from knowledge.search.vocabulary import forget_vocabulary
 from knowledge.seed.loader import anchor_to_now, insert_rows
@@ -123,17 +130,7 @@ def store_vectors(engine: Engine, ids: list[str], vectors: np.ndarray) -> None:
 
 def labeled_quality(engine: Engine, items: list[dict[str, Any]], legs: tuple[str, ...] = LEGS) -> dict[str, float]:
     """Top-1 and recall@5 on the labeled queries of hybrid search (or of `legs`), with the active encoder."""
-    rows: list[tuple[list[int], int]] = []
-    for item in items:
-        filters = SearchFilters(**item.get("filters", {}))
-        try:
-            hits = search_parts(engine, item["query"], limit=10, filters=filters, legs=legs)
-        except SearchQueryError:
-            rows.append(([], len(item["expected"])))
-            continue
-        expected = set(item["expected"])
-        rows.append((credited(hits.results, expected), len(expected)))
-    metrics = ranking_metrics(rows)
+    metrics = search_metrics(engine, items=items, legs=legs)
     return {"top1": metrics["recall@1"], "recall_at_5": metrics["recall@5"], "mrr": metrics["mrr"]}
 
 
@@ -149,7 +146,7 @@ def vector_recall(engine: Engine, queries: list[str]) -> float:
 
 def recommend(results: dict[str, dict[str, Any]]) -> str | None:
     """The fastest encoder whose hybrid top-1 is within a point of fp32's and that encodes ≥ 1,000 texts/s."""
-    floor = results[DEFAULT_ENCODER]["hybrid_top1"] - MAX_TOP1_LOSS
+    floor = results[REFERENCE_ENCODER]["hybrid_top1"] - MAX_TOP1_LOSS
     fit = [n for n, r in results.items() if r["hybrid_top1"] >= floor - 1e-9 and r["texts_per_s"] >= MIN_TEXTS_PER_S]
     return max(fit, key=lambda n: results[n]["texts_per_s"]) if fit else None
 
@@ -158,7 +155,7 @@ def run_encoder_bench(out: Path, *, parts: int, max_queries: int | None = None,
                       encoders: tuple[EncoderName, ...] = ENCODERS, progress: Progress | None = None,
                       main: Engine | None = None) -> dict[str, Any]:
     main = main or get_engine()
-    names = (DEFAULT_ENCODER, *[n for n in encoders if n != DEFAULT_ENCODER])  # fp32 first: the reference
+    names = (REFERENCE_ENCODER, *[n for n in encoders if n != REFERENCE_ENCODER])  # fp32 first: the reference
     items = labeled_queries()
     if max_queries is not None and max_queries < len(items):
         step = len(items) / max_queries  # spread over every kind of query, not just the first ones

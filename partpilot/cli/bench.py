@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from partpilot.cli.progress import stage_bars
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 app = typer.Typer(help="Benchmarks (each writes a JSON report).", no_args_is_help=True)
 err = Console(stderr=True)
@@ -22,10 +25,16 @@ def bench_search(
     queries: Annotated[int | None, typer.Option("--queries", min=1, help="Use only N of the labeled queries.")] = None,
 ) -> None:
     """Seed N parts into a separate database; measure p50/p95 latency and recall@10 per search method."""
+    from evals.retrieval.metrics import search_metrics
     from knowledge.bench_search import run_search_bench
 
+    def labeled(engine: Engine) -> dict[str, float]:
+        metrics = search_metrics(engine)
+        return {"queries": metrics["n_queries"], "top1": metrics["recall@1"], "recall_at_5": metrics["recall@5"],
+                "mrr": metrics["mrr"]}
+
     with stage_bars(err) as progress:
-        report = run_search_bench(parts, out, progress, max_queries=queries)
+        report = run_search_bench(parts, out, progress, max_queries=queries, labeled=labeled)
     typer.echo(json.dumps(report, indent=2))
 
 
@@ -133,12 +142,15 @@ def bench_api(
     samples: Annotated[int, typer.Option("--samples", min=1, help="Sequential time-to-first-token samples.")] = 50,
     turns: Annotated[int, typer.Option("--turns", min=1, max=3, help="Messages per concurrent session.")] = 2,
     url: Annotated[str | None, typer.Option("--url", help="Bench a running server instead of starting one.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Start `partpilot serve --workers N`.")] = 1,
 ) -> None:
-    """Chat API over HTTP: SSE time to first token (p50/p95, local planner) and N concurrent sessions' errors."""
+    """Chat API over HTTP: SSE time to first token (p50/p95, local planner); a burst of N concurrent sessions:
+    errors, turns/s, time to first token and the server's CPU per turn."""
     from knowledge.db import get_engine
     from partpilot.bench.api import run_api_bench
 
-    report = run_api_bench(get_engine(), out, sessions=sessions, samples=samples, turns=turns, url=url)
+    report = run_api_bench(get_engine(), out, sessions=sessions, samples=samples, turns=turns, url=url,
+                           workers=workers)
     typer.echo(json.dumps(report, indent=2))
 
 

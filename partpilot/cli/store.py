@@ -129,9 +129,9 @@ def create_key(
 
 @users_app.command("revoke-key")
 def revoke_key(key: Annotated[str, typer.Argument(help="The API key to revoke.")]) -> None:
-    """Revoke an API key: requests with it get 401 from now on."""
-    from knowledge.api_keys import revoke_api_key
+    """Revoke an API key: requests with it get 401 from now on (a running server within API_KEY_CACHE_SECONDS)."""
     from knowledge.db import get_engine
+    from tools.context import revoke_api_key
 
     if not revoke_api_key(get_engine(), key):
         err.print("[red]no active API key matches[/red]")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from knowledge.encoders import similarity_floor
 from knowledge.models import MarketplaceListing
 from knowledge.partnumbers import normalize_part_number
 from knowledge.supersession import MAX_HOPS
@@ -26,7 +27,7 @@ from tools.rules.geo import distance_sql
 from tools.rules.money import usd
 from tools.rules.wording import condition_words
 
-SIMILAR_MIN = 0.45  # cosine similarity of a rule's words (a query) to a listing's text (a document) that counts
+SIMILAR_MIN = 0.45  # MiniLM cosine of a rule's words (a query) to a listing's text (a document) that counts
 NEAREST_QUERY_RULES = 40  # free-text rules looked at per listing, nearest first (an HNSW walk)
 
 # The parts a listed part may be sold as: those it supersedes (any kind of hop: new replaces old) and the
@@ -56,7 +57,7 @@ _MATCHING_RULES = text(f"""
         SELECT n.id FROM (SELECT a.id, a.embedding <=> CAST(:vec AS vector) AS d FROM deal_alerts a
                           WHERE a.embedding IS NOT NULL ORDER BY a.embedding <=> CAST(:vec AS vector)
                           LIMIT {NEAREST_QUERY_RULES}) n
-        WHERE n.d <= {1 - SIMILAR_MIN}
+        WHERE n.d <= :far
         UNION
         SELECT a.id FROM deal_alerts a WHERE NOT a.paused AND a.part_number_norm IS NULL
         AND a.query_terms && {_WORDS}  -- found by the GIN index; then all its words must be in (array_cat keeps
@@ -109,6 +110,7 @@ def matching_rules(session: Session, listing: MarketplaceListing) -> list[Any]:
         return []
     params = {"lid": listing.id, "norms": standing_in_numbers(session, listing),
               "vec": vector_literal(listing.embedding) if listing.embedding is not None else None,
+              "far": 1 - similarity_floor(SIMILAR_MIN),
               "words": " ".join(w for w in (listing.manufacturer, listing.part_number, listing.name,
                                             listing.description) if w)}
     rules = list(session.execute(_MATCHING_RULES, params).all())

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from knowledge.encoders import similarity_floor
 from knowledge.partnumbers import normalize_part_number
 from tools.catalog.parts import number_norm_sql, part_ids_numbered
 from tools.catalog.supersession import KIND_RANK, Link, interchangeable_parts
@@ -22,7 +23,7 @@ from tools.rules.clock import utcnow
 from tools.rules.geo import distance_sql
 from tools.rules.visibility import inventory_visibility_sql, listing_visibility_sql
 
-SIMILAR_MIN = 0.55
+SIMILAR_MIN = 0.55  # MiniLM cosine of a wanted post's words to a part's text that counts as similar
 RELATION_RANK = {"exact": 0, "newer_replacement": 1, "older_equivalent": 2, "similar": 4}
 
 
@@ -107,7 +108,8 @@ def find_matches(session: Session, caller: Caller, spec: WantedSpec, limit: int 
         params["vec"] = spec.embedding
         extra = " AND x.category = :cat" if spec.category else ""
         params["cat"] = spec.category
-        close = [f"(1 - (x.embedding <=> CAST(:vec AS vector))) >= {SIMILAR_MIN}"] if spec.embedding else []
+        params["near"] = similarity_floor(SIMILAR_MIN)
+        close = ["(1 - (x.embedding <=> CAST(:vec AS vector))) >= :near"] if spec.embedding else []
         close += [_FITS_MODEL] if spec.equipment_model else []
         similar = f"({' OR '.join(close)}){extra}{only}"
         if spec.conditions:

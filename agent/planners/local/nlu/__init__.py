@@ -90,9 +90,9 @@ class NLU:
         masked = features.masked(text, entities)
         if not masked.strip():
             return Parse(text, [Ranked("out_of_scope", 0.0)], entities, masked)
-        from knowledge.embeddings import embed_query
+        from knowledge.embeddings import embed_sentence
 
-        embedding = np.asarray(embed_query(features.spoken(masked)), dtype=np.float32)
+        embedding = np.asarray(embed_sentence(features.spoken(masked)), dtype=np.float32)
         return Parse(text, self.model.rank(masked, embedding), entities, masked)
 
 

@@ -11,6 +11,7 @@ import logging
 import pickle
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,11 +40,15 @@ class Ranked:
 
 
 def embed_examples(texts: Sequence[str]) -> np.ndarray:
-    """The examples' vectors, as `embed_query` computes them at run time (lower case); vectors computed before are
-    read from the on-disk embedding cache, so retraining after an edit embeds only the new lines."""
-    from knowledge.embedding_cache import embed_documents_cached
+    """The examples' vectors, as `embed_sentence` computes them at run time (lower case); vectors computed before
+    are read from the on-disk embedding cache, so retraining after an edit embeds only the new lines."""
+    from knowledge.embedding_cache import EmbeddingCache, cache_path, embed_documents_cached, model_key
+    from knowledge.embeddings import embed_sentences
+    from knowledge.settings import get_settings
 
-    return np.asarray(embed_documents_cached([t.strip().lower() for t in texts]), dtype=np.float32)
+    cache = EmbeddingCache(cache_path(), model_key(get_settings().nlu_encoder))
+    return np.asarray(embed_documents_cached([t.strip().lower() for t in texts], cache, embed_sentences),
+                      dtype=np.float32)
 
 
 class IntentModel:
@@ -75,10 +80,41 @@ class IntentModel:
         return self
 
     def rank(self, masked: str, embedding: np.ndarray) -> list[Ranked]:
-        logits = self.model.decision_function(self._matrix([masked], embedding[None, :]))[0]
+        logits = self._logits(masked, embedding)
         probs = _softmax(logits / self.temperature)
         order = np.argsort(-probs)
         return [Ranked(self.labels[i], float(probs[i])) for i in order[:5]]
+
+
+    def _logits(self, masked: str, embedding: np.ndarray) -> np.ndarray:
+        """`decision_function` of one message, from the same tf-idf features and weights, computed directly: for
+        one short text, sklearn's input checks and sparse matrices cost ten times the arithmetic."""
+        coef = self.model.coef_
+        if coef.shape[0] == 1:  # two intents: sklearn's one-column form
+            return np.asarray(self.model.decision_function(self._matrix([masked], embedding[None, :]))[0])
+        analyzers = self.__dict__.get("_analyzers")
+        if analyzers is None:
+            analyzers = self.__dict__["_analyzers"] = (self.chars.build_analyzer(), self.words.build_analyzer())
+        n_chars, n_words = len(self.chars.idf_), len(self.words.idf_)
+        cols_c, vals_c = _tfidf(self.chars, analyzers[0](masked))
+        cols_w, vals_w = _tfidf(self.words, analyzers[1](features.word_features(masked)))
+        dense = (embedding * EMBEDDING_WEIGHT).astype(np.float64)  # as hstack upcasts the float32 block
+        return np.asarray(coef[:, cols_c] @ vals_c + coef[:, n_chars + cols_w] @ vals_w
+                          + coef[:, n_chars + n_words:] @ dense + self.model.intercept_)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_analyzers"}
+
+
+def _tfidf(vectorizer: TfidfVectorizer, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One text's l2-normalised sublinear tf-idf, as (column, value) pairs in column order like sklearn's."""
+    vocabulary = vectorizer.vocabulary_
+    counts = Counter(vocabulary[t] for t in terms if t in vocabulary)
+    order = sorted(counts)
+    cols = np.array(order, dtype=np.intp)
+    values = (np.log(np.array([counts[c] for c in order], dtype=np.float64)) + 1.0) * vectorizer.idf_[cols]
+    norm = np.sqrt(np.dot(values, values))
+    return cols, values / norm if norm > 0 else values
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
@@ -113,7 +149,10 @@ def _fit_temperature(masked: Sequence[str], embeddings: np.ndarray, y: np.ndarra
 
 
 def data_fingerprint() -> str:
+    from knowledge.settings import get_settings
+
     digest = hashlib.sha256(CODE_VERSION.encode())
+    digest.update(get_settings().nlu_encoder.encode())  # a model trained on one encoder's vectors reads no other's
     import sklearn
 
     digest.update(sklearn.__version__.encode())
