@@ -130,3 +130,9 @@ def test_bare_part_numbers_skip_the_vector_signal(engine: Engine) -> None:
     number = search_parts(engine, "door operator", limit=1).results[0].part_number
     assert all("vector" not in hit.matched_by for hit in search_parts(engine, number, limit=10).results)
     assert any("vector" in hit.matched_by for hit in search_parts(engine, f"{number} door operator").results)
+
+
+def test_a_part_with_every_word_leads_parts_matching_some_of_them_twice(engine: Engine) -> None:
+    # Pressure transducers match "transducer" by words and by meaning; only the PVT carries all three words.
+    results = search_parts(engine, "primary velocity transducer", limit=5).results
+    assert results[0].part_number == "GAA21750AK3", [r.part_number for r in results]

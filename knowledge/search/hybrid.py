@@ -36,6 +36,8 @@ EQUIPMENT_BOOST = 0.9 / (RRF_K + 1)
 MANUFACTURER_BOOST = 0.6 / (RRF_K + 1)
 KIND_BOOST = 0.8 / (RRF_K + 1)
 SPEC_MATCH_BOOST = 0.8 / (RRF_K + 1)
+# Several words, all on the part: a part matching a few of them twice (by words and by meaning) must not pass it.
+EVERY_WORD_BOOST = 0.3 / (RRF_K + 1)
 # A contradicted refrigerant, voltage, capacitance or pole count costs more than every prose signal together:
 # such a part never outranks one that fits, unless its number was typed. A size that is off (3 ton asked,
 # 2 ton found) costs less: the nearest size of the right kind still beats another kind of part.
@@ -137,7 +139,8 @@ def search_parts(
             found += pending.result()
         hits = _rerank_numbers(found.hits, tuple(numbers))
         ranked = _fuse(hits, found.parts, weights=NUMBER_WEIGHTS if number_query else PROSE_WEIGHTS,
-                       manufacturers=manufacturers, asked=asked, kinds=kinds)
+                       manufacturers=manufacturers, asked=asked, kinds=kinds,
+                       several_words=len(request.terms.split()) >= 2)
         results = _materialise(conn, ranked[:limit], found.parts, limit)
     return SearchResponse(
         query=parsed.text,
@@ -180,13 +183,15 @@ def _rerank_numbers(hits: list[LegHit], query_numbers: tuple[str, ...]) -> list[
 
 def _fuse(
     hits: list[LegHit], parts: dict[uuid.UUID, PartRow], *, weights: dict[str, float], manufacturers: list[str],
-    asked: Specs | None = None, kinds: frozenset[str] = frozenset(),
+    asked: Specs | None = None, kinds: frozenset[str] = frozenset(), several_words: bool = False,
 ) -> list[tuple[uuid.UUID, _Candidate]]:
     candidates: dict[uuid.UUID, _Candidate] = {}
     for hit in hits:
         weight = weights[hit.leg] * (hit.strength if hit.leg == "trigram" else 1.0)
         cand = candidates.setdefault(hit.part_id, _Candidate())
         cand.score += weight / (RRF_K + hit.rank)
+        if several_words and hit.every_word:
+            cand.score += EVERY_WORD_BOOST
         if hit.leg == "trigram" and hit.strength >= NEAR_MISS_SIMILARITY:
             cand.score += NEAR_MISS_BOOST
         if hit.leg not in cand.matched_by:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from knowledge.search.fulltext import fulltext_sql
+from knowledge.search.fulltext import ALL_WORDS_BONUS, fulltext_sql
 
 LEGS = ("exact", "trigram", "fulltext", "vector")
 MIN_NEAR_NUMBER_CHARS = 5
@@ -66,6 +66,7 @@ class LegHit:
     rank: int
     strength: float
     part_number_norm: str
+    every_word: bool = False  # a full-text hit carrying every word of the query
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,8 @@ def run_legs(conn: Connection, req: LegRequest, legs: tuple[str, ...] = LEGS) ->
                 row.specifications)
     for leg, found in by_leg.items():
         ordered = sorted(found.items(), key=lambda item: item[1][0])
-        result.hits.extend(LegHit(pid, leg, rank, strength, norm)
-                           for rank, (pid, (_, strength, norm)) in enumerate(ordered, 1))
+        result.hits.extend(LegHit(pid, leg, rank, strength, norm, every_word=key <= -ALL_WORDS_BONUS)
+                           for rank, (pid, (key, strength, norm)) in enumerate(ordered, 1))
     return result
 
 
