@@ -3,8 +3,8 @@
 `AgentRunner.stream(...)` / `stream_resume(...)` yield `AgentEvent`s in this order:
 
 * `TextDelta` — a piece of the planner's reply text, as the model produces it (Claude: its token stream;
-  the local planner: word by word). `message` numbers the planner's messages that have text within the
-  turn (0, 1, …); concatenating one message's deltas gives its text, and the LAST message's text is
+  the local planner: a few words, then a line at a time). `message` numbers the planner's messages that have
+  text within the turn (0, 1, …); concatenating one message's deltas gives its text, and the LAST message's text is
   `TurnResult.reply` — except that when a confirmation is pending, `reply` also ends with the question
   (`"\n" + summary + " (yes/no)"`, or just that when the planner said nothing).
 * `ToolStarted` / `ToolFinished` — a tool ran (READ at once; WRITE only after the user's yes, so a WRITE's

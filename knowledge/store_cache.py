@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -18,11 +19,16 @@ class PerStoreCache(Generic[T]):
         self._build, self._ttl = build, ttl_seconds
         self._values: dict[str, tuple[float, T]] = {}
         self._lock = threading.Lock()
+        # Rendering an engine's URL costs more than the lookup it keys (it is read on every planner step).
+        self._keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
     def get(self, engine: Engine) -> T:
         """The value for this database, built again when older than the time to live."""
-        key, now = str(engine.url), time.monotonic()
+        now = time.monotonic()
         with self._lock:
+            key = self._keys.get(engine)
+            if key is None:
+                key = self._keys[engine] = str(engine.url)
             cached = self._values.get(key)
             if cached and now - cached[0] < self._ttl:
                 return cached[1]

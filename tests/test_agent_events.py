@@ -5,6 +5,7 @@ through the real client against the fake Messages API speaking server-sent event
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -13,6 +14,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from langchain_core.messages import AIMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from rich.console import Console
@@ -30,6 +33,7 @@ from agent.events import (
 from agent.gateway import Gateway
 from agent.planners.claude import claude_planner
 from agent.planners.local import LocalPlanner
+from agent.planners.local.model import PIECE_WORDS, text_pieces
 from agent.runner import AgentRunner
 from channels.terminal import TerminalChat
 from knowledge.settings import Settings
@@ -66,12 +70,13 @@ def assert_tools_paired(events: list[AgentEvent]) -> None:
         assert len(ends) == 1 and ends[0] > i, f"{begin.name} must finish once, after it started"
 
 
-def test_local_planner_streams_its_reply_in_word_deltas(runner: AgentRunner, engine: Engine) -> None:
+def test_local_planner_streams_its_reply_in_pieces(runner: AgentRunner, engine: Engine) -> None:
     caller = caller_by_email(engine, TECH)
     events = list(runner.stream(f"ev-{uuid.uuid4()}", caller, "need a door operator for an Otis Gen2"))
     result = finished(events).result
     pieces = deltas(events)
-    assert len(pieces) >= 2 and "".join(pieces) == result.reply and "GAA24350BH1" in result.reply
+    assert len(pieces) >= 3 and "".join(pieces) == result.reply and "GAA24350BH1" in result.reply
+    assert pieces == text_pieces(result.reply), "a few words a delta, not one delta for the whole reply"
     assert_tools_paired(events)
     started = next(e for e in events if isinstance(e, ToolStarted))
     assert started.name == "search_parts" and started.kind == "READ" and started.args["compatible_with"] == "Gen2"
@@ -81,6 +86,19 @@ def test_local_planner_streams_its_reply_in_word_deltas(runner: AgentRunner, eng
     assert events.index(done) < first_text, "the reply is written after the tool result it quotes"
     assert [e.as_json()["type"] for e in events][-1] == "turn_finished"
     json.dumps([e.as_json() for e in events])  # every event serialises for SSE
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .,$—\n\t ")), max_size=200))
+def test_reply_pieces_join_to_the_text_first_a_few_words_then_lines(text: str) -> None:
+    pieces = text_pieces(text)
+    assert "".join(pieces) == text and all(pieces)
+    assert not pieces or len(pieces[0].split()) <= PIECE_WORDS, "the first piece comes after a few words"
+    assert all("\n" not in p.strip() for p in pieces), "a line's words never share a piece with the next line's"
+    assert all(a[-1].isspace() or b[0].isspace() for a, b in itertools.pairwise(pieces)), "no word is cut"
+    assert len(pieces) <= text.strip().count("\n") + 3, "after the first, a line a piece"
+    if len(text.split()) > PIECE_WORDS:
+        assert len(pieces) >= 2
 
 
 def test_write_asks_for_confirmation_then_streams_the_tool(runner: AgentRunner, engine: Engine) -> None:

@@ -225,3 +225,14 @@ def test_confidence_is_meaningful_on_a_held_out_fold(nlu: NLU) -> None:
         (confident if best.confidence >= THRESHOLD else unsure).append(best.intent == intents[i])
     assert len(unsure) >= 10
     assert np.mean(confident) > np.mean(unsure) + 0.2
+
+
+def test_ranking_one_message_scores_as_the_fitted_model_does(nlu: NLU) -> None:
+    """`rank` computes the linear model's scores without sklearn's per-call checks: the same numbers."""
+    model = nlu.model
+    examples = load_examples("test")[:200]
+    masked = [features.masked(e.text, e.entities) for e in examples] + ["", "zzqx unseen-words-only 42"]
+    vectors = embed_examples([features.spoken(m) or "x" for m in masked])
+    for text, vector in zip(masked, vectors, strict=True):
+        fitted = model.model.decision_function(model._matrix([text], vector[None, :]))[0]
+        assert np.allclose(model._logits(text, vector), fitted, rtol=0, atol=1e-9), text

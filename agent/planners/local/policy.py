@@ -7,6 +7,7 @@ ask has called so far. It returns the next tool call or the reply draft.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import pkgutil
@@ -128,11 +129,17 @@ def policy(*intents: str) -> Callable[[Policy], Policy]:
 
 def load_policies() -> dict[str, Policy]:
     """Import every module of the policies package (each registers its intents)."""
+    _import_policies()
+    return POLICIES
+
+
+@functools.cache
+def _import_policies() -> None:
+    """Once: listing the package's directory is file-system work each planner step could do without."""
     import agent.planners.local.policies as package
 
     for module in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{package.__name__}.{module.name}")
-    return POLICIES
 
 
 def say(headline: str, question: str = "", items: list[DraftItem] | None = None, *, numbered: bool = False,
