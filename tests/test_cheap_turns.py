@@ -16,11 +16,12 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.postgres import PostgresSaver
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from agent.checkpointer import PooledPostgresSaver, _pool, conninfo, postgres_checkpointer
 from agent.runner import AgentRunner
 from tests.fakes.scripted_planner import ScriptedPlanner, call
+from tests.listing_helpers import saved_count, watchable_listing
 from tools.context import Caller, caller_by_email
 
 TECH = "maria.gonzalez@summitvm.example"
@@ -58,21 +59,6 @@ def caller(engine: Engine) -> Caller:
     return caller_by_email(engine, TECH, channel="web")
 
 
-def _watchable_listing(engine: Engine) -> str:
-    with engine.connect() as conn:
-        return str(conn.execute(text(
-            "SELECT l.id FROM marketplace_listings l WHERE l.status = 'active' AND l.visibility = 'public' "
-            "AND l.organization_id <> (SELECT organization_id FROM users WHERE email = :e) "
-            "AND NOT EXISTS (SELECT 1 FROM saved_listings s WHERE s.listing_id = l.id) "
-            "ORDER BY l.id LIMIT 1 OFFSET :o"), {"e": TECH, "o": int(uuid.uuid4().int % 40)}).scalar_one())
-
-
-def _saved(engine: Engine, listing_id: str) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(text("SELECT count(*) FROM saved_listings WHERE listing_id = :l"),
-                                {"l": listing_id}).scalar_one())
-
-
 def test_a_turn_writes_one_checkpoint_and_reads_the_state_once(engine: Engine, saver: CountingSaver,
                                                                caller: Caller) -> None:
     planner = ScriptedPlanner(script=[call("search_parts", {"query": "door operator"}, "c1"),
@@ -91,7 +77,7 @@ def test_a_turn_writes_one_checkpoint_and_reads_the_state_once(engine: Engine, s
 
 def test_a_confirmation_survives_a_new_process_and_resumes_once(engine: Engine, saver: CountingSaver,
                                                                 caller: Caller) -> None:
-    listing, thread = _watchable_listing(engine), f"t-{uuid.uuid4()}"
+    listing, thread = watchable_listing(engine), f"t-{uuid.uuid4()}"
     planner = ScriptedPlanner(script=[call("search_parts", {"query": "door operator"}, "r1"),
                                       call("watch_listing", {"listing_id": listing}, "w1")])
     first = AgentRunner(engine, planner, checkpointer=saver).send(thread, caller, "find it and watch that listing")
@@ -99,7 +85,7 @@ def test_a_confirmation_survives_a_new_process_and_resumes_once(engine: Engine, 
     assert first.confirmation.call_id == "w1" and "yes/no" in first.reply
     assert [c.name for c in first.tool_calls] == ["search_parts", "watch_listing"]
     assert saver.calls["put"] == 1 and saver.calls["put_writes"] >= 1, "the interrupt is saved with the checkpoint"
-    assert _saved(engine, listing) == 0
+    assert saved_count(engine, listing) == 0
 
     # another process: a fresh saver and runner find the question waiting, with the READ's result before it
     again = ScriptedPlanner(script=[AIMessage(content="Watching it.")])
@@ -107,11 +93,11 @@ def test_a_confirmation_survives_a_new_process_and_resumes_once(engine: Engine, 
     waiting = runner.thread_state(thread, caller)
     assert waiting.pending is not None and waiting.pending.tool == "watch_listing"
     turn = runner.send(thread, caller, "yes")
-    assert turn.reply == "Watching it." and turn.confirmation is None and _saved(engine, listing) == 1
+    assert turn.reply == "Watching it." and turn.confirmation is None and saved_count(engine, listing) == 1
     messages = runner.graph.get_state(runner.config(thread, caller)).values["messages"]
     assert [m.tool_call_id for m in messages if isinstance(m, ToolMessage)] == ["r1", "w1"], "each tool ran once"
     runner.graph.invoke(None, runner.config(thread, caller))  # replaying the confirmed step writes nothing again
-    assert _saved(engine, listing) == 1
+    assert saved_count(engine, listing) == 1
 
 
 class _Died(BaseException):

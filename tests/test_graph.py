@@ -11,30 +11,16 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from agent.checkpointer import postgres_checkpointer
 from agent.runner import AgentRunner
 from tests.fakes.scripted_planner import ScriptedPlanner, call
+from tests.listing_helpers import saved_count, watchable_listing
 from tools.context import caller_by_email
 
 TECH = "maria.gonzalez@summitvm.example"
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _watchable_listing(engine: Engine) -> str:
-    with engine.connect() as conn:
-        return str(conn.execute(text(
-            "SELECT l.id FROM marketplace_listings l WHERE l.status = 'active' AND l.visibility = 'public' "
-            "AND l.organization_id <> (SELECT organization_id FROM users WHERE email = :e) "
-            "AND NOT EXISTS (SELECT 1 FROM saved_listings s WHERE s.listing_id = l.id) "
-            "ORDER BY l.id LIMIT 1 OFFSET :o"), {"e": TECH, "o": int(uuid.uuid4().int % 40)}).scalar_one())
-
-
-def _saved(engine: Engine, listing_id: str) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(text("SELECT count(*) FROM saved_listings WHERE listing_id = :l"),
-                                {"l": listing_id}).scalar_one())
 
 
 def test_read_flow_runs_tool_and_feeds_result_back(engine: Engine) -> None:
@@ -59,7 +45,7 @@ def test_tool_errors_come_back_as_messages(engine: Engine) -> None:
 
 @pytest.mark.parametrize("answer,rows", [("yes", 1), ("no", 0), ("make it $300 instead", 0)])
 def test_write_waits_for_yes_and_writes_once(engine: Engine, answer: str, rows: int) -> None:
-    listing = _watchable_listing(engine)
+    listing = watchable_listing(engine)
     planner = ScriptedPlanner(script=[call("watch_listing", {"listing_id": listing}, "w1"),
                                       AIMessage(content="Done.")])
     runner = AgentRunner(engine, planner, checkpointer=postgres_checkpointer(engine))
@@ -67,13 +53,13 @@ def test_write_waits_for_yes_and_writes_once(engine: Engine, answer: str, rows: 
     first = runner.send(thread, caller, "watch that listing")
     assert first.confirmation is not None and first.confirmation.tool == "watch_listing"
     assert "yes/no" in first.reply
-    assert _saved(engine, listing) == 0, "nothing may be written before the user says yes"
+    assert saved_count(engine, listing) == 0, "nothing may be written before the user says yes"
     second = runner.send(thread, caller, answer)
     assert second.confirmation is None
-    assert _saved(engine, listing) == rows
+    assert saved_count(engine, listing) == rows
     if rows:  # replaying the confirmed step must not write again
         runner.graph.invoke(None, runner.config(thread, caller))
-        assert _saved(engine, listing) == 1
+        assert saved_count(engine, listing) == 1
     if answer.startswith("make"):
         last = planner.seen[-1][-1]
         assert isinstance(last, ToolMessage) and "make it $300" in str(last.content)
@@ -93,13 +79,13 @@ print(turn.confirmation.tool)
 
 
 def test_conversation_survives_process_restart(engine: Engine) -> None:
-    listing, thread = _watchable_listing(engine), f"t-{uuid.uuid4()}"
+    listing, thread = watchable_listing(engine), f"t-{uuid.uuid4()}"
     proc = subprocess.run([sys.executable, "-c", RESTART_SCRIPT, thread, listing, TECH], capture_output=True,
                           text=True, cwd=REPO, env=dict(os.environ), timeout=300)
     assert proc.returncode == 0 and proc.stdout.strip() == "watch_listing", proc.stderr[-2000:]
-    assert _saved(engine, listing) == 0
+    assert saved_count(engine, listing) == 0
     runner = AgentRunner(engine, ScriptedPlanner(script=[AIMessage(content="Watching it.")]))
     caller = caller_by_email(engine, TECH)
     assert runner.pending(thread, caller) is not None
     turn = runner.send(thread, caller, "yes")
-    assert turn.reply == "Watching it." and _saved(engine, listing) == 1
+    assert turn.reply == "Watching it." and saved_count(engine, listing) == 1
