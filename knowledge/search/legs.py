@@ -153,7 +153,9 @@ def _leg_selects(req: LegRequest, legs: tuple[str, ...], params: dict[str, Any])
         )
     if "trigram" in legs:
         # Four characters or fewer ("410a", "xr16") are specs or models more often than part numbers, and
-        # thousands of parts share their trigrams: only an exact match counts for them.
+        # thousands of parts share their trigrams: only an exact match counts for them. A number the catalog
+        # holds exactly was typed right: its near numbers are not looked for (a one-time check Postgres makes
+        # before the trigram scan, which over a million numbers costs tens of milliseconds).
         near = [pn for pn in req.part_numbers if len(pn) >= MIN_NEAR_NUMBER_CHARS]
         for i, pn in enumerate(near[:3]):
             params[f"pn{i}"] = pn
@@ -166,6 +168,7 @@ def _leg_selects(req: LegRequest, legs: tuple[str, ...], params: dict[str, Any])
                 f"(-similarity(n.part_number_norm, :pn{i}))::float8 AS sort_key, "
                 f"similarity(n.part_number_norm, :pn{i})::float8 AS strength, n.part_number_norm FROM {source} "
                 f"WHERE (n.part_number_norm % :pn{i} OR n.part_number_norm = ANY(:swaps{i})) "
+                f"AND NOT EXISTS (SELECT 1 FROM parts_catalog x WHERE x.part_number_norm = :pn{i}) "
                 f"ORDER BY similarity(n.part_number_norm, :pn{i}) DESC LIMIT :kn)"
             )
     if "fulltext" in legs and req.terms:
