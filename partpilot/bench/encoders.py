@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import Engine, create_engine, text
 
 from evals.retrieval.metrics import labeled_queries, search_metrics
-from knowledge.bench_search import _recall, _run
+from knowledge.bench_search import _nearest, _recall
 from knowledge.db import engine_for_url, get_engine
 from knowledge.embeddings import part_embedding_text
 from knowledge.encoders import (
@@ -138,9 +138,9 @@ def vector_recall(engine: Engine, queries: list[str]) -> float:
     """Recall@10 of the HNSW walk against an exact scan, with the active encoder."""
     recalls = []
     for query in queries:
-        reference = _run(engine, "vector", query, exact=True)
+        reference = _nearest(engine, query, exact=True)
         if reference:
-            recalls.append(_recall(engine, "vector", query, _run(engine, "vector", query, exact=False), reference))
+            recalls.append(_recall(engine, "vector", query, _nearest(engine, query, exact=False), reference))
     return round(statistics.fmean(recalls), 4) if recalls else 0.0
 
 
