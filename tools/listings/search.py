@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from knowledge.embeddings import embed_query
+from knowledge.encoders import similarity_floor
 from knowledge.partnumbers import normalize_part_number
 from knowledge.search.query import SearchQueryError, parse_query, tsquery_text
 from knowledge.search.vocabulary import load_vocabulary
@@ -26,7 +27,7 @@ from tools.rules.geo import distance_sql
 from tools.rules.visibility import listing_visibility_sql
 
 # Cosine similarity above which a listing counts as "about the same thing" without sharing a word.
-SEMANTIC_MIN = 0.5
+SEMANTIC_MIN = 0.5  # MiniLM cosine of the query to a listing's text that makes it a match
 EXACT_SCORE, EQUIVALENT_SCORE = 3.0, 2.0
 
 
@@ -160,8 +161,10 @@ def find_listings(
         matched.append(f"l.search_vector @@ {tsq}")
     if parsed and parsed.words:
         params["vec"] = vector_literal(embed_query(parsed.text))
-        sim_score = "COALESCE(1 - (l.embedding <=> CAST(:vec AS vector)), 0.0)"
-        matched.append(f"{sim_score} >= {SEMANTIC_MIN}")
+        # A text of no known word embeds as a zero vector, whose cosine distance is NaN: no similarity at all.
+        sim_score = "COALESCE(NULLIF(1 - (l.embedding <=> CAST(:vec AS vector)), 'NaN'), 0.0)"
+        params["semantic_min"] = similarity_floor(SEMANTIC_MIN)
+        matched.append(f"{sim_score} >= :semantic_min")
     searching = bool(norms or parsed)
     if searching:
         where.append("(" + " OR ".join(matched or ["FALSE"]) + ")")
