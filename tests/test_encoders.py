@@ -95,14 +95,14 @@ def test_chat_messages_are_read_by_minilm_whatever_search_uses(built_encoders: N
     message = "got a contactor in the van?"
     _embed_sentence_cached.cache_clear()
     try:
-        for search_encoder in ("static", "minilm-fp32"):
+        for search_encoder in ("static", "minilm-int8"):
             monkeypatch.setattr(get_settings(), "embedding_encoder", search_encoder)
             _embed_sentence_cached.cache_clear()
             read = np.array(embed_sentence(message))
-            assert np.allclose(read, get_encoder("minilm-int8").encode(message), atol=1e-6)
-        monkeypatch.setattr(get_settings(), "nlu_encoder", "minilm-fp32")
+            assert np.allclose(read, get_encoder("minilm-fp32").encode(message), atol=1e-6)
+        monkeypatch.setattr(get_settings(), "nlu_encoder", "minilm-int8")
         _embed_sentence_cached.cache_clear()
-        assert np.allclose(embed_sentence(message), get_encoder("minilm-fp32").encode(message), atol=1e-6)
+        assert np.allclose(embed_sentence(message), get_encoder("minilm-int8").encode(message), atol=1e-6)
     finally:
         _embed_sentence_cached.cache_clear()
 
