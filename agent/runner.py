@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
-from langgraph.types import Command, Durability, Interrupt
+from langgraph.types import Command, Durability, Interrupt, StateSnapshot
 from sqlalchemy import Engine
 
 from agent.checkpointer import postgres_checkpointer
@@ -91,8 +91,7 @@ class AgentRunner:
     def thread_state(self, thread_id: str, caller: Caller) -> ThreadState:
         """The conversation as a turn starts (one checkpoint read); hand it to `stream`/`stream_resume`."""
         snapshot = self.graph.get_state(self.config(thread_id, caller))
-        return ThreadState(_confirmation(i for task in snapshot.tasks for i in task.interrupts),
-                           len(snapshot.values.get("messages", [])))
+        return ThreadState(_confirmation(_interrupts(snapshot)), len(snapshot.values.get("messages", [])))
 
     def pending(self, thread_id: str, caller: Caller) -> Confirmation | None:
         return self.thread_state(thread_id, caller).pending
@@ -129,19 +128,18 @@ class AgentRunner:
 
     def checkpoint_id(self, thread_id: str) -> str:
         """The conversation's latest checkpoint ("" for a new conversation): where the next turn starts from."""
-        state = self.graph.get_state({"configurable": {"thread_id": thread_id}})
-        return str(state.config.get("configurable", {}).get("checkpoint_id") or "")
+        return _checkpoint_id(self.graph.get_state({"configurable": {"thread_id": thread_id}}))
 
     def finish(self, thread_id: str, caller: Caller, started_from: str) -> TurnResult | None:
         """The turn that started from checkpoint `started_from` and was cut off (its process died): run what is
         left of it and return it whole; None when it never got past its start (run it again). A turn that had
         finished is only read back, so a retried job neither acts nor replies twice."""
         state = self.graph.get_state(self.config(thread_id, caller))
-        if str(state.config.get("configurable", {}).get("checkpoint_id") or "") == started_from:
+        if _checkpoint_id(state) == started_from:
             return None
         start_config = {"configurable": {"thread_id": thread_id, "checkpoint_id": started_from}}
         before = len(self.graph.get_state(start_config).values.get("messages", [])) if started_from else 0
-        interrupts = [i for task in state.tasks for i in task.interrupts]
+        interrupts = _interrupts(state)
         if not state.next or interrupts:  # it had finished (or stopped at a confirmation): its reply is read back
             return _result(self._finish_events(thread_id, "", before, time.perf_counter(), state.values,
                                                _confirmation(interrupts)))
@@ -171,7 +169,7 @@ class AgentRunner:
                 values = data
         if not values:  # nothing ran, so nothing was streamed: the checkpoint has the state
             snapshot = self.graph.get_state(config)
-            values, interrupts = snapshot.values, tuple(i for task in snapshot.tasks for i in task.interrupts)
+            values, interrupts = snapshot.values, _interrupts(snapshot)
         yield from self._finish_events(thread_id, user_text, before, start, values, _confirmation(interrupts))
 
     def _finish_events(self, thread_id: str, user_text: str, before: int, start: float, values: dict[str, Any],
@@ -227,6 +225,16 @@ def _result(events: Iterator[AgentEvent]) -> TurnResult:
         if isinstance(event, TurnFinished):
             return event.result
     raise RuntimeError("the agent stream ended without TurnFinished")
+
+
+def _interrupts(snapshot: StateSnapshot) -> tuple[Interrupt, ...]:
+    """The interrupts a stored run stopped at (a WRITE tool waiting for its confirmation)."""
+    return tuple(i for task in snapshot.tasks for i in task.interrupts)
+
+
+def _checkpoint_id(snapshot: StateSnapshot) -> str:
+    return str(snapshot.config.get("configurable", {}).get("checkpoint_id") or "")
+
 
 def _confirmation(interrupts: Iterable[Interrupt]) -> Confirmation | None:
     """The confirmation a WRITE tool's interrupt asks for (the first, as only one waits at a time)."""
