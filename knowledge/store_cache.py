@@ -12,6 +12,18 @@ from typing import Generic, TypeVar
 from sqlalchemy import Engine
 
 T = TypeVar("T")
+# Rendering an engine's URL costs more than the lookups it keys (read on every planner step and API request).
+_store_keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+_store_keys_lock = threading.Lock()
+
+
+def store_key(engine: Engine) -> str:
+    """Which database `engine` is, as a cache key (its URL, rendered once per engine)."""
+    with _store_keys_lock:
+        key = _store_keys.get(engine)
+        if key is None:
+            key = _store_keys[engine] = str(engine.url)
+        return key
 
 
 class PerStoreCache(Generic[T]):
@@ -19,16 +31,11 @@ class PerStoreCache(Generic[T]):
         self._build, self._ttl = build, ttl_seconds
         self._values: dict[str, tuple[float, T]] = {}
         self._lock = threading.Lock()
-        # Rendering an engine's URL costs more than the lookup it keys (it is read on every planner step).
-        self._keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
     def get(self, engine: Engine) -> T:
         """The value for this database, built again when older than the time to live."""
-        now = time.monotonic()
+        key, now = store_key(engine), time.monotonic()
         with self._lock:
-            key = self._keys.get(engine)
-            if key is None:
-                key = self._keys[engine] = str(engine.url)
             cached = self._values.get(key)
             if cached and now - cached[0] < self._ttl:
                 return cached[1]

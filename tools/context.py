@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from knowledge import api_keys
 from knowledge.api_keys import issue_api_key, user_for_api_key
 from knowledge.settings import get_settings
+from knowledge.store_cache import store_key
 
 # Roles allowed to manage listings and answer offers for their organization.
 SELLING_ROLES = frozenset({"seller", "parts_manager", "admin"})
@@ -132,7 +133,7 @@ class ApiKeyCallers:
 
 
 def _cache_key(engine: Engine, key: str) -> tuple[str, str]:
-    return str(engine.url), api_keys.hash_api_key(key.strip())
+    return store_key(engine), api_keys.hash_api_key(key.strip())
 
 
 api_key_callers = ApiKeyCallers()
