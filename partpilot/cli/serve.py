@@ -31,13 +31,17 @@ def served_app():  # type: ignore[no-untyped-def]
 
 
 def build_encoder_apart() -> None:
-    """Build the configured encoder's files in a child process if they are missing: building imports torch
-    (~450 MB), which would otherwise stay resident in a server that only ever runs the built files."""
+    """Build the configured encoders' files (search's and the planner's message encoder) in a child process if
+    they are missing: building imports torch (~450 MB), which would otherwise stay resident in a server that only
+    ever runs the built files."""
     from knowledge.encoders import active_encoder_name, encoder_built
+    from knowledge.settings import get_settings
 
-    if not encoder_built(name := active_encoder_name()):
-        # a failed build is not fatal here: loading the encoder falls back to sentence-transformers
-        subprocess.run([sys.executable, "-m", "partpilot.cli", "embeddings", "build", "--encoder", name], check=False)
+    for name in dict.fromkeys((active_encoder_name(), get_settings().nlu_encoder)):
+        if not encoder_built(name):
+            # a failed build is not fatal here: loading the encoder falls back to sentence-transformers
+            subprocess.run([sys.executable, "-m", "partpilot.cli", "embeddings", "build", "--encoder", name],
+                           check=False)
 
 
 def serve(
