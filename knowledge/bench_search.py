@@ -23,6 +23,7 @@ from knowledge.db import engine_for_url, get_engine
 from knowledge.embeddings import _embed_query_cached, embed_query
 from knowledge.migrate import upgrade
 from knowledge.search import SearchQueryError, search_parts
+from knowledge.search.hybrid import _prefer_indexes
 from knowledge.search.legs import LegRequest, run_legs
 from knowledge.search.query import clean_text, parse_query
 from knowledge.seed.bulk import ensure_search_indexes
@@ -122,7 +123,7 @@ def _nearest(engine: Engine, query: str, exact: bool) -> list[str]:
     request = LegRequest(part_numbers=[], terms="", embedding=embed_query(parsed.text), per_leg=10,
                          exact_vector=exact)
     with engine.connect() as conn:
-        conn.execute(text("SET LOCAL enable_indexscan = off" if exact else "SET LOCAL enable_seqscan = off"))
+        _prefer_indexes(conn, exact)
         hits = sorted(run_legs(conn, request, ("vector",)).hits, key=lambda hit: hit.rank)
     return [str(hit.part_id) for hit in hits[:10]]
 
