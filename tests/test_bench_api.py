@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from partpilot.bench.api import run_api_bench
 
 TARGETS = {"ttft_p95_ms": 300.0, "errors": 0, "turns_per_s": 100.0, "burst_ttft_p95_ms": 1000.0,
-           "cpu_ms_per_turn": 10.0, "workers": 2}
+           "cpu_ms_per_turn": 10.0, "idle_rss_mb": 250.0, "workers": 2}
 
 
 def test_bench_api_writes_its_report(engine: Engine, tmp_path: Path) -> None:
@@ -30,8 +30,12 @@ def test_bench_api_writes_its_report(engine: Engine, tmp_path: Path) -> None:
     assert burst == {"sessions": 3, "turns": 3, "turns_per_s": load["turns_per_s"],
                      "ttft_p50_ms": load["ttft_under_load"]["p50_ms"], "ttft_p95_ms": load["ttft_under_load"]["p95_ms"],
                      "cpu_ms_per_turn": load["cpu_ms_per_turn"]}
+    # the served process's resident memory, idle then after the burst (the planner's message encoder loaded)
+    (idle,), (after,) = report["memory"]["idle_rss_mb"], report["memory"]["rss_after_burst_mb"]
+    assert 50 < idle < after < 4000
     assert report["passed"] == (ttft["p95_ms"] <= 300.0 and burst["turns_per_s"] >= 100.0
-                                and burst["ttft_p95_ms"] <= 1000.0 and burst["cpu_ms_per_turn"] <= 10.0)
+                                and burst["ttft_p95_ms"] <= 1000.0 and burst["cpu_ms_per_turn"] <= 10.0
+                                and idle <= 250.0)
 
 
 def test_bench_api_starts_several_workers(engine: Engine, tmp_path: Path) -> None:
@@ -39,3 +43,4 @@ def test_bench_api_starts_several_workers(engine: Engine, tmp_path: Path) -> Non
     assert report["workers"] == 2 and "2 processes" in report["server"]
     assert report["ttft"]["errors"] == 0 and report["concurrency"]["errors"] == 0 and report["burst"]["turns"] == 4
     assert report["concurrency"]["server_cpu_s"] > 0
+    assert len(report["memory"]["idle_rss_mb"]) == len(report["memory"]["rss_after_burst_mb"]) == 2

@@ -65,6 +65,23 @@ def test_query_and_document_paths_share_one_space(built_encoders: None, name: En
     assert float(np.min(np.sum(documents * chunked, axis=1))) > floor
 
 
+def test_static_inference_gives_model2vecs_own_vectors(built_encoders: None) -> None:
+    """Ours maps the matrix and pools with numpy; model2vec's StaticModel is the reference, on part texts and on
+    the edges: an empty text, a text of no known token, one past the token limit, text the tokenizer splits."""
+    from model2vec import StaticModel
+
+    from knowledge.encoders.static import static_model_dir
+
+    texts = [*TEXTS, "", "\u2603\u2603", "R-410A txv 3t " * 400, "Sp\u00f6rlan 45/5 \u00b5F 440V cap", "gen2 door op"]
+    ours = get_encoder("static").encode_batch(texts)
+    model = StaticModel.from_pretrained(str(static_model_dir()))
+    reference = np.asarray(model.encode(texts, use_multiprocessing=False), dtype=np.float32)
+    norms = np.linalg.norm(reference, axis=1, keepdims=True)
+    reference = reference / np.clip(norms, 1e-9, None)
+    assert np.allclose(ours, reference, atol=1e-6)
+    assert not ours[len(TEXTS)].any()  # no token at all: the zero vector, as model2vec gives
+
+
 def test_int8_stays_close_to_fp32_on_part_texts(built_encoders: None) -> None:
     fp32 = get_encoder("minilm-fp32").encode_batch(TEXTS)
     int8 = get_encoder("minilm-int8").encode_batch(TEXTS)

@@ -9,9 +9,11 @@ as it is. The model is written under PARTPILOT_HOME/models once and loaded from 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
+import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -68,25 +70,63 @@ def ensure_static_model(stage: Callable[[str], None] | None = None) -> bool:
 
 
 class StaticEncoder:
-    """Model2Vec inference: tokenize, look up, weighted mean, normalize. The same code for queries and documents."""
+    """Model2Vec inference, done here with `tokenizers` and numpy: tokenize, look up, mean, normalize. The same
+    code for queries and documents, and the same vectors as model2vec's StaticModel.encode.
+
+    The token matrix is mapped from the safetensors file, not read into memory: a server only touches the rows
+    of the tokens its queries use, so an idle process does not carry the whole matrix (~45 MB as float32)."""
 
     def __init__(self, directory: Path) -> None:
-        from model2vec import StaticModel
+        from tokenizers import Tokenizer
 
-        self.model: Any = StaticModel.from_pretrained(str(directory))
-        if self.model.dim != EMBEDDING_DIMS:
-            raise RuntimeError(f"static model has {self.model.dim} dimensions; the schema expects {EMBEDDING_DIMS}")
+        config = json.loads((directory / "config.json").read_text())
+        self.matrix = _map_tensor(directory / "model.safetensors", "embeddings")
+        if self.matrix.shape[1] != EMBEDDING_DIMS:
+            raise RuntimeError(f"static model has {self.matrix.shape[1]} dimensions; the schema expects "
+                               f"{EMBEDDING_DIMS}")
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        vocabulary = self.tokenizer.get_vocab()
+        if len(vocabulary) != self.matrix.shape[0]:
+            raise RuntimeError(f"static model has {self.matrix.shape[0]} vectors for {len(vocabulary)} tokens")
+        self.max_tokens: int | None = config.get("max_length")
+        if self.max_tokens:
+            self.tokenizer.enable_truncation(self.max_tokens)
+        # model2vec cuts a text to max_length × the median token length in characters before tokenizing
+        self.max_chars = (self.max_tokens or 0) * int(np.median([len(token) for token in vocabulary]))
+        unknown = getattr(self.tokenizer.model, "unk_token", None)
+        self.unknown_id = self.tokenizer.token_to_id(unknown) if unknown else None
 
     def encode(self, text: str) -> np.ndarray:
         return self.encode_batch([text])[0]
 
     def encode_batch(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), EMBEDDING_DIMS), dtype=np.float32)
         if not texts:
-            return np.zeros((0, EMBEDDING_DIMS), dtype=np.float32)
-        # No worker processes: they would not be counted in "two threads" and the lookup is already fast.
-        vectors = np.asarray(self.model.encode(list(texts), use_multiprocessing=False), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.clip(norms, 1e-9, None)
+            return out
+        cut = [text[: self.max_chars] for text in texts] if self.max_chars else list(texts)
+        encodings = self.tokenizer.encode_batch_fast(cut, add_special_tokens=False)
+        ids = [[i for i in encoding.ids if i != self.unknown_id] for encoding in encodings]
+        rows = [row for row, tokens in enumerate(ids) if tokens]  # a text of no known token stays a zero vector
+        if rows:
+            counts = np.array([len(ids[row]) for row in rows])
+            vectors = self.matrix[np.fromiter((i for row in rows for i in ids[row]), dtype=np.int64)]
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            out[rows] = np.add.reduceat(vectors, starts, axis=0) / counts[:, None]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.clip(norms, 1e-9, None)
+
+
+def _map_tensor(path: Path, name: str) -> np.ndarray:
+    """One float32 tensor of a safetensors file, memory-mapped read-only (the format: an 8-byte little-endian
+    header length, a JSON header of names → dtype, shape and byte offsets, then the data)."""
+    with path.open("rb") as file:
+        header_length = struct.unpack("<Q", file.read(8))[0]
+        header = json.loads(file.read(header_length))
+    entry = header[name]
+    if entry["dtype"] != "F32":
+        raise RuntimeError(f"{path}: {name} is {entry['dtype']}, expected F32")
+    begin, _ = entry["data_offsets"]
+    return np.memmap(path, dtype="<f4", mode="r", offset=8 + header_length + begin, shape=tuple(entry["shape"]))
 
 
 def load_static_encoder() -> StaticEncoder:

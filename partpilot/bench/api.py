@@ -30,12 +30,13 @@ from agent.bench import CONVERSATIONS
 from api.server import free_port
 from channels.web.stream import is_known_chunk
 from partpilot.bench.latency import latency_stats, wait_for_http
-from partpilot.bench.proc import tree_cpu_seconds
+from partpilot.bench.proc import serving_rss_mb, tree_cpu_seconds
 from tools.context import create_api_key
 
 TARGET_TTFT_P95_MS = 300.0
 # issue 20 on this 2-core machine, with `serve --workers 2` and a burst of 100 sessions
 TARGET_TURNS_PER_S, TARGET_BURST_TTFT_P95_MS, TARGET_CPU_MS_PER_TURN = 100.0, 1000.0, 10.0
+TARGET_IDLE_RSS_MB = 250.0  # each API process, started and answering /health, before its first chat turn
 BENCH_EMAIL = "maria.gonzalez@summitvm.example"
 _WARM_ROUNDS, _WARM_TTFT_MS = 6, 1500.0
 
@@ -186,9 +187,11 @@ def run_api_bench(engine: Engine, out: Path, *, sessions: int = 100, samples: in
     headers = {"Authorization": f"Bearer {create_api_key(engine, BENCH_EMAIL, label='bench api')}"}
     load_before = os.getloadavg()[0]
     with running_server(workers=workers) if url is None else _given(url) as served:
+        idle_rss = _idle_rss(served.pid, workers) if served.pid else []
         warm_errors = _warm(served, headers, workers)
         ttfts, totals, errors = _ttft_samples(served.base, headers, samples)
         load = asyncio.run(_concurrent(served, headers, sessions, turns))
+        burst_rss = serving_rss_mb(served.pid) if served.pid else []
     ttft = {"samples": len(ttfts), **_stats(ttfts), "errors": len(errors) + len(warm_errors)}
     burst = {"sessions": sessions, "turns": load["turns"], "turns_per_s": load["turns_per_s"],
              "ttft_p50_ms": load["ttft_under_load"]["p50_ms"], "ttft_p95_ms": load["ttft_under_load"]["p95_ms"],
@@ -203,14 +206,29 @@ def run_api_bench(engine: Engine, out: Path, *, sessions: int = 100, samples: in
         "turn_total": _stats(totals),
         "concurrency": load,
         "burst": burst,
+        "memory": {"idle_rss_mb": idle_rss, "rss_after_burst_mb": burst_rss},
         "targets": {"ttft_p95_ms": TARGET_TTFT_P95_MS, "errors": 0, "turns_per_s": TARGET_TURNS_PER_S,
                     "burst_ttft_p95_ms": TARGET_BURST_TTFT_P95_MS, "cpu_ms_per_turn": TARGET_CPU_MS_PER_TURN,
-                    "workers": 2},
-        "passed": _passed(ttft, load),
+                    "idle_rss_mb": TARGET_IDLE_RSS_MB, "workers": 2},
+        "passed": _passed(ttft, load) and all(mb <= TARGET_IDLE_RSS_MB for mb in idle_rss),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     return report
+
+
+def _idle_rss(pid: int, workers: int, seconds: float = 60.0) -> list[float]:
+    """Each API process's resident MB once all `workers` have started and stopped growing (only one of them
+    answered the /health that said the server is up)."""
+    deadline, last = time.monotonic() + seconds, serving_rss_mb(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = serving_rss_mb(pid)
+        steady = len(now) == len(last) and all(abs(a - b) < 1.0 for a, b in zip(now, last, strict=True))
+        if len(now) == workers and steady:
+            return now
+        last = now
+    return last
 
 
 def _passed(ttft: dict[str, Any], load: dict[str, Any]) -> bool:

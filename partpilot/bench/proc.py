@@ -55,6 +55,20 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def serving_rss_mb(pid: int) -> list[float]:
+    """Resident MB of each process that serves requests: uvicorn's worker processes under `pid`, or `pid`
+    itself when it serves alone (an encoder build's child, if one runs, is not a server)."""
+    workers = [child for child in descendants(pid) if "spawn_main" in _command_line(child)]
+    return [round(rss_mb(p), 1) for p in (workers or [pid])]
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return (_PROC / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def mapped_libraries(pid: int) -> set[str]:
     """File names of the shared objects mapped into the process (`libtorch_cpu.so`, ...)."""
     names = set()
