@@ -83,6 +83,13 @@ class ChannelLedger:
             conn.execute(text("UPDATE channel_outbox SET provider_id = :p, sent_at = now() WHERE id = :i"),
                          {"i": outbox_id, "p": provider_id[:100]})
 
+    def owned_ids(self, channel: str, conversation_key: str, provider_ids: list[str]) -> set[str]:
+        """Which of `provider_ids` the conversation's outbox already holds as sent."""
+        with self.engine.connect() as conn:
+            return set(conn.execute(text(
+                "SELECT provider_id FROM channel_outbox WHERE channel = :c AND conversation_key = :k "
+                "AND provider_id = ANY(:p)"), {"c": channel, "k": conversation_key[:200], "p": provider_ids}).scalars())
+
     def claim_notices(self, limit: int = 50, stale_seconds: float = 60.0) -> list[dict[str, Any]]:
         """Notification deliveries due on Slack, SMS and email (and ones whose sender died mid-send), claimed
         for sending: the delivery id, channel, attempt, the person's Slack id, phone and email, and the notice."""

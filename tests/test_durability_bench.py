@@ -19,7 +19,7 @@ def test_nothing_acknowledged_is_lost_or_done_twice_when_processes_die_or_the_da
         result = report[mode]
         assert result["accepted"] == result["messages"] == 40, result
         assert result["lost"] == 0, result["lost_examples"]
-        assert result["duplicate_replies"] == 0 and result["duplicate_writes"] == 0 and result["out_of_order"] == 0
+        assert (result["duplicate_replies"], result["duplicate_writes"], result["out_of_order"]) == (0, 0, 0), result
         assert result["writes"] >= 4, "the conversations' holds were made"
         assert result["server_errors_500"] == 0 and result["processes_alive_at_end"] == {"apis": 2, "workers": 2}
     assert report["kill"]["fault"][0]["event"] == "fault"

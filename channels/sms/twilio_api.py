@@ -124,16 +124,20 @@ class SmsResponder:
 
     def already_sent(self, payload: dict[str, Any]) -> str | None:
         """The sid of this text if an earlier attempt reached Twilio without being recorded: the same body to the
-        same number, created in a later second than the reply was decided (an earlier, identical text — a
-        repeated onboarding line — is older than that). Texts have no idempotency key or metadata at Twilio."""
+        same number, created no earlier than the second the reply was decided in, and not already the sid of
+        another of the conversation's replies (an earlier, identical text — a repeated onboarding line). Texts
+        have no idempotency key or metadata at Twilio."""
         try:
             recent = self.client.messages.list(to=payload["to"], limit=20)
         except (TwilioRestException, requests.RequestException) as exc:
             log.warning("could not check whether a text reached Twilio: %s", exc)
             return None
+        # Twilio's date_created has whole seconds: a text sent in the second the reply was decided in reads as
+        # created at that second's start, before `decided_at` itself (the usual case: a send follows in ms).
         decided = int(payload.get("decided_at") or 0)
-        for message in recent:
-            created = message.date_created.timestamp() if message.date_created else 0
-            if message.body == payload["body"] and created > decided and message.direction == "outbound-api":
-                return str(message.sid)
-        return None
+        candidates = [str(m.sid) for m in recent if m.body == payload["body"] and m.direction == "outbound-api"
+                      and (m.date_created.timestamp() if m.date_created else 0) >= decided]
+        if not candidates:
+            return None
+        owned = self.ledger.owned_ids("sms", payload["conversation_key"], candidates)
+        return next((sid for sid in candidates if sid not in owned), None)

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from evals.retrieval.equivalents import Equivalent, equivalent_builds, expected_names
+
 log = logging.getLogger(__name__)
 QUERIES = Path(__file__).resolve().parent / "search_queries.jsonl"
 PHOTO_USER = "maria.gonzalez@summitvm.example"
@@ -22,14 +24,18 @@ def labeled_queries(path: Path = QUERIES) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def credited(hits: list[Any], expected: set[str]) -> list[int]:
-    """1 where a hit is an expected part (directly, or as a superseded number of one) not yet credited."""
+def credited(hits: list[Any], expected: set[str], equivalent: Equivalent | None = None) -> list[int]:
+    """1 where a hit is an expected part (directly, or as a superseded number of one) not yet credited, or, with
+    `equivalent`, a part that answers the query as well (evals/retrieval/equivalents.py)."""
     seen: set[str] = set()
     gains = []
     for hit in hits:
         match = hit.part_number if hit.part_number in expected else hit.superseded_by
         if match in expected and match not in seen:
             seen.add(match)
+            gains.append(1)
+        elif equivalent is not None and hit.part_number not in seen and equivalent(hit):
+            seen.add(hit.part_number)
             gains.append(1)
         else:
             gains.append(0)
@@ -51,15 +57,19 @@ def ranking_metrics(gains_per_query: list[tuple[list[int], int]]) -> dict[str, f
 
 
 def search_metrics(engine: Engine, path: Path = QUERIES, *, items: list[dict[str, Any]] | None = None,
-                   legs: tuple[str, ...] | None = None) -> dict[str, Any]:
+                   legs: tuple[str, ...] | None = None, with_builds: bool = False) -> dict[str, Any]:
     """Ranking metrics of search_parts on the labeled queries (`items`, else the file's), with every signal or
-    only `legs`; a query search refuses counts as a miss."""
+    only `legs`; a query search refuses counts as a miss. `with_builds` adds the same metrics, prefixed
+    `builds_`, counting generated builds of an expected part as answers (a catalog padded to scale)."""
     from knowledge.search import SearchFilters, SearchQueryError, search_parts
     from knowledge.search.legs import LEGS
 
     started = time.perf_counter()
+    chosen = labeled_queries(path) if items is None else items
+    names = expected_names(engine, chosen) if with_builds else {}
     rows: list[tuple[list[int], int]] = []
-    for item in labeled_queries(path) if items is None else items:
+    with_equivalents: list[tuple[list[int], int]] = []
+    for item in chosen:
         expected = set(item["expected"])
         try:
             hits = search_parts(engine, item["query"], limit=10, filters=SearchFilters(**item.get("filters", {})),
@@ -67,7 +77,12 @@ def search_metrics(engine: Engine, path: Path = QUERIES, *, items: list[dict[str
         except SearchQueryError:
             hits = []
         rows.append((credited(hits, expected), len(expected)))
-    return {"n_queries": len(rows), **ranking_metrics(rows),
+        if with_builds:
+            with_equivalents.append((credited(hits, expected, equivalent_builds(item, names)), len(expected)))
+    # nDCG's ideal counts the labeled parts only, so it is left out where builds add answers
+    builds = {f"builds_{k}": v for k, v in ranking_metrics(with_equivalents).items()
+              if k != "ndcg@10"} if with_builds else {}
+    return {"n_queries": len(rows), **ranking_metrics(rows), **builds,
             "seconds": round(time.perf_counter() - started, 1)}
 
 

@@ -29,9 +29,10 @@ def bench_search(
     from knowledge.bench_search import run_search_bench
 
     def labeled(engine: Engine) -> dict[str, float]:
-        metrics = search_metrics(engine)
+        metrics = search_metrics(engine, with_builds=True)
         return {"queries": metrics["n_queries"], "top1": metrics["recall@1"], "recall_at_5": metrics["recall@5"],
-                "mrr": metrics["mrr"]}
+                "mrr": metrics["mrr"], "top1_counting_builds": metrics["builds_recall@1"],
+                "recall_at_5_counting_builds": metrics["builds_recall@5"]}
 
     with stage_bars(err) as progress:
         report = run_search_bench(parts, out, progress, max_queries=queries, labeled=labeled)
