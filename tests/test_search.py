@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from knowledge.search import SearchFilters, SearchQueryError, search_parts
+from knowledge.search.legs import LegRequest, run_legs
+from knowledge.search.query import lexical_text, parse_query, tsquery_text
 
 QUERIES = Path(__file__).resolve().parent.parent / "evals" / "retrieval" / "search_queries.jsonl"
 
@@ -136,3 +138,20 @@ def test_a_part_with_every_word_leads_parts_matching_some_of_them_twice(engine: 
     # Pressure transducers match "transducer" by words and by meaning; only the PVT carries all three words.
     results = search_parts(engine, "primary velocity transducer", limit=5).results
     assert results[0].part_number == "GAA21750AK3", [r.part_number for r in results]
+
+
+def test_a_unit_split_is_another_form_of_the_word_not_another_word() -> None:
+    # "460v" is also written "460"; "404a" is "404" in part numbers only: alternatives, never extra words
+    terms = lexical_text(parse_query("hoist motor 460v 404a").lexical_terms)
+    assert terms.split() == ["hoist", "motor", "460v|460", "404a|404"]
+    assert tsquery_text(parse_query("460v").lexical_terms) == "460v | 460"
+
+
+def test_every_word_is_found_when_the_catalog_writes_a_spec_only_joined(engine: Engine) -> None:
+    # The hoist motors say "460V", never "460" alone: requiring "460" as well found no part with every word.
+    request = LegRequest(part_numbers=[], terms=lexical_text(parse_query("hoist motor 460v 1750").lexical_terms),
+                         embedding=None, per_leg=10, with_specs=False)
+    with engine.connect() as conn:
+        found = run_legs(conn, request, ("fulltext",))
+    every = [found.parts[hit.part_id].name for hit in found.hits if hit.every_word]
+    assert every and all(name.startswith("Hoist motor") and "1750 rpm 460V" in name for name in every), every

@@ -74,10 +74,7 @@ class ParsedQuery:
 
     @property
     def lexical_terms(self) -> tuple[str, ...]:
-        terms = [w for w in self.words if w not in _STOP] + list(self.expansions)
-        # "230v" and "r410a" also match specifications stored as "230" or "410a".
-        terms += [piece for w in self.words for piece in _UNIT_SPLIT.findall(w) if len(piece) > 1 and piece != w]
-        return tuple(dict.fromkeys(terms))
+        return tuple(dict.fromkeys([w for w in self.words if w not in _STOP] + list(self.expansions)))
 
 
     @property
@@ -124,15 +121,23 @@ def parse_query(raw: str | None) -> ParsedQuery:
 
 def tsquery_text(terms: tuple[str, ...]) -> str:
     """An OR-query for to_tsquery built only from [a-z0-9] fragments, so no operator can be injected."""
-    safe: list[str] = []
-    for term in terms:
-        safe.extend(re.findall(r"[a-z0-9]+", term))
-    return " | ".join(dict.fromkeys(t for t in safe if t not in _STOP))
+    return " | ".join(dict.fromkeys(form for forms in _fragment_forms(terms) for form in forms))
 
 
 def lexical_text(terms: tuple[str, ...]) -> str:
-    """The terms as plain words for to_tsvector: only [a-z0-9] fragments, stop words dropped."""
-    fragments: list[str] = []
+    """The terms for the full-text signal: [a-z0-9] fragments separated by spaces, stop words dropped, each
+    with its alternative forms after "|" (fulltext.py makes a word's forms alternatives of each other)."""
+    return " ".join(dict.fromkeys("|".join(forms) for forms in _fragment_forms(terms)))
+
+
+def _fragment_forms(terms: tuple[str, ...]) -> list[list[str]]:
+    """Each [a-z0-9] fragment of the terms with the forms a catalog may write it in: "230v" and "r410a" also
+    match specifications stored as "230" or "410a". They are alternatives, not more words a part must carry:
+    "404" alone is in few parts' text, but in many part numbers ("4DE3R69ME-TFD-404")."""
+    out: list[list[str]] = []
     for term in terms:
-        fragments.extend(re.findall(r"[a-z0-9]+", term))
-    return " ".join(dict.fromkeys(t for t in fragments if t not in _STOP))
+        for fragment in re.findall(r"[a-z0-9]+", term):
+            if fragment not in _STOP:
+                pieces = [p for p in _UNIT_SPLIT.findall(fragment) if len(p) > 1 and p != fragment]
+                out.append(list(dict.fromkeys([fragment, *pieces])))
+    return out
