@@ -62,7 +62,12 @@ QUERIES = Path(__file__).resolve().parent.parent / "evals" / "retrieval" / "sear
     ("ZP49K5E-PFV-800", {}),
     ("HPV900-4040-2E1-01", {}),
     ("LC1D40AG7", {}),
-    ("3/4 sweat zone valve", {}),
+    ("3/4 sweat zone valve", {"inches": (0.75,)}),
+    ('1-1/2" npt ball valve', {"inches": (1.5,)}),
+    ("got 2 in the van", {}),
+    ("blower motor 3 speed", {"speeds": (3,)}),
+    ("disco 60a fusible", {"fused": (True,), "amps": (60.0,)}),
+    ("non-fusible disconnect", {"fused": (False,)}),
     ("door motor otis", {}),
 ])
 def test_extract_specs(query: str, expected: dict[str, Any]) -> None:
@@ -93,6 +98,13 @@ def test_part_specs_read_keys_and_name() -> None:
     ("contactor 24v coil", {"coil": "120V"}, "", 0, 1, 0),
     ("contactor 120v", {"coil": "120V"}, "", 1, 0, 0),  # a bare voltage may be the coil's…
     ("contactor 480v", {"coil": "120V"}, "", 0, 0, 0),  # …or the line's, which the part does not state
+    ("3/4 sweat zone valve", {"size": "1/2 in"}, "", 0, 1, 0),
+    ("3/4 sweat zone valve", {"size": "3/4 in"}, "", 1, 0, 0),
+    ("3/4 sweat zone valve", {"size": "NEMA 1"}, "", 0, 0, 0),  # a size that is not in inches says nothing
+    ("fusible disconnect", {"fused": False}, "Safety switch, heavy duty 30A 3P non-fusible", 0, 1, 0),
+    ("fusible disconnect", {"fused": True}, "", 1, 0, 0),
+    ("blower motor 3 speed", {}, "Blower motor 3/4 hp 4-speed 208-230V", 0, 1, 0),
+    ("blower motor 3 speed", {"speeds": 3}, "", 1, 0, 0),
 ])
 def test_compare_specs(query: str, specs: dict[str, Any], name: str, matched: int, hard: int, size: int) -> None:
     fit = compare_specs(extract_specs(query), part_specs(specs, name))

@@ -17,7 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 Specs = dict[str, tuple[Any, ...]]
-DIMENSIONS = ("refrigerant", "mfd", "hp", "tons", "va", "coil", "volts", "phase", "poles", "amps")
+DIMENSIONS = ("refrigerant", "mfd", "hp", "tons", "va", "coil", "volts", "phase", "poles", "amps", "speeds", "inches",
+              "fused")
 
 # Which `specifications` keys state which dimension. Voltage lives under many names (supply, primary…); a
 # query's voltage matches a part when it matches any of them. A coil's voltage is its own dimension.
@@ -32,6 +33,9 @@ PART_KEYS: dict[str, tuple[str, ...]] = {
     "phase": ("voltage", "phase", "supply", "input"),
     "poles": ("poles",),
     "amps": ("amps", "amperage", "fla"),
+    "speeds": ("speeds",),
+    "inches": ("size", "size_in"),
+    "fused": ("fused",),
 }
 # Nameplate voltages that name one supply system: a "440 V" motor runs on a 460 V or 480 V bus.
 VOLTAGE_SYSTEMS = ((110, 115, 120, 125), (208, 220, 230, 240), (440, 460, 480), (575, 600))
@@ -60,6 +64,14 @@ _PHASE_WORDS = re.compile(r"(?<![a-z0-9])(single|three)[\s-]+phase" + _END)
 _POLES = re.compile(r"(?<![a-z0-9.])([1-4])\s*-?\s*(?:p|pole|poles|pl)" + _END)
 _POLE_WORDS = re.compile(r"(?<![a-z0-9])(single|double|two|triple|three|four)[\s-]+poles?" + _END)
 _AMPS = re.compile(_NUM + r"(?:a|\s*-?\s*(?:amps?|amperes?|fla))" + _END)
+_SPEEDS = re.compile(r"(?<![a-z0-9.])([1-9])\s*-?\s*(?:speeds?|spd)" + _END)
+# A size in inches: with an inch mark or word, or "in" before what is sized by it ("3/4 in sweat", "3/4 npt");
+# a bare "in" elsewhere is the preposition ("2 in the van").
+_PIPE_WORDS = r"(?:sweat|npt|fpt|mpt|odf|ods|flare|pipe|stroke)"
+_BEFORE_PIPE_WORD = r"(?=\s+" + _PIPE_WORDS + _END + ")"
+_INCHES = re.compile(_FRACTION + r"\s*(?:-?\s*inch(?:es)?" + _END + r"|\"|in" + _BEFORE_PIPE_WORD + r"|in(?=\s*$)|"
+                     + _BEFORE_PIPE_WORD + ")")
+_FUSED = re.compile(r"(?<![a-z0-9])(non[\s-]?)?(?:fusible|fused)" + _END)
 _CAPACITOR_WORDS = re.compile(r"(?<![a-z0-9])(?:cap|caps|capacitor|capacitors|mfd|uf)" + _END)
 _POLE_COUNT = {"single": 1, "double": 2, "two": 2, "triple": 3, "three": 3, "four": 4}
 _SPEC_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*([a-z]*)")
@@ -112,6 +124,9 @@ def extract_specs(text: str) -> Specs:
     rest, poles = _take(_POLE_WORDS, rest, lambda m: [_POLE_COUNT[m.group(1)]])
     rest, found["poles"] = _take(_POLES, rest, lambda m: [int(m.group(1))])
     found["poles"] += poles
+    rest, found["speeds"] = _take(_SPEEDS, rest, lambda m: [int(m.group(1))])
+    rest, found["inches"] = _take(_INCHES, rest, lambda m: [_number(m.group(1))])
+    rest, found["fused"] = _take(_FUSED, rest, lambda m: [m.group(1) is None])
     rest, found["amps"] = _take(_AMPS, rest, lambda m: [float(m.group(1))])
     return {dim: values for dim, values in found.items() if values}
 
@@ -159,7 +174,7 @@ def _spec_values(dim: str, value: Any) -> list[Any]:
     if isinstance(value, list | tuple):
         return [v for item in value for v in _spec_values(dim, item)]
     if isinstance(value, bool):
-        return []
+        return [value] if dim == "fused" else []
     if dim == "refrigerant":
         return [canonical_refrigerant(str(value))]
     if isinstance(value, int | float):
@@ -181,7 +196,8 @@ def _spec_values(dim: str, value: Any) -> list[Any]:
             high = float(match.group(2)) if match.group(2) else low
             ranges.append((min(low, high), max(low, high)))
         return ranges
-    found = extract_specs(f"{text} {_UNIT_WORD[dim]}") if dim in _UNIT_WORD else {}
+    # A size is inches only when it says so ("3/4 in"): a "size" key also holds NEMA sizes and frames.
+    found = extract_specs(f"{text} {_UNIT_WORD[dim]}") if dim in _UNIT_WORD else extract_specs(text)
     return list(found.get(dim, ()))
 
 
@@ -199,7 +215,7 @@ def _volt_fits(asked: float, low: float, high: float) -> bool:
 
 
 def _value_matches(dim: str, asked: Any, stated: tuple[Any, ...]) -> bool:
-    if dim == "refrigerant":
+    if dim in ("refrigerant", "speeds", "fused"):
         return asked in stated
     if dim in ("volts", "coil"):
         return any(_volt_fits(asked[0], low, high) for low, high in stated)
