@@ -46,6 +46,7 @@ CHUNK = 256
 # Ingest ≥ 1,000 parts/s with encoding ~80-95 % of it today: the encoder alone must reach at least that.
 MIN_TEXTS_PER_S = 1000.0
 MAX_TOP1_LOSS = 0.01
+QUALITY = "hybrid_top1_counting_builds"  # what the recommendation compares (see `recommend`)
 SEARCHED_TABLES = ("parts_catalog", "part_supersessions", "part_compatibility", "equipment_models")
 PART_COLUMNS = "id::text, manufacturer, name, subcategory, keywords, compatible_equipment, description"
 
@@ -130,8 +131,9 @@ def store_vectors(engine: Engine, ids: list[str], vectors: np.ndarray) -> None:
 
 def labeled_quality(engine: Engine, items: list[dict[str, Any]], legs: tuple[str, ...] = LEGS) -> dict[str, float]:
     """Top-1 and recall@5 on the labeled queries of hybrid search (or of `legs`), with the active encoder."""
-    metrics = search_metrics(engine, items=items, legs=legs)
-    return {"top1": metrics["recall@1"], "recall_at_5": metrics["recall@5"], "mrr": metrics["mrr"]}
+    metrics = search_metrics(engine, items=items, legs=legs, with_builds=True)
+    return {"top1": metrics["recall@1"], "recall_at_5": metrics["recall@5"], "mrr": metrics["mrr"],
+            "top1_counting_builds": metrics["builds_recall@1"]}
 
 
 def vector_recall(engine: Engine, queries: list[str]) -> float:
@@ -145,9 +147,11 @@ def vector_recall(engine: Engine, queries: list[str]) -> float:
 
 
 def recommend(results: dict[str, dict[str, Any]]) -> str | None:
-    """The fastest encoder whose hybrid top-1 is within a point of fp32's and that encodes ≥ 1,000 texts/s."""
-    floor = results[REFERENCE_ENCODER]["hybrid_top1"] - MAX_TOP1_LOSS
-    fit = [n for n, r in results.items() if r["hybrid_top1"] >= floor - 1e-9 and r["texts_per_s"] >= MIN_TEXTS_PER_S]
+    """The fastest encoder whose hybrid top-1 is within a point of fp32's and that encodes ≥ 1,000 texts/s.
+    Top-1 counts a generated build of an expected part as an answer (evals/retrieval/equivalents.py): among
+    builds equal for the query, which one leads is chance, and the padded catalog is full of them."""
+    floor = results[REFERENCE_ENCODER][QUALITY] - MAX_TOP1_LOSS
+    fit = [n for n, r in results.items() if r[QUALITY] >= floor - 1e-9 and r["texts_per_s"] >= MIN_TEXTS_PER_S]
     return max(fit, key=lambda n: results[n]["texts_per_s"]) if fit else None
 
 
@@ -180,7 +184,8 @@ def run_encoder_bench(out: Path, *, parts: int, max_queries: int | None = None,
             results[name] = {
                 "texts_per_s": round(len(texts) / seconds, 1), "encode_seconds": round(seconds, 2),
                 "hybrid_top1": quality["top1"], "hybrid_recall_at_5": quality["recall_at_5"],
-                "hybrid_mrr": quality["mrr"], "vector_recall_at_10": recall,
+                "hybrid_mrr": quality["mrr"], "hybrid_top1_counting_builds": quality["top1_counting_builds"],
+                "vector_recall_at_10": recall,
                 "vector_top1": alone["top1"], "vector_recall_at_5": alone["recall_at_5"],
                 "cosine_to_fp32_mean": round(float(cosine.mean()), 4),
                 "cosine_to_fp32_min": round(float(cosine.min()), 4),
@@ -193,7 +198,7 @@ def run_encoder_bench(out: Path, *, parts: int, max_queries: int | None = None,
         forget_vocabulary()
         _admin(main, f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
     report = {"parts": len(texts), "queries": len(items), "cpu_count": os.cpu_count(),
-              "criteria": {"max_top1_loss": MAX_TOP1_LOSS, "min_texts_per_s": MIN_TEXTS_PER_S},
+              "criteria": {"max_top1_loss": MAX_TOP1_LOSS, "min_texts_per_s": MIN_TEXTS_PER_S, "quality": QUALITY},
               "encoders": results, "recommended": recommend(results), "default": DEFAULT_ENCODER}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
