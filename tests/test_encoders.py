@@ -172,7 +172,8 @@ def test_encoder_bench_writes_the_documented_report(engine: Engine, built_encode
     assert set(report) == {"parts", "queries", "cpu_count", "criteria", "encoders", "recommended", "default"}
     assert list(report["encoders"]) == ["minilm-fp32", "static"] and report["queries"] == 4  # fp32: the reference
     keys = {"texts_per_s", "encode_seconds", "hybrid_top1", "hybrid_recall_at_5", "hybrid_mrr",
-            "hybrid_top1_counting_builds", "vector_recall_at_10", "vector_top1", "vector_recall_at_5", "cosine_to_fp32_mean", "cosine_to_fp32_min"}
+            "hybrid_top1_counting_builds", "vector_recall_at_10", "vector_top1", "vector_recall_at_5",
+            "cosine_to_fp32_mean", "cosine_to_fp32_min"}
     for row in report["encoders"].values():
         assert set(row) == keys
         assert row["hybrid_top1"] >= 0.75 and row["vector_recall_at_10"] > 0.5
