@@ -147,6 +147,17 @@ def test_a_unit_split_is_another_form_of_the_word_not_another_word() -> None:
     assert tsquery_text(parse_query("460v").lexical_terms) == "460v | 460"
 
 
+def test_slang_and_units_typed_apart_are_alternatives_of_the_catalogs_words() -> None:
+    def terms(query: str) -> list[str]:
+        return lexical_text(parse_query(query).lexical_terms).split()
+
+    # "comp" is not in a compressor's text, "30 amp" is "30A" there and "R-22" is read as "r" and "-22"
+    assert terms("semi hermetic comp 10hp") == ["semi", "hermetic", "comp|compressor", "10hp|10|hp"]
+    assert terms("eaton 30 amp disconnect 3 pole") == ["eaton", "30|30a|amp", "disconnect", "3|3p|pole"]
+    assert terms("txv 8 ton r22") == ["txv|expansion|valve", "8", "ton", "r22|22|-22"]
+    assert terms("door operator for a gen2") == ["door", "operator|door|motor", "gen2|gen"]
+
+
 def test_every_word_is_found_when_the_catalog_writes_a_spec_only_joined(engine: Engine) -> None:
     # The hoist motors say "460V", never "460" alone: requiring "460" as well found no part with every word.
     request = LegRequest(part_numbers=[], terms=lexical_text(parse_query("hoist motor 460v 1750").lexical_terms),

@@ -24,6 +24,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "expansion valve": ("txv",),
     "starter": ("contactor", "starter"),
     "cap": ("capacitor",),
+    "comp": ("compressor",),
     "run cap": ("run", "capacitor"),
     "pcb": ("board",),
     "circuit board": ("board",),
@@ -53,6 +54,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "compressor": ("compressor",),
     "4 ton": ("48000",),
 }
+# A unit typed apart from its number, as the catalog writes it joined: "30 amp" is "30a", "3 pole" is "3p".
+_UNIT_LETTERS = {"amp": "a", "amps": "a", "pole": "p", "poles": "p", "volt": "v", "volts": "v", "phase": "ph"}
 _STOP = {
     "a", "an", "the", "for", "of", "on", "in", "to", "need", "needs", "needed", "i", "we", "my", "our",
     "looking", "want", "any", "some", "part", "parts", "replacement", "please", "got", "have", "with", "and",
@@ -70,11 +73,31 @@ class ParsedQuery:
     text: str
     words: tuple[str, ...]
     part_numbers: tuple[str, ...]
-    expansions: tuple[str, ...] = field(default=())
+    expansions: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())  # (phrase typed, catalog words)
 
     @property
     def lexical_terms(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([w for w in self.words if w not in _STOP] + list(self.expansions)))
+        """The words to match, each with its alternatives after "|": a number with the unit typed apart
+        ("30 amp" is "30a" in the catalog), a synonym phrase's last word with the catalog's words for it ("comp"
+        or "compressor"). Alternatives, because a part need not carry both the slang and the catalog word."""
+        terms: list[str] = []
+        for i, word in enumerate(self.words):
+            if word in _STOP:
+                continue
+            letter = _UNIT_LETTERS.get(word)
+            if letter and i and terms and terms[-1] == self.words[i - 1] and terms[-1].isdigit():
+                number = terms.pop()
+                terms.append(f"{number}|{number}{letter}|{word}")
+            else:
+                terms.append(word)
+        for phrase, extras in self.expansions:
+            last = phrase.split()[-1]
+            at = next((k for k, term in enumerate(terms) if term.split("|")[0] == last), None)
+            if at is None:
+                terms.extend(extras)
+            else:
+                terms[at] = "|".join(dict.fromkeys([*terms[at].split("|"), *extras]))
+        return tuple(dict.fromkeys(terms))
 
 
     @property
@@ -106,10 +129,8 @@ def parse_query(raw: str | None) -> ParsedQuery:
     text = clean_text(raw)
     lowered = text.lower()
     words = tuple(_WORD.findall(lowered))
-    expansions: list[str] = []
-    for phrase, extra in SYNONYMS.items():
-        if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", lowered):
-            expansions.extend(extra)
+    expansions = [(phrase, extra) for phrase, extra in SYNONYMS.items()
+                  if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", lowered)]
     return ParsedQuery(
         raw=raw,
         text=text,
@@ -126,8 +147,9 @@ def tsquery_text(terms: tuple[str, ...]) -> str:
 
 def lexical_text(terms: tuple[str, ...]) -> str:
     """The terms for the full-text signal: [a-z0-9] fragments separated by spaces, stop words dropped, each
-    with its alternative forms after "|" (fulltext.py makes a word's forms alternatives of each other)."""
-    return " ".join(dict.fromkeys("|".join(forms) for forms in _fragment_forms(terms)))
+    with its alternative forms after "|" (fulltext.py makes a word's forms alternatives of each other; it reads
+    them with to_tsvector, which treats no character as an operator)."""
+    return " ".join(dict.fromkeys("|".join(_signed_forms(forms)) for forms in _fragment_forms(terms)))
 
 
 def _fragment_forms(terms: tuple[str, ...]) -> list[list[str]]:
@@ -136,8 +158,23 @@ def _fragment_forms(terms: tuple[str, ...]) -> list[list[str]]:
     "404" alone is in few parts' text, but in many part numbers ("4DE3R69ME-TFD-404")."""
     out: list[list[str]] = []
     for term in terms:
-        for fragment in re.findall(r"[a-z0-9]+", term):
+        typed, *alternatives = term.split("|")
+        groups = []
+        for fragment in re.findall(r"[a-z0-9]+", typed):
             if fragment not in _STOP:
                 pieces = [p for p in _UNIT_SPLIT.findall(fragment) if len(p) > 1 and p != fragment]
-                out.append(list(dict.fromkeys([fragment, *pieces])))
+                groups.append([fragment, *pieces])
+        others = [f for alternative in alternatives for f in re.findall(r"[a-z0-9]+", alternative) if f not in _STOP]
+        if groups:
+            groups[-1] += others
+        elif others:
+            groups.append(others)
+        out.extend(list(dict.fromkeys(group)) for group in groups)
     return out
+
+
+def _signed_forms(forms: list[str]) -> list[str]:
+    """Postgres reads "R-22" as the word "r" and the signed number "-22": a typed "r22" is that number too (one
+    letter only: "gen2" or "xr16" are model names, written joined)."""
+    letter_then_number = re.fullmatch(r"[a-z](\d+)", forms[0])
+    return [*forms, f"-{letter_then_number.group(1)}"] if letter_then_number else forms
