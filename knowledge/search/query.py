@@ -78,8 +78,8 @@ class ParsedQuery:
     @property
     def lexical_terms(self) -> tuple[str, ...]:
         """The words to match, each with its alternatives after "|": a number with the unit typed apart
-        ("30 amp" is "30a" in the catalog), a synonym phrase's last word with the catalog's words for it ("comp"
-        or "compressor"). Alternatives, because a part need not carry both the slang and the catalog word."""
+        ("30 amp" is "30a" in the catalog), a slang word with the catalog's words for it ("comp" or
+        "compressor"). Alternatives, because a part need not carry both the slang and the catalog word."""
         terms: list[str] = []
         for i, word in enumerate(self.words):
             if word in _STOP:
@@ -90,13 +90,13 @@ class ParsedQuery:
                 terms.append(f"{number}|{number}{letter}|{word}")
             else:
                 terms.append(word)
+        typed = {term.split("|")[0] for term in terms}
         for phrase, extras in self.expansions:
-            last = phrase.split()[-1]
-            at = next((k for k, term in enumerate(terms) if term.split("|")[0] == last), None)
-            if at is None:
+            at = next((k for k, term in enumerate(terms) if term.split("|")[0] == phrase), None)
+            if at is None:  # a phrase's words stay required, and so do the words it adds ("door motor" → operator)
                 terms.extend(extras)
-            else:
-                terms[at] = "|".join(dict.fromkeys([*terms[at].split("|"), *extras]))
+            else:  # one slang word: the catalog's words for it are alternatives ("comp" or "compressor")
+                terms[at] = "|".join(dict.fromkeys([*terms[at].split("|"), *(w for w in extras if w not in typed)]))
         return tuple(dict.fromkeys(terms))
 
 
