@@ -14,7 +14,7 @@ RARE_SHARE = 0.02
 RARE_MIN_DOCS = 50
 RARE_MAX_DOCS = 500
 RARE_WORDS = 4
-# Rows carrying every word rank above rows carrying some: ts_rank_cd stays well below this.
+# Rows carrying every word rank above rows carrying some: ts_rank stays well below this.
 ALL_WORDS_BONUS = 10.0
 
 # A typed word is found by its English stem or by itself ("otis" is 'oti' in descriptions and 'otis' as a
@@ -42,7 +42,7 @@ SHORTLIST = 200
 
 def fulltext_sql(where: str) -> str:
     """Two ranked selects (every word; any rare word), for the legs' UNION ALL. Needs :ftext and :k."""
-    every = "ts_rank_cd(p.search_vector, q.every)"
+    every = "ts_rank(p.search_vector, q.every)"
     return (
         f"(SELECT p.id, 'fulltext' AS leg, (-{every} - {ALL_WORDS_BONUS})::float8 AS sort_key, "
         f"{every}::float8 AS strength, p.part_number_norm FROM parts_catalog p, ({_QUERIES}) q "

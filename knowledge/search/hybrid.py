@@ -30,6 +30,9 @@ RRF_K = 60.0
 PROSE_WEIGHTS = {"exact": 4.0, "trigram": 1.0, "fulltext": 1.0, "vector": 1.0}
 NUMBER_WEIGHTS = {"exact": 4.0, "trigram": 3.0, "fulltext": 0.4, "vector": 0.25}
 MIN_NUMBER_SIMILARITY = 0.5
+# Same top-1 on the labeled number queries as pg_trgm's default 0.3, at the demo world and at 1M parts, where it
+# halves the p95 of a mistyped number (24 → 15 ms): bench search, docs/scale.md.
+NEAR_NUMBER_TRIGRAMS = 0.4
 NEAR_MISS_SIMILARITY = 0.8  # one typo in an eight-character number
 NEAR_MISS_BOOST = 1.5 / (RRF_K + 1)
 EQUIPMENT_BOOST = 0.9 / (RRF_K + 1)
@@ -154,7 +157,10 @@ def _prefer_indexes(conn: Connection, exact_vector: bool) -> None:
     # Every leg has an index, and the planner misjudges both alternatives to it: it costs `%` (a
     # trigram similarity per row) like a plain comparison, and on a small catalog it prefers reading
     # every vector to the HNSW graph. The benchmark's exact reference wants the scan instead.
-    conn.execute(text("SET LOCAL enable_indexscan = off" if exact_vector else "SET LOCAL enable_seqscan = off"))
+    # A near number shares at least NEAR_NUMBER_TRIGRAMS of its trigrams with the typed one: at pg_trgm's 0.3,
+    # a million numbers give tens of thousands of candidates sharing a maker's prefix ("GAL…") to recheck.
+    scan = "SET LOCAL enable_indexscan = off" if exact_vector else "SET LOCAL enable_seqscan = off"
+    conn.execute(text(f"{scan}; SET LOCAL pg_trgm.similarity_threshold = {NEAR_NUMBER_TRIGRAMS}"))
 
 
 def _vector_leg(engine: Engine, query_text: str, request: LegRequest) -> LegResult:
