@@ -250,37 +250,3 @@ def test_the_served_app_runs_its_own_job_worker_by_default(engine: Engine, monke
     finally:
         twilio.close()
         forget_configuration()
-
-
-def test_a_text_that_reached_twilio_unrecorded_is_not_sent_again(engine: Engine) -> None:
-    from channels.fakes.twilio_rest import FakeTwilioRest
-    from tests.channel_fakes import OUR_NUMBER, TWILIO_SID, TWILIO_TOKEN
-
-    twilio = FakeTwilioRest(TWILIO_SID, TWILIO_TOKEN)
-    try:
-        settings = AppSettings(twilio_account_sid=TWILIO_SID, twilio_auth_token=TWILIO_TOKEN,
-                               twilio_from_number=OUR_NUMBER, twilio_api_base_url=twilio.base_url)
-        hub = build_hub(settings, engine)
-        stranger, sid = f"+1555018{uuid.uuid4().int % 10**4:04d}", f"SM{uuid.uuid4().hex}"
-        message = InboundMessage(channel="sms", sender=stranger, conversation_key=f"sms:{stranger}", text="hi",
-                                 reply_to={"to": stranger})
-        job = TurnJob("sms", "message", message.conversation_key, [sid], {"message": asdict(message)})
-        hub.run_job(job.as_args(), 7)
-        assert len([m for m in twilio.sent() if m["to"] == stranger]) == 1
-
-        def forget_the_send(decided_seconds_ago: float) -> None:
-            """The worker died after Twilio took the text, before the outbox recorded it."""
-            with engine.begin() as conn:
-                conn.execute(text(
-                    "UPDATE channel_outbox SET provider_id = NULL, sent_at = NULL, payload = jsonb_set(payload, "
-                    "'{decided_at}', to_jsonb(CAST(:t AS float))) WHERE channel = 'sms' AND delivery_id = :d"),
-                    {"t": time.time() - decided_seconds_ago, "d": sid})
-
-        forget_the_send(5)
-        hub.run_job(job.as_args(), 7)
-        assert len([m for m in twilio.sent() if m["to"] == stranger]) == 1, "the text was sent twice"
-        forget_the_send(-5)  # the identical text on record is older than the reply: not this one, so send it
-        hub.run_job(job.as_args(), 7)
-        assert len([m for m in twilio.sent() if m["to"] == stranger]) == 2
-    finally:
-        twilio.close()
