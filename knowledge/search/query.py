@@ -99,7 +99,6 @@ class ParsedQuery:
                 terms[at] = "|".join(dict.fromkeys([*terms[at].split("|"), *(w for w in extras if w not in typed)]))
         return tuple(dict.fromkeys(terms))
 
-
     @property
     def has_prose(self) -> bool:
         """Whether any word can carry meaning for the embedding: a bare part number ("GAA26800LC1",
