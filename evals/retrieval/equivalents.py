@@ -10,16 +10,15 @@ number (no equivalents), and a labeled manufacturer must match (the query named 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, text
 
+from knowledge.seed.world.extras_vocab import is_build_of
+
 # The kinds of labeled query that describe a part rather than name it by number.
 DESCRIBING_KINDS = frozenset({"description", "spec", "synonym", "equipment_scoped"})
-# A generated build's name: the variant's name, its build options, then a revision ("…, rev K3").
-_BUILD_REVISION = re.compile(r", rev [A-Z]\d$")
 
 Equivalent = Callable[[Any], bool]
 
@@ -43,9 +42,7 @@ def equivalent_builds(item: dict[str, Any], names: dict[str, tuple[str, str]]) -
     bases = [names[number] for number in item["expected"] if number in names]
 
     def equivalent(hit: Any) -> bool:
-        if not _BUILD_REVISION.search(hit.name):
-            return False
-        return any(hit.name.startswith(f"{name}, ") and (not maker or hit.manufacturer == made_by)
+        return any(is_build_of(hit.name, name) and (not maker or hit.manufacturer == made_by)
                    for made_by, name in bases)
 
     return equivalent

@@ -10,6 +10,7 @@ series code would embed as dozens of identical vectors, which no real catalog lo
 from __future__ import annotations
 
 import random
+import re
 
 OPTIONS: dict[str, tuple[str, ...]] = {
     "elevator": (
@@ -79,12 +80,20 @@ USES: dict[str, tuple[str, ...]] = {
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXY"
 
 
+_REVISION = re.compile(rf", rev [{_LETTERS}][1-9]$")
+
+
 def distinguishing_name(base: str, trade: str, rng: random.Random) -> str:
     """`base` plus one or two build options and a revision, e.g. "Door operator AT120, left hand, 24 VDC
     coil, rev K3"."""
     options = rng.sample(OPTIONS[trade], rng.choice((1, 2, 2, 3)))
     revision = f"rev {_LETTERS[rng.randrange(len(_LETTERS))]}{rng.randrange(1, 10)}"
     return ", ".join((base, *options, revision))
+
+
+def is_build_of(name: str, base: str) -> bool:
+    """Whether `name` is one `distinguishing_name` makes from `base`."""
+    return name.startswith(f"{base}, ") and _REVISION.search(name) is not None
 
 
 def usage_note(trade: str, rng: random.Random) -> str:
