@@ -7,8 +7,9 @@ import pytest
 
 from agent.planners.local.dialogue.asks import context_then_command, entity_dicts, several_changes, split_asks
 from agent.planners.local.dialogue.item_words import codes_fit
-from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned
+from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned, names_other_kind, resolve
 from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.state import DialogueState, Listed
 from agent.planners.local.nlu import NLU, make_nlu
 from agent.planners.local.policy import Env
 from tests.test_nlu_table import SUMMIT, demo_tables, demo_vocabulary
@@ -74,11 +75,29 @@ def test_offers_turned_away_or_meant(nlu: NLU, text: str, meant: list[str]) -> N
     ("start it at 1500, reserve 2500, let it run 5 days. auction", "price", "2500"),
     ("the MERV 11 filters came in, 12 of em", "quantity", "12"),
     ("fedex 7712 3344 9081, mark it shipped", "tracking_number", "771233449081"),
+    ("wanna sell a pvt, pulled off a 411 that got modded. used good, $650, just the 1", "quantity", "1"),
+    ("used 2 of the 440 ones on the carrier rtu, knock em off", "quantity", "2"),
 ])
 def test_numbers_by_the_slot_they_fill(nlu: NLU, text: str, entity: str, value: str) -> None:
     assert value in nlu.parse(text, SUMMIT).values(entity)
     if entity == "quantity":
         assert len(nlu.parse(text, SUMMIT).values("quantity")) == 1
+
+
+def test_a_price_said_with_its_sign_is_the_only_price(nlu: NLU) -> None:
+    parse = nlu.parse("wanna sell a pvt, pulled off a 411 that got modded. used good, $650, just the 1", SUMMIT)
+    assert parse.values("price") == ["650"]  # not the machine it came off, not the count
+
+
+def test_a_clause_that_puts_one_off_never_names_the_target(nlu: NLU) -> None:
+    text = "reject the 700 one, thats a lowball. leave apex's for now i'll think about it"
+    low = make_ref("offer", {"id": "low", "buyer_organization": "Summit Vertical & Mechanical", "offered_price": "700",
+                             "status": "pending"})
+    apex = make_ref("offer", {"id": "apex", "buyer_organization": "Apex Elevator Services", "offered_price": "1150",
+                              "status": "pending"})
+    state = DialogueState(listed=Listed(kind="offer", items=[low, apex]))
+    target, _ = resolve(state, Said(text, entity_dicts(nlu.parse(text, SUMMIT))), "offer")
+    assert target is not None and target.id == "low"
 
 
 def test_each_sentence_that_clearly_changes_an_offer_is_done(nlu: NLU, env: Env) -> None:
@@ -96,6 +115,19 @@ def test_each_sentence_that_clearly_changes_an_offer_is_done(nlu: NLU, env: Env)
 def test_a_named_item_must_carry_the_codes_said(name: str, text: str, fits: bool) -> None:
     listing = make_ref("listing", {"id": "l1", "name": name, "part_number": "X-1", "seller_organization": "Metro"})
     assert codes_fit(listing, Said(text, [])) is fits
+
+
+@pytest.mark.parametrize(("name", "text", "other"), [
+    ("Rail clip set, 15 lb guide rail", "used 2 of the run caps on the carrier job this morning", True),
+    ("Dual run capacitor 40/5 MFD 440 VAC", "used 2 of the run caps this morning", False),
+    ("Door operator, AT400 complete", "that door motor, knock 50 off it", False),  # techs call it a door motor
+    ("IEC contactor 3P 9A 24V coil", "pulled one for the rtu this morning", False),  # names no kind at all
+    ("Primary velocity transducer, 1024 ppr", "and drop my curtain hold, wrong job", True),
+    ("Door light curtain, PANACHROME+ 154-beam", "and drop my curtain hold, wrong job", False),
+])
+def test_a_kind_of_part_said_must_be_the_objects(name: str, text: str, other: bool) -> None:
+    item = make_ref("stock", {"id": "s1", "name": name, "part_number": "X-1", "location_name": "Truck 2"})
+    assert names_other_kind(item, Said(text, [])) is other
 
 
 def test_saying_no_on_a_thing_points_at_it() -> None:

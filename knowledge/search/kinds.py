@@ -78,3 +78,30 @@ def kinds_in(lowered_query: str) -> frozenset[str]:
             continue
         kinds.update(PART_KINDS[match.group(1)])
     return frozenset(kinds)
+
+
+# Nouns that say what a part is, beyond the kinds above: "drop my curtain hold" is not the PVT hold just made.
+PART_NOUNS = frozenset({
+    "capacitor", "contactor", "breaker", "relay", "fuse", "transformer", "thermostat", "sensor", "switch", "valve",
+    "motor", "board", "belt", "roller", "gib", "clutch", "encoder", "governor", "battery", "filter", "coil", "lining",
+    "heater", "blade", "wheel", "cable", "rope", "interlock", "button", "lantern", "indicator", "keypad", "pads",
+    "cuff", "probe", "compressor", "disconnect", "starter", "actuator", "module", "operator", "transducer", "curtain",
+    "clip", "anchor", "grease", "oil", "lubricant", "multimeter", "meter", "screwdriver", "restrictor", "brake",
+    "inverter", "fan", "inducer", "receptacle", "hanger", "chain", "buffer", "bolt", "pump",
+})
+_NOUN_SLANG = {"cap": "capacitor", "caps": "capacitor", "stat": "thermostat", "tstat": "thermostat",
+               "comp": "compressor", "disco": "disconnect", "batt": "battery", "batts": "battery",
+               "xfmr": "transformer", "op": "operator"}
+_WORD = re.compile(r"[a-z]+")
+
+
+def part_nouns_in(lowered_text: str) -> frozenset[str]:
+    """The nouns of PART_NOUNS a text uses (plural or trade slang: "caps", "batts", "curtains")."""
+    found = set()
+    for word in _WORD.findall(lowered_text):
+        word = _NOUN_SLANG.get(word, word)
+        singular = word[:-1] if word.endswith("s") and word[:-1] in PART_NOUNS else word
+        if singular in PART_NOUNS:
+            found.add(singular)
+    return frozenset(found)
+

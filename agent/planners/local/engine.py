@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from agent.planners.local.dialogue.follow_ups import REPEATABLE
 from agent.planners.local.dialogue.interpret import interpret
 from agent.planners.local.dialogue.observe import observe
-from agent.planners.local.dialogue.state import DialogueState, TurnState
+from agent.planners.local.dialogue.state import AskState, DialogueState, TurnState
 from agent.planners.local.policy import Call, Ctx, Env, Say, ToolResult, load_policies, say
 from agent.reply_draft import ReplyDraft
 
@@ -75,8 +75,24 @@ def _start_turn(state: DialogueState, env: Env, message: BaseMessage | None, ame
     else:
         text, photos = "", []
     asks = interpret(text, photos, state, env, amended, len(history))
+    _note_others_only(state, text, asks)
     log.debug("asks for %r: %s", text, [(a.intent, a.text, a.target.label if a.target else None) for a in asks])
     state.turn = TurnState(asks=asks)
+
+
+_NOT_OURS = re.compile(r"\b(?:besides (?:us|ours|our own)|other than (?:us|ours|our own)|not (?:ours|from us|our own)|"
+                       r"ours (?:are|is) (?:all )?(?:spoken for|taken|promised|committed|reserved|tied up)|"
+                       r"outside (?:the company|us)|from (?:someone|somebody|another company) else)\b")
+
+
+def _note_others_only(state: DialogueState, text: str, asks: list[AskState]) -> None:
+    """Sources outside the company are wanted for the part named with it (or in focus) until another is named."""
+    numbers = [str(e.get("value")) for a in asks for e in a.entities if e.get("entity") == "part_number"]
+    if _NOT_OURS.search(text.lower()):
+        focus = state.focused("part")
+        state.others_only = numbers[0] if numbers else str(focus.data.get("part_number")) if focus else "*"
+    elif numbers and state.others_only not in (None, *numbers):
+        state.others_only = None
 
 
 def _run(state: DialogueState, env: Env, history: list[BaseMessage], calls: dict[str, dict[str, Any]]) -> Outcome:
@@ -106,6 +122,8 @@ def _run(state: DialogueState, env: Env, history: list[BaseMessage], calls: dict
         assert isinstance(outcome, Say)
         if ask.target is not None and ask.target.kind in FOCUSABLE:  # what was just talked about is "it" now
             state.put_focus(ask.target)
+        if outcome.listed is not None and outcome.listed.goal == ask.intent and not outcome.listed.carried:
+            outcome.listed.carried = [e for e in ask.entities if e.get("entity") != "choice"]
         _apply(state, outcome)
         turn.drafts.append(outcome.draft.model_dump(mode="json"))
         if turn.index == 0 or ask.intent in REPEATABLE:  # "what about a voyager?" repeats the main question

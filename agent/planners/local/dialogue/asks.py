@@ -14,6 +14,7 @@ from agent.planners.local.nlu import THRESHOLD, Parse
 from agent.planners.local.nlu.cues import CORRECTION
 from agent.planners.local.nlu.entities import Entity
 from agent.planners.local.policy import Env
+from knowledge.search.kinds import kinds_in, part_nouns_in
 
 CONVERSATION = frozenset({"greet", "thanks", "help", "affirm", "deny", "choose", "out_of_scope"})
 TOPIC_CHANGE = 0.75
@@ -149,6 +150,9 @@ def _about_the_same(second: Parse, first: Parse) -> Parse:
     is about what the clause before describes, read with its words."""
     if any(e.entity in _THE_THING for e in second.entities):
         return second
+    said_kinds = kinds_in(second.text.lower()) | part_nouns_in(second.text.lower())
+    if said_kinds and not said_kinds & (kinds_in(first.text.lower()) | part_nouns_in(first.text.lower())):
+        return second  # "hold a new GAA21750AK3 … and drop my curtain hold": the curtain is another part
     if second.intent in WRITES and not any(e.entity in _OBJECT for e in second.entities) and \
             _POINTS_BACK.search(second.text.lower()) and any(e.entity in _OBJECT for e in first.entities):
         return _joined(first.text, [e for e in first.entities if e.entity in _OBJECT], second, second)
@@ -208,6 +212,8 @@ def context_then_command(parse: Parse, env: Env, read: list[Parse] | None = None
             parse.confidence >= TOPIC_CHANGE or CORRECTION.search(parse.text) or not read
             or any(a.intent == parse.intent for a in read)):
         return None  # clearly one change; a weak reading of the whole that none of its sentences asks is not
+    if len(read) >= 2 and _TAKES_BACK.search(parse.text):  # "bump my max to 400. no wait make it 375": corrected
+        return [Parse(parse.text, read[0].intents, parse.entities, parse.masked)]
     return read or None
 
 

@@ -166,6 +166,11 @@ def _request(parse: Parse, env: Env, state: DialogueState, split: list[Parse] | 
         if split != [parse]:  # unsure of the whole because its parts are clear on their own
             return [_each(p, state) if p.text != parse.text else ask_of(p, _urgent(p)) for p in split]
         top = [r.intent for r in parse.intents[:2]]
+        first, second = parse.intents[0].confidence, parse.intents[1].confidence if len(top) == 2 else 0.0
+        if top[0] in ("deny", "affirm") and state.proposal is None and state.form is None and len(top) == 2 and \
+                top[1] not in CONVERSATION and second >= max(0.3, 0.75 * first) and len(parse.text.split()) >= 6:
+            # nothing was asked to say no (or yes) to: "dont need the curtain i had held anymore … cancel that"
+            return [ask_of(parse, top[1])]
         looking = [i for i in top if i in LOOK_FIRST.get(_family(top[0]), ()) and _family(i) == _family(top[1])]
         if len(top) == 2 and looking and parse.intents[0].confidence + parse.intents[1].confidence >= 0.35:
             # two readings of one errand ("order 3 for me": hold, or where to get it): look first, it changes

@@ -32,16 +32,17 @@ def by_words(items: list[Ref], said: Said) -> list[Ref]:
     from rapidfuzz import fuzz
 
     refused = as_catalog_says([w for m in _REFUSED.finditer(said.lowered) for w in m.group(1).split()])
-    words = as_catalog_says([w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered))
-                              if w not in STOP])
+    typed = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered)) if w not in STOP]
+    words = as_catalog_says(typed)
     if not words or len(items) < 2:  # words can only tell items apart, never confirm a lone one
         return []
     scores = []
     for ref in items:
         tokens = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(text_of(ref).replace("_", " "))))
         has = [w for w in words if any(fuzz.ratio(w, t) >= 88 for t in tokens)]
-        # "not buying used batts" points away from the used one
-        scores.append(-1 if any(w in refused for w in has) else len(has))
+        # "not buying used batts" points away from the used one; a word as typed ("pvt") says more than one
+        # of the catalog's words for it ("transducer", also an ultrasound probe's)
+        scores.append(-1 if any(w in refused for w in has) else len(has) + sum(w in typed for w in has))
     best = max(scores)
     if best == 0 and min(scores) < 0:  # "not the used one": the ones left
         return [item for item, score in zip(items, scores, strict=True) if score == 0]

@@ -62,7 +62,13 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
         # "whats the cheapest one (n what shape is it in)": shown, not taken — however surely the words were read
         goal = DEFAULT_GOAL.get(listed.kind, "details")
     goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")
-    return ask_of(parse, goal, target=hits[0], values={"picked": True})
+    ask = ask_of(parse, goal, target=hits[0], values={"picked": True})
+    if goal == listed.goal and listed.carried:  # the question's answer continues the ask that asked it
+        bare = not ({str(e.get("entity")) for e in said.entities} - {"choice", "number", "quantity"})
+        kept = [e for e in ask.entities if e.get("entity") == "choice" or not bare]
+        have = {e.get("entity") for e in kept}
+        ask.entities = kept + [e for e in listed.carried if e.get("entity") not in have]
+    return ask
 
 
 def _clause_goal(text: str, target: Ref, env: Any) -> str | None:
@@ -89,7 +95,8 @@ def pick_several(parse: Parse, said: Said, state: DialogueState) -> list[AskStat
     """"take the metro stuff off it", "release both": the change, once for each listed item the words name —
     each confirmed on its own."""
     listed = state.listed
-    if listed is None or not parse.confident or not _SEVERAL.search(said.lowered):
+    answering = parse.intent in ("choose", "affirm") and listed is not None and listed.goal in WRITES
+    if listed is None or not (parse.confident or answering) or not _SEVERAL.search(said.lowered):
         return []
     pool, rest = set_apart_spurned(listed.items, said)
     hits = match(pool, rest)
@@ -99,6 +106,8 @@ def pick_several(parse: Parse, said: Said, state: DialogueState) -> list[AskStat
     if len(hits) < 2:
         return []
     goal = _acting_on(parse, hits[0])
+    if goal not in WRITES and answering:  # "which hold?" … "all of them"
+        goal = listed.goal
     if goal not in WRITES or not all(_fits(goal, h) for h in hits):
         return []
     return [ask_of(parse, goal, target=h, values={"picked": True}) for h in hits]

@@ -11,6 +11,7 @@ from typing import Any
 from agent.planners.local.dialogue.item_words import by_words, codes_fit, text_of
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Ref
+from knowledge.search.kinds import kinds_in, part_nouns_in
 from tools.rules.wording import possessive
 
 _SLIM = {
@@ -227,13 +228,16 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
     """The object of one of these kinds the message means: one picked from the last list, one named among
     those seen, or the one in focus. Returns (the object, the candidates when it is ambiguous)."""
     if state.listed and state.listed.kind in kinds:
-        hits = match(state.listed.items, said)
+        # "reject the 700 one. leave apex's for now": a clause that keeps or puts off one never names the target
+        pool, kept = set_apart_spurned(state.listed.items, said, KEEPS)
+        hits = match(pool, kept, allow_single=len(pool) < len(state.listed.items))
         if len(hits) == 1:
             return hits[0], []
         if len(hits) > 1:
             return None, hits
         if len(state.listed.items) == 1 and not said.has(*_NAMES, "part_number", "equipment_model") and \
-                (POINTS_AT_IT.search(said.lowered) or not said.describes()):
+                (POINTS_AT_IT.search(said.lowered) or not said.describes()) and \
+                not names_other_kind(state.listed.items[0], said):
             return state.listed.items[0], []  # one shown, then "offer 400 on it", "bump me to 2300"
     named = said.has("organization", "person", "city", "location", "site", "part_number", "condition",
                      "listing_type")
@@ -263,9 +267,19 @@ def _consistent(ref: Ref, said: Said) -> bool:
     the belimo ones" is not the governor in focus)."""
     makers = {m.lower() for m in said.values("manufacturer")}
     make = str(ref.data.get("manufacturer") or "").lower()
-    if makers and make and make not in makers:
+    if (makers and make and make not in makers) or names_other_kind(ref, said):
         return False
     return not (said.has("organization", "person", "part_number") and not match([ref], said))
+
+
+def names_other_kind(ref: Ref, said: Said) -> bool:
+    """The message names a kind of part ("the run caps", "a contactor") that the object, which says what it
+    is, is not: the rail clips in focus are not the caps used "this morning"."""
+    named = kinds_in(said.lowered) | part_nouns_in(said.lowered)
+    if not named or not any(ref.data.get(k) for k in ("name", "part_name", "listing_name")):
+        return False
+    own = text_of(ref)
+    return not named & (kinds_in(own) | part_nouns_in(own))
 
 
 def relevant_names(kind: str) -> set[str]:

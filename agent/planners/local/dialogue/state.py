@@ -30,11 +30,13 @@ class Ref(BaseModel):
 
 
 class Listed(BaseModel):
-    """The items the last reply numbered, and what picking one does (`goal`, an intent)."""
+    """The items the last reply numbered, and what picking one does (`goal`, an intent, with the entities of the
+    ask that led to the list: "used 2 of the run caps" … "which one?" … "2" is still 2 used on a job)."""
 
     kind: str
     items: list[Ref] = Field(default_factory=list)
     goal: str | None = None
+    carried: list[dict[str, Any]] = Field(default_factory=list)  # what the ask that asked "which one?" said
 
 
 class FormState(BaseModel):
@@ -110,6 +112,7 @@ class DialogueState(BaseModel):
     equipment: Ref | None = None
     pools: dict[str, list[Ref]] = Field(default_factory=dict)
     sourcing: dict[str, Any] | None = None  # the last find_inventory: its arguments and every option
+    others_only: str | None = None  # "who's got one besides us, ours are spoken for": that part ("*": any) elsewhere
     turn: TurnState | None = None
     last_intent: str | None = None
     last_text: str = ""

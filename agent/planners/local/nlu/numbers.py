@@ -133,6 +133,13 @@ def _mention(match: re.Match[str], lowered: str, ctx: nc.Context, alone: bool) -
 def _count_or_money(amount: Decimal, whole: bool, before: str, after: str, ctx: nc.Context, alone: bool,
                     said: nc.Say) -> NumberMention:
     small = whole and amount <= 50
+    if re.search(r"\b(?:the|those|these)\s+$", before) and re.match(r"\s*(?:v|vac|volt)?\s*ones?\b", after):
+        return said("number", plain(amount))  # "the 440 ones": which ones, not how many
+    if small and re.search(r"\b(?:just|only)\s+(?:the\s+)?$", before) and not nc.MONEY_AFTER.match(after):
+        return said("quantity")  # "used good, $650, just the 1"
+    if re.search(r"\b(?:on|off|from|outta|out of|in)\s+(?:an?|the|that|this|my|our)\s+(?:old\s+)?$", before) and \
+            not (nc.MONEY_AFTER.match(after) or nc.MONEY_NOUN_AFTER.match(after)):
+        return said("number", plain(amount))  # "pulled off a 411 that got modded": the machine, not a price
     if nc.MONEY_AFTER.match(after) or (amount >= 20 and nc.MONEY_NOUN_AFTER.match(after)):
         return said("price", plain(amount))
     if re.search(r"(?:\bat|@)\s*$", before) and re.search(r"\d+\s*(?:units?|pcs?|pieces?|x|of (?:them|em|those))\b",

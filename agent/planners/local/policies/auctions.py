@@ -24,6 +24,12 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
     ref, _several = resolve(ctx.state, ctx.said, "listing", "option")
     if ref is not None and (ref.kind == "listing" or ref.data.get("listing_id")):
         return _as_listing(ref)
+    shown = [r for r in ctx.state.listed.items if r.data.get("listing_type") == "auction"] \
+        if auction and ctx.state.listed and ctx.state.listed.kind == "listing" else []
+    if len(shown) > 1 and not ctx.said.has("part_number", "equipment_model", "organization", "choice"):
+        mine = _where_i_bid(ctx, shown)  # "which of these?" … "ugh ok go to 2600 max": the one i'm bidding on
+        return mine if not isinstance(mine, list) else mine[0] if len(mine) == 1 else \
+            present_listings(ctx, [r.data for r in shown], "Which of these?", goal)
     args = listing_args(ctx)
     args.pop("max_price", None)  # "watch it, lmk if it drops under 3k": the amount is the user's, not a filter
     if auction:
@@ -46,7 +52,25 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
     if not refs:
         return say("I couldn't find a listing like that you can see.", "Want me to post a wanted request instead?",
                    proposal=offer("create_wanted"))
+    if auction and _MY_BID.search(ctx.said.lowered):  # "did i get outbid on the door operator?"
+        mine = _where_i_bid(ctx, hits or refs)
+        if not isinstance(mine, list) or len(mine) == 1:
+            return mine if not isinstance(mine, list) else mine[0]
     return present_listings(ctx, [r.data for r in (hits or refs)], "Which of these?", goal)
+
+
+_MY_BID = re.compile(r"\b(?:outbid|my bid|my max|i bid|am i (?:still )?(?:winning|top|ahead|high)|top bid|"
+                     r"high bidder|still winning|my auction)\b")
+
+
+def _where_i_bid(ctx: Ctx, refs: list[Ref]) -> list[Ref] | Call:
+    """Of these auctions (a few at most), the ones the user's organization has bid on."""
+    checked = {str(r.args.get("listing_id")): r for r in ctx.results if r.name == "list_bids"}
+    for ref in refs[:4]:
+        if str(ref.id) not in checked:
+            return Call("list_bids", {"listing_id": ref.id})
+    return [ref for ref in refs[:4] if checked[str(ref.id)].ok and
+            any(b.get("is_yours") for b in checked[str(ref.id)].data.get("bids") or [])]
 
 
 def _as_listing(ref: Ref) -> Ref:

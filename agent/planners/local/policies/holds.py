@@ -9,7 +9,7 @@ from typing import Any
 from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import describes_part, failure, target_part, written
-from agent.planners.local.policies.sourcing import described_part, holdable, inventory_args
+from agent.planners.local.policies.sourcing import described_part, holdable, inventory_args, outside_only
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import option_where
 from agent.reply_draft import DraftItem
@@ -56,8 +56,34 @@ def _hold_line(h: dict[str, Any]) -> str:
 _TEAM = re.compile(r"\b(?:crew|team|everyone|everybody|our guys|the guys|techs|anyone|anybody|whole shop|all of us)\b")
 
 
+_EVERY = re.compile(r"\b(?:all|every|each|both)\b(?:\s+(?:of\s+)?(?:my|our|the|them|those|em))?(?:\s+holds?)?")
+
+
+def _release_every(ctx: Ctx) -> Step:
+    """"release all my holds": each active hold let go in turn, each confirmed on its own."""
+    listed = ctx.last("list_holds")
+    if listed is None:
+        return Call("list_holds", {})
+    if not listed.ok:
+        return failure(listed, "list your holds")
+    done = [r for r in ctx.results if r.name == "cancel_hold"]
+    if any(not r.ok for r in done):
+        return failure(next(r for r in done if not r.ok), "release it", declined="OK — the rest stay on hold.")
+    released = {str(r.args.get("hold_id")) for r in done}
+    left = [h for h in _hold_refs(listed.data.get("holds") or []) if h.data.get("status") in (None, "active")
+            and h.data.get("is_yours") is not False and h.id not in released]
+    if left:
+        return Call("cancel_hold", {"hold_id": left[0].id})
+    if not done:
+        return say("You have no active holds.")
+    return say(f"Released {len(done)} hold{'s' if len(done) != 1 else ''}:", "",
+               [DraftItem(kind="hold", title=r.message) for r in done])
+
+
 @policy("cancel_hold")
 def cancel_hold(ctx: Ctx) -> Step:
+    if ctx.ask.target is None and _EVERY.search(ctx.said.lowered) and not ctx.said.has("part_number", "organization"):
+        return _release_every(ctx)
     done = written(ctx, "cancel_hold", "release it", "OK — the hold stays.", "Released.")
     if done is not None:
         return done
@@ -125,7 +151,8 @@ def _option_to_hold(ctx: Ctx) -> Ref | Call | Say:
             return say("Which part should I hold?", kind="question")
         described = part or described_part(ctx, "hold")
         return Call("find_inventory", inventory_args(ctx, described)) if isinstance(described, Ref) else described
-    options = list((fresh.data if fresh else sourcing or {}).get("options") or [])
+    found = fresh.data if fresh else sourcing or {}
+    options = outside_only(ctx, found.get("part_number"), list(found.get("options") or []))
     if fresh is not None and not fresh.ok:
         return failure(fresh, "look for stock")
     pool = [make_ref("option", o) for o in options]

@@ -30,7 +30,9 @@ _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s*(?:and|to|-|till|until)\
 _SPAN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\s*(?:to|-|till|until)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?")
 _NIGHT = re.compile(r"\b(at night|overnight|nights|while i sleep|after hours|after work|in the evening)\b")
 _QUIET_OFF = re.compile(r"\b(no quiet hours|anytime|any time|24/7|whenever|around the clock)\b")
-_ONLY = re.compile(r"\b(only|just)\b")
+# "just offers" asks for offers only; "just once a day", "just the daily one" do not
+_ONLY = re.compile(r"\b(only|just)\b(?!\s+(?:once|twice|a|an|the|fine|ok|okay|need|want|wanna|do|daily|hourly|every))")
+_CLAUSES = re.compile(r"[.;!?]+\s+|\s+(?:and|but|also|plus)\s+(?=(?:the\s+|my\s+|for\s+|about\s+)?[a-z]+)")
 _OFF = re.compile(r"\b(stop|mute|don'?t|do not|no more|quit|turn off|silence|shut off|enough)\b")
 _DAILY = re.compile(r"\b(daily|once a day|every day|end of (?:the )?day|each morning|summary|digest|roundup)\b")
 _HOURLY = re.compile(r"\b(hourly|every hour|once an hour)\b")
@@ -69,7 +71,19 @@ def _channel(text: str) -> str | None:
 
 
 def preference_change(text: str) -> dict[str, Any]:
-    """The preference tool's arguments for what was said ({} when nothing could be read from it)."""
+    """The preference tool's arguments for what was said ({} when nothing could be read from it). Each clause
+    that names its own topics sets those ("text me about offers, and the auction stuff once a day")."""
+    said = [_change_of(c) for c in _CLAUSES.split(text) if c.strip() and _found(_TOPICS, c)]
+    if len(said) < 2 or not all(said):  # "mute stock and wanted": one change for both
+        return _change_of(text)
+    change: dict[str, Any] = {}
+    for clause in said:
+        for key, value in clause.items():
+            change[key] = change.get(key, []) + value if key in ("topics", "only_topics") else value
+    return change
+
+
+def _change_of(text: str) -> dict[str, Any]:
     change: dict[str, Any] = {}
     topics = _found(_TOPICS, text)
     if "alerts" in topics and len(topics) > 1 and not re.search(r"deal alert|saved search", text):

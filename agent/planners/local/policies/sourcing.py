@@ -10,6 +10,7 @@ from agent.planners.local.dialogue.refs import make_ref, match
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import (
     candidates,
+    described_winner,
     describes_part,
     failure,
     part_args,
@@ -42,12 +43,20 @@ def inventory_args(ctx: Ctx, part: Ref) -> dict[str, Any]:
     return args
 
 
+def outside_only(ctx: Ctx, part_number: object, options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sources outside the company, when the user asked for those ("ours are spoken for")."""
+    if ctx.state.others_only not in ("*", str(part_number)):
+        return options
+    return [o for o in options if not str(o.get("source_type") or "").startswith("own")]
+
+
 def present_options(ctx: Ctx, found: ToolResult, options: list[dict[str, Any]] | None = None,
                     headline: str = "") -> Say:
     if not found.ok:
         return failure(found, "look for stock")
     data = found.data
     options = list(data.get("options") or []) if options is None else options
+    options = outside_only(ctx, data.get("part_number"), options)
     part = make_ref("part", {"part_number": data.get("part_number"), "manufacturer": data.get("manufacturer"),
                              "name": data.get("name")})
     name = f"{data.get('part_number')} ({data.get('manufacturer')} {data.get('name')})"
@@ -111,8 +120,13 @@ def find_stock(ctx: Ctx) -> Step:
     if part is None:
         listed = ctx.state.listed
         if listed is not None and listed.kind == "part" and not describes_part(ctx):
-            listed.goal = "find_stock"
-            return say("Which one is it?", "Pick one and I'll find stock.", kind="clarify")
+            # "otis gen2, brake wont hold … what part" … "who has it near me": the one the words before named
+            best = described_winner([r.data for r in listed.items], ctx.state.last_text or "")
+            if best is None:
+                listed.goal = "find_stock"
+                return say("Which one is it?", "Pick one and I'll find stock.", kind="clarify")
+            part = make_ref("part", best)
+    if part is None:
         if not describes_part(ctx) and not ctx.said.has("equipment_model"):
             return say("Which part? A part number, or what it is and the equipment it goes on.", kind="question")
         described = described_part(ctx, "find_stock")

@@ -36,9 +36,17 @@ _ELSEWHERE = re.compile(r"\b(else|other|others|rest of|anyone|anybody|team|crew)
 _RELATIVE = re.compile(r"\b(\d+|one|two|three|four|five|six|a couple)\s+(more|extra|over|fewer|less|short|under)\b")
 
 
-def _stock_line(i: dict[str, Any]) -> str:
+def _stock_line(i: dict[str, Any], place: bool = True) -> str:
     low = " (below reorder point)" if i.get("below_reorder_point") else ""
-    return f"{i.get('quantity_available')} × {i.get('part_number')} at {i.get('location_name')}{low}"
+    name = f" {i.get('name')}," if i.get("name") else ""
+    at = f" at {i.get('location_name')}" if place else ""
+    return f"{i.get('quantity_available')} ×{name} {i.get('part_number')}{at}{low}"
+
+
+def found_total(ctx: Ctx) -> int | None:
+    """How many stock items the last stock lookup matched in all, beyond the page read."""
+    found = ctx.last("list_stock")
+    return int(found.data.get("total") or 0) if found is not None and found.ok else None
 
 
 def _at(location: str | None, env_name: str, item: dict[str, Any]) -> bool:
@@ -104,25 +112,36 @@ def own_stock(ctx: Ctx) -> Step:
         part = make_ref("part", best)
     found = ctx.last("list_stock")
     wanted = part.data.get("part_number") if part is not None else None
+    place = location_id(ctx, location) if location and part is None else None
     if found is None or (wanted and found.args.get("part_number") != wanted):
-        return Call("list_stock", {"limit": 50, **({"part_number": wanted} if wanted else {})})
+        return Call("list_stock", {"limit": 50, **({"part_number": wanted} if wanted else {}),
+                                   **({"location_id": place} if place else {})})
     if not found.ok:
         return failure(found, "check your stock")
     items = [i for i in found.data.get("items") or [] if _at(location, ctx.env.name, i)]
     if elsewhere and focus is not None:
         items = [i for i in items if i.get("location_name") != focus.data.get("location_name")]
-    return _present_stock(ctx, items, location, part, bool(elsewhere and focus is not None))
+    return _present_stock(ctx, items, location, part, bool(elsewhere and focus is not None),
+                          whole_place=part is None and not describes_part(ctx))
 
 
 def _named_items(query: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The stock items whose name or number has every word the message describes them with."""
     words = content_words(query)
-    return [i for i in items if words and set(words) <= set(content_words(f"{i.get('name')} {i.get('part_number')}"
-                                                                            f" {i.get('manufacturer') or ''}"))]
+
+    def has_all(item: dict[str, Any]) -> bool:  # "40/5 caps": a capacitor's name says "capacitor"
+        own = set(content_words(f"{item.get('name')} {item.get('part_number')} {item.get('manufacturer') or ''}"))
+        def has(word: str) -> bool:  # "40/5" has the 5 of "40/5 MFD" ("5mfd")
+            return word in own or bool(own & set(as_catalog_says([word]))) or (word.isdigit() and any(
+                o.startswith(word) and o[len(word):].isalpha() for o in own))
+
+        return all(has(w) for w in words)
+
+    return [i for i in items if words and has_all(i)]
 
 
 def _present_stock(ctx: Ctx, items: list[dict[str, Any]], location: str | None, part: Ref | None,
-                   elsewhere: bool) -> Say:
+                   elsewhere: bool, whole_place: bool = False) -> Say:
     where = {"my_truck": "on your truck", "warehouse": "in your warehouses"}.get(location or "",
                                                                                   f"at {location}" if location else "")
     what = part.data.get("part_number") if part is not None else "parts"
@@ -138,6 +157,14 @@ def _present_stock(ctx: Ctx, items: list[dict[str, Any]], location: str | None, 
         return say(f"Yes — {_stock_line(items[0])}." if yes_no else f"{lead}{_stock_line(items[0])}.",
                    listed=Listed(kind="stock", items=[make_ref("stock", items[0], _stock_line(items[0]))]))
     top = items[:6]
+    if whole_place and location:  # "whats on my truck": what the place holds, by name
+        place_name = items[0].get("location_name") if location == "my_truck" else location
+        more = int(found_total(ctx) or len(items)) - len(top)
+        return say(f"On {place_name}: {len(top) + more} part{'s' if len(top) + more != 1 else ''}"
+                   f"{f', the first {len(top)}' if more > 0 else ''}:",
+                   f"…and {more} more. Ask for a part by name to check it." if more > 0 else "",
+                   [DraftItem(kind="stock", title=_stock_line(i, place=False)) for i in top], numbered=len(top) > 1,
+                   listed=Listed(kind="stock", items=[make_ref("stock", i, _stock_line(i)) for i in top]))
     return say(f"You have {total} × {what} {where}:".replace("  ", " ").replace(" :", ":"), "",
                [DraftItem(kind="stock", title=_stock_line(i)) for i in top], numbered=len(top) > 1,
                listed=Listed(kind="stock", items=[make_ref("stock", i, _stock_line(i)) for i in top]))
@@ -168,6 +195,10 @@ def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
     ref, _ = resolve(ctx.state, ctx.said, "stock")
     if ref is not None and _at(location, ctx.env.name, ref.data):
         return ref
+    shown = {str(r.data.get("location_name")) for r in ctx.state.listed.items} \
+        if ctx.state.listed and ctx.state.listed.kind == "stock" else set()
+    if location is None and len(shown) == 1:  # "used 2 of the run caps" right after what the truck holds
+        location = shown.pop()
     part = target_part(ctx)
     found = ctx.last("list_stock")
     if found is None:
