@@ -113,8 +113,10 @@ def answer_newest_notice(runner: AgentRunner, thread: str, caller: Caller) -> No
 def run_one(config: EvalConfig, factory: StoreFactory, task: Task, gold: Gold, trial: int,
             shared: dict[str, BaseChatModel]) -> dict[str, Any]:
     started = time.perf_counter()
-    # only a run that can write needs its own store: the null planner never writes, the oracle only its reference
-    can_write = config.planner not in ("oracle", "null") or (config.planner == "oracle" and reference_writes(task))
+    # only a run that writes needs its own store: the null planner never writes, the oracle only its reference —
+    # but a setup that writes (a hold on the one unit a counter has) would leave the shared store changed for the next
+    can_write = config.planner not in ("oracle", "null") or bool(task.setup.actions) or \
+        (config.planner == "oracle" and reference_writes(task))
     with factory.fresh() if can_write else factory.shared() as engine:
         ctx = apply_setup(engine, task)
         before = snapshot(engine)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from agent.planners.local.dialogue.asks import context_then_command, entity_dicts, several_changes, split_asks
+from agent.planners.local.dialogue.interpret import interpret
 from agent.planners.local.dialogue.item_words import codes_fit
 from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned, names_other_kind, resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Listed
+from agent.planners.local.dialogue.terms import only_terms
 from agent.planners.local.nlu import NLU, make_nlu
 from agent.planners.local.policy import Env
 from tests.test_nlu_table import SUMMIT, demo_tables, demo_vocabulary
@@ -160,3 +162,24 @@ def test_a_used_grade_said_is_that_grade(nlu: NLU) -> None:
 
     assert picked("is the used fair one a good price?") == ["f"]
     assert sorted(picked("any used ones")) == ["f", "g"]  # "used" is any used grade
+
+
+def test_a_clause_of_terms_is_no_ask_of_its_own(nlu: NLU) -> None:
+    assert only_terms(nlu.parse("used good, $650, just the 1", SUMMIT))
+    assert not only_terms(nlu.parse("used 2 of the 440 ones", SUMMIT))
+
+
+def test_a_count_no_list_has_as_a_number_is_the_item_with_that_many() -> None:
+    five = make_ref("stock", {"id": "five", "name": "Dual run capacitor 40/5", "quantity_available": 5})
+    six = make_ref("stock", {"id": "six", "name": "Dual run capacitor 40/5", "quantity_available": 6})
+    said = Said("the one with 6", [{"entity": "choice", "value": "6", "start": 13, "text": "6"}])
+    assert [r.id for r in match([five, six], said)] == ["six"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("at400 door operators, buy it now only (no auctions), cheapest first", "search_market"),
+    ("ok buy it now", "buy_now"),
+])
+def test_buy_it_now_as_a_kind_of_listing_buys_nothing(nlu: NLU, env: Env, text: str, intent: str) -> None:
+    assert [a.intent for a in interpret(text, [], DialogueState(), env, None, 0)] == [intent]
+

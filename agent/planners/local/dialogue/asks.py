@@ -10,6 +10,7 @@ from typing import Any
 
 from agent.planners.local.dialogue.refs import SPURNS
 from agent.planners.local.dialogue.state import AskState
+from agent.planners.local.dialogue.terms import only_terms
 from agent.planners.local.nlu import THRESHOLD, Parse
 from agent.planners.local.nlu.cues import CORRECTION
 from agent.planners.local.nlu.entities import Entity
@@ -18,6 +19,7 @@ from knowledge.search.kinds import kinds_in, part_nouns_in
 
 CONVERSATION = frozenset({"greet", "thanks", "help", "affirm", "deny", "choose", "out_of_scope"})
 TOPIC_CHANGE = 0.75
+LOOSE_SURE = 0.85  # surer of the whole than this, a comma or an "and" never splits it ("let X go, found one on …")
 CLEAR_CHANGE = 0.65  # a sentence of several that asks a change of its own ("lol metro at 150" reads 0.55)
 WRITES = frozenset({"create_listing", "publish_listing", "update_listing", "cancel_listing", "make_offer",
                     "accept_offer", "reject_offer", "counter_offer", "withdraw_offer", "place_bid", "watch_listing",
@@ -86,7 +88,7 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
                                               tail := env.nlu.parse(parse.text[last:], env.organization)):
         return [Parse(parse.text, tail.intents, parse.entities, parse.masked)]  # "need a 3007F. who's got one?"
     cuts = [(m, False) for m in _SPLIT.finditer(parse.text)]
-    if not parse.confident or parse.confidence < TOPIC_CHANGE:
+    if not parse.confident or parse.confidence < LOOSE_SURE:
         cuts += [(m, True) for m in _LOOSE_SPLIT.finditer(parse.text)]
     for cut, loose in cuts:
         asked = "?" if cut.group(0).startswith("?") else ""  # the question mark is part of the question
@@ -94,6 +96,8 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         if len(left.split()) < 2 or len(right.split()) < 2:
             continue
         parts = [env.nlu.parse(left, env.organization), env.nlu.parse(_IF_SO.sub("", right), env.organization)]
+        if parse.confident and only_terms(parts[1]):
+            continue  # "wanna sell a pvt … used good, $650, just the 1": the terms of the one ask
         # "post a wanted for 3 of em, new only, max 250 ea": the clause after a change gives its terms
         terms = any(e.entity in _TERMS for e in parts[1].entities)
         if _names_then_where(*parts):
@@ -169,9 +173,6 @@ def last_sentence_at(text: str) -> int | None:
     return cuts[-1] if cuts and text[cuts[-1]:].strip() else None
 
 
-_TERMS_ONLY = frozenset({"price", "quantity", "number", "condition", "fulfillment", "date", "days", "hours"})
-
-
 def several_changes(parse: Parse, env: Env, kind: str | None, read: list[Parse] | None = None) -> list[Parse] | None:
     """"reject the rival one, lowball. take apex's": sentences that each ask a different change of the kind of
     object in view, even when the whole reads as one change; not when a later sentence takes an earlier one
@@ -233,8 +234,7 @@ def read_sentences(parse: Parse, env: Env) -> list[Parse]:
     told: list[int] = []  # the asks read with the telling sentences
     context: list[Parse] = []
     for typed, sentence in zip(sentences, parses, strict=True):
-        terms = sentence.entities and all(e.entity in _TERMS_ONLY for e in sentence.entities) and \
-            len(sentence.text.split()) <= 2
+        terms = only_terms(sentence)
         if terms and asks:
             asks[-1] = _with_terms(asks[-1], sentence)
         elif typed.endswith("?") and sentence.confident and sentence.intent not in CONVERSATION | WRITES:

@@ -134,6 +134,9 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
         several = pick_several(parse, said, state)
         if several:
             return several
+    if proposal is None and parse.intent == "affirm" and _GO_LIVE.search(parse.text.lower()) and \
+            state.focus_kind == "listing":
+        return [ask_of(parse, "publish_listing")]  # a draft saved … "ok go live w it"
     goal = state.listed.goal or ("hold" if state.listed.kind == "option" else None) if state.listed else None
     if proposal is None and parse.intent == "affirm" and parse.confident and goal and not parse.has_slots():
         return [ask_of(parse, goal)]  # "ok grab it" after "want me to hold one?": the best one
@@ -144,7 +147,7 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
     follow_up = repeated(model_said_bare(parse, state, env), state)
     if follow_up is not None:
         return [follow_up]
-    return _request(parse, env, state, split, read)
+    return _request(parse, env, state, split, read, pending=proposal is not None or question is not None)
 
 
 def _short(parse: Parse) -> bool:
@@ -152,7 +155,7 @@ def _short(parse: Parse) -> bool:
 
 
 def _request(parse: Parse, env: Env, state: DialogueState, split: list[Parse] | None,
-             read: list[Parse] | None) -> list[AskState]:
+             read: list[Parse] | None, pending: bool = False) -> list[AskState]:
     if _ONLY_NUMBER.match(parse.masked) and parse.get("part_number"):
         return [ask_of(parse, "find_part")]
     read = read if read is not None else read_sentences(parse, env)
@@ -167,7 +170,7 @@ def _request(parse: Parse, env: Env, state: DialogueState, split: list[Parse] | 
             return [_each(p, state) if p.text != parse.text else ask_of(p, _urgent(p)) for p in split]
         top = [r.intent for r in parse.intents[:2]]
         first, second = parse.intents[0].confidence, parse.intents[1].confidence if len(top) == 2 else 0.0
-        if top[0] in ("deny", "affirm") and state.proposal is None and state.form is None and len(top) == 2 and \
+        if top[0] in ("deny", "affirm") and not pending and state.form is None and len(top) == 2 and \
                 top[1] not in CONVERSATION and second >= max(0.3, 0.75 * first) and len(parse.text.split()) >= 6:
             # nothing was asked to say no (or yes) to: "dont need the curtain i had held anymore … cancel that"
             return [ask_of(parse, top[1])]
@@ -195,11 +198,18 @@ def _each(part: Parse, state: DialogueState) -> AskState:
     return ask_of(part, _urgent(part))
 
 
+_GO_LIVE = re.compile(r"\b(?:go|goes|put (?:it|em|them)|push (?:it|em|them)|make (?:it|em|them)) live\b|\bpublish\b")
+_ASKING = re.compile(r"\b(?:asking|want(?:s|ing)? for|charg(?:e|es|ing)|how much|price)\b")
+
+
 def _urgent(parse: Parse) -> str:
-    """A part asked for in an emergency ("car's down, need a GAA24350BH1") is asked for to get it now."""
+    """A part asked for in an emergency ("car's down, need a GAA24350BH1") is asked for to get it now; what a
+    company named is asking for a part ("whats metro asking for the MOT18143") is its price."""
     if parse.intent == "find_part" and parse.get("urgency") is not None and \
             parse.value("urgency") in ("emergency", "urgent"):
         return "find_stock"
+    if parse.intent == "find_part" and parse.get("organization") is not None and _ASKING.search(parse.text.lower()):
+        return "price_info"
     return parse.intent
 
 

@@ -44,7 +44,10 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
     if len(hits) != 1 and focus is not None and state.focus_kind == listed.kind and _THAT_ONE.search(said.lowered) \
             and not _OTHER.search(said.lowered) and any(focus.same(r) for r in pool):
         hits = [focus]  # "whats the cheapest one" … "ok take that one": the one just shown
-    named = len(hits) == 1 and said.has("organization", "person", "city", "location", "condition", "site")
+    # "which listing?" … "the carrier furnace board": a short answer naming one of them picks it
+    answers = listed.goal is not None and len(said.text.split()) <= 6 and intent not in WRITES
+    named = len(hits) == 1 and (said.has("organization", "person", "city", "location", "condition", "site",
+                                         "manufacturer") or answers)
     if not (intent == "choose" or said.has("choice") or points_at_list(said) or named):
         return None
     if len(hits) != 1:

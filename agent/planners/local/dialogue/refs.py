@@ -81,7 +81,11 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
         index = choices[0]
         if index == -1:
             return [items[-1]]
-        return [items[index - 1]] if 1 <= index <= len(items) else []
+        if 1 <= index <= len(items):
+            return [items[index - 1]]
+        # "the one with 6" among two: no sixth item, but one item of 6 units
+        counted = [r for r in items if str(r.data.get("quantity_available") or r.data.get("quantity")) == str(index)]
+        return counted if len(counted) == 1 else []
     narrowed = list(items)
     filtered = False
     numbers = {_norm(v) for v in said.values("part_number")}
@@ -185,6 +189,7 @@ _KEEPS = (r"still needs?|keep(?! (?:an eye|tabs|watching))|leave|hang on to|hold
 KEEPS = re.compile(rf"\b(?:{_KEEPS})\b")
 SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|trash|garbage|rough|rusty|toast|sus|"
                     r"shady|no thanks|no thx|no thank you|no ty|pass on|skip|not (?:that|those|them|him|her|theirs)\b|"
+                    r"do ?n'?t (?:wanna|want to)|rather not|"
                     rf"forget|ignore|{_KEEPS})\b")
 _CLAUSE = re.compile(r"[^.;!?,]+")
 POINTS_AT_IT = re.compile(r"\b(?:it|that|this|that one|this one|em|them)\b")

@@ -47,12 +47,19 @@ class Span(Protocol):
     def end(self) -> int: ...
 
 
+_KIND_AFTER = re.compile(r"\s*(?:only|listings?|ones?|price|prices|items?|deals?)\b")
+_KIND_BEFORE = re.compile(r"\b(?:the|a|an|no|any|only)\s+$")
+
+
 def masked(text: str, entities: Sequence[Span]) -> str:
     """Lower-cased text with the masked entity types replaced by their type word."""
     out, pos = [], 0
     lowered = text.lower()
     for entity in sorted(entities, key=lambda e: e.start):
         word = MASKED.get(entity.entity)
+        if entity.entity == "listing_type" and lowered[entity.start:entity.end].startswith("buy") and (
+                _KIND_AFTER.match(lowered, entity.end) or _KIND_BEFORE.search(lowered, 0, entity.start)):
+            word = "sale listing"  # "buy it now only, cheapest first" names a kind of listing, it buys nothing
         if word is None or entity.start < pos:
             continue
         out.append(lowered[pos:entity.start])

@@ -112,6 +112,9 @@ def _mention(match: re.Match[str], lowered: str, ctx: nc.Context, alone: bool) -
             (amount <= 12 and nc.time_of_day(before, after)) \
             or (match.group("num").startswith("0") and len(match.group("num")) > 1 and "." not in match.group("num")):
         return None
+    if re.search(r"\b(?:on|off|from|outta|out of|in)\s+(?:an?|the|that|this|my|our)\s+(?:old\s+)?$", before) and \
+            not (nc.MONEY_AFTER.match(after) or nc.MONEY_NOUN_AFTER.match(after) or nc.UNIT_AFTER.match(after)):
+        return None  # "pulled off a 411 that got modded", "lcb2 on an old 411": the machine, no amount at all
     if match.group("x"):
         return said("quantity")
     if nc.HOURS_AFTER.match(after):
@@ -137,9 +140,6 @@ def _count_or_money(amount: Decimal, whole: bool, before: str, after: str, ctx: 
         return said("number", plain(amount))  # "the 440 ones": which ones, not how many
     if small and re.search(r"\b(?:just|only)\s+(?:the\s+)?$", before) and not nc.MONEY_AFTER.match(after):
         return said("quantity")  # "used good, $650, just the 1"
-    if re.search(r"\b(?:on|off|from|outta|out of|in)\s+(?:an?|the|that|this|my|our)\s+(?:old\s+)?$", before) and \
-            not (nc.MONEY_AFTER.match(after) or nc.MONEY_NOUN_AFTER.match(after)):
-        return said("number", plain(amount))  # "pulled off a 411 that got modded": the machine, not a price
     if nc.MONEY_AFTER.match(after) or (amount >= 20 and nc.MONEY_NOUN_AFTER.match(after)):
         return said("price", plain(amount))
     if re.search(r"(?:\bat|@)\s*$", before) and re.search(r"\d+\s*(?:units?|pcs?|pieces?|x|of (?:them|em|those))\b",

@@ -58,9 +58,13 @@ def create_alert(ctx: Ctx) -> Step:
         args["part_number"] = number
     else:
         words = _words(ctx, "price", "distance", "condition", "site", "city", "listing_type", "quantity", "date")
-        if not words:
+        focus = ctx.state.focused("part") if not words else None
+        if focus is not None and focus.data.get("part_number"):  # "…KM713160G01…?" "set me an alert if one shows up"
+            args["part_number"] = focus.data["part_number"]
+        elif not words:
             return say("What should I watch for?", "A part number, or what the part is.", kind="question")
-        args["query"] = " ".join(words)[:200]
+        else:
+            args["query"] = " ".join(words)[:200]
     conditions = said.values("condition")
     if conditions:
         generic_used = re.search(r"\bused\b", said.lowered) and conditions == ["used_good"]

@@ -13,7 +13,7 @@ from typing import Any
 from agent.planners.local.dialogue import answers, forms
 from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import FormState
-from agent.planners.local.policies.common import describes_part, search_query
+from agent.planners.local.policies.common import candidates, describes_part, search_query, winner
 from agent.planners.local.policies.form_driver import ask, asks, checks, finishes, submits
 from agent.planners.local.policies.pricing import suggestion_sentence
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, say, yes_no
@@ -60,15 +60,12 @@ def _part_from_words(ctx: Ctx, form: FormState) -> Step | None:
         queries = (search_query(ctx, clause, fallback=False) for clause in re.split(r"[,.;!?]", ctx.said.text))
         return Call("search_parts", {"query": next((q for q in queries if q), search_query(ctx)), "limit": 5})
     form.hints["part_searched"] = True
-    results = (found.data.get("results") or []) if found.ok else []
-    scores = [float(r.get("score") or 0) for r in results[:2]]
-    if results and (len(scores) == 1 or scores[0] >= _CLEAR_LEAD * scores[1]):
-        form.values["part_number"] = results[0]["part_number"]
-        form.values.setdefault("manufacturer", results[0].get("manufacturer"))
+    # superseded revisions fold into their successor: "at400 door ops" is the AT400, whichever revision matched
+    best = winner(candidates(found), search_query(ctx)) if found.ok else None
+    if best is not None:
+        form.values["part_number"] = best["part_number"]
+        form.values.setdefault("manufacturer", best.get("manufacturer"))
     return None
-
-
-_CLEAR_LEAD = 2.0  # the best match scores at least this many times the next one
 
 
 def _verify_part(ctx: Ctx, form: FormState, number: str) -> Step | None:

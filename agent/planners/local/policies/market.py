@@ -37,7 +37,7 @@ def listing_args(ctx: Ctx) -> dict[str, Any]:
         if query:
             args["query"] = query
     listing_type = said.value("listing_type")
-    if listing_type in ("auction", "trade", "emergency"):
+    if listing_type in ("auction", "trade", "emergency", "sale"):  # "buy it now only (no auctions)"
         args["listing_type"] = listing_type
     conditions = said.values("condition")
     if conditions:
@@ -94,9 +94,18 @@ def listings_found(ctx: Ctx, args: dict[str, Any]) -> ToolResult | Call:
     if found is None:
         return Call("search_listings", args)
     number = found.args.get("part_number")
-    if found.ok and not found.data.get("results") and number and number in ctx.said.values("part_number"):
+    if found.ok and not found.data.get("results") and number and number in ctx.said.values("part_number") \
+            and not _in_catalog(ctx, str(number)):
         return Call("search_listings", {**{k: v for k, v in found.args.items() if k != "part_number"}, "query": number})
     return found
+
+
+def _in_catalog(ctx: Ctx, number: str) -> bool:
+    """A whole catalog number that no listing has is not on the market; its words would find other parts."""
+    from knowledge.partnumbers import normalize_part_number
+
+    tables = getattr(getattr(ctx.env.nlu, "extractor", None), "tables", None)
+    return tables is not None and normalize_part_number(number) in tables.part_numbers
 
 
 def typed_number_search(ctx: Ctx, found: ToolResult) -> bool:

@@ -119,6 +119,8 @@ def present_offers(offers: list[dict[str, Any]], direction: str, headline: str =
         return say(f"No {'offers received' if received else 'offers sent'} to show.")
     headline = headline or f"Offers {'received' if received else 'you sent'}:"
     question = "Accept, reject or counter one?" if received else "Withdraw one, or take a seller's counter?"
+    if received and goal is None and len(top) == 1 and top[0].get("status") in OPEN:
+        goal = "accept_offer"  # the one open offer shown … "ok take it"
     return say(headline, question if any(o.get("status") in OPEN for o in top) else "",
                [offer_item(o, received) for o in top], numbered=True,
                listed=Listed(kind="offer", items=[make_ref("offer", o) for o in top], goal=goal))

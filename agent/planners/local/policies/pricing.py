@@ -7,7 +7,7 @@ from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import Listed, Ref
-from agent.planners.local.policies.common import failure, in_view, part_args, target_part
+from agent.planners.local.policies.common import describes_part, failure, in_view, part_args, target_part
 from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import condition, money, option_item
 from tools.rules.wording import counted
@@ -39,6 +39,8 @@ def price_info(ctx: Ctx) -> Step:
                    f"{money(item.data['price'])} from {seller}{city}.", "Want me to check whether that's a fair price?",
                    proposal=offer("price_check", item))
     part = target_part(ctx)
+    if part is None and (ctx.said.has("organization") or describes_part(ctx)):
+        return _listed_price(ctx)  # "what's metro asking for that refurb LCB II"
     if part is None:
         return say("Price of which part?", kind="question")
     found = ctx.last("find_inventory")
@@ -57,6 +59,10 @@ def price_info(ctx: Ctx) -> Step:
             "msrp") else ""
         return say(f"No price on record for {data.get('part_number')} from the sources I can see.{listed}")
     priced.sort(key=lambda o: float(o["price"]))
+    sellers = {s.lower() for s in ctx.said.values("organization")}
+    theirs = [o for o in priced if str(o.get("organization_name") or "").lower() in sellers]
+    if len(theirs) == 1:  # "what's metro asking for …" … "offer em 100": Metro's is the one talked about
+        ctx.state.put_focus(make_ref("option", theirs[0]))
     top = priced[:3]
     return say(f"Prices for {data.get('part_number')}, cheapest first:", "Want me to hold or offer on one?",
                [option_item(o) for o in top], numbered=True,
@@ -168,3 +174,30 @@ def market_trends(ctx: Ctx) -> Step:
     elif ctx.said.value("manufacturer"):
         args["manufacturer"] = ctx.said.value("manufacturer")
     return Call("market_insights", args)
+
+
+def _listed_price(ctx: Ctx) -> Step:
+    """What the marketplace asks for the part the words describe, from the seller named when one is."""
+    from agent.planners.local.policies.market import listing_args, listings_found, present_listings
+
+    found = listings_found(ctx, listing_args(ctx))
+    if isinstance(found, Call):
+        return found
+    if not found.ok:
+        return failure(found, "search the marketplace")
+    sellers = {s.lower() for s in ctx.said.values("organization")}
+    rows = [r for r in found.data.get("results") or []
+            if not sellers or str(r.get("seller_organization") or "").lower() in sellers]
+    if len(rows) == 1:
+        row = rows[0]
+        listing = make_ref("listing", row)
+        ctx.state.put_focus(listing)
+        price = money(row.get("price")) if row.get("price") is not None else \
+            f"the bid is at {money(row.get('current_bid'))}" if row.get("current_bid") is not None else "no price set"
+        return say(f"{row.get('part_number')} {condition(row.get('condition'))}: {price} from "
+                   f"{row.get('seller_organization')}, {row.get('city')}.",
+                   "Want me to check whether that's a fair price?", proposal=offer("price_check", listing))
+    if not rows:
+        return say("I couldn't find that on the marketplace.", "What's the part number?", kind="question")
+    return present_listings(ctx, rows, "Prices on the marketplace:", "price_info")
+
