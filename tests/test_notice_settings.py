@@ -16,6 +16,10 @@ from agent.planners.local.policies.notice_settings import preference_change
      {"topics": [{"topic": "auctions", "channel": "slack"}, {"topic": "holds", "channel": "sms"}]}),
     ("only offers and holds", {"only_topics": ["offers", "holds"]}),
     ("just offers pls", {"only_topics": ["offers"]}),
+    ("offers only", {"only_topics": ["offers"]}),
+    ("only once a day for auctions", {"topics": [{"topic": "auctions", "cadence": "daily"}]}),  # how often, not which
+    ("text me when offers come in, not slack. and the auction stuff just oce a day is fine",  # typed in a hurry
+     {"topics": [{"topic": "offers", "channel": "sms"}, {"topic": "auctions", "cadence": "daily"}]}),
     ("send me a daily summary instead", {"topics": [{"topic": "all", "cadence": "daily"}]}),
     ("stop texting me after 6pm", {"quiet_hours": {"start": "18:00", "end": "07:00"}}),
 ])

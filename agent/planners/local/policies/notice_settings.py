@@ -30,11 +30,11 @@ _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s*(?:and|to|-|till|until)\
 _SPAN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\s*(?:to|-|till|until)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?")
 _NIGHT = re.compile(r"\b(at night|overnight|nights|while i sleep|after hours|after work|in the evening)\b")
 _QUIET_OFF = re.compile(r"\b(no quiet hours|anytime|any time|24/7|whenever|around the clock)\b")
-# "just offers" asks for offers only; "just once a day", "just the daily one" do not
-_ONLY = re.compile(r"\b(only|just)\b(?!\s+(?:once|twice|a|an|the|fine|ok|okay|need|want|wanna|do|daily|hourly|every))")
+_TOPIC_WORD = re.compile(r"\b(?:" + "|".join(_TOPICS.values()) + r")\b")
+_HOW_OFTEN = re.compile(r"\b(?:once|twice|daily|hourly|every|a day|an hour|summary|digest|roundup)\b")
 _CLAUSES = re.compile(r"[.;!?]+\s+|\s+(?:and|but|also|plus)\s+(?=(?:the\s+|my\s+|for\s+|about\s+)?[a-z]+)")
 _OFF = re.compile(r"\b(stop|mute|don'?t|do not|no more|quit|turn off|silence|shut off|enough)\b")
-_DAILY = re.compile(r"\b(daily|once a day|every day|end of (?:the )?day|each morning|summary|digest|roundup)\b")
+_DAILY = re.compile(r"\b(daily|\w+ (?:a|per) day|every day|end of (?:the )?day|each morning|summary|digest|roundup)\b")
 _HOURLY = re.compile(r"\b(hourly|every hour|once an hour)\b")
 _NOW = re.compile(r"\b(right away|immediately|as it happens|real ?time|instantly|straight away)\b")
 _URGENT = re.compile(r"\b(urgent|emergenc(?:y|ies)|important)\b")
@@ -57,6 +57,19 @@ def _quiet(text: str) -> dict[str, str] | None:
         return {"start": _clock(after[1], after[2], after[3], True) if after else "21:00",
                 "end": _clock(before[1], before[2], before[3] or "am", False) if before else "07:00"}
     return {"start": "21:00", "end": "07:00"} if _NIGHT.search(text) else None
+
+
+def _only(text: str) -> bool:
+    """"just offers", "only tell me about holds", "offers only" ask for those topics only; "just once a day"
+    (or, typed in a hurry, "just oce a day") asks how often: a time before the topic is no "only"."""
+    for match in re.finditer(r"\b(?:only|just)\b", text):
+        before, after = text[max(0, match.start() - 25):match.start()], text[match.end():match.end() + 40]
+        topic = _TOPIC_WORD.search(after)
+        often = _HOW_OFTEN.search(after)
+        if (topic and len(after[:topic.start()].split()) <= 4 and not (often and often.start() < topic.start())) \
+                or (match.group(0) == "only" and re.search(r"(?:" + "|".join(_TOPICS.values()) + r")\W*$", before)):
+            return True
+    return False
 
 
 def _found(table: dict[str, str], text: str) -> list[str]:
@@ -98,7 +111,7 @@ def _change_of(text: str) -> dict[str, Any]:
         change["quiet_hours_off"] = True
     cadence = "daily" if _DAILY.search(text) else "hourly" if _HOURLY.search(text) or _FEWER.search(text) else \
         "immediate" if _NOW.search(text) else None
-    if _ONLY.search(text) and topics and not _OFF.search(text):
+    if _only(text) and topics and not _OFF.search(text):
         change["only_topics"] = topics
         topics = []
     settings: dict[str, Any] = {"cadence": cadence} if cadence else {}
