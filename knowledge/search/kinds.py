@@ -105,3 +105,7 @@ def part_nouns_in(lowered_text: str) -> frozenset[str]:
             found.add(singular)
     return frozenset(found)
 
+
+def kinds_named(lowered_text: str) -> frozenset[str]:
+    """What a text says a part is: its kinds (subcategories) and its part nouns, to compare with another's."""
+    return kinds_in(lowered_text) | part_nouns_in(lowered_text)

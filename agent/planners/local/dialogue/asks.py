@@ -15,7 +15,7 @@ from agent.planners.local.nlu import THRESHOLD, Parse
 from agent.planners.local.nlu.cues import CORRECTION
 from agent.planners.local.nlu.entities import Entity
 from agent.planners.local.policy import Env
-from knowledge.search.kinds import kinds_in, part_nouns_in
+from knowledge.search.kinds import kinds_named
 
 CONVERSATION = frozenset({"greet", "thanks", "help", "affirm", "deny", "choose", "out_of_scope"})
 TOPIC_CHANGE = 0.75
@@ -154,8 +154,8 @@ def _about_the_same(second: Parse, first: Parse) -> Parse:
     is about what the clause before describes, read with its words."""
     if any(e.entity in _THE_THING for e in second.entities):
         return second
-    said_kinds = kinds_in(second.text.lower()) | part_nouns_in(second.text.lower())
-    if said_kinds and not said_kinds & (kinds_in(first.text.lower()) | part_nouns_in(first.text.lower())):
+    said_kinds = kinds_named(second.text.lower())
+    if said_kinds and not said_kinds & kinds_named(first.text.lower()):
         return second  # "hold a new GAA21750AK3 … and drop my curtain hold": the curtain is another part
     if second.intent in WRITES and not any(e.entity in _OBJECT for e in second.entities) and \
             _POINTS_BACK.search(second.text.lower()) and any(e.entity in _OBJECT for e in first.entities):

@@ -11,7 +11,7 @@ from typing import Any
 from agent.planners.local.dialogue.item_words import by_words, codes_fit, text_of
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Ref
-from knowledge.search.kinds import kinds_in, part_nouns_in
+from knowledge.search.kinds import kinds_named
 from tools.rules.wording import possessive
 
 _SLIM = {
@@ -280,11 +280,10 @@ def _consistent(ref: Ref, said: Said) -> bool:
 def names_other_kind(ref: Ref, said: Said) -> bool:
     """The message names a kind of part ("the run caps", "a contactor") that the object, which says what it
     is, is not: the rail clips in focus are not the caps used "this morning"."""
-    named = kinds_in(said.lowered) | part_nouns_in(said.lowered)
+    named = kinds_named(said.lowered)
     if not named or not any(ref.data.get(k) for k in ("name", "part_name", "listing_name")):
         return False
-    own = text_of(ref)
-    return not named & (kinds_in(own) | part_nouns_in(own))
+    return not named & kinds_named(text_of(ref))
 
 
 def relevant_names(kind: str) -> set[str]:

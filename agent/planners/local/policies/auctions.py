@@ -39,10 +39,8 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
         # a search on "send them an offer" finds anything; never write to what it finds
         return say("Which listing do you mean?", "Tell me the part, or ask who's selling it.", kind="question")
     found = listings_found(ctx, args)
-    if isinstance(found, Call):
+    if not isinstance(found, ToolResult):
         return found
-    if not found.ok:
-        return failure(found, "search the marketplace")
     rows = [r for r in found.data.get("results") or [] if own or not r.get("is_own_listing")]
     refs = [make_ref("listing", r) for r in rows]
     # a lone hit of a search on the user's words is shown to pick, never written to straight away

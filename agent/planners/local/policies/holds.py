@@ -67,8 +67,9 @@ def _release_every(ctx: Ctx) -> Step:
     if not listed.ok:
         return failure(listed, "list your holds")
     done = [r for r in ctx.results if r.name == "cancel_hold"]
-    if any(not r.ok for r in done):
-        return failure(next(r for r in done if not r.ok), "release it", declined="OK — the rest stay on hold.")
+    refused = next((r for r in done if not r.ok), None)
+    if refused is not None:
+        return failure(refused, "release it", declined="OK — the rest stay on hold.")
     released = {str(r.args.get("hold_id")) for r in done}
     left = [h for h in _hold_refs(listed.data.get("holds") or []) if h.data.get("status") in (None, "active")
             and h.data.get("is_yours") is not False and h.id not in released]

@@ -87,14 +87,17 @@ def present_listings(ctx: Ctx, results: list[dict[str, Any]], headline: str, goa
                listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top], goal=goal))
 
 
-def listings_found(ctx: Ctx, args: dict[str, Any]) -> ToolResult | Call:
-    """The marketplace search for this ask; when a number the user typed matches no listing's part number
-    exactly, searched again on it as words ("the HPV900 auction": only the start of "HPV900-4040-2E1-01")."""
+def listings_found(ctx: Ctx, args: dict[str, Any]) -> ToolResult | Step:
+    """The marketplace search for this ask (the call to make, or its failure in words, until it has run); when
+    a number the user typed matches no listing's part number exactly, searched again on it as words ("the HPV900
+    auction": only the start of "HPV900-4040-2E1-01")."""
     found = ctx.last("search_listings")
     if found is None:
         return Call("search_listings", args)
+    if not found.ok:
+        return failure(found, "search the marketplace")
     number = found.args.get("part_number")
-    if found.ok and not found.data.get("results") and number and number in ctx.said.values("part_number") \
+    if not found.data.get("results") and number and number in ctx.said.values("part_number") \
             and not _in_catalog(ctx, str(number)):
         return Call("search_listings", {**{k: v for k, v in found.args.items() if k != "part_number"}, "query": number})
     return found
@@ -116,10 +119,8 @@ def typed_number_search(ctx: Ctx, found: ToolResult) -> bool:
 @policy("search_market")
 def search_market(ctx: Ctx) -> Step:
     found = listings_found(ctx, listing_args(ctx))
-    if isinstance(found, Call):
+    if not isinstance(found, ToolResult):
         return found
-    if not found.ok:
-        return failure(found, "search the marketplace")
     results = found.data.get("results") or []
     # "whos sellin dcss5 door boards": of what the words found, those that carry the code said
     results = [r for r in results if codes_fit(make_ref("listing", r), ctx.said)] or results

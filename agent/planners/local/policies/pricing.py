@@ -59,7 +59,7 @@ def price_info(ctx: Ctx) -> Step:
             "msrp") else ""
         return say(f"No price on record for {data.get('part_number')} from the sources I can see.{listed}")
     priced.sort(key=lambda o: float(o["price"]))
-    sellers = {s.lower() for s in ctx.said.values("organization")}
+    sellers = _sellers_named(ctx)
     theirs = [o for o in priced if str(o.get("organization_name") or "").lower() in sellers]
     if len(theirs) == 1:  # "what's metro asking for …" … "offer em 100": Metro's is the one talked about
         ctx.state.put_focus(make_ref("option", theirs[0]))
@@ -181,11 +181,9 @@ def _listed_price(ctx: Ctx) -> Step:
     from agent.planners.local.policies.market import listing_args, listings_found, present_listings
 
     found = listings_found(ctx, listing_args(ctx))
-    if isinstance(found, Call):
+    if not isinstance(found, ToolResult):
         return found
-    if not found.ok:
-        return failure(found, "search the marketplace")
-    sellers = {s.lower() for s in ctx.said.values("organization")}
+    sellers = _sellers_named(ctx)
     rows = [r for r in found.data.get("results") or []
             if not sellers or str(r.get("seller_organization") or "").lower() in sellers]
     if len(rows) == 1:
@@ -201,3 +199,6 @@ def _listed_price(ctx: Ctx) -> Step:
         return say("I couldn't find that on the marketplace.", "What's the part number?", kind="question")
     return present_listings(ctx, rows, "Prices on the marketplace:", "price_info")
 
+
+def _sellers_named(ctx: Ctx) -> set[str]:
+    return {s.lower() for s in ctx.said.values("organization")}

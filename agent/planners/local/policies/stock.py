@@ -43,7 +43,7 @@ def _stock_line(i: dict[str, Any], place: bool = True) -> str:
     return f"{i.get('quantity_available')} ×{name} {i.get('part_number')}{at}{low}"
 
 
-def found_total(ctx: Ctx) -> int | None:
+def _found_total(ctx: Ctx) -> int | None:
     """How many stock items the last stock lookup matched in all, beyond the page read."""
     found = ctx.last("list_stock")
     return int(found.data.get("total") or 0) if found is not None and found.ok else None
@@ -128,16 +128,15 @@ def own_stock(ctx: Ctx) -> Step:
 def _named_items(query: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The stock items whose name or number has every word the message describes them with."""
     words = content_words(query)
+    return [i for i in items if words and all(_says(w, set(content_words(
+        f"{i.get('name')} {i.get('part_number')} {i.get('manufacturer') or ''}"))) for w in words)]
 
-    def has_all(item: dict[str, Any]) -> bool:  # "40/5 caps": a capacitor's name says "capacitor"
-        own = set(content_words(f"{item.get('name')} {item.get('part_number')} {item.get('manufacturer') or ''}"))
-        def has(word: str) -> bool:  # "40/5" has the 5 of "40/5 MFD" ("5mfd")
-            return word in own or bool(own & set(as_catalog_says([word]))) or (word.isdigit() and any(
-                o.startswith(word) and o[len(word):].isalpha() for o in own))
 
-        return all(has(w) for w in words)
-
-    return [i for i in items if words and has_all(i)]
+def _says(word: str, own: set[str]) -> bool:
+    """An item's words have this one: itself, the catalog's word for it ("caps": a capacitor), or a number
+    with its unit joined on ("40/5" has the 5 of "40/5 MFD", "5mfd")."""
+    return word in own or bool(own & set(as_catalog_says([word]))) or (
+        word.isdigit() and any(o.startswith(word) and o[len(word):].isalpha() for o in own))
 
 
 def _present_stock(ctx: Ctx, items: list[dict[str, Any]], location: str | None, part: Ref | None,
@@ -159,7 +158,7 @@ def _present_stock(ctx: Ctx, items: list[dict[str, Any]], location: str | None, 
     top = items[:6]
     if whole_place and location:  # "whats on my truck": what the place holds, by name
         place_name = items[0].get("location_name") if location == "my_truck" else location
-        more = int(found_total(ctx) or len(items)) - len(top)
+        more = int(_found_total(ctx) or len(items)) - len(top)
         return say(f"On {place_name}: {len(top) + more} part{'s' if len(top) + more != 1 else ''}"
                    f"{f', the first {len(top)}' if more > 0 else ''}:",
                    f"…and {more} more. Ask for a part by name to check it." if more > 0 else "",
