@@ -122,7 +122,7 @@ _UUID = r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA
 _INTERNALS = re.compile("|".join([
     _UUID,
     r"\bTraceback\b", r'\bFile "[^"\n]+", line \d+',
-    r"\b[A-Za-z]*Exception\b", r"\b[A-Z]\w*Error\b", r"\bError:",
+    r"\b[A-Za-z]*Exception\b", r"\b[A-Z]\w*Error\b", r"\bError:", r"\bValue error\b", r"\bInvalid arguments\b",
     # Python's None as a value ("price: None", "(None)", a line ending in None), not the English "None of those"
     r"(?<=[:=(\[,])\s*None\b", r"\bNone(?=\s*(?:$|[,;)\]}]))",
     r"\bnull\b", r"\{'", r'"ok"\s*:\s*false', r'\{\s*"[^"\n]*"\s*:', r"\[\s*\{",

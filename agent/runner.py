@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, Too
 from langgraph.types import Command, Durability, Interrupt, StateSnapshot
 from sqlalchemy import Engine
 
-from agent.checkpointer import postgres_checkpointer
+from agent.checkpointer import PooledPostgresSaver, postgres_checkpointer
 from agent.events import (
     AgentEvent,
     Confirmation,
@@ -90,7 +91,10 @@ class AgentRunner:
 
     def thread_state(self, thread_id: str, caller: Caller) -> ThreadState:
         """The conversation as a turn starts (one checkpoint read); hand it to `stream`/`stream_resume`."""
-        snapshot = self.graph.get_state(self.config(thread_id, caller))
+        saver = self.graph.checkpointer
+        keep = saver.read_for_turn(thread_id) if isinstance(saver, PooledPostgresSaver) else nullcontext()
+        with keep:  # the run that follows starts from this read instead of reading the checkpoint again
+            snapshot = self.graph.get_state(self.config(thread_id, caller))
         return ThreadState(_confirmation(_interrupts(snapshot)), len(snapshot.values.get("messages", [])))
 
     def pending(self, thread_id: str, caller: Caller) -> Confirmation | None:

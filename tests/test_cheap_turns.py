@@ -35,6 +35,13 @@ class CountingSaver(PooledPostgresSaver):
         super().__init__(*args, **kwargs)
         self.calls: Counter[str] = Counter()
 
+    @contextmanager
+    def _cursor(self, *, pipeline: bool = False) -> Iterator[Cursor[DictRow]]:
+        if not pipeline:  # get_tuple's read (writes go through a pipeline)
+            self.calls["db_read"] += 1
+        with super()._cursor(pipeline=pipeline) as cur:
+            yield cur
+
     def get_tuple(self, config: Any) -> Any:
         self.calls["get_tuple"] += 1
         return super().get_tuple(config)
@@ -71,8 +78,8 @@ def test_a_turn_writes_one_checkpoint_and_reads_the_state_once(engine: Engine, s
         saver.calls.clear()
         turn = runner.send(thread, caller, said)
         assert turn.reply == replied and [c.name for c in turn.tool_calls] == ["search_parts"]
-        # planner, tools, planner: three steps, one checkpoint; the runner's read and the run's own load
-        assert saver.calls == Counter(get_tuple=2, put=1), saver.calls
+        # planner, tools, planner: three steps, one checkpoint; the run starts from the runner's read
+        assert saver.calls == Counter(get_tuple=2, db_read=1, put=1), saver.calls
 
 
 def test_a_confirmation_survives_a_new_process_and_resumes_once(engine: Engine, saver: CountingSaver,
@@ -143,6 +150,27 @@ def test_the_history_survives_and_a_finished_turn_reads_back(engine: Engine, cal
     # a retried delivery of the last turn only reads its reply back (its start is the previous turn's checkpoint)
     done = fresh.finish(thread, caller, marks[-1])
     assert done is not None and done.reply == "Reply 2."
+
+
+def test_a_kept_read_serves_one_run_and_a_write_drops_it(engine: Engine, saver: CountingSaver,
+                                                         caller: Caller) -> None:
+    planner = ScriptedPlanner(script=[AIMessage(content="One."), AIMessage(content="Two.")])
+    runner, thread = AgentRunner(engine, planner, checkpointer=saver), f"t-{uuid.uuid4()}"
+    runner.send(thread, caller, "first")
+    config = runner.config(thread, caller)
+    with saver.read_for_turn(thread):
+        kept = saver.get_tuple(config)
+    saver.calls.clear()
+    assert saver.get_tuple(config).checkpoint["id"] == kept.checkpoint["id"]
+    assert saver.get_tuple(config) is not None
+    assert saver.calls["db_read"] == 1, "the kept read serves the next read only"
+    with saver.read_for_turn(thread):
+        saver.get_tuple(config)
+    runner.graph.update_state(config, {"messages": [AIMessage(content="Noted.")]})  # a write of this process
+    saver.calls.clear()
+    latest = saver.get_tuple(config)
+    assert saver.calls["db_read"] == 1 and latest.checkpoint["id"] != kept.checkpoint["id"]
+    assert [m.content for m in latest.checkpoint["channel_values"]["messages"]][-1] == "Noted."
 
 
 def _slow(base: type[PostgresSaver]) -> type[PostgresSaver]:

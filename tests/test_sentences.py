@@ -183,3 +183,27 @@ def test_a_count_no_list_has_as_a_number_is_the_item_with_that_many() -> None:
 def test_buy_it_now_as_a_kind_of_listing_buys_nothing(nlu: NLU, env: Env, text: str, intent: str) -> None:
     assert [a.intent for a in interpret(text, [], DialogueState(), env, None, 0)] == [intent]
 
+
+
+def test_two_answers_to_two_parties_in_one_clause_pair(nlu: NLU, env: Env) -> None:
+    asks = split_asks(nlu.parse("take apex's 3k, tell rival no thx", SUMMIT), env)
+    assert [(a.intent, a.value("organization")) for a in asks] == \
+        [("accept_offer", "Apex Elevator Services"), ("reject_offer", "Rival Lift & Climate")]
+
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("burned both 20mfd genteq caps off my truck, take em off", "quantity", "2"),
+    ("throw 4 in my cart", "quantity", "4"),
+    ("need 2 new or refurb, max 500 ea. no rush", "urgency", "standard"),
+    ("need it asap", "urgency", "urgent"),
+    ("auction it. start 2500, 100 bumps, 5 days", "increment", "100"),
+    ("auction it, start at 300 in increments of 25", "increment", "25"),
+])
+def test_a_number_or_a_phrase_fills_the_slot_it_names(nlu: NLU, text: str, slot: str, value: str) -> None:
+    assert nlu.parse(text, SUMMIT).value(slot) == value
+
+
+def test_no_rush_is_not_a_hurry(nlu: NLU) -> None:
+    said = Said("no rush", entity_dicts(nlu.parse("need 2 of them, no rush", SUMMIT)))
+    assert not said.in_a_hurry()
+    assert Said("asap", entity_dicts(nlu.parse("need 2 of them asap", SUMMIT))).in_a_hurry()

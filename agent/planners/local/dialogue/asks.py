@@ -106,7 +106,8 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         # "northline came back on X? tell em i'll do 470": when the whole is clearly one of the parts, the
         # other part is what led up to it, not a second change to make
         context = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
-            parts[0].intent in WRITES and parts[0].intent != parse.intent and "and" not in cut.group(0).lower()
+            parts[0].intent in WRITES and parts[0].intent != parse.intent and "and" not in cut.group(0).lower() \
+            and not _decisions_on_two(parts)
         # "sl280v at the church, lights fine then drops out after 5 sec, what am i looking at": a weak reading of
         # the lead-in, when the whole is clearly the second part's ask, is its context
         lead_in = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
@@ -124,9 +125,21 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
                 # first asks for a change; a second change needs its own "and". "dont need the T6 stat
                 # anymore, kill that hold": why, then the request — the whole is clearly that request
                 whole = parse.intent == parts[1].intent and parts[0].confidence < TOPIC_CHANGE <= parts[1].confidence
-                return [parse] if terms or whole else [parts[0]]
+                if not _decisions_on_two(parts):
+                    return [parse] if terms or whole else [parts[0]]
             return [parts[0], *(_about_the_same(p, parts[0]) for p in split_asks(parts[1], env))]
     return [parse]
+
+
+# Answers to what others asked of us: "take apex's 3k, tell rival no thx" is one answer to each, even unjoined.
+_DECISIONS = frozenset({"accept_offer", "reject_offer", "counter_offer", "accept_response"})
+
+
+def _decisions_on_two(parts: list[Parse]) -> bool:
+    """Two different answers, each to a party the other does not name."""
+    named = [{e.value for e in p.entities if e.entity in ("organization", "person")} for p in parts]
+    return all(p.intent in _DECISIONS and p.confident for p in parts) and parts[0].intent != parts[1].intent \
+        and all(named) and not named[0] & named[1]
 
 
 _THE_THING = frozenset({"part_number", "manufacturer", "equipment_model"})

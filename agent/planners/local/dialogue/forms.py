@@ -24,10 +24,11 @@ from agent.planners.local.nlu.numbers import decimal_of
 from tools.registry import get_tool
 
 FORMS_FILE = Path(__file__).resolve().parent / "forms.yml"
-NUMERIC = {"price", "quantity", "hours", "days", "rating"}
+NUMERIC = {"price", "quantity", "hours", "days", "rating", "increment"}
 # What a field's name says it holds, when forms.yml does not say.
 _BY_NAME = {"price": "price", "offered_price": "price", "counter_price": "price", "max_bid": "price",
-            "max_price": "price", "starting_bid": "price", "reserve_price": "price", "price_alert_threshold": "price",
+            "max_price": "price", "starting_bid": "price", "bid_increment": "increment", "reserve_price": "price",
+            "price_alert_threshold": "price",
             "quantity": "quantity", "quantity_needed": "quantity", "counter_quantity": "quantity",
             "hold_hours": "hours", "rating": "rating", "condition": "condition", "acceptable_conditions": "condition",
             "fulfillment_options": "fulfillment", "fulfillment_preference": "fulfillment",

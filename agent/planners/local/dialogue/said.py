@@ -34,6 +34,10 @@ class Said:
     def has(self, *entities: str) -> bool:
         return any(self.all(e) for e in entities)
 
+    def in_a_hurry(self) -> bool:
+        """Says it is needed soon ("asap", "car's down"), not that it can wait ("no rush")."""
+        return self.value("urgency") not in (None, "standard")
+
     def extra(self, entity: str, key: str) -> str | None:
         for e in self.all(entity):
             for k, v in e.get("extra") or []:

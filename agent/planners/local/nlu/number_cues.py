@@ -72,7 +72,7 @@ QTY_BEFORE = re.compile(r"\b" + _any(
     "received", "used", "use", "grab", "aside", "keep", "make (?:it|that)", "actually", "only", "just",
     "of(?: the| those| these)?",
     "subtract", "add", "remove", "take", "taking", "pull", "put", "load", "returned", "return", "write off", "mark",
-    "log", "installed", "stash", "bump", "delivered", "lost", "missing", "short", "all",
+    "log", "installed", "stash", "bump", "delivered", "lost", "missing", "short", "all", "throw", "toss", "stick",
     "(?:release|cancel|drop|free up) (?:the|those|these)") + r"\s*:?\s*$", re.IGNORECASE)
 _ONE_BEFORE = re.compile(r"\b" + _any(
     "hold", "reserve", "set", "stash", "keep", "save", "damaged", "broke", "broken", "doa", "send", "load", "take",
@@ -209,7 +209,8 @@ def word_role(word: str, lowered: str, start: int, end: int, ctx: Context) -> st
         return None
     if word == "both":
         counted = re.match(r"\s+(?:of (?:them|those|these|the|em)|units)\b", after) or QTY_BEFORE.search(before) \
-            or (re.search(r"\bfor\s+$", before) and ctx.money)
+            or (re.search(r"\bfor\s+$", before) and ctx.money) \
+            or (next_is_thing(after) and re.match(r"(?:\s+\S+){0,3}?\s+[a-z]+s\b", after))  # "both 20mfd caps"
         return "quantity" if counted else None
     if UNIT_AFTER.match(after) or next_is_thing(after) or QTY_BEFORE.search(before) or _ONE_BEFORE.search(before):
         return "quantity" if not MEASURE_AFTER.match(after) else None

@@ -29,7 +29,7 @@ _SMALL_ANSWER = 12  # a bare number up to this is more likely picking an option 
 
 @dataclass(frozen=True)
 class NumberMention:
-    role: str  # price | quantity | choice | hours | days | rating | distance | number
+    role: str  # price | quantity | choice | hours | days | rating | distance | increment | number
     value: str
     start: int
     end: int
@@ -90,6 +90,11 @@ def _alone(lowered: str, start: int, end: int) -> bool:
     return not nc.FILLER.sub("", rest).strip(" ,.!?")
 
 
+_STEP_AFTER = re.compile(r"^\s*(?:dollars?\s+|bucks?\s+|\$\s*)?(?:bumps?|increments?|steps?|bid steps?|raises?|"
+                         r"jumps?)\b")
+_STEP_BEFORE = re.compile(r"\b(?:increments?|bumps?|bid steps?|steps?|raises?|jumps?)\s+(?:of|at|by|are|is|=)?\s*\$?$")
+
+
 def _mention(match: re.Match[str], lowered: str, ctx: nc.Context, alone: bool) -> NumberMention | None:
     start, end = match.start(), match.end()
     amount = decimal_of(match.group("num")) or Decimal(0)
@@ -117,6 +122,8 @@ def _mention(match: re.Match[str], lowered: str, ctx: nc.Context, alone: bool) -
         return None  # "pulled off a 411 that got modded", "lcb2 on an old 411": the machine, no amount at all
     if match.group("x"):
         return said("quantity")
+    if _STEP_AFTER.match(after) or _STEP_BEFORE.search(before):  # "start 2500, 100 bumps": the bid increment
+        return said("increment", plain(amount))
     if nc.HOURS_AFTER.match(after):
         return said("hours")
     if nc.DAYS_AFTER.match(after):

@@ -33,8 +33,11 @@ def failure(result: ToolResult, doing: str = "", declined: str = "OK — nothing
         return say(f"Not enough stock: {message} {hint}".strip(), kind="error")
     if error == "conflict":
         return say(f"That can't be done now: {message} {hint}".strip(), kind="error")
+    if not message and not hint:  # all it said was meant for a model
+        return say(f"I couldn't {doing or 'do that'} from what I have — can you name the part (its number helps)?",
+                   kind="error")
     prefix = f"I couldn't {doing}: " if doing and error not in ("not_found", "unavailable") else ""
-    return say(f"{prefix}{message} {hint}".strip() or "That didn't work.", kind="error")
+    return say(f"{prefix}{message} {hint}".strip(), kind="error")
 
 
 def _for_people(text: str) -> str:

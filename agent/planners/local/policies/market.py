@@ -48,7 +48,7 @@ def listing_args(ctx: Ctx) -> dict[str, Any]:
         args["max_price"] = price
     if said.value("equipment_model"):
         args["compatible_with"] = said.value("equipment_model")
-    if said.has("urgency"):
+    if said.in_a_hurry():
         args["emergency_only"] = True
     order = next((name for name, words in _ORDERS if words.search(said.lowered)), None)
     if order:

@@ -62,7 +62,7 @@ def make_offer(ctx: Ctx) -> Step:
     usable = [f for f in wanted if not options or f in options]
     if usable:
         form.values["fulfillment_preference"] = usable[0]
-    if ctx.said.has("urgency"):
+    if ctx.said.in_a_hurry():
         form.values["is_urgent"] = True
     forms.fill(form, ctx.said)
     form.values.pop("fulfillment_options", None)

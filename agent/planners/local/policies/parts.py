@@ -251,7 +251,7 @@ def photo(ctx: Ctx) -> Step:
         if goal == "find_stock":
             found = ctx.last("find_inventory")
             if found is None:
-                return Call("find_inventory", {**part_args(part), "emergency": ctx.said.has("urgency")})
+                return Call("find_inventory", {**part_args(part), "emergency": ctx.said.in_a_hurry()})
             from agent.planners.local.policies.sourcing import present_options
 
             return present_options(ctx, found)

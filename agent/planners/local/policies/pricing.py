@@ -169,10 +169,20 @@ def market_trends(ctx: Ctx) -> Step:
                    f"{average}{moving}")
     part = target_part(ctx)
     args: dict[str, Any] = {}
+    if part is None and not ctx.said.value("manufacturer") and describes_part(ctx):
+        from agent.planners.local.policies.sourcing import described_part
+
+        found = described_part(ctx, "market_trends")  # "hows the market on at400 door ops"
+        if not isinstance(found, Ref):
+            return found
+        part = found
     if part is not None:
+        ctx.state.put_focus(part)
         args["part_number"] = part.data.get("part_number")
     elif ctx.said.value("manufacturer"):
         args["manufacturer"] = ctx.said.value("manufacturer")
+    else:
+        return say("The market for which part? Give me its number or describe it.", kind="question")
     return Call("market_insights", args)
 
 

@@ -36,7 +36,7 @@ def holdable(option: dict[str, Any], me: str) -> bool:
 
 def inventory_args(ctx: Ctx, part: Ref) -> dict[str, Any]:
     args: dict[str, Any] = {**part_args(part), "quantity": int(ctx.said.value("quantity") or 1),
-                            "emergency": bool(ctx.said.has("urgency")) or bool(ctx.ask.values.get("emergency"))}
+                            "emergency": ctx.said.in_a_hurry() or bool(ctx.ask.values.get("emergency"))}
     conditions = ctx.said.values("condition")
     if conditions:
         args["conditions"] = sorted(set(conditions))

@@ -17,7 +17,7 @@ from agent.reply_draft import DraftItem
 
 _COMMAND = re.compile(r"(?i)^\s*(please\s+)?((post|put out|put up|create|make|send|do|blast out)\s+)?(a\s+|an\s+)?"
                       r"(wanted|iso|want ad|wtb)(\s+(request|post|ad|listing))?\s*(for)?\s*[:,-]?\s*")
-_URGENCY = {"emergency": "emergency", "urgent": "urgent", "priority": "priority"}
+_URGENCY = {"emergency": "emergency", "urgent": "urgent", "priority": "priority", "standard": "standard"}
 
 
 @policy("create_wanted")
