@@ -10,7 +10,7 @@ from typing import Any
 
 from agent.planners.local.dialogue.refs import SPURNS
 from agent.planners.local.dialogue.state import AskState
-from agent.planners.local.dialogue.terms import only_terms
+from agent.planners.local.dialogue.terms import answers_to_two, only_terms
 from agent.planners.local.nlu import THRESHOLD, Parse
 from agent.planners.local.nlu.cues import CORRECTION
 from agent.planners.local.nlu.entities import Entity
@@ -33,8 +33,8 @@ ABSORBS = {"create_listing": {"publish_listing"}, "create_wanted": {"publish_lis
 
 PER_PART = frozenset({"find_part", "find_stock", "own_stock", "price_info", "price_check", "check_fit", "details",
                       "suggest_price", "market_trends", "search_market"})
-_SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+and\s+(?=(?:what|where|how|"
-                    r"is|are|can|could|do|does|who|whos|who's|will|which|any|hold|find|check|whats|what's|wheres|where's|"
+_SPLIT = re.compile(r"\?\s+(?=\S)|;\s*|\s+(?:and also|also|plus|and then|then)\s+|,?\s+(?:and|&)\s+(?=(?:what|"
+                    r"where|how|is|are|can|could|do|does|who|whos|who's|will|which|any|hold|find|check|whats|what's|wheres|where's|"
                     r"hows|how's|tell|show|get|send|make|put|push|publish|post|set|mark|raise|lower|cut|knock|bump|accept|reject|"
                     r"counter|decline|cancel|pull|watch|take|grab|drop|release|kill|ship|rate|give|leave|bid|offer|remove|"
                     r"unwatch|change|switch|update|move|set)\b)",
@@ -107,7 +107,7 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         # other part is what led up to it, not a second change to make
         context = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
             parts[0].intent in WRITES and parts[0].intent != parse.intent and "and" not in cut.group(0).lower() \
-            and not _decisions_on_two(parts)
+            and not answers_to_two(parts)
         # "sl280v at the church, lights fine then drops out after 5 sec, what am i looking at": a weak reading of
         # the lead-in, when the whole is clearly the second part's ask, is its context
         lead_in = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
@@ -125,21 +125,10 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
                 # first asks for a change; a second change needs its own "and". "dont need the T6 stat
                 # anymore, kill that hold": why, then the request — the whole is clearly that request
                 whole = parse.intent == parts[1].intent and parts[0].confidence < TOPIC_CHANGE <= parts[1].confidence
-                if not _decisions_on_two(parts):
+                if not answers_to_two(parts):
                     return [parse] if terms or whole else [parts[0]]
             return [parts[0], *(_about_the_same(p, parts[0]) for p in split_asks(parts[1], env))]
     return [parse]
-
-
-# Answers to what others asked of us: "take apex's 3k, tell rival no thx" is one answer to each, even unjoined.
-_DECISIONS = frozenset({"accept_offer", "reject_offer", "counter_offer", "accept_response"})
-
-
-def _decisions_on_two(parts: list[Parse]) -> bool:
-    """Two different answers, each to a party the other does not name."""
-    named = [{e.value for e in p.entities if e.entity in ("organization", "person")} for p in parts]
-    return all(p.intent in _DECISIONS and p.confident for p in parts) and parts[0].intent != parts[1].intent \
-        and all(named) and not named[0] & named[1]
 
 
 _THE_THING = frozenset({"part_number", "manufacturer", "equipment_model"})

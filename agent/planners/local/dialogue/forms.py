@@ -28,13 +28,13 @@ NUMERIC = {"price", "quantity", "hours", "days", "rating", "increment"}
 # What a field's name says it holds, when forms.yml does not say.
 _BY_NAME = {"price": "price", "offered_price": "price", "counter_price": "price", "max_bid": "price",
             "max_price": "price", "starting_bid": "price", "bid_increment": "increment", "reserve_price": "price",
-            "price_alert_threshold": "price",
-            "quantity": "quantity", "quantity_needed": "quantity", "counter_quantity": "quantity",
-            "hold_hours": "hours", "rating": "rating", "condition": "condition", "acceptable_conditions": "condition",
-            "fulfillment_options": "fulfillment", "fulfillment_preference": "fulfillment",
-            "listing_type": "listing_type", "visibility": "visibility", "urgency": "urgency",
-            "part_number": "part_number", "manufacturer": "manufacturer", "tracking_number": "tracking_number",
-            "carrier": "carrier", "needed_by_date": "date", "equipment_model": "equipment_model"}
+            "price_alert_threshold": "price", "quantity": "quantity", "quantity_needed": "quantity",
+            "counter_quantity": "quantity", "hold_hours": "hours", "rating": "rating", "condition": "condition",
+            "acceptable_conditions": "condition", "fulfillment_options": "fulfillment",
+            "fulfillment_preference": "fulfillment", "listing_type": "listing_type", "visibility": "visibility",
+            "urgency": "urgency", "part_number": "part_number", "manufacturer": "manufacturer",
+            "tracking_number": "tracking_number", "carrier": "carrier", "needed_by_date": "date",
+            "equipment_model": "equipment_model"}
 
 
 @dataclass(frozen=True)
@@ -261,10 +261,9 @@ def _days_from_now(days: str) -> str:
 
 
 def missing(form: FormState) -> Slot | None:
-    """The next slot to ask for: a required one that is empty; a minor one (optional, or with a default in
-    the tool's model) only while drafting step by step — someone who said it all in one message is not
-    asked about photos or a quantity of one — or when the conversation holds a value to offer for it (a
-    photo of the part sent earlier), and never twice."""
+    """The next slot to ask for: a required one that is empty; a minor one (optional, or with a default in the
+    tool's model) only while drafting step by step — someone who said it all in one message is not asked about
+    photos or a quantity of one — or when the conversation holds a value to offer for it, never twice."""
     s = spec(form.name)
     drafting = bool(form.asked_before)
     for slot in s.slots_for(form.values):

@@ -26,7 +26,7 @@ from agent.planners.local.dialogue.asks import (
     split_asks,
 )
 from agent.planners.local.dialogue.follow_ups import model_said_bare, repeated
-from agent.planners.local.dialogue.picking import pick, pick_several
+from agent.planners.local.dialogue.picking import acting_on_view, pick, pick_several
 from agent.planners.local.dialogue.refs import resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, FormState, Ref
@@ -179,6 +179,9 @@ def _request(parse: Parse, env: Env, state: DialogueState, split: list[Parse] | 
             # two readings of one errand ("order 3 for me": hold, or where to get it): look first, it changes
             # nothing and the next step is the same
             return [ask_of(parse, looking[0])]
+        on_view = acting_on_view(top, state.listed)
+        if on_view is not None:  # the watchlist just shown, "drop the trane defrost board": what acts on it
+            return [ask_of(parse, on_view)]
         return [ask_of(parse, "clarify", values={"intents": top})]
     if len(split) == 1 or any(p.text == parse.text for p in split):  # one ask, or the same ask for each part
         return [ask_of(p, _urgent(p)) for p in split]

@@ -9,7 +9,7 @@ from typing import Any
 from agent.planners.local.dialogue.asks import CONVERSATION, WRITES, ask_of, is_question, last_sentence_at
 from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, set_apart_spurned
 from agent.planners.local.dialogue.said import Said
-from agent.planners.local.dialogue.state import AskState, DialogueState, Ref
+from agent.planners.local.dialogue.state import AskState, DialogueState, Listed, Ref
 from agent.planners.local.nlu import LEADING_YES, Parse
 from agent.planners.local.nlu.cues import CORRECTION
 
@@ -144,3 +144,13 @@ def _acting_on(parse: Parse, target: Ref) -> str | None:
     alike = {verb} | (_UNDO if verb in _UNDO else set())
     return next((r.intent for r in parse.intents if r.intent != top and r.intent.split("_")[0] in alike
                  and kind in acts_on(r.intent) and _fits(r.intent, target)), None)
+
+
+def acting_on_view(readings: list[str], listed: Listed | None) -> str | None:
+    """Of two readings of a message, the only one that acts on the kind of thing the last reply listed."""
+    from agent.planners.local.nlu.examples import acts_on
+
+    if listed is None or len(readings) != 2:
+        return None
+    fits = [intent for intent in readings if listed.kind in acts_on(intent)]
+    return fits[0] if len(fits) == 1 else None

@@ -106,6 +106,10 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
         narrowed = [r for r in narrowed if str(r.data.get("condition") or "") == condition or (not exact and
                     str(r.data.get("condition") or "").startswith(condition.split("_")[0]))]
         filtered = True
+    makers = {m.lower() for m in said.values("manufacturer")}
+    made = [r for r in narrowed if str(r.data.get("manufacturer") or "").lower() in makers]
+    if made and len(narrowed) > 1:  # "the trane defrost board" of two defrost boards
+        narrowed, filtered = made, True
     for listing_type in said.values("listing_type"):
         narrowed = [r for r in narrowed if r.data.get("listing_type") in (listing_type, None)]
     if "truck" in said.lowered or "van" in said.lowered:

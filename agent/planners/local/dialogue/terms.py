@@ -1,5 +1,6 @@
-"""A clause that only gives the terms of a change ("used good, $650, just the 1", "4200 ea."): it adds to the
-ask before it, it is no ask of its own."""
+"""What clauses are beside their asks: one that only gives the terms of a change ("used good, $650, just the
+1", "4200 ea.") adds to the ask before it and is no ask of its own; two answers to two parties ("take apex's 3k,
+tell rival no thx") are two asks even unjoined."""
 
 from __future__ import annotations
 
@@ -21,3 +22,14 @@ def only_terms(part: Parse) -> bool:
     for e in sorted(part.entities, key=lambda e: -e.start):
         rest = rest[:e.start] + " " + rest[e.end:]
     return all(w in _GLUE_WORDS for w in re.findall(r"[a-z']+", rest))
+
+
+# Answers to what others asked of us
+_DECISIONS = frozenset({"accept_offer", "reject_offer", "counter_offer", "accept_response"})
+
+
+def answers_to_two(parts: list[Parse]) -> bool:
+    """Two different answers, each to a party the other does not name."""
+    named = [{e.value for e in p.entities if e.entity in ("organization", "person")} for p in parts]
+    return all(p.intent in _DECISIONS and p.confident for p in parts) and parts[0].intent != parts[1].intent \
+        and all(named) and not named[0] & named[1]

@@ -240,8 +240,7 @@ _NEGATOR = re.compile(r"(?:\bno|\bnot|\bnon|\bwithout|\bexcept|\bbut not|\bnothi
 
 
 def _negated(entity: Entity, lowered: str) -> Entity:
-    """An option said to be unwanted ("no used junk", "ship only, no pickups") is marked negated: it is a
-    refusal of that value, not a choice of it."""
+    """An option said to be unwanted ("no used junk", "ship only, no pickups") is marked negated: refused."""
     refused = entity.entity in _OPTIONS and _NEGATOR.search(lowered[max(0, entity.start - 24):entity.start])
     # "4 of them, not 2", "3 instead of 5": the amount set aside is not the one asked for
     replaced = entity.entity in _AMOUNTS and _SET_ASIDE.search(lowered[max(0, entity.start - 16):entity.start])

@@ -26,6 +26,7 @@ from agent.planners.local.policies.common import (
     winner,
 )
 from agent.planners.local.policies.form_driver import finishes, start
+from agent.planners.local.policies.parts import ask_which
 from agent.planners.local.policies.places import from_and_to, location_id
 from agent.planners.local.policies.sourcing import not_their_stock, theirs_asked
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
@@ -90,6 +91,9 @@ def own_stock(ctx: Ctx) -> Step:
             return Call("list_stock", {"limit": 50, "part_number": unasked[0]})
         items = [i for r in looked for i in r.data.get("items") or [] if _at(location, ctx.env.name, i)]
         return _present_stock(ctx, items, location, None, elsewhere=False)
+    if part is None and shown and not location and not describes_part(ctx):
+        # "board? we got any" after the likely parts: which of them, not all of our stock
+        return ask_which([r.data for r in shown], "Which of these should I look for in your stock?", goal="own_stock")
     if part is None and location and describes_part(ctx):  # "any door gibs on my truck": what is there, by name
         there = ctx.last("list_stock")
         if there is None:
@@ -105,8 +109,6 @@ def own_stock(ctx: Ctx) -> Step:
         parts = candidates(searched) if searched.ok else []
         best = winner(parts, search_query(ctx))
         if best is None:
-            from agent.planners.local.policies.parts import ask_which
-
             return ask_which(parts, "Which part do you mean?", goal="own_stock") if parts else \
                 say("I couldn't tell which part that is.", "What's the part number?", kind="question")
         part = make_ref("part", best)
