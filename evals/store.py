@@ -43,8 +43,17 @@ WRITE_TABLES: dict[str, str] = {
         o.counter_offer->>'price' AS counter_price, o.counter_offer->>'quantity' AS counter_quantity
         FROM part_offers o JOIN users u ON u.id = o.buyer_id""",
     "transactions": f"""SELECT t.id, {_LISTING_REF.format(col='t.listing_id')} AS listing, t.transaction_type,
-        t.subtotal, t.total, t.currency, t.fulfillment_type, t.status, t.payment_status
+        t.subtotal, t.total, t.currency, t.fulfillment_type, t.status, t.payment_status, t.seller_rating,
+        t.buyer_rating
         FROM part_transactions t""",
+    "stock": """SELECT i.id, o.name || '|' || s.name || '|' || upper(i.part_number) || '|' || i.condition AS item,
+        i.quantity_on_hand, i.quantity_on_order, i.reorder_point, i.reorder_quantity
+        FROM inventory_items i JOIN organizations o ON o.id = i.organization_id
+        JOIN stock_locations s ON s.id = i.stock_location_id""",
+    "wanted_responses": """SELECT r.id, u.email || '|' || upper(coalesce(w.part_number, '')) AS post,
+        o.name AS responder, upper(r.part_number) AS part_number, r.condition, r.quantity, r.price, r.status
+        FROM wanted_responses r JOIN wanted_posts w ON w.id = r.wanted_post_id JOIN users u ON u.id = w.requester_id
+        JOIN organizations o ON o.id = r.responder_organization_id""",
     "wanted_posts": """SELECT w.id, u.email AS requester, upper(w.part_number) AS part_number, w.quantity_needed,
         w.max_price, w.currency, w.urgency, w.visibility, w.status, w.equipment_model
         FROM wanted_posts w JOIN users u ON u.id = w.requester_id""",

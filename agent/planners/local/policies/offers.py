@@ -147,7 +147,10 @@ def _offer_target(ctx: Ctx, direction: str) -> Ref | Step:
     withdrawing = ctx.ask.intent == "withdraw_offer"  # an offer we sent can be taken back whoever's move it is
     waiting = [r for r in refs if r.data.get("status") in OPEN and (withdrawing or r.data.get("awaiting") in
                                                                     (awaiting, None))]
-    hits = (match_besides_spurned(waiting, ctx.said) or match(refs, ctx.said)) if named else []
+    # "130 is fine take it": an amount points at the offer or counter at that amount (a counter's amount is new)
+    priced = ctx.ask.intent in ("accept_offer", "reject_offer") and ctx.said.has("price", "number")
+    hits = (match_besides_spurned(waiting, ctx.said) or match(refs, ctx.said)) if named else \
+        match(waiting, ctx.said) if priced else []
     if named and not hits and direction == "received" and ctx.env.can_buy:
         return Call("list_offers", {"direction": "sent", "limit": 50})  # "tell metro no": their counter to ours
     if named and not hits:

@@ -7,9 +7,18 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
+from agent.planners.local.dialogue.item_words import as_catalog_says
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
-from agent.planners.local.policies.common import candidates, failure, in_view, search_args, search_query, target_part
+from agent.planners.local.policies.common import (
+    candidates,
+    content_words,
+    failure,
+    in_view,
+    search_args,
+    search_query,
+    target_part,
+)
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Step, ToolResult, policy, say
 from agent.planners.local.render import condition, money
@@ -69,8 +78,9 @@ def _posted(ctx: Ctx, form: FormState, done: ToolResult) -> Step:
 @policy("browse_wanted")
 def browse_wanted(ctx: Ctx) -> Step:
     found = ctx.last("list_wanted_posts")
+    words = _part_words(ctx.said.lowered) if not ctx.said.value("part_number") else []
     if found is None:
-        args: dict[str, Any] = {"limit": 10}
+        args: dict[str, Any] = {"limit": 25 if words else 10}
         if ctx.said.value("part_number"):
             args["part_number"] = ctx.said.value("part_number")
         if re.search(r"\b(my|our|mine)\b", ctx.said.lowered):
@@ -81,12 +91,28 @@ def browse_wanted(ctx: Ctx) -> Step:
     posts = found.data.get("posts") or []
     if not posts:
         return say("No open wanted posts right now.")
-    top = posts[:5]
+    about = [p for p in posts if words and all(_post_says(p, w) for w in words)]
+    top = (about or posts)[:5]  # "anybody looking for trane fan motors": the posts for those first
     items = [DraftItem(kind="wanted", title=_post_line(p), short=f"{p.get('quantity_needed')}x "
                        f"{p.get('part_number') or p.get('description')} ({p.get('organization')})") for p in top]
     return say("Open wanted posts:", "Have one of these? Tell me which and your price.", items, numbered=True,
                listed=Listed(kind="wanted", items=[make_ref("wanted", p, _post_line(p)) for p in top],
                              goal="respond_wanted"))
+
+
+_HAVE_ONE = re.compile(r"\b(?:we|i)(?:'?ve)?\s+(?:got|have|found)\s+(?:one|1|a single one)\b")
+_ASKING_WORDS = frozenset({"anybody", "anyone", "somebody", "someone", "looking", "wanted", "want", "wants", "need",
+                           "needs", "needing", "post", "posts", "who", "whos", "what", "any", "hunting", "after"})
+
+
+def _part_words(lowered: str) -> list[str]:
+    return [w for w in content_words(lowered) if w not in _ASKING_WORDS]
+
+
+def _post_says(post: dict[str, Any], word: str) -> bool:
+    text = " ".join(str(post.get(k) or "") for k in ("manufacturer", "part_number", "description", "equipment",
+                                                      "category")).lower().replace("_", " ")
+    return any(w in text for w in as_catalog_says([word]))
 
 
 def _post_line(p: dict[str, Any]) -> str:
@@ -134,6 +160,8 @@ def respond_wanted(ctx: Ctx) -> Step:
         return start(ctx, form)
     if post.data.get("part_number"):
         form.values["part_number"] = post.data["part_number"]
+    if not ctx.said.has("quantity") and _HAVE_ONE.search(ctx.said.lowered):
+        form.values["quantity"] = 1  # "tell em we got one": one, whatever the post asks for
     if re.search(r"\b(our|my|the) listing\b|\blisting we\b", ctx.said.lowered) and post.data.get("part_number"):
         mine = ctx.last("search_listings")  # "send em our listing": point them at it, its terms stand
         if mine is None:
