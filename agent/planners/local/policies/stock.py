@@ -193,8 +193,7 @@ def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
     """The stock item this message means: picked, in focus, or our one unit of the part at the place named."""
     if ctx.ask.target is not None and ctx.ask.target.kind == "stock":
         return ctx.ask.target
-    # what an earlier reply showed; once this turn has read the stock, the words pick among all of it
-    ref = resolve(ctx.state, ctx.said, "stock")[0] if ctx.last("list_stock") is None else None
+    ref = resolve(ctx.state, ctx.said, "stock")[0] if ctx.last("list_stock") is None else None  # else all of it
     if ref is not None and _at(location, ctx.env.name, ref.data):
         return ref
     shown = {str(r.data.get("location_name")) for r in ctx.state.listed.items} \
