@@ -91,7 +91,7 @@ def browse_wanted(ctx: Ctx) -> Step:
     posts = found.data.get("posts") or []
     if not posts:
         return say("No open wanted posts right now.")
-    about = [p for p in posts if words and all(_post_says(p, w) for w in words)]
+    about = [p for p in posts if words and _says_all(_post_text(p), words)]
     top = (about or posts)[:5]  # "anybody looking for trane fan motors": the posts for those first
     items = [DraftItem(kind="wanted", title=_post_line(p), short=f"{p.get('quantity_needed')}x "
                        f"{p.get('part_number') or p.get('description')} ({p.get('organization')})") for p in top]
@@ -109,10 +109,14 @@ def _part_words(lowered: str) -> list[str]:
     return [w for w in content_words(lowered) if w not in _ASKING_WORDS]
 
 
-def _post_says(post: dict[str, Any], word: str) -> bool:
-    text = " ".join(str(post.get(k) or "") for k in ("manufacturer", "part_number", "description", "equipment",
+def _post_text(post: dict[str, Any]) -> str:
+    return " ".join(str(post.get(k) or "") for k in ("manufacturer", "part_number", "description", "equipment",
                                                       "category")).lower().replace("_", " ")
-    return any(w in text for w in as_catalog_says([word]))
+
+
+def _says_all(text: str, words: list[str]) -> bool:
+    """Every word is in the text, as typed or as the catalog says it ("caps": capacitor)."""
+    return all(any(w in text for w in as_catalog_says([word])) for word in words)
 
 
 def _post_line(p: dict[str, Any]) -> str:
