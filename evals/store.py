@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, Row, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,9 @@ WRITE_TABLES: dict[str, str] = {
         FROM notification_settings s JOIN users u ON u.id = s.user_id""",
 }
 
-Snapshot = dict[str, dict[str, str]]  # table → row id → normalized row (JSON)
+# table → row id → the row as read (or its normalized JSON text). Rows are normalized only where they differ:
+# rendering every row of every table twice a task run was most of an eval's own time.
+Snapshot = dict[str, dict[str, "Row[Any] | str"]]
 
 
 def _norm(value: Any) -> Any:
@@ -99,13 +101,17 @@ def _norm(value: Any) -> Any:
     return value
 
 
+def _render(row: Row[Any] | str) -> str:
+    if isinstance(row, str):
+        return row
+    return json.dumps({k: _norm(v) for k, v in row._mapping.items() if k != "id"}, sort_keys=True, default=str)
+
+
 def snapshot(engine: Engine) -> Snapshot:
     out: Snapshot = {}
     with engine.connect() as conn:
         for table, sql in WRITE_TABLES.items():
-            rows = conn.execute(text(sql)).mappings()
-            out[table] = {str(r["id"]): json.dumps({k: _norm(v) for k, v in r.items() if k != "id"},
-                                                   sort_keys=True, default=str) for r in rows}
+            out[table] = {str(row.id): row for row in conn.execute(text(sql)).all()}
     return out
 
 
@@ -114,8 +120,13 @@ def write_delta(before: Snapshot, after: Snapshot) -> dict[str, list[str]]:
     delta: dict[str, list[str]] = {}
     for table in WRITE_TABLES:
         old, new = before.get(table, {}), after.get(table, {})
-        rows = [f"+{row}" for rid, row in new.items() if old.get(rid) != row]
-        rows += [f"-{row}" for rid, row in old.items() if rid not in new]
+        rows = []
+        for rid, row in new.items():
+            was = old.get(rid)
+            if was is not None and (was == row or _render(was) == _render(row)):
+                continue
+            rows.append(f"+{_render(row)}")
+        rows += [f"-{_render(row)}" for rid, row in old.items() if rid not in new]
         if rows:
             delta[table] = sorted(rows)
     return delta

@@ -207,3 +207,17 @@ def test_no_rush_is_not_a_hurry(nlu: NLU) -> None:
     said = Said("no rush", entity_dicts(nlu.parse("need 2 of them, no rush", SUMMIT)))
     assert not said.in_a_hurry()
     assert Said("asap", entity_dicts(nlu.parse("need 2 of them asap", SUMMIT))).in_a_hurry()
+
+
+@pytest.mark.parametrize(("text", "picked"), [
+    ("the one with 6", "s2"),
+    ("the one that has 5", "s1"),
+    ("bump the reorder point on those to 3", None),  # a value to set, not a count that tells them apart
+    ("the one with 9", None),
+])
+def test_a_count_said_picks_the_line_holding_it(nlu: NLU, text: str, picked: str | None) -> None:
+    lines = [make_ref("stock", {"id": sid, "name": "Dual run capacitor 40/5 MFD", "part_number": "P291-4053RS",
+                                "quantity_on_hand": held, "reorder_point": 3}) for sid, held in (("s1", 5), ("s2", 6))]
+    parse = nlu.parse(text, SUMMIT)
+    hits = match(lines, Said(text, entity_dicts(parse)))
+    assert [h.id for h in hits if len(hits) == 1] == ([picked] if picked else [])

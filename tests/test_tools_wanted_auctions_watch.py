@@ -194,3 +194,16 @@ def test_watch_listing_add_update_remove(engine: Engine, maria: Caller, metro: C
                  idempotency_key=key()), "invalid")
     for listing in (lid, hidden):
         ok(invoke(engine, metro, "cancel_listing", {"listing_id": listing}, idempotency_key=key()))
+
+
+def test_wanted_posts_are_found_by_their_base_model(engine: Engine, maria: Caller, apex: Caller) -> None:
+    post = ok(invoke(engine, maria, "create_wanted_post", {
+        "description": "T6 Pro stats for a tenant finish", "part_number": "TH6220U2000", "quantity_needed": 2,
+        "visibility": "network"}, idempotency_key=key())).post.id
+
+    def found(number: str) -> set[Any]:
+        return {p.id for p in ok(invoke(engine, apex, "list_wanted_posts", {
+            "part_number": number, "limit": 25, "include_matches": False})).posts}
+
+    assert post in found("TH6220U2000") and post in found("th6220") and post in found("TH-6220-U")
+    assert post not in found("TH6220U2001") and post not in found("TH62")  # another variant; too short to stand

@@ -99,7 +99,8 @@ def list_wanted_posts(ctx: ToolContext, args: ListWantedPostsInput) -> ListWante
     newest first, each with matches from stock and listings you can see (including supersession).
 
     Args:
-        mine_only: only your organization's posts; category / urgency / part_number: filters.
+        mine_only: only your organization's posts; category / urgency / part_number: filters (a base model
+            such as TH6220 also finds its variants, TH6220U2000).
         within_km (+ lat/lng, default your base): only posts that close. limit/offset: paging.
 
     Use it to find buyers for your stock or to check on your own requests. Do NOT use it to search for
@@ -125,8 +126,9 @@ def list_wanted_posts(ctx: ToolContext, args: ListWantedPostsInput) -> ListWante
     if args.urgency:
         where.append("w.urgency = :urg")
         params["urg"] = args.urgency
-    if args.part_number:
-        where.append(f"{number_norm_sql('w.part_number')} = :pn")
+    if args.part_number:  # "TH6220" finds the post for a TH6220U2000: a base model stands for its variants
+        norm = number_norm_sql("w.part_number")
+        where.append(f"({norm} = :pn OR (length(:pn) >= 5 AND {norm} LIKE :pn || '%'))")
         params["pn"] = normalize_part_number(args.part_number)
     sql = _POST_SQL.format(dist=distance_sql("w"), where=" AND ".join(where))
     sql += (" ORDER BY array_position(ARRAY['emergency', 'urgent', 'priority', 'standard'], w.urgency), "

@@ -11,6 +11,7 @@ from typing import Any
 from agent.planners.local.dialogue.item_words import by_words, codes_fit, text_of
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Ref
+from knowledge.partnumbers import normalize_part_number
 from knowledge.search.kinds import kinds_named
 from tools.rules.wording import possessive
 
@@ -24,9 +25,8 @@ _SLIM = {
                 "listing_type", "status", "seller_organization", "is_own_listing", "city", "distance_km",
                 "current_bid", "auction_end", "fulfillment_options", "minimum_next_bid"),
     "offer": ("id", "listing_id", "part_number", "manufacturer", "listing_name", "buyer_organization", "buyer_name",
-              "seller_organization",
-              "offered_price", "quantity", "status", "awaiting", "offer_type", "counter_offer", "expires_at",
-              "transaction_id"),
+              "seller_organization", "offered_price", "quantity", "status", "awaiting", "offer_type",
+              "counter_offer", "expires_at", "transaction_id"),
     "order": ("id", "order_number", "kind", "status", "status_words", "role", "buyer_organization", "buyer_name",
               "seller_organization", "lines", "total", "po_number", "site_name", "invoice_number", "invoice_url",
               "carrier", "tracking_number", "next_steps", "created_at"),
@@ -40,6 +40,10 @@ _SUPERLATIVES = (("price", min, re.compile(r"\b(cheapest|lowest|least expensive|
                  ("distance_km", max, re.compile(r"\b(farthest|furthest|further one)\b")),
                  ("eta_hours", min, re.compile(r"\b(fastest|quickest|soonest|sooner|faster)\b")))
 _AMOUNT_KEYS = ("price", "offered_price", "current_bid", "counter_price")
+_COUNT_KEYS = ("quantity_available", "quantity", "quantity_on_hand")
+_UNITS = (r"(?:days?|hours?|hrs?|w(?:ee)?ks?|months?|y(?:ea)?rs?|miles?|mi|km|min(?:ute)?s?|ft|feet|in(?:ch)?|lbs?|kw|"
+          r"hp|v|volts?|amps?|a|mfd|uf|tons?|dollars?|bucks|usd)\b")
+_HOLDING = re.compile(rf"\b(?:with|has|got|having|holding)\s+(\d{{1,5}})\b(?![-\s]*(?:[%$]|{_UNITS}))")
 _NAMES = ("organization", "person", "city", "location", "site")
 # What a message may name an object of each kind by ("the shop" says where to ship, not which answer).
 _RELEVANT = {"option": {"organization", "person", "city", "location", "condition"},
@@ -83,12 +87,10 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
             return [items[-1]]
         if 1 <= index <= len(items):
             return [items[index - 1]]
-        # "the one with 6" among two: no sixth item, but one item of 6 units
-        counted = [r for r in items if str(r.data.get("quantity_available") or r.data.get("quantity")) == str(index)]
-        return counted if len(counted) == 1 else []
+        return _holding(items, {float(index)})  # "the one with 6" among two: no sixth item, but one of 6 units
     narrowed = list(items)
     filtered = False
-    numbers = {_norm(v) for v in said.values("part_number")}
+    numbers = {normalize_part_number(v) for v in said.values("part_number")}
     if numbers and any(_numbers_of(r) for r in items):  # a part number no item has points at none of them
         narrowed = [r for r in items if numbers & _numbers_of(r)] or \
             [r for r in items if any(len(n) >= 4 and (m.endswith(n) or m.startswith(n))
@@ -126,12 +128,20 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
                                            for k in _AMOUNT_KEYS)]
         if len(same) == 1:
             return same
+    counted = _holding(narrowed, {float(n) for n in _HOLDING.findall(said.lowered)}) if len(narrowed) > 1 else []
+    if counted:  # "the one with 6" (a count held, not "reorder point on those to 3"): the line holding six
+        return counted
     if narrowed != items or filtered:  # of Rival's offers, "the fan motor" one
         return (by_words(narrowed, said) or narrowed) if len(narrowed) > 1 else narrowed
     worded = by_words(items, said)
     if worded:
         return worded
     return items if allow_single and len(items) == 1 else []
+
+
+def _holding(items: list[Ref], counts: set[float]) -> list[Ref]:
+    hits = [r for r in items if any(_float(r.data.get(k)) in counts for k in _COUNT_KEYS)]
+    return hits if len(hits) == 1 else []
 
 
 def _value(ref: Ref, key: str) -> float | None:
@@ -155,7 +165,7 @@ def _float(raw: object) -> float | None:
 def _numbers_of(ref: Ref) -> set[str]:
     numbers = {str(ref.data.get("part_number") or "")} | {str(p.get("part_number") or "") for p in
                                                            ref.data.get("parts") or [] if isinstance(p, dict)}
-    return {_norm(n) for n in numbers if n}
+    return {normalize_part_number(n) for n in numbers if n}
 
 
 def _named(items: list[Ref], entity: str, value: str, organization: str | None) -> list[Ref]:
@@ -174,12 +184,6 @@ def _named(items: list[Ref], entity: str, value: str, organization: str | None) 
         elif sells:  # "tina came back on it": the items name only our buyers; Tina sells for that company
             hits = sells
     return hits
-
-
-def _norm(number: str) -> str:
-    from knowledge.partnumbers import normalize_part_number
-
-    return normalize_part_number(number)
 
 
 # A clause that runs something down or turns it away ("metros is beat up", "rival, no thanks"), or keeps it as

@@ -11,8 +11,12 @@ from agent.planners.local.policies.common import failure, written
 from agent.planners.local.policies.stock import stock_item
 from agent.planners.local.policy import Call, Ctx, Step, policy, say
 
-_REORDER_AT = re.compile(r"\b(?:reorder(?:ing)?\s*(?:point|pt|level|at)?|alert at|flag(?: it)?(?: so we reorder)? at|"
-                         r"min(?:imum)?|get down to|runs? low at|reorder at)\D{0,12}?(\d{1,6})\b", re.IGNORECASE)
+_REORDER_WORDS = (r"\b(?:reorder(?:ing)?\s*(?:point|pt|level|at)?|alert at|flag(?: it)?(?: so we reorder)? at|"
+                  r"min(?:imum)?|get down to|runs? low at|reorder at)")
+_REORDER_AT = re.compile(_REORDER_WORDS + r"\D{0,12}?(\d{1,6})\b", re.IGNORECASE)
+# "the reorder point on those to 3", "reorder pt for 58599490 to 3": the number after "to" is the setting, and
+# the words between may be longer than the bare pattern allows or hold a part number
+_REORDER_TO = re.compile(_REORDER_WORDS + r"(?:[^.\n\d]|\d{4,}){0,30}?\b(?:to|=|is|of|@)\s*(\d{1,6})\b", re.IGNORECASE)
 _REORDER_QTY = re.compile(r"\b(?:reorder\s*(?:qty|quantity|amount)|order|reorder)\D{0,10}?(\d{1,6})\s*(?:at a time|"
                           r"each time|per order)|\breorder\s*(?:qty|quantity|amount)\D{0,10}?(\d{1,6})", re.IGNORECASE)
 _BIN = re.compile(r"\b(?:bin|shelf|slot|rack)\s*(?:location\s*)?(?:is\s*|to\s*|#\s*)?"
@@ -30,7 +34,8 @@ def settings_in(ctx: Ctx) -> dict[str, Any]:
     quantity = _REORDER_QTY.search(text)
     if quantity:
         changes["reorder_quantity"] = int(quantity.group(1) or quantity.group(2))
-    point = _REORDER_AT.search(_REORDER_QTY.sub(" ", text))
+    without_quantity = _REORDER_QTY.sub(" ", text)
+    point = _REORDER_TO.search(without_quantity) or _REORDER_AT.search(without_quantity)
     if point:
         changes["reorder_point"] = int(point.group(1))
     where = _BIN.search(text)
