@@ -53,10 +53,14 @@ def _admin_url(settings: Settings) -> URL:
 
 
 def _apply_server_settings(settings: Settings, admin: URL) -> URL:
-    """Give the embedded server its memory settings, restarting it once when they change."""
+    """Give the embedded server its memory and durability settings, restarting it once when memory changes."""
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
+            fsync = "on" if settings.embedded_fsync else "off"
+            if conn.execute(text("SHOW fsync")).scalar_one() != fsync:
+                conn.execute(text(f"ALTER SYSTEM SET fsync = {fsync}"))
+                conn.execute(text("SELECT pg_reload_conf()"))
             current = conn.execute(text("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"))
             wanted = conn.execute(text("SELECT pg_size_bytes(:v)"), {"v": settings.embedded_shared_buffers})
             # a floor: `knowledge.server_tuning` raises it for a large catalog, and that must stick

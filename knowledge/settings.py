@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     # PostgreSQL's default (128MB) cannot hold a 100k-part catalog's HNSW index, so every vector search
     # copies hundreds of pages in from the OS cache. Applied to the embedded server only.
     embedded_shared_buffers: str = "512MB"
+    # Off only for a throwaway cluster (the tests' own): every eval task clones a 40 MB database, and with fsync
+    # each clone and drop waits on the disk. Off survives a PostgreSQL crash, not the machine losing power.
+    embedded_fsync: bool = True
 
     embedding_model_path: Path | None = Field(
         default=None, description="Directory of a sentence-transformers model; default: the bundled MiniLM."

@@ -15,6 +15,8 @@ os.environ.setdefault("PARTPILOT_HOME", str(REPO / ".ci-home"))
 # One database per pytest session, so parallel runs (developers, CI retries) never drop each other's data.
 os.environ["EMBEDDED_DATABASE_NAME"] = os.environ.get("PARTPILOT_TEST_DB", f"partpilot_test_{os.getpid()}")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# the tests' cluster is thrown away: its thousands of eval clones need not wait on the disk (knowledge.settings)
+os.environ.setdefault("EMBEDDED_FSYNC", "false")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.pop("ANTHROPIC_API_KEY", None)
 os.environ.pop("PLANNER_MODEL", None)  # a developer's own model must not become the tests' planner

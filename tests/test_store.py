@@ -92,7 +92,7 @@ def test_python_and_sql_normalisation_agree(engine: Engine) -> None:
     assert looks_like_part_number("GAA26800LC1") and not looks_like_part_number("door")
 
 
-def test_embedded_server_has_its_memory_settings(engine: Engine) -> None:
+def test_embedded_server_has_its_memory_and_durability_settings(engine: Engine) -> None:
     import os
 
     from knowledge.settings import get_settings
@@ -103,3 +103,5 @@ def test_embedded_server_has_its_memory_settings(engine: Engine) -> None:
         have = conn.execute(text("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"))
         want = conn.execute(text("SELECT pg_size_bytes(:v)"), {"v": get_settings().embedded_shared_buffers})
         assert have.scalar_one() == want.scalar_one()
+        # the tests' throwaway cluster runs without fsync (tests/conftest.py); a kept one never does
+        assert conn.execute(text("SHOW fsync")).scalar_one() == ("on" if get_settings().embedded_fsync else "off")
