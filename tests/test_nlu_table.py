@@ -113,6 +113,7 @@ ROWS = [
      {("urgency", "emergency"), ("site", "Denver Union Station"), ("part_number", "GAA26800LC1")}),
     ("anything in aurora?", "find_stock", {("city", "Aurora")}),
     ("got one on my truck?", "own_stock", {("location", "my_truck")}),
+    ("do i have one on me", "own_stock", {("location", "my_truck")}),
     ("how many are at summit main", "own_stock", {("location", "Summit Main Warehouse")}),
     ("anything closer to lakewood", "closer", {("city", "Lakewood")}),
     ("how far is the englewood counter", "how_far", {("location", "Keystone Will-Call Counter Englewood")}),
@@ -182,6 +183,7 @@ ROWS = [
      {("quantity", "2"), ("quantity", "3"), ("date", "next week")}),
     ("we're short one on priya's truck, count is off", "adjust_stock",
      {("quantity", "1"), ("location", "Truck 03 (Priya)"), ("adjust_reason", "cycle_count")}),
+    ("burned thru 2 of the caps this am", "adjust_stock", {("quantity", "2"), ("adjust_reason", "used_on_job")}),
     ("sent ray his part via ups", "mark_shipped", {("person", "Ray Kowalski"), ("carrier", "UPS")}),
     ("review rival, four stars", "rate_seller", {("organization", "Rival Lift & Climate"), ("rating", "4")}),
 ]

@@ -221,3 +221,47 @@ def test_a_count_said_picks_the_line_holding_it(nlu: NLU, text: str, picked: str
     parse = nlu.parse(text, SUMMIT)
     hits = match(lines, Said(text, entity_dicts(parse)))
     assert [h.id for h in hits if len(hits) == 1] == ([picked] if picked else [])
+
+
+def test_drop_words_on_the_watchlist_stop_watching_the_one_named(nlu: NLU, env: Env) -> None:
+    from agent.planners.local.dialogue.picking import pick
+
+    watched = [make_ref("listing", {"id": lid, "part_number": pn, "manufacturer": maker, "name": name,
+                                    "seller_organization": "Metro Salvage & Surplus"})
+               for lid, pn, maker, name in (("l1", "HK38EA021", "Carrier", "Defrost timer"),
+                                            ("l2", "CNT05096", "Trane", "Heat pump defrost control board"))]
+
+    def goal(text: str, dropping: str | None) -> tuple[str | None, str | None]:
+        state = DialogueState(listed=Listed(kind="listing", items=watched, dropping=dropping))
+        parse = nlu.parse(text, SUMMIT)
+        ask = pick(parse, Said(text, entity_dicts(parse)), state, env)
+        return (ask.intent, ask.target.id if ask.target else None) if ask else (None, None)
+
+    assert goal("drop the trane defrost board, got one from supply house", "unwatch_listing") == \
+        ("unwatch_listing", "l2")
+    assert goal("pls take the trane one off", "unwatch_listing") == ("unwatch_listing", "l2")
+    # a list that is no watchlist: dropping one of it means nothing of the kind
+    assert goal("drop the trane defrost board, got one from supply house", None)[0] != "unwatch_listing"
+
+
+def test_the_part_said_to_be_broken_is_the_one_meant() -> None:
+    from agent.planners.local.policies.parts import named_among
+    from knowledge.search.kinds import part_nouns_in
+
+    parts = [{"part_number": "MOT71672", "manufacturer": "Trane", "name": "Dual run capacitor 55/5 MFD 440 VAC"},
+             {"part_number": "CNT34534", "manufacturer": "Trane", "name": "Condenser fan motor 1 hp 1100 rpm 460V"},
+             {"part_number": "HC57DX440", "manufacturer": "Carrier", "name": "Condenser fan motor 1 hp 1100 rpm 460V"}]
+    text = "trane rtu condenser fan wont spin, motor's cooked & seized. 1hp 1100rpm 460v. need to order one"
+    assert named_among(parts, text, "Trane")["part_number"] == "CNT34534"  # type: ignore[index]
+    assert named_among(parts, text) is None  # two motors, no maker said: not a guess
+    assert named_among(parts, "condenser fan wont spin, unit is dead") is None  # the unit is no part
+    assert part_nouns_in("2 batts, a new xfmr and a disco") == {"battery", "transformer", "disconnect"}
+
+
+def test_the_question_before_an_ask_leads_into_it() -> None:
+    from agent.planners.local.dialogue.state import AskState, TurnState
+
+    asks = [AskState(intent="diagnose", text="xr16 iced solid. coil sensor ohms out fine. board?"),
+            AskState(intent="own_stock", text="we got any")]
+    assert TurnState(asks=asks, index=1).lead_in() == "board?"
+    assert TurnState(asks=asks, index=0).lead_in() == ""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge.search.query import SYNONYMS
+
 PART_KINDS: dict[str, tuple[str, ...]] = {
     "door motor": ("door_motor", "door_operator"),
     "door operator": ("door_operator", "door_motor"),
@@ -89,9 +91,9 @@ PART_NOUNS = frozenset({
     "clip", "anchor", "grease", "oil", "lubricant", "multimeter", "meter", "screwdriver", "restrictor", "brake",
     "inverter", "fan", "inducer", "receptacle", "hanger", "chain", "buffer", "bolt", "pump",
 })
-_NOUN_SLANG = {"cap": "capacitor", "caps": "capacitor", "stat": "thermostat", "tstat": "thermostat",
-               "comp": "compressor", "disco": "disconnect", "batt": "battery", "batts": "battery",
-               "xfmr": "transformer", "op": "operator"}
+# The trade's one-word names of a part noun ("batt", "tstat") are the search vocabulary's (query.SYNONYMS)
+_NOUN_SLANG = {"op": "operator", **{slang: words[0] for slang, words in SYNONYMS.items()
+                                    if " " not in slang and len(words) == 1 and words[0] in PART_NOUNS}}
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -99,7 +101,7 @@ def part_nouns_in(lowered_text: str) -> frozenset[str]:
     """The nouns of PART_NOUNS a text uses (plural or trade slang: "caps", "batts", "curtains")."""
     found = set()
     for word in _WORD.findall(lowered_text):
-        word = _NOUN_SLANG.get(word, word)
+        word = _NOUN_SLANG.get(word, _NOUN_SLANG.get(word.removesuffix("s"), word))  # "caps", "batts"
         singular = word[:-1] if word.endswith("s") and word[:-1] in PART_NOUNS else word
         if singular in PART_NOUNS:
             found.add(singular)

@@ -19,6 +19,9 @@ DEFAULT_GOAL = {"part": "part_chosen", "option": "hold", "listing": "details", "
                 "stock": "details", "equipment": "check_fit", "order": "details", "cart_item": "change_cart"}
 
 
+_DROPS = re.compile(r"\s*(?:(?:ok|okay|pls|please|and|also|then|just|yeah|u can|you can|go ahead and)\s+)*(?:drop|"
+                    r"remove|ditch|kill|nix|scrap|lose|toss|delete|clear|forget|get rid of|"
+                    r"take\b[^.,;]{0,40}\boff\b)\b")
 _THAT_ONE = re.compile(r"\b(?:that one|this one|that|it)\b")
 _OTHER = re.compile(r"\b(?:else|other|others|another)\b")
 
@@ -57,6 +60,8 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
     goal = _acting_on(parse, hits[0]) if acting or parse.intent not in ("choose", "affirm") else None
     if (goal is None or not acting) and env is not None:
         goal = _clause_goal(said.text, hits[0], env) or goal
+    if listed.dropping and _DROPS.match(said.lowered):  # "drop the trane defrost board" with the watchlist shown
+        goal = listed.dropping
     # names point as surely as "that one" — names of what this kind of object is known by
     who = any(said.has(e) for e in ("organization", "person", "city", "location") if e in relevant_names(listed.kind))
     if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:

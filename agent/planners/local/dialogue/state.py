@@ -8,6 +8,7 @@ asked when unsure, and the asks of the current turn.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -37,6 +38,7 @@ class Listed(BaseModel):
     items: list[Ref] = Field(default_factory=list)
     goal: str | None = None
     carried: list[dict[str, Any]] = Field(default_factory=list)  # what the ask that asked "which one?" said
+    dropping: str | None = None  # what "drop the trane one" does to one of them: unwatch_listing on the watchlist
 
 
 class FormState(BaseModel):
@@ -99,6 +101,11 @@ class TurnState(BaseModel):
     @property
     def current(self) -> AskState | None:
         return self.asks[self.index] if self.index < len(self.asks) else None
+
+    def lead_in(self) -> str:
+        """The last sentence of the ask before the current one ("board? we got any": "board?")."""
+        before = self.asks[self.index - 1].text.strip() if 0 < self.index <= len(self.asks) else ""
+        return re.split(r"(?<=[.!?])\s+", before)[-1] if before else ""
 
 
 class DialogueState(BaseModel):

@@ -143,7 +143,7 @@ def build_lexicon(tables: LookupTables) -> Lexicon:
     for site in tables.sites:
         for form in names.site_forms(site, cities):
             lex.add("site", form, site)
-    for spelling in ("my truck", "my van", "the truck", "the van", "my rig", "the rig"):
+    for spelling in ("my truck", "my van", "the truck", "the van", "my rig", "the rig", "on me"):  # "got one on me"
         lex.add("location", spelling, "my_truck")
     for spelling in ("the warehouse", "our warehouse", "the shop", "our shop"):
         lex.add("location", spelling, "warehouse")

@@ -236,4 +236,4 @@ def my_watchlist(ctx: Ctx) -> Step:
     top = items[:5]
     return say(f"You're watching {len(items)} listing{'s' if len(items) != 1 else ''}:", "",
                [listing_item(r) for r in top], numbered=True,
-               listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top]))
+               listed=Listed(kind="listing", items=[make_ref("listing", r) for r in top], dropping="unwatch_listing"))

@@ -9,7 +9,7 @@ from typing import Any
 from agent.planners.local.dialogue.refs import make_ref, match, points_at_list, resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import Listed
-from agent.planners.local.policies.common import failure
+from agent.planners.local.policies.common import describes_part, failure
 from agent.planners.local.policy import Call, Ctx, Step, offer, say
 from agent.planners.local.render import money
 from agent.reply_draft import DraftItem
@@ -82,6 +82,11 @@ def source(ctx: Ctx) -> dict[str, Any] | Step:
     part = ctx.state.focused("part")
     if part is not None and part.data.get("part_number"):
         return {"part_number": part.data["part_number"]}
+    if describes_part(ctx):  # "motor's cooked & seized. 1hp 460v. need to order one?": which part it is, first
+        from agent.planners.local.policies.parts import diagnose, find_part
+        from knowledge.search.symptoms import likely_parts
+
+        return diagnose(ctx) if likely_parts(ctx.ask.text) else find_part(ctx)
     return say("Which part?", "A part number, or find it first and pick one.", kind="question")
 
 

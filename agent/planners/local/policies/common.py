@@ -112,7 +112,8 @@ _GLUE = frozenset({"one", "ones", "it", "that", "this", "them", "some", "more", 
                    "yup", "sure", "okay", "please", "pls", "thanks", "thx", "those", "these", "em", "sitting",
                    "laying", "lying", "kicking", "around", "floating", "stashed", "handy", "extra", "extras", "just",
                    "scratch", "listed", "whos", "who's", "show", "tell", "let", "see", "fine", "actually", "from",
-                   "alright", "whatever", "really"})
+                   "alright", "whatever", "really", "wait", "hmm", "hey", "nice", "cool", "sweet", "awesome",
+                   "great", "perfect"})  # "oh wait do i have one on me": nothing described
 
 
 def candidates(result: ToolResult) -> list[dict[str, Any]]:
@@ -219,6 +220,24 @@ def target_part(ctx: Ctx) -> Ref | None:
         return make_ref("part", other.data)
     drafted = ctx.state.form.values.get("part_number") if ctx.state.form is not None else None
     return make_ref("part", {"part_number": drafted}) if drafted else None  # the part of the form in hand
+
+
+def cataloged(ctx: Ctx, part: Ref | None) -> Ref | None:
+    """The catalog's part when the "number" said is a rating in its name ("l6-30 twist lock, hubbell": HBL2620,
+    Twist-lock receptacle, L6-30), once a search was made for the words; else the part as named."""
+    searched = ctx.last("search_parts")
+    number = ctx.said.value("part_number")
+    if part is None or not number or searched is None or not searched.ok:
+        return part
+    from knowledge.partnumbers import normalize_part_number
+
+    said = normalize_part_number(number)
+    parts = candidates(searched)
+    if any(normalize_part_number(str(p.get("part_number") or "")) == said for p in parts):
+        return part  # a catalog number after all
+    best = winner(parts, search_query(ctx))
+    named = best is not None and said in normalize_part_number(f"{best.get('name')} {best.get('description')}")
+    return make_ref("part", best) if best is not None and named else part
 
 
 def part_args(part: Ref) -> dict[str, Any]:

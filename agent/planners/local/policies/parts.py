@@ -32,6 +32,9 @@ _WHICH_ONE = re.compile(r"\b(?:what|which)\s+([a-z]+(?:\s+[a-z]+)?)\s+(?:is (?:t
                         r"should i)\b", re.IGNORECASE)  # "what board is that", "what pack do i need"
 _SUSPECTED = re.compile(r"\b(?:pretty sure|i think|think|probably|prob|guessing|bet|looks like|sounds like)\s+"
                         r"(?:it'?s\s+|its\s+)?(?:the|a|an|my|that)\s+([^.?!,]+)", re.IGNORECASE)
+# "motor's cooked & seized", "the cap is shot": the part said to be broken is the one meant
+_BROKEN = re.compile(r"\b([a-z]+(?: [a-z]+)?)(?:'s| is| are| looks| went)\s+(?:\w+ )?(?:cooked|seized|shot|toast|fried|"
+                     r"dead|burnt|burned|blown|bad|junk|smoked|busted|locked up)\b", re.IGNORECASE)
 _SPEC = re.compile(r"\b\d+(?:\.\d+)?(?:/\d+)?\s?(?:a|amp|amps|v|vac|vdc|hp|mfd|uf|ton|tons|kw|psi|rpm|p|pole|"
                    r"phase|ph)\b|\b\d\s?pole\b|\b(?:single|three|3|1) phase\b", re.IGNORECASE)
 
@@ -165,11 +168,13 @@ def _search_at_site(ctx: Ctx, site: str) -> Step:
                           f"the {unit.label} at {unit.data['site']} ({count} unit{'s' if count > 1 else ''})")
 
 
-def named_among(parts: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+def named_among(parts: list[dict[str, Any]], text: str, maker: str = "") -> dict[str, Any] | None:
     """The candidate a fault report names by what it asks for or suspects ("what board is that", "pretty sure
-    the PVT is shot"); the symptom's own words are not a name."""
-    asked = [m.group(1) for m in [*_ASKED_FOR.finditer(text), *_SUSPECTED.finditer(text), *_WHICH_ONE.finditer(text)]]
-    return next((w for a in asked if (w := described_winner(parts, " ".join(as_catalog_says(a.lower().split()))))),
+    the PVT is shot"), of the maker said when it makes one of them; the symptom's own words are not a name."""
+    asked = [m.group(1) for m in [*_ASKED_FOR.finditer(text), *_SUSPECTED.finditer(text), *_WHICH_ONE.finditer(text),
+                                  *_BROKEN.finditer(text)]]
+    pool = [p for p in parts if maker and str(p.get("manufacturer") or "").lower() == maker.lower()] or parts
+    return next((w for a in asked if (w := described_winner(pool, " ".join(as_catalog_says(a.lower().split()))))),
                 None)
 
 
@@ -183,7 +188,9 @@ def diagnose(ctx: Ctx) -> Step:
     base = search_args(ctx)
     searches = [r for r in ctx.results if r.name == "search_parts"]
     specs = " ".join(_SPEC.findall(ctx.ask.text))  # "the 2 pole 40a 24v coil one": which of its kind
-    queries = [f"{cause} {specs}".strip() for cause in causes] or [base["query"]]
+    maker = next((m for m in ctx.said.values("manufacturer")  # "trane rtu condenser fan …": Trane's, not a model's
+                  if m != ctx.said.extra("equipment_model", "manufacturer")), "")
+    queries = [f"{maker} {cause} {specs}".strip() for cause in causes] or [base["query"]]
     if len(searches) < len(queries):
         return Call("search_parts", {**base, "query": queries[len(searches)]})
     parts: list[dict[str, Any]] = []
@@ -195,7 +202,7 @@ def diagnose(ctx: Ctx) -> Step:
         return say("I couldn't match that fault to a part.", "What's the equipment model, or the part you suspect?")
     fits = str(base.get("compatible_with") or "")
     # the symptom's words are not a name: only what they ask for or suspect ("pretty sure the PVT is shot")
-    named = named_among(parts, ctx.ask.text)
+    named = named_among(parts, ctx.ask.text, maker)
     if named is not None:  # "… keeps throwing low batt. whats the battery pn": they said which part
         ctx.state.put_focus(make_ref("part", named))
         return present_part(make_ref("part", named), f"That's {part_item(named).title}.")

@@ -8,13 +8,14 @@ from typing import Any
 
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.item_words import as_catalog_says
-from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.refs import make_ref, match, names_other_kind, resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
 from agent.planners.local.nlu.numbers import WORD_NUMBERS
 from agent.planners.local.policies.common import (
     about_them,
     candidates,
+    cataloged,
     content_words,
     describes_part,
     failure,
@@ -42,12 +43,6 @@ def _stock_line(i: dict[str, Any], place: bool = True) -> str:
     name = f" {i.get('name')}," if i.get("name") else ""
     at = f" at {i.get('location_name')}" if place else ""
     return f"{i.get('quantity_available')} ×{name} {i.get('part_number')}{at}{low}"
-
-
-def _found_total(ctx: Ctx) -> int | None:
-    """How many stock items the last stock lookup matched in all, beyond the page read."""
-    found = ctx.last("list_stock")
-    return int(found.data.get("total") or 0) if found is not None and found.ok else None
 
 
 def _at(location: str | None, env_name: str, item: dict[str, Any]) -> bool:
@@ -91,8 +86,11 @@ def own_stock(ctx: Ctx) -> Step:
             return Call("list_stock", {"limit": 50, "part_number": unasked[0]})
         items = [i for r in looked for i in r.data.get("items") or [] if _at(location, ctx.env.name, i)]
         return _present_stock(ctx, items, location, None, elsewhere=False)
-    if part is None and shown and not location and not describes_part(ctx):
-        # "board? we got any" after the likely parts: which of them, not all of our stock
+    lead_in = ctx.state.turn.lead_in() if ctx.state.turn else ""  # "board? we got any": the board listed
+    meant = [r for r in shown if not names_other_kind(r, Said(f"{lead_in} {ctx.said.text}", []))]
+    if part is None and len(meant) == 1 and len(shown) > 1 and not describes_part(ctx):
+        part = meant[0]
+    if part is None and shown and not location and not describes_part(ctx):  # which of them, not all our stock
         return ask_which([r.data for r in shown], "Which of these should I look for in your stock?", goal="own_stock")
     if part is None and location and describes_part(ctx):  # "any door gibs on my truck": what is there, by name
         there = ctx.last("list_stock")
@@ -112,6 +110,7 @@ def own_stock(ctx: Ctx) -> Step:
             return ask_which(parts, "Which part do you mean?", goal="own_stock") if parts else \
                 say("I couldn't tell which part that is.", "What's the part number?", kind="question")
         part = make_ref("part", best)
+    part = cataloged(ctx, part)
     found = ctx.last("list_stock")
     wanted = part.data.get("part_number") if part is not None else None
     place = location_id(ctx, location) if location and part is None else None
@@ -121,6 +120,8 @@ def own_stock(ctx: Ctx) -> Step:
     if not found.ok:
         return failure(found, "check your stock")
     items = [i for i in found.data.get("items") or [] if _at(location, ctx.env.name, i)]
+    if not found.data.get("items") and ctx.said.has("part_number") and not ctx.called("search_parts"):
+        return Call("search_parts", search_args(ctx))  # none of "l6-30": a number, or a rating in a part's name?
     if elsewhere and focus is not None:
         items = [i for i in items if i.get("location_name") != focus.data.get("location_name")]
     return _present_stock(ctx, items, location, part, bool(elsewhere and focus is not None),
@@ -160,7 +161,8 @@ def _present_stock(ctx: Ctx, items: list[dict[str, Any]], location: str | None, 
     top = items[:6]
     if whole_place and location:  # "whats on my truck": what the place holds, by name
         place_name = items[0].get("location_name") if location == "my_truck" else location
-        more = int(_found_total(ctx) or len(items)) - len(top)
+        found = ctx.last("list_stock")  # the lookup's total: what the place holds beyond the page read
+        more = int((found.data.get("total") if found is not None and found.ok else None) or len(items)) - len(top)
         return say(f"On {place_name}: {len(top) + more} part{'s' if len(top) + more != 1 else ''}"
                    f"{f', the first {len(top)}' if more > 0 else ''}:",
                    f"…and {more} more. Ask for a part by name to check it." if more > 0 else "",
@@ -205,13 +207,9 @@ def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
     if found is None:
         if part is None and not location:
             return say("Which part?", kind="question")
-        args: dict[str, Any] = {"limit": 100}
-        if part is not None:
-            args["part_number"] = part.data.get("part_number")
         place = location_id(ctx, location) if location else None
-        if place:
-            args["location_id"] = place
-        return Call("list_stock", args)
+        return Call("list_stock", {"limit": 100, **({"part_number": part.data.get("part_number")} if part else {}),
+                                   **({"location_id": place} if place else {})})
     if not found.ok:
         return failure(found, "check your stock")
     rows = [i for page in ctx.results if page.name == "list_stock" and page.ok for i in page.data.get("items") or []]
