@@ -41,11 +41,12 @@ class LookupTables:
     cities: tuple[str, ...]
     part_numbers: Container[str]  # normalised (knowledge.partnumbers.normalize_part_number)
     catalog_terms: frozenset[str] = frozenset()  # stemmed lexemes ("instal", "contactor", "safeti")
+    organization_types: tuple[tuple[str, str], ...] = ()  # (name, org_type): "the hospital one" is theirs
 
 
 _SQL = {
     "sites": "SELECT DISTINCT site_name FROM equipment WHERE site_name IS NOT NULL ORDER BY 1",
-    "organizations": "SELECT name FROM organizations ORDER BY name",
+    "organizations": "SELECT name, org_type FROM organizations ORDER BY name",
     "people": "SELECT u.name, o.name FROM users u JOIN organizations o ON o.id = u.organization_id "
               "WHERE u.is_active ORDER BY u.name",
     "locations": "SELECT s.id, s.name, o.name, s.location_type, u.name FROM stock_locations s "
@@ -93,6 +94,7 @@ def _read_lookups(engine: Engine) -> LookupTables:
     return LookupTables(
         sites=tuple(r[0] for r in rows["sites"]),
         organizations=tuple(r[0] for r in rows["organizations"]),
+        organization_types=tuple((r[0], r[1]) for r in rows["organizations"] if r[1]),
         people=tuple(Person(r[0], r[1]) for r in rows["people"]),
         locations=tuple(Location(str(r[0]), r[1], r[2], r[3], r[4]) for r in rows["locations"]),
         cities=tuple(r[0] for r in rows["cities"]),

@@ -146,3 +146,16 @@ def test_auction_longer_than_allowed_is_asked_again(runner: AgentRunner, engine:
 def test_technician_cannot_auction(runner: AgentRunner, engine: Engine) -> None:
     turn = talk(runner, engine, "maria.gonzalez@summitvm.example").say("auction off our spare GAA26800LC1")
     assert names(turn) == [] and "Only sellers and parts managers" in turn.reply
+
+
+# ---- the part by its words --------------------------------------------------------------------------------
+
+def test_a_part_described_for_listing_is_the_one_stocked_where_it_comes_from(runner: AgentRunner,
+                                                                             engine: Engine) -> None:
+    # five catalog parts fit "carrier 40/5 dual caps"; the shop stocks four of them, one of them Carrier's
+    chat = talk(runner, engine, "heather.moss@northlinemech.example")
+    asked = chat.say("list 3 of the carrier 40/5 dual caps from the shop, new, 36 ea")
+    call = args_of(asked, "create_listing")
+    assert (call["part_number"], call["quantity"], str(call["price"])) == ("P291-4053RS", 3, "36")
+    assert asked.confirmation is not None  # nothing written before yes
+    chat.say("no")

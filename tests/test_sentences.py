@@ -265,3 +265,43 @@ def test_the_question_before_an_ask_leads_into_it() -> None:
             AskState(intent="own_stock", text="we got any")]
     assert TurnState(asks=asks, index=1).lead_in() == "board?"
     assert TurnState(asks=asks, index=0).lead_in() == ""
+
+
+def test_two_conditions_said_narrow_to_either(nlu: NLU) -> None:
+    answers = [make_ref("response", {"id": rid, "part_number": "RH3B-UAC240V", "organization_name": org,
+                                     "condition": condition})
+               for rid, org, condition in (("r1", "Metro Salvage & Surplus", "refurbished"),
+                                           ("r2", "Keystone Parts Supply", "new"))]
+    text = "keystone's. new beats refurb. will call"
+    parse = nlu.parse(text, SUMMIT)
+    assert [r.id for r in match(answers, Said(text, entity_dicts(parse)))] == ["r2"]
+    only_refurb = "the refurb one"
+    assert [r.id for r in match(answers, Said(only_refurb, entity_dicts(nlu.parse(only_refurb, SUMMIT))))] == ["r1"]
+
+
+def test_a_correction_keeps_the_change_of_another_kind_after_it(nlu: NLU, env: Env) -> None:
+    text = "shoot i meant 30 of em not 3. and make it 37. then publish"
+    asks = context_then_command(nlu.parse(text, SUMMIT), env)
+    assert asks is not None and [a.intent for a in asks] == ["update_listing", "publish_listing"]
+    corrected = context_then_command(nlu.parse("bump my max to 400. no wait make it 375", SUMMIT), env)
+    assert corrected is None or len(corrected) == 1  # one change, corrected: never two
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("burned 2 of the 45/5 caps and a SEN77288 stat on the job, take em off my truck", 1),
+    ("used 2 x GAA26800LC1 today", 2),
+    ("used the GAA26800LC1, 2 of em", None),  # no count right before it: the message's count stands
+])
+def test_the_count_right_before_a_part_number_is_its_own(text: str, count: int | None) -> None:
+    number = next(w for w in text.split() if any(c.isdigit() for c in w) and len(w) > 5)
+    said = Said(text, [{"entity": "part_number", "value": number, "text": number, "start": text.index(number)}])
+    assert said.count_before("part_number") == count
+
+
+def test_of_two_counts_for_a_listing_the_one_made_its_price_is_the_price() -> None:
+    from agent.planners.local.policies.selling import _set_as_price
+
+    said = "shoot i meant 30 of em not 3. and make it 37. then publish"
+    assert _set_as_price(["30", "37"], said, "36.00") == "37"
+    assert _set_as_price(["30", "37"], "30 of em, 37 total", "36.00") is None  # no "make it": asked, not guessed
+    assert _set_as_price(["30", "370"], "30 of em. make it 370", "36.00") is None  # far from the price

@@ -216,7 +216,9 @@ def context_then_command(parse: Parse, env: Env, read: list[Parse] | None = None
             or any(a.intent == parse.intent for a in read)):
         return None  # clearly one change; a weak reading of the whole that none of its sentences asks is not
     if len(read) >= 2 and _TAKES_BACK.search(parse.text):  # "bump my max to 400. no wait make it 375": corrected
-        return [Parse(parse.text, read[0].intents, parse.entities, parse.masked)]
+        # … and a change of another kind after it stays its own ask ("i meant 30 not 3. make it 37. then publish")
+        return [Parse(parse.text, read[0].intents, parse.entities, parse.masked),
+                *(a for a in read[1:] if a.intent != read[0].intent and a.intent in WRITES)]
     return read or None
 
 

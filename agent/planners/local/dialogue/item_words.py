@@ -4,6 +4,7 @@ message that use them ("the galaxy safety board one", "not buying used batts", "
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from agent.planners.local.dialogue.said import STOP, Said
 from agent.planners.local.dialogue.state import Ref
@@ -70,3 +71,10 @@ def codes_fit(ref: Ref, said: Said, models: bool = False) -> bool:
              and re.sub(r"[^a-z0-9]", "", c) not in fits]  # a part fits a model its name need not say
     own = re.sub(r"[^a-z0-9]", "", text_of(ref) + str(ref.data.get("part_number") or "").lower())
     return all(re.sub(r"[^a-z0-9]", "", c) in own for c in codes)
+
+
+def in_condition(ref: Ref, said_condition: dict[str, Any]) -> bool:
+    """Is the item in the condition said? "used" is any used grade; "the used fair one" is that grade."""
+    condition, have = str(said_condition["value"]), str(ref.data.get("condition") or "")
+    exact = condition.startswith("used_") and str(said_condition.get("text") or "").lower().strip() != "used"
+    return have == condition or (not exact and have.startswith(condition.split("_")[0]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.item_words import by_words, codes_fit, text_of
+from agent.planners.local.dialogue.item_words import by_words, codes_fit, in_condition, text_of
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Ref
 from knowledge.partnumbers import normalize_part_number
@@ -102,11 +102,9 @@ def match(items: list[Ref], said: Said, *, allow_single: bool = False) -> list[R
         if values:  # "derek's or tomas's": either one's (two names of one kind never narrow to nothing)
             named = [_named(narrowed, entity, v, said.extra(entity, "organization")) for v in values]
             narrowed, filtered = [r for r in narrowed if any(r in hits for hits in named)], True
-    for said_condition in said.all("condition") if "condition" in relevant else []:
-        condition = str(said_condition["value"])  # "used" is any used grade; "the used fair one" is that grade
-        exact = condition.startswith("used_") and str(said_condition.get("text") or "").lower().strip() != "used"
-        narrowed = [r for r in narrowed if str(r.data.get("condition") or "") == condition or (not exact and
-                    str(r.data.get("condition") or "").startswith(condition.split("_")[0]))]
+    conditions = said.all("condition") if "condition" in relevant else []
+    if conditions:  # "used" is any used grade, "the used fair one" that grade; "new beats refurb": either one
+        narrowed = [r for r in narrowed if any(in_condition(r, c) for c in conditions)]
         filtered = True
     makers = {m.lower() for m in said.values("manufacturer")}
     made = [r for r in narrowed if str(r.data.get("manufacturer") or "").lower() in makers]

@@ -34,6 +34,21 @@ class Said:
     def has(self, *entities: str) -> bool:
         return any(self.all(e) for e in entities)
 
+    def count_before(self, entity: str) -> int | None:
+        """The count said right before the one mention of this entity ("… and a SEN77288 stat": 1, "2 x GAA…": 2),
+        which is that thing's count when the message counts several things."""
+        from agent.planners.local.nlu.numbers import WORD_NUMBERS
+
+        mentions = [e for e in self.all(entity) if isinstance(e.get("start"), int)]
+        if len(mentions) != 1:
+            return None
+        before = self.text[:mentions[0]["start"]].lower()
+        count = re.search(r"(?<![\w/.])(\d{1,4}|an?|one|two|three|four|five|six)\s*(?:x|×|pcs?)?\s*$", before)
+        if count is None:
+            return None
+        word = count.group(1)
+        return int(word) if word.isdigit() else WORD_NUMBERS.get(word, 1)
+
     def in_a_hurry(self) -> bool:
         """Says it is needed soon ("asap", "car's down"), not that it can wait ("no rush")."""
         return self.value("urgency") not in (None, "standard")

@@ -112,6 +112,19 @@ def _org_forms(name: str) -> list[str]:
     return sorted(forms)
 
 
+# What people call a company of each kind; said as the one of a list ("reject the hospital one", "the yard's").
+_KIND_WORDS = {"hospital": ("hospital",), "salvage": ("salvage yard", "yard", "junkyard"), "oem": ("oem",),
+               "distributor": ("distributor", "supply house"), "contractor": ("contractor",)}
+
+
+def _kind_forms(types: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """(organization, spelling) for each kind of company the network has exactly one of."""
+    kinds = {kind for _, kind in types}
+    only = {kind: [org for org, k in types if k == kind] for kind in kinds}
+    return [(orgs[0], form) for kind, orgs in only.items() if len(orgs) == 1
+            for word in _KIND_WORDS.get(kind, ()) for form in (f"the {word} one", f"the {word}'s", f"{word}'s")]
+
+
 def build_lexicon(tables: LookupTables) -> Lexicon:
     lex = Lexicon()
     for entity, values in synonyms().items():
@@ -123,6 +136,8 @@ def build_lexicon(tables: LookupTables) -> Lexicon:
     for org in tables.organizations:
         for form in _org_forms(org):
             lex.add("organization", form, org)
+    for org, form in _kind_forms(tables.organization_types):
+        lex.add("organization", form, org)
     first_names: dict[str, list[str]] = {}
     for person in tables.people:
         lex.add("person", person.name, person.name, organization=person.organization)

@@ -27,8 +27,9 @@ _MONEY_WORDS = re.compile(r"\$|\b" + _any(
 _PRICED = re.compile(r"\$\s?\d|\d\s?k\b|\d\s*(?:ea|each|apiece|bucks|dollars)\b|\b(?:at|for|offer|counter)\s+\$?\d{3,}")
 _STOCK = re.compile(r"\b(?:stock|inventory|count|recount|qty|quantity|on hand|shelf|bin|should be|actually have|"
                     r"really have|only have|correction|fix it|zero|subtract|add|write off|take (?:it|them|one) off)\b")
-_RATING = re.compile(r"\b(?:rat(?:e|ed|ing)|review(?:ed)?|feedback|stars?|score)\b|⭐|★|/\s?5\b|out of 5|"
-                     r"\bgets? (?:a |an )?[1-5]\b|\bgive (?:\w+ )?(?:a |an )[1-5]\b")
+# "4/5" is a rating, "a 40/5 cap" a capacitor's microfarads
+_RATING = re.compile(r"\b(?:rat(?:e|ed|ing)|review(?:ed)?|feedback|stars?|score)\b|⭐|★|out of 5|"
+                     r"(?<![\d.])[1-5](?:\.5)?\s?/\s?5\b|\bgets? (?:a |an )?[1-5]\b|\bgive (?:\w+ )?(?:a |an )[1-5]\b")
 _DEAL = re.compile(r"\b(?:accept|reject|decline|take it|deal|pass on|no way|lowball|sold|sell|buy|bought|paid|"
                    r"for it|fine|works)\b")
 _SHIPPING = re.compile(r"track|trk|fed ?ex|\bups\b|usps|\bdhl\b|ontrac|label")

@@ -15,11 +15,13 @@ from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import FormState
 from agent.planners.local.policies.common import candidates, describes_part, search_query, winner
 from agent.planners.local.policies.form_driver import ask, asks, checks, finishes, submits
+from agent.planners.local.policies.places import location_id
 from agent.planners.local.policies.pricing import suggestion_sentence
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, say, yes_no
 from agent.planners.local.render import condition, listing_item, money
 from agent.reply_draft import DraftChoice
 from knowledge.clock import now
+from knowledge.partnumbers import normalize_part_number
 
 
 @checks("create_listing")
@@ -59,9 +61,23 @@ def _part_from_words(ctx: Ctx, form: FormState) -> Step | None:
     if found is None:  # the first clause that says what it is ("… the 2 GECB boards listed, the refurb ones …")
         queries = (search_query(ctx, clause, fallback=False) for clause in re.split(r"[,.;!?]", ctx.said.text))
         return Call("search_parts", {"query": next((q for q in queries if q), search_query(ctx)), "limit": 5})
-    form.hints["part_searched"] = True
     # superseded revisions fold into their successor: "at400 door ops" is the AT400, whichever revision matched
     best = winner(candidates(found), search_query(ctx)) if found.ok else None
+    place = ctx.said.value("location")
+    where = location_id(ctx, str(place)) if place else None
+    if best is None and found.ok and len(candidates(found)) > 1 and where is not None:
+        # "list 3 of the carrier 40/5 caps from the shop": of the parts the words fit, the one stocked there
+        looked = {normalize_part_number(str(r.args.get("part_number"))): r for r in ctx.results
+                  if r.name == "list_stock" and r.ok and r.args.get("location_id") == where}
+        fits = candidates(found)[:5]
+        unlooked = [p for p in fits if normalize_part_number(str(p.get("part_number"))) not in looked]
+        if unlooked:
+            return Call("list_stock", {"limit": 5, "part_number": unlooked[0]["part_number"], "location_id": where})
+        ours = [p for p in fits if looked[normalize_part_number(str(p.get("part_number")))].data.get("items")]
+        makers = {m.lower() for m in ctx.said.values("manufacturer")}
+        ours = [p for p in ours if str(p.get("manufacturer") or "").lower() in makers] or ours  # "the carrier …"
+        best = ours[0] if len(ours) == 1 else None
+    form.hints["part_searched"] = True
     if best is not None:
         form.values["part_number"] = best["part_number"]
         form.values.setdefault("manufacturer", best.get("manufacturer"))

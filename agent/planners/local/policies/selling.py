@@ -82,10 +82,16 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
         if status:
             args["status"] = status
         return Call("search_listings", {k: v for k, v in args.items() if k != "status"})
+    number = ctx.said.value("part_number")
+    if mine.ok and not mine.data.get("results") and mine.args.get("part_number"):
+        # "that lcecpu40 draft": a number none of our listings has may be the name its part goes by
+        return Call("search_listings", {"mine_only": True, "limit": 50, "query": str(number)})
+    said = ctx.said if mine.args.get("part_number") or not number else \
+        Said(ctx.said.text, [e for e in ctx.said.entities if e.get("entity") != "part_number"])
     rows = [r for r in mine.data.get("results") or [] if not status or r.get("status") == status]
-    refs = [r for r in (make_ref("listing", row) for row in rows) if codes_fit(r, ctx.said, models=True)
+    refs = [r for r in (make_ref("listing", row) for row in rows) if codes_fit(r, said, models=True)
             and _worded(r, str(mine.args.get("query") or ""))]
-    hits = match(refs, ctx.said, allow_single=True)
+    hits = match(refs, said, allow_single=True)
     if not hits and ctx.ask.intent == "update_listing" and ctx.said.has("condition"):
         # "its really for parts, change that": the condition said is the change, not which listing
         hits = match(refs, Said(ctx.said.text, [e for e in ctx.said.entities if e.get("entity") != "condition"]),
@@ -100,6 +106,17 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
     top = hits[:5]
     return say("Which listing?", "", [listing_item(r.data) for r in top], numbered=True,
                listed=Listed(kind="listing", items=top, goal=ctx.ask.intent), kind="clarify")
+
+
+def _set_as_price(counts: list[str], lowered: str, price: object) -> str | None:
+    """Of two counts said for one listing, the one set with "make it" near its price is the price."""
+    try:
+        now = float(str(price))
+    except ValueError:
+        return None
+    said = [q for q in counts if 0.5 * now <= float(q) <= 2 * now and re.search(
+        rf"\b(?:make it|change it to|put it at|bump it to|drop it to|set it to)\s+\$?{re.escape(q)}\b", lowered)]
+    return said[0] if len(said) == 1 else None
 
 
 def _worded(listing: Ref, query: str) -> bool:
@@ -161,6 +178,12 @@ def update_listing(ctx: Ctx) -> Step:
     form = forms.new_form("update_listing")
     form.target = target
     forms.fill(form, ctx.said)
+    counts = list(dict.fromkeys(ctx.said.values("quantity")))
+    if len(counts) == 2 and "price" not in form.values:  # "i meant 30 of em not 3. and make it 37"
+        priced = _set_as_price(counts, ctx.said.lowered, target.data.get("price"))
+        if priced is None:
+            return say(f"Which is the new quantity — {counts[0]} or {counts[1]}?", kind="question")
+        form.values.update(price=priced, quantity=next(q for q in counts if q != priced))
     for field in [f for f, v in form.values.items() if str(target.data.get(f)) == str(v)]:
         del form.values[field]  # "knock the used good one down to 799": the condition picked it, it stays
     number = ctx.said.value("number")

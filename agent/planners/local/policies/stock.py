@@ -254,7 +254,7 @@ def adjust_stock(ctx: Ctx) -> Step:
     form.target = item
     reason = ctx.said.value("adjust_reason")
     relative = _RELATIVE.findall(ctx.said.lowered)
-    said_count = ctx.said.value("quantity") or ctx.said.value("number")
+    said_count = ctx.said.count_before("part_number") or ctx.said.value("quantity") or ctx.said.value("number")
     counts = [int(n) if n.isdigit() else WORD_NUMBERS.get(n, 1) for n, _ in relative]  # "one more than that"
     count = int(said_count or (counts[-1] if relative else 1))
     if relative and counts[-1] == count and reason in (None, "cycle_count", "correction", "found", "lost"):
