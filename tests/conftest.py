@@ -29,8 +29,8 @@ from knowledge.db import database_url, get_engine  # noqa: E402
 from knowledge.migrate import upgrade  # noqa: E402
 from tests.api_helpers import api_client, headers_for  # noqa: E402
 
-# the browser; the Slack and Twilio fakes; the supplier tests' fixtures
-pytest_plugins = ["tests.browser", "tests.channel_fakes", "tests.supplier_helpers"]
+# the browser; the Slack and Twilio fakes; the supplier tests' fixtures; the demo NLU of the table tests
+pytest_plugins = ["tests.browser", "tests.channel_fakes", "tests.supplier_helpers", "tests.demo_nlu"]
 from tests.eval_helpers import EvalRuns  # noqa: E402
 from tests.tool_helpers import MARIA, METRO, OUTSIDER, SELLER, member  # noqa: E402
 from tools.context import Caller, caller_by_email  # noqa: E402

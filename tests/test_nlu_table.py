@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sklearn.model_selection import StratifiedKFold
 
-from agent.planners.local.nlu import NLU, THRESHOLD, classify_assent, features, make_nlu
+from agent.planners.local.nlu import NLU, THRESHOLD, classify_assent, features
 from agent.planners.local.nlu.classifier import IntentModel, embed_examples
 from agent.planners.local.nlu.examples import _key, load_examples, training_examples
 from knowledge.lookups import Location, LookupTables, Person
@@ -70,11 +70,6 @@ def demo_vocabulary() -> Vocabulary:
     makers = {"otis": "Otis", "kone": "KONE", "schindler": "Schindler", "baxter": "Baxter", "philips": "Philips",
               "carrier": "Carrier", "trane": "Trane", "copeland": "Copeland", "ge": "GE Healthcare"}
     return Vocabulary(makers, equipment)
-
-
-@pytest.fixture(scope="module")
-def nlu() -> NLU:
-    return make_nlu(demo_tables(), demo_vocabulary())
 
 
 def _said(nlu: NLU, text: str) -> tuple[str, set[tuple[str, str]]]:

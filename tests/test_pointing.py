@@ -11,14 +11,9 @@ from agent.planners.local.dialogue.asks import entity_dicts
 from agent.planners.local.dialogue.refs import make_ref, match, set_apart_spurned
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import Ref
-from agent.planners.local.nlu import NLU, make_nlu
+from agent.planners.local.nlu import NLU
 from agent.planners.local.nlu.numbers import joined_ratings
-from tests.test_nlu_table import SUMMIT, demo_tables, demo_vocabulary
-
-
-@pytest.fixture(scope="module")
-def nlu() -> NLU:
-    return make_nlu(demo_tables(), demo_vocabulary())
+from tests.test_nlu_table import SUMMIT
 
 
 def _said(nlu: NLU, text: str) -> Said:

@@ -10,20 +10,9 @@ from agent.planners.local.dialogue.asks import context_then_command, entity_dict
 from agent.planners.local.dialogue.refs import make_ref, match
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import DialogueState, Listed
-from agent.planners.local.nlu import NLU, make_nlu
+from agent.planners.local.nlu import NLU
 from agent.planners.local.policy import Env
-from tests.test_nlu_table import SUMMIT, demo_tables, demo_vocabulary
-
-
-@pytest.fixture(scope="module")
-def nlu() -> NLU:
-    return make_nlu(demo_tables(), demo_vocabulary())
-
-
-@pytest.fixture(scope="module")
-def env(nlu: NLU) -> Env:
-    return Env(role="manager", organization=SUMMIT, name="Maria Gonzalez", channel="cli", can_sell=True,
-               can_buy=True, tools=frozenset(), nlu=nlu)
+from tests.test_nlu_table import SUMMIT
 
 
 @pytest.mark.parametrize(("text", "picked"), [

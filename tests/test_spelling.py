@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.planners.local.nlu import NLU, make_nlu
+from agent.planners.local.nlu import NLU
 from evals.typos import careless
-from tests.test_nlu_table import demo_tables, demo_vocabulary
-
-
-@pytest.fixture(scope="module")
-def nlu() -> NLU:
-    return make_nlu(demo_tables(), demo_vocabulary())
 
 
 @pytest.mark.parametrize(("typed", "meant"), [

@@ -38,9 +38,11 @@ def by_words(items: list[Ref], said: Said) -> list[Ref]:
     if not words or len(items) < 2:  # words can only tell items apart, never confirm a lone one
         return []
     scores = []
-    for ref in items:
-        tokens = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(text_of(ref).replace("_", " "))))
-        has = [w for w in words if any(fuzz.ratio(w, t) >= 88 for t in tokens)]
+    held = [[w for w in words if any(fuzz.ratio(w, t) >= 88 for t in set(re.findall(
+        r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(text_of(ref).replace("_", " ")))))] for ref in items]
+    # "not buying used batts" turns away what is used, not what every one of them is (a battery)
+    refused = [w for w in refused if not all(w in has for has in held)]
+    for has in held:
         # "not buying used batts" points away from the used one; a word as typed ("pvt") says more than one
         # of the catalog's words for it ("transducer", also an ultrasound probe's)
         scores.append(-1 if any(w in refused for w in has) else len(has) + sum(w in typed for w in has))
