@@ -123,9 +123,11 @@ def write_delta(before: Snapshot, after: Snapshot) -> dict[str, list[str]]:
         rows = []
         for rid, row in new.items():
             was = old.get(rid)
-            if was is not None and (was == row or _render(was) == _render(row)):
+            if was is not None and was == row:
                 continue
-            rows.append(f"+{_render(row)}")
+            rendered = _render(row)
+            if was is None or _render(was) != rendered:
+                rows.append(f"+{rendered}")
         rows += [f"-{_render(row)}" for rid, row in old.items() if rid not in new]
         if rows:
             delta[table] = sorted(rows)

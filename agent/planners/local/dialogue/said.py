@@ -60,6 +60,10 @@ class Said:
                     return str(v)
         return None
 
+    def without_entity(self, entity: str) -> Said:
+        """The same words, not read as this entity ("that lcecpu40 draft": no part number, a name)."""
+        return Said(self.text, [e for e in self.entities if e.get("entity") != entity])
+
     def after(self, offset: int) -> Said:
         """What the message says from `offset` on (its last sentence, say)."""
         return self.within(offset, len(self.text))

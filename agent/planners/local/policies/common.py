@@ -199,9 +199,13 @@ def named_part(ctx: Ctx) -> Ref | None:
 
     if focus and normalize_part_number(str(focus.data.get("part_number") or "")) == normalize_part_number(number):
         return focus
-    maker = next((m for m in ctx.said.values("manufacturer")
-                  if m != ctx.said.extra("equipment_model", "manufacturer")), None)
+    maker = part_maker(ctx.said)
     return make_ref("part", {"part_number": number, **({"manufacturer": maker} if maker else {})})
+
+
+def part_maker(said: Said) -> str | None:
+    """The maker named for the part, not the equipment model's ("trane rtu", yes; the Otis of "gen2", no)."""
+    return next((m for m in said.values("manufacturer") if m != said.extra("equipment_model", "manufacturer")), None)
 
 
 def target_part(ctx: Ctx) -> Ref | None:

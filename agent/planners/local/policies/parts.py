@@ -16,6 +16,7 @@ from agent.planners.local.policies.common import (
     describes_part,
     failure,
     part_args,
+    part_maker,
     search_args,
     search_query,
     target_part,
@@ -188,8 +189,7 @@ def diagnose(ctx: Ctx) -> Step:
     base = search_args(ctx)
     searches = [r for r in ctx.results if r.name == "search_parts"]
     specs = " ".join(_SPEC.findall(ctx.ask.text))  # "the 2 pole 40a 24v coil one": which of its kind
-    maker = next((m for m in ctx.said.values("manufacturer")  # "trane rtu condenser fan …": Trane's, not a model's
-                  if m != ctx.said.extra("equipment_model", "manufacturer")), "")
+    maker = part_maker(ctx.said) or ""  # "trane rtu condenser fan …": Trane's
     queries = [f"{maker} {cause} {specs}".strip() for cause in causes] or [base["query"]]
     if len(searches) < len(queries):
         return Call("search_parts", {**base, "query": queries[len(searches)]})

@@ -10,7 +10,6 @@ from typing import Any
 from agent.planners.local.dialogue import forms
 from agent.planners.local.dialogue.item_words import codes_fit, text_of
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
-from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState, Listed, Ref
 from agent.planners.local.policies.common import (
     content_words,
@@ -86,16 +85,14 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
     if mine.ok and not mine.data.get("results") and mine.args.get("part_number"):
         # "that lcecpu40 draft": a number none of our listings has may be the name its part goes by
         return Call("search_listings", {"mine_only": True, "limit": 50, "query": str(number)})
-    said = ctx.said if mine.args.get("part_number") or not number else \
-        Said(ctx.said.text, [e for e in ctx.said.entities if e.get("entity") != "part_number"])
+    said = ctx.said if mine.args.get("part_number") or not number else ctx.said.without_entity("part_number")
     rows = [r for r in mine.data.get("results") or [] if not status or r.get("status") == status]
     refs = [r for r in (make_ref("listing", row) for row in rows) if codes_fit(r, said, models=True)
             and _worded(r, str(mine.args.get("query") or ""))]
     hits = match(refs, said, allow_single=True)
     if not hits and ctx.ask.intent == "update_listing" and ctx.said.has("condition"):
         # "its really for parts, change that": the condition said is the change, not which listing
-        hits = match(refs, Said(ctx.said.text, [e for e in ctx.said.entities if e.get("entity") != "condition"]),
-                     allow_single=True)
+        hits = match(refs, ctx.said.without_entity("condition"), allow_single=True)
     hits = hits or ([] if _names_something(ctx) else refs)
     if len(hits) == 1:
         return hits[0]

@@ -86,10 +86,10 @@ def own_stock(ctx: Ctx) -> Step:
             return Call("list_stock", {"limit": 50, "part_number": unasked[0]})
         items = [i for r in looked for i in r.data.get("items") or [] if _at(location, ctx.env.name, i)]
         return _present_stock(ctx, items, location, None, elsewhere=False)
-    lead_in = ctx.state.turn.lead_in() if ctx.state.turn else ""  # "board? we got any": the board listed
-    meant = [r for r in shown if not names_other_kind(r, Said(f"{lead_in} {ctx.said.text}", []))]
-    if part is None and len(meant) == 1 and len(shown) > 1 and not describes_part(ctx):
-        part = meant[0]
+    if part is None and len(shown) > 1 and not describes_part(ctx):  # "board? we got any": the board listed
+        lead_in = ctx.state.turn.lead_in() if ctx.state.turn else ""
+        meant = [r for r in shown if not names_other_kind(r, Said(f"{lead_in} {ctx.said.text}", []))]
+        part = meant[0] if len(meant) == 1 else None
     if part is None and shown and not location and not describes_part(ctx):  # which of them, not all our stock
         return ask_which([r.data for r in shown], "Which of these should I look for in your stock?", goal="own_stock")
     if part is None and location and describes_part(ctx):  # "any door gibs on my truck": what is there, by name
