@@ -32,6 +32,7 @@ class EvalOptions:
     photos: int = 10
     task_ids: tuple[str, ...] = ()
     base: str | None = None  # a prepared template database to clone per task
+    workers: int = 1  # tasks run at once, each on its own store
 
 
 def run_eval(engine: Engine, options: EvalOptions, golds: dict[str, Gold] | None = None) -> dict[str, Any]:
@@ -60,7 +61,8 @@ def run_eval(engine: Engine, options: EvalOptions, golds: dict[str, Gold] | None
 
         config = EvalConfig(planner=options.planner, user=options.user, trials=max(1, options.trials),
                             settings=settings)
-        rows, isolation = run_tasks(config, engine, tasks, base=options.base, on_row=write, golds=golds)
+        rows, isolation = run_tasks(config, engine, tasks, base=options.base, on_row=write, golds=golds,
+                                    workers=options.workers)
     meta = {"planner": options.planner, "user": options.user, "suite": options.suite or "all",
             "isolation": isolation}
     summary = summarize(rows, config.trials, meta)

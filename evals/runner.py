@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,18 +72,23 @@ def _planner(config: EvalConfig, task: Task, ctx: dict[str, Any], shared: dict[s
                              resolver=resolve)
     if config.planner == "null":
         return NullPlanner()
-    if config.planner not in shared:
-        if config.planner == "claude":
-            from agent.planners.claude import claude_planner
+    with _SHARED_LOCK:  # two workers must not build (and load) the same planner twice
+        return shared.get(config.planner) or shared.setdefault(config.planner, _new_planner(config))
 
-            shared["claude"] = claude_planner(config.settings)
-        elif ":" in config.planner:
-            from agent.planners.any_model import any_model_planner
 
-            shared[config.planner] = any_model_planner(config.planner, config.settings)
-        else:
-            shared[config.planner] = make_planner(config.planner)
-    return shared[config.planner]
+_SHARED_LOCK = threading.Lock()
+
+
+def _new_planner(config: EvalConfig) -> BaseChatModel:
+    if config.planner == "claude":
+        from agent.planners.claude import claude_planner
+
+        return claude_planner(config.settings)
+    if ":" in config.planner:
+        from agent.planners.any_model import any_model_planner
+
+        return any_model_planner(config.planner, config.settings)
+    return make_planner(config.planner)
 
 
 def _converse(config: EvalConfig, task: Task, session: Session, ctx: dict[str, Any],
@@ -157,31 +164,42 @@ def wrong_writes(delta: dict[str, list[str]], gold: dict[str, list[str]]) -> lis
     return sorted(f"{table}: {row}" for table, rows in delta.items() for row in rows if (table, row) not in expected)
 
 
+def _run_or_zero(config: EvalConfig, factory: StoreFactory, task: Task, gold: Gold, trial: int,
+                 shared: dict[str, BaseChatModel]) -> dict[str, Any]:
+    try:
+        return run_one(config, factory, task, gold, trial, shared)
+    except Exception as exc:  # one broken run is a zero with its error, not a lost eval
+        log.exception("task %s trial %d crashed", task.id, trial)
+        return {"task": task.id, "suite": task.suite, "trial": trial, "planner": config.planner,
+                "reward": 0.0, "components": {}, "failures": [f"crash: {exc!r}"],
+                "needs_write": task.needs_write, "needs_answer": task.needs_answer}
+
+
 def run_tasks(config: EvalConfig, source: Engine, tasks: list[Task], base: str | None = None,
               on_row: Callable[[dict[str, Any]], None] | None = None,
-              golds: dict[str, Gold] | None = None) -> tuple[list[dict[str, Any]], str]:
-    """Every task × trial; returns the result rows and the isolation mode used ("clone" or "in_place").
-    `golds` (task id → Gold) is filled in for tasks it lacks, so several runs can share one computation."""
-    factory = StoreFactory(source, base)
+              golds: dict[str, Gold] | None = None, workers: int = 1) -> tuple[list[dict[str, Any]], str]:
+    """Every task × trial; returns the result rows (in task order) and the isolation mode used ("clone" or
+    "in_place"). `golds` (task id → Gold) is filled in for tasks it lacks, so several runs can share one
+    computation. With `workers` > 1 that many tasks run at once, each on its own store: a task run waits on the
+    database about half of its time, so two overlap well on two cores. Tasks run in place run one at a time."""
+    factory = StoreFactory(source, base, ahead=workers + 1)
+    workers = max(1, workers) if factory.isolation == "clone" else 1
     shared: dict[str, BaseChatModel] = {}
     rows: list[dict[str, Any]] = []
     golds = golds if golds is not None else {}
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="eval") if workers > 1 else None
+    each = pool.map if pool else map  # one worker runs inline: its profile and traceback stay readable
     try:
-        for task in tasks:
-            if task.id not in golds:
-                golds[task.id] = compute_gold(factory, task)
-        for trial in range(config.trials):
-            for task in tasks:
-                try:
-                    row = run_one(config, factory, task, golds[task.id], trial, shared)
-                except Exception as exc:  # one broken run is a zero with its error, not a lost eval
-                    log.exception("task %s trial %d crashed", task.id, trial)
-                    row = {"task": task.id, "suite": task.suite, "trial": trial, "planner": config.planner,
-                           "reward": 0.0, "components": {}, "failures": [f"crash: {exc!r}"],
-                           "needs_write": task.needs_write, "needs_answer": task.needs_answer}
-                rows.append(row)
-                if on_row:
-                    on_row(row)
+        missing = [task for task in tasks if task.id not in golds]
+        for task, gold in zip(missing, each(lambda t: compute_gold(factory, t), missing), strict=True):
+            golds[task.id] = gold
+        runs = [(task, trial) for trial in range(config.trials) for task in tasks]
+        for row in each(lambda run: _run_or_zero(config, factory, run[0], golds[run[0].id], run[1], shared), runs):
+            rows.append(row)
+            if on_row:
+                on_row(row)
     finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
         factory.close()
     return rows, factory.isolation

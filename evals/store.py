@@ -141,14 +141,15 @@ def state_hash(delta: dict[str, list[str]]) -> str:
 class StoreFactory:
     """Hands out a fresh store per task run: a clone of `base`, or the source itself when cloning fails."""
 
-    def __init__(self, source: Engine, base: str | None = None) -> None:
+    def __init__(self, source: Engine, base: str | None = None, ahead: int = 2) -> None:
         self.source = source
         self.admin = create_engine(source.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
         self.base: str | None = None
         self.owns_base = False
         self.isolation = "in_place"
         self._drops: list[threading.Thread] = []
-        self._ready: queue.Queue[str] = queue.Queue(maxsize=2)
+        self._ready: queue.Queue[str] = queue.Queue(maxsize=max(1, ahead))
+        self._lock = threading.RLock()
         self._closing = threading.Event()
         self._maker: threading.Thread | None = None
         self._shared: Engine | None = None
@@ -201,9 +202,10 @@ class StoreFactory:
                 self._drop(name)
 
     def _take(self) -> str:
-        if self._maker is None:
-            self._maker = threading.Thread(target=self._make_ahead, daemon=True)
-            self._maker.start()
+        with self._lock:
+            if self._maker is None:
+                self._maker = threading.Thread(target=self._make_ahead, daemon=True)
+                self._maker.start()
         try:
             return self._ready.get(timeout=120)
         except queue.Empty:  # the maker died: make one here
@@ -217,10 +219,11 @@ class StoreFactory:
         if self.base is None:
             yield self.source
             return
-        if self._shared is None:
-            self._shared_name = self._take()
-            self._shared = create_engine(self.source.url.set(database=self._shared_name), pool_size=3,
-                                         max_overflow=5)
+        with self._lock:
+            if self._shared is None:
+                self._shared_name = self._take()
+                self._shared = create_engine(self.source.url.set(database=self._shared_name), pool_size=3,
+                                             max_overflow=5)
         yield self._shared
 
     @contextmanager

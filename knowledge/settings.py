@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     # Off only for a throwaway cluster (the tests' own): every eval task clones a 40 MB database, and with fsync
     # each clone and drop waits on the disk. Off survives a PostgreSQL crash, not the machine losing power.
     embedded_fsync: bool = True
+    embedded_data_dir: Path | None = Field(
+        default=None, description="Where the embedded cluster's files live; default PARTPILOT_HOME/pgdata. The "
+        "tests put their throwaway cluster in memory (/dev/shm) when there is room: on a slow disk a database "
+        "clone takes 0.8 s there and 0.08 s in memory.")
 
     embedding_model_path: Path | None = Field(
         default=None, description="Directory of a sentence-transformers model; default: the bundled MiniLM."
@@ -96,6 +100,11 @@ class Settings(BaseSettings):
     @property
     def home(self) -> Path:
         return self.partpilot_home.expanduser()
+
+    @property
+    def pgdata(self) -> Path:
+        """The embedded cluster's data directory."""
+        return (self.embedded_data_dir or self.home / "pgdata").expanduser()
 
 
 @lru_cache(maxsize=1)

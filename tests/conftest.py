@@ -3,7 +3,9 @@ migrated and seeded with the demo world once per session."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,20 @@ os.environ["EMBEDDED_DATABASE_NAME"] = os.environ.get("PARTPILOT_TEST_DB", f"par
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # the tests' cluster is thrown away: its thousands of eval clones need not wait on the disk (knowledge.settings)
 os.environ.setdefault("EMBEDDED_FSYNC", "false")
+
+
+def _in_memory_cluster_dir() -> str | None:
+    """A directory on /dev/shm for the tests' cluster when it has room (the cluster, its WAL and the eval
+    clones stay under 2 GB): creating and dropping databases there is ten times faster than on a slow disk."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK) or shutil.disk_usage(shm).free < 4 * 2**30:
+        return None
+    # one cluster per checkout: two checkouts' test runs never share (or stop) each other's server
+    return str(shm / f"partpilot-tests-{hashlib.sha256(str(REPO).encode()).hexdigest()[:10]}" / "pgdata")
+
+
+if "EMBEDDED_DATA_DIR" not in os.environ and (in_memory := _in_memory_cluster_dir()):
+    os.environ["EMBEDDED_DATA_DIR"] = in_memory
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.pop("ANTHROPIC_API_KEY", None)
 os.environ.pop("PLANNER_MODEL", None)  # a developer's own model must not become the tests' planner

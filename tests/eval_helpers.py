@@ -29,7 +29,8 @@ def run_suite(engine: Engine, base: str | None, out: Path, planner: str, golds: 
               task_ids: tuple[str, ...] = ()) -> EvalRun:
     """Every eval task (or those of `task_ids`) once with `planner`, task stores cloned from the template
     database `base`."""
-    options = EvalOptions(planner=planner, out=out, retrieval=False, base=base, task_ids=task_ids)
+    # two at once: a task run waits on the database about half its time (evals/runner.py)
+    options = EvalOptions(planner=planner, out=out, retrieval=False, base=base, task_ids=task_ids, workers=2)
     summary = run_eval(engine, options, golds=golds)
     rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     return EvalRun(summary, rows, out)

@@ -27,7 +27,7 @@ LINDA = "linda.park@summitvm.example"  # parts manager
 def stdio_params(email: str) -> StdioServerParameters:
     """`partpilot mcp --as email` on the test database (this process's PARTPILOT_HOME and database name)."""
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PARTPILOT_HOME", "DATABASE_URL",
-                                                        "EMBEDDED_DATABASE_NAME", "EMBEDDED_FSYNC",
+                                                        "EMBEDDED_DATABASE_NAME", "EMBEDDED_FSYNC", "EMBEDDED_DATA_DIR",
                                                         "HF_HUB_OFFLINE")}
     return StdioServerParameters(command=PARTPILOT, args=["mcp", "--as", email], env=env, cwd=str(REPO))
 

@@ -29,6 +29,8 @@ def eval_command(
     task: Annotated[list[str] | None, typer.Option(help="Only these task ids (repeatable).")] = None,
     retrieval: Annotated[bool, typer.Option(help="Also measure search and photo identification.")] = True,
     photos: Annotated[int, typer.Option(min=1, help="Nameplates in the photo identification sample.")] = 10,
+    workers: Annotated[int, typer.Option(min=1, help="Tasks run at once, each on its own database clone (2 "
+                                                     "suits two cores; latencies are then measured under load).")] = 1,
 ) -> None:
     """Score the agent on the eval tasks: results.jsonl, summary.json, report.md and a chart in --out."""
     if ctx.invoked_subcommand is not None:
@@ -37,7 +39,8 @@ def eval_command(
     from knowledge.db import get_engine
 
     options = EvalOptions(planner=planner, suite=suite, trials=trials, user=user, out=out,
-                          retrieval=retrieval, photos=photos, task_ids=tuple(task or ()))
+                          retrieval=retrieval, photos=photos, task_ids=tuple(task or ()),
+                          workers=workers)
     try:
         summary = run_eval(get_engine(), options)
     except ValueError as exc:

@@ -76,8 +76,8 @@ def _named_parts(session: Session, parts: list[dict[str, Any]]) -> list[dict[str
         return list(parts)
     rows = session.execute(text("SELECT DISTINCT ON (part_number) part_number, name FROM parts_catalog "
                                 "WHERE part_number = ANY(:numbers) AND organization_id IS NULL ORDER BY part_number"),
-                           {"numbers": unnamed}).tuples().all()
-    names: dict[str, str] = dict(rows)
+                           {"numbers": unnamed}).all()
+    names: dict[str, str] = {row.part_number: row.name for row in rows}
     return [{**p, "name": names[p["part_number"]]} if not p.get("name") and p.get("part_number") in names else p
             for p in parts]
 
