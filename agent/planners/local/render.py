@@ -100,6 +100,17 @@ def listing_price(listing: dict[str, Any]) -> str:
     return money(listing.get("price")) if listing.get("price") is not None else "trade only"
 
 
+def fulfillment_terms(listing: dict[str, Any]) -> str:
+    """How a listing can be had: "shipping ($18, ~2 days), will call"."""
+    terms = []
+    for option in listing.get("fulfillment_options") or []:
+        cost, days = listing.get("shipping_cost"), listing.get("estimated_shipping_days")
+        known = [money(cost) if cost not in (None, "") else "", f"~{days} days" if days else ""]
+        details = ", ".join(k for k in known if k) if option == "shipping" else ""
+        terms.append(f"{str(option).replace('_', ' ')} ({details})" if details else str(option).replace("_", " "))
+    return ", ".join(terms) or "n/a"
+
+
 def listing_item(listing: dict[str, Any], badge: PriceBadge | None = None) -> DraftItem:
     own = listing.get("is_own_listing")
     dist = f" ({km(listing.get('distance_km'))})" if listing.get("distance_km") is not None and not own else ""

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from agent.planners.local.dialogue.ellipsis import fill_elided
 from agent.planners.local.dialogue.refs import SPURNS
 from agent.planners.local.dialogue.state import AskState
 from agent.planners.local.dialogue.terms import answers_to_two, only_terms
@@ -95,7 +96,8 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         left, right = parse.text[:cut.start()].strip(" ,") + asked, parse.text[cut.end():].strip(" ,")
         if len(left.split()) < 2 or len(right.split()) < 2:
             continue
-        parts = [env.nlu.parse(left, env.organization), env.nlu.parse(_IF_SO.sub("", right), env.organization)]
+        parts = [env.nlu.parse(left, env.organization),
+                 env.nlu.parse(fill_elided(left, _IF_SO.sub("", right)), env.organization)]
         if parse.confident and only_terms(parts[1]):
             continue  # "wanna sell a pvt … used good, $650, just the 1": the terms of the one ask
         # "post a wanted for 3 of em, new only, max 250 ea": the clause after a change gives its terms

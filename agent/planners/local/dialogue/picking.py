@@ -10,6 +10,7 @@ from agent.planners.local.dialogue.asks import CONVERSATION, WRITES, ask_of, is_
 from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, set_apart_spurned
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, Listed, Ref
+from agent.planners.local.dialogue.terms import BEYOND_THE_LIST
 from agent.planners.local.nlu import LEADING_YES, Parse
 from agent.planners.local.nlu.cues import CORRECTION
 
@@ -31,6 +32,8 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
     assert listed is not None
     intent = parse.intent
     acting = parse.confident and intent not in CONVERSATION
+    if BEYOND_THE_LIST.search(said.lowered) and intent != "choose" and not said.has("choice"):
+        return None
     pool, said = set_apart_spurned(listed.items, said)  # "send keystone 220. metros is beat up"
     hits = match(pool, said)
     corrected = [m.end() for m in CORRECTION.finditer(said.text)]

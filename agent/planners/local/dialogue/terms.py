@@ -13,9 +13,21 @@ _GLUE_WORDS = frozenset({"just", "only", "the", "a", "an", "and", "of", "em", "t
                          "apiece", "per", "unit", "units", "total", "obo", "firm", "is", "its", "it's", "x", "qty"})
 
 
+# "whats the cheapest one period, any condition": the best of all there is, not of the few shown
+BEYOND_THE_LIST = re.compile(r"\b(?:period|overall|of (?:them )?all|at all|any (?:condition|cond|shape)|"
+                             r"regardless(?: of (?:the )?condition)?|anywhere|out there|on the (?:whole )?market)\b")
+# "any condition", "dont care what shape its in": a term that lifts the condition, not an ask of its own
+_ANY_CONDITION = re.compile(r"^\W*(?:(?:in )?any (?:condition|cond|shape)|whatever (?:condition|shape)|"
+                            r"regardless of (?:the )?condition|new or used|used is (?:fine|ok)|"
+                            r"(?:i )?do ?n'?t care (?:about|what) (?:the )?(?:condition|shape)(?: (?:its|it's) in)?|"
+                            r"condition do(?:es)? ?n'?t matter)\W*$")
+
+
 def only_terms(part: Parse) -> bool:
-    """A clause that only gives terms ("used good, $650, just the 1"): every word is an amount, a condition or
-    glue."""
+    """A clause that only gives terms ("used good, $650, just the 1", "any condition"): every word is an amount,
+    a condition or glue."""
+    if _ANY_CONDITION.match(part.text.lower()):
+        return True
     if not part.entities or any(e.entity not in _TERMS_ONLY for e in part.entities):
         return False
     rest = part.text.lower()

@@ -9,10 +9,11 @@ from typing import Any
 from agent.planners.local.dialogue.item_words import codes_fit
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
+from agent.planners.local.dialogue.terms import BEYOND_THE_LIST
 from agent.planners.local.policies.common import about_them, content_words, failure, search_query, target_part
 from agent.planners.local.policies.notices import notification_details
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
-from agent.planners.local.render import badge_of, condition, listing_item, listing_price, money
+from agent.planners.local.render import badge_of, condition, fulfillment_terms, listing_item, listing_price, money
 from agent.reply_draft import PriceBadge
 
 _USED = ["used_excellent", "used_good", "used_fair"]
@@ -62,7 +63,7 @@ def listing_args(ctx: Ctx) -> dict[str, Any]:
 
 def _market_query(ctx: Ctx) -> str:
     """The words that say what is wanted, without the market's words and the order asked for."""
-    query = _MARKET_WORDS.sub(" ", search_query(ctx))
+    query = _MARKET_WORDS.sub(" ", search_query(ctx, text=BEYOND_THE_LIST.sub(" ", ctx.said.text)))
     for _name, words in _ORDERS:
         query = words.sub(" ", query)
     return re.sub(r"\s+", " ", query)
@@ -151,7 +152,7 @@ def present_listing(ctx: Ctx, d: dict[str, Any]) -> Say:
         " No warranty." if re.search(r"warrant|guarantee", ctx.said.lowered) else ""
     headline = (f"{d.get('part_number')} {d.get('name') or ''} — {condition(d.get('condition'))}, {price}, "
                 f"{d.get('quantity_available')} available from {d.get('seller_organization')}{stars}, "
-                f"{d.get('city')}.{pickup} Ships: {', '.join(d.get('fulfillment_options') or []) or 'n/a'}.{warranty}")
+                f"{d.get('city')}.{pickup} Ships: {fulfillment_terms(d)}.{warranty}")
     notes = [f'Seller\'s description (their words): "{description}"'] if description else []
     ref = make_ref("listing", {**d, "minimum_next_bid": (d.get("auction") or {}).get("minimum_next_bid")})
     ctx.state.put_focus(ref)

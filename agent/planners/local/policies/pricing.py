@@ -3,6 +3,7 @@ ask for a part (suggest_price), and how the market is moving (market_insights)."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref
@@ -28,9 +29,21 @@ def _priced_target(ctx: Ctx) -> Ref | None:
     return ref if ref is not None and ref.data.get("price") is not None else None
 
 
+# "whats shipping on it": what it costs to get it, which the listing's terms say
+_GETTING_IT = re.compile(r"\b(ship|ships|shipping|shipped|deliver|delivery|delivered|freight|send it)\b")
+
+
 @policy("price_info")
 def price_info(ctx: Ctx) -> Step:
     item = _priced_target(ctx)
+    if item is not None and item.kind == "listing" and item.id and _GETTING_IT.search(ctx.said.lowered):
+        got = ctx.last("get_listing")
+        if got is None:
+            return Call("get_listing", {"listing_id": item.id})
+        if got.ok:
+            from agent.planners.local.policies.market import present_listing
+
+            return present_listing(ctx, got.data)
     if item is not None:
         ctx.state.put_focus(item)  # "whats apex want for theirs?" … "offer megan 4700 on it"
         seller = item.data.get("seller_organization") or item.data.get("organization_name")

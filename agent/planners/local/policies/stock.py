@@ -38,11 +38,13 @@ _ELSEWHERE = re.compile(r"\b(else|other|others|rest of|anyone|anybody|team|crew)
 _RELATIVE = re.compile(r"\b(\d+|one|two|three|four|five|six|a couple)\s+(more|extra|over|fewer|less|short|under)\b")
 
 
-def _stock_line(i: dict[str, Any], place: bool = True) -> str:
+def stock_line(i: dict[str, Any], place: bool = True) -> str:
+    """"1 × Scroll compressor, ZP49K5E-PFV-800 at Northline Shop (below reorder point); 4 on order"."""
     low = " (below reorder point)" if i.get("below_reorder_point") else ""
     name = f" {i.get('name')}," if i.get("name") else ""
     at = f" at {i.get('location_name')}" if place else ""
-    return f"{i.get('quantity_available')} ×{name} {i.get('part_number')}{at}{low}"
+    coming = f"; {i['quantity_on_order']} on order" if int(i.get("quantity_on_order") or 0) > 0 else ""
+    return f"{i.get('quantity_available')} ×{name} {i.get('part_number')}{at}{low}{coming}"
 
 
 def _at(location: str | None, env_name: str, item: dict[str, Any]) -> bool:
@@ -153,11 +155,11 @@ def _present_stock(ctx: Ctx, items: list[dict[str, Any]], location: str | None, 
                    proposal=offer("find_stock", part) if part is not None else None)
     total = sum(int(i.get("quantity_available") or 0) for i in items)
     if len(items) == 1:
-        ctx.state.put_focus(make_ref("stock", items[0], _stock_line(items[0])))
+        ctx.state.put_focus(make_ref("stock", items[0], stock_line(items[0])))
         yes_no = location and re.match(r"\s*(do|does|did|is|are|got|have|has|any)\b", ctx.said.lowered)
         lead = "Elsewhere on your team: " if elsewhere else "You have "
-        return say(f"Yes — {_stock_line(items[0])}." if yes_no else f"{lead}{_stock_line(items[0])}.",
-                   listed=Listed(kind="stock", items=[make_ref("stock", items[0], _stock_line(items[0]))]))
+        return say(f"Yes — {stock_line(items[0])}." if yes_no else f"{lead}{stock_line(items[0])}.",
+                   listed=Listed(kind="stock", items=[make_ref("stock", items[0], stock_line(items[0]))]))
     top = items[:6]
     if whole_place and location:  # "whats on my truck": what the place holds, by name
         place_name = items[0].get("location_name") if location == "my_truck" else location
@@ -166,29 +168,11 @@ def _present_stock(ctx: Ctx, items: list[dict[str, Any]], location: str | None, 
         return say(f"On {place_name}: {len(top) + more} part{'s' if len(top) + more != 1 else ''}"
                    f"{f', the first {len(top)}' if more > 0 else ''}:",
                    f"…and {more} more. Ask for a part by name to check it." if more > 0 else "",
-                   [DraftItem(kind="stock", title=_stock_line(i, place=False)) for i in top], numbered=len(top) > 1,
-                   listed=Listed(kind="stock", items=[make_ref("stock", i, _stock_line(i)) for i in top]))
+                   [DraftItem(kind="stock", title=stock_line(i, place=False)) for i in top], numbered=len(top) > 1,
+                   listed=Listed(kind="stock", items=[make_ref("stock", i, stock_line(i)) for i in top]))
     return say(f"You have {total} × {what} {where}:".replace("  ", " ").replace(" :", ":"), "",
-               [DraftItem(kind="stock", title=_stock_line(i)) for i in top], numbered=len(top) > 1,
-               listed=Listed(kind="stock", items=[make_ref("stock", i, _stock_line(i)) for i in top]))
-
-
-@policy("low_stock")
-def low_stock(ctx: Ctx) -> Step:
-    found = ctx.last("low_stock")
-    if found is None:
-        return Call("low_stock", {"limit": 20})
-    if not found.ok:
-        return failure(found, "check stock levels")
-    alerts = found.data.get("alerts") or []
-    if not alerts:
-        return say("Nothing is below its reorder point.")
-    top = alerts[:6]
-    items = [DraftItem(kind="stock", title=f"{_stock_line(a['item'])}; reorder {a.get('suggested_order_quantity')}")
-             for a in top]
-    return say(f"{len(alerts)} item{'s are' if len(alerts) != 1 else ' is'} below the reorder point:", "", items,
-               numbered=True, listed=Listed(kind="stock", items=[make_ref("stock", a["item"], _stock_line(a["item"]))
-                                                                  for a in top]))
+               [DraftItem(kind="stock", title=stock_line(i)) for i in top], numbered=len(top) > 1,
+               listed=Listed(kind="stock", items=[make_ref("stock", i, stock_line(i)) for i in top]))
 
 
 def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
@@ -215,7 +199,7 @@ def stock_item(ctx: Ctx, location: str | None) -> Ref | Step:
     rows = [i for page in ctx.results if page.name == "list_stock" and page.ok for i in page.data.get("items") or []]
     if part is None and len(rows) < int(found.data.get("total") or 0) and len(rows) < 500:
         return Call("list_stock", {**found.args, "offset": len(rows)})  # words pick among all of a place's stock
-    items = [make_ref("stock", i, _stock_line(i)) for i in rows if _at(location, ctx.env.name, i)]
+    items = [make_ref("stock", i, stock_line(i)) for i in rows if _at(location, ctx.env.name, i)]
     if part is None:  # "the 30a contactor off my truck": what the words describe among what is there
         words = Said(ctx.said.text, [e for e in ctx.said.entities if e.get("entity") == "choice"])
         items = [i for i in match(items, words) if _described(i, ctx.said.lowered)] if items else []

@@ -1,0 +1,77 @@
+"""Follow-ups that lean on the clause or the list before, as tables without a database: an elided clause filled
+in from the one before ("we got any? if not who does"), a condition lifted ("any condition") kept with its ask,
+the best of everything asked for rather than of the few shown, a listing's shipping terms and a stock line's
+units on order said in words."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.planners.local.dialogue.asks import entity_dicts, split_asks
+from agent.planners.local.dialogue.ellipsis import fill_elided
+from agent.planners.local.dialogue.refs import make_ref
+from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.state import DialogueState, Listed
+from agent.planners.local.dialogue.terms import only_terms
+from agent.planners.local.nlu import NLU
+from agent.planners.local.policy import Env
+from tests.test_nlu_table import SUMMIT
+
+
+@pytest.mark.parametrize(("before", "clause", "filled"), [
+    ("we got any?", "who does", "who got any?"),
+    ("do we have any in stock", "anyone else have?", "anyone else have any in stock"),
+    ("you got the lcb", "who else does", "who else got the lcb"),
+    ("the keystone one is cheaper", "who does", "who does"),  # no subject of ours to swap: left as it is
+    ("we got any?", "who has the cheapest", "who has the cheapest"),  # nothing elided
+])
+def test_an_elided_clause_is_filled_in_from_the_one_before(before: str, clause: str, filled: str) -> None:
+    assert fill_elided(before, clause) == filled
+
+
+def test_we_got_any_if_not_who_does_asks_our_stock_then_who_has_it(nlu: NLU, env: Env) -> None:
+    asks = split_asks(nlu.parse("we got any? if not who does", SUMMIT), env)
+    assert [a.intent for a in asks] == ["own_stock", "find_stock"]
+
+
+@pytest.mark.parametrize(("text", "terms"), [
+    ("any condition", True),
+    ("dont care what condition its in", True),
+    ("new or used", True),
+    ("any in stock", False),
+    ("who has one", False),
+])
+def test_lifting_the_condition_is_a_term_not_an_ask(nlu: NLU, text: str, terms: bool) -> None:
+    assert only_terms(nlu.parse(text, SUMMIT)) is terms
+
+
+@pytest.mark.parametrize(("text", "picks"), [
+    ("whats the cheapest one", True),
+    ("whats the cheapest one period, any condition", False),
+    ("cheapest one out there?", False),
+    ("cheapest overall", False),
+])
+def test_the_best_of_everything_is_not_a_pick_from_the_few_shown(nlu: NLU, env: Env, text: str,
+                                                                 picks: bool) -> None:
+    from agent.planners.local.dialogue.picking import pick
+
+    shown = [make_ref("listing", {"id": "l1", "part_number": "PPX-932501", "condition": "refurbished", "price": 350,
+                                  "seller_organization": "Metro Salvage & Surplus"})]
+    parse = nlu.parse(text, SUMMIT)
+    ask = pick(parse, Said(text, entity_dicts(parse)), DialogueState(listed=Listed(kind="listing", items=shown)), env)
+    assert (ask is not None and ask.target is not None and ask.target.id == "l1") is picks
+
+
+def test_shipping_terms_and_units_on_order_are_said() -> None:
+    from agent.planners.local.policies.stock import stock_line
+    from agent.planners.local.render import fulfillment_terms
+
+    listing = {"fulfillment_options": ["shipping", "will_call"], "shipping_cost": "18.00", "estimated_shipping_days": 2}
+    assert fulfillment_terms(listing) == "shipping ($18, ~2 days), will call"
+    assert fulfillment_terms({"fulfillment_options": ["local_pickup"]}) == "local pickup"
+    assert fulfillment_terms({}) == "n/a"
+    line = {"quantity_available": 1, "name": "Scroll compressor 4 ton", "part_number": "ZP49K5E-PFV-800",
+            "location_name": "Northline Shop", "below_reorder_point": True, "quantity_on_order": 4}
+    assert stock_line(line) == ("1 × Scroll compressor 4 ton, ZP49K5E-PFV-800 at Northline Shop (below reorder "
+                                "point); 4 on order")
+    assert "on order" not in stock_line({**line, "quantity_on_order": 0})
