@@ -1,5 +1,7 @@
 """Values read from the store once and kept a few minutes, one per database (several databases live side by
-side in tests and evals): catalog vocabulary, lookup tables."""
+side in tests and evals): catalog vocabulary, lookup tables. Equal values read from different databases (the
+eval's per-task clones of one template) are one object, so what is built from them (the planner's phrase tables)
+is built once."""
 
 from __future__ import annotations
 
@@ -26,10 +28,14 @@ def store_key(engine: Engine) -> str:
         return key
 
 
+_RECENT = 4
+
+
 class PerStoreCache(Generic[T]):
     def __init__(self, build: Callable[[Engine], T], ttl_seconds: float = 300.0) -> None:
         self._build, self._ttl = build, ttl_seconds
         self._values: dict[str, tuple[float, T]] = {}
+        self._recent: list[T] = []  # the last few distinct values, which an equal new one is replaced by
         self._lock = threading.Lock()
 
     def get(self, engine: Engine) -> T:
@@ -41,6 +47,10 @@ class PerStoreCache(Generic[T]):
                 return cached[1]
         value = self._build(engine)
         with self._lock:
+            value = next((known for known in self._recent if known == value), value)
+            self._recent = [value, *(known for known in self._recent if known is not value)][:_RECENT]
+            # a clone dropped after its task leaves its entry behind: forget the stale ones
+            self._values = {k: v for k, v in self._values.items() if now - v[0] < self._ttl}
             self._values[key] = (now, value)
         return value
 
@@ -48,3 +58,4 @@ class PerStoreCache(Generic[T]):
         """Forget every value (after seeding)."""
         with self._lock:
             self._values.clear()
+            self._recent.clear()

@@ -75,3 +75,17 @@ def test_shipping_terms_and_units_on_order_are_said() -> None:
     assert stock_line(line) == ("1 × Scroll compressor 4 ton, ZP49K5E-PFV-800 at Northline Shop (below reorder "
                                 "point); 4 on order")
     assert "on order" not in stock_line({**line, "quantity_on_order": 0})
+
+
+def test_what_a_later_change_points_back_at_is_its_lead_in_not_a_change(nlu: NLU, env: Env) -> None:
+    from agent.planners.local.dialogue.asks import read_sentences
+
+    text = ("got 2 of those otis AT300 operators ABA54953L7 sitting in main warehouse, used good. "
+            "list both at 1800 ea, network only")
+    asks = read_sentences(nlu.parse(text, SUMMIT), env)
+    assert [a.intent for a in asks] == ["create_listing"]
+    said = asks[0].get("part_number"), asks[0].get("condition")
+    assert [e.value if e else None for e in said] == ["ABA54953L7", "used_good"]  # told what it is
+    made = read_sentences(nlu.parse("wanna auction off the used LCB II we pulled, GAA26800LB1. start it at 1500, "
+                                    "reserve 2500, let it run 5 days. post it once its set up", SUMMIT), env)
+    assert made and made[0].intent == "create_listing"  # what is made is no lead-in to changing it

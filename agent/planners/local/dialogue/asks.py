@@ -5,16 +5,15 @@ one change and its reason."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from agent.planners.local.dialogue.ellipsis import fill_elided
+from agent.planners.local.dialogue.joining import OBJECT, POINTS_BACK, THE_THING, joined, told_with, with_terms
 from agent.planners.local.dialogue.refs import SPURNS
 from agent.planners.local.dialogue.state import AskState
 from agent.planners.local.dialogue.terms import answers_to_two, only_terms
 from agent.planners.local.nlu import THRESHOLD, Parse
 from agent.planners.local.nlu.cues import CORRECTION
-from agent.planners.local.nlu.entities import Entity
 from agent.planners.local.policy import Env
 from knowledge.search.kinds import kinds_named
 
@@ -133,7 +132,6 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
     return [parse]
 
 
-_THE_THING = frozenset({"part_number", "manufacturer", "equipment_model"})
 # "am i still top bid? if not go to 700": the answer decides, the rest is the ask ("go to 700")
 _IF_SO = re.compile(r"^\s*(?:if (?:not|so|yes|no|i'?m not|im not|they are|it is|its)|otherwise)\b[,\s]*", re.I)
 
@@ -144,9 +142,6 @@ def _names_then_where(first: Parse, second: Parse) -> bool:
         not second.get("part_number") and not second.get("equipment_model")
 
 
-# What picks out an object: a change that points back ("offer him 550", "counter em") means the one named before.
-_OBJECT = frozenset({*_THE_THING, "organization", "person", "site", "city", "location", "condition", "listing_type"})
-_POINTS_BACK = re.compile(r"\b(?:it|its|em|them|him|her|his|theirs|that|those|these|this|one|ones)\b")
 
 
 _WHOSE = frozenset({"organization", "person", "site", "city", "location"})  # whose or where, not its terms
@@ -156,18 +151,18 @@ def _about_the_same(second: Parse, first: Parse) -> Parse:
     """"rival wants a PPX-810036 right? we got any listed": an ask that names no part is about the one before;
     "steve at rival has a refurb floor board listed? offer him 550": a change that names nothing and points back
     is about what the clause before describes, read with its words."""
-    if any(e.entity in _THE_THING for e in second.entities):
+    if any(e.entity in THE_THING for e in second.entities):
         return second
     said_kinds = kinds_named(second.text.lower())
     if said_kinds and not said_kinds & kinds_named(first.text.lower()):
         return second  # "hold a new GAA21750AK3 … and drop my curtain hold": the curtain is another part
-    if second.intent in WRITES and not any(e.entity in _OBJECT for e in second.entities) and \
-            _POINTS_BACK.search(second.text.lower()) and any(e.entity in _OBJECT for e in first.entities):
-        return _joined(first.text, [e for e in first.entities if e.entity in _OBJECT], second, second)
+    if second.intent in WRITES and not any(e.entity in OBJECT for e in second.entities) and \
+            POINTS_BACK.search(second.text.lower()) and any(e.entity in OBJECT for e in first.entities):
+        return joined(first.text, [e for e in first.entities if e.entity in OBJECT], second, second)
     own = [e for e in second.entities if e.entity in _WHOSE]
     if own and not any((e.entity, e.value) == (o.entity, o.value) for e in first.entities for o in own):
         return second  # "watch keystone's KM713160G01 … take the metro LCB off my watchlist": another thing
-    carried = [e for e in first.entities if e.entity in _THE_THING]
+    carried = [e for e in first.entities if e.entity in THE_THING]
     return Parse(second.text, second.intents, [*second.entities, *carried], second.masked) if carried else second
 
 
@@ -239,17 +234,17 @@ def read_sentences(parse: Parse, env: Env) -> list[Parse]:
     asks: list[Parse] = []
     told: list[int] = []  # the asks read with the telling sentences
     context: list[Parse] = []
-    for typed, sentence in zip(sentences, parses, strict=True):
+    for at, (typed, sentence) in enumerate(zip(sentences, parses, strict=True)):
         terms = only_terms(sentence)
         if terms and asks:
-            asks[-1] = _with_terms(asks[-1], sentence)
+            asks[-1] = with_terms(asks[-1], sentence)
         elif typed.endswith("?") and sentence.confident and sentence.intent not in CONVERSATION | WRITES:
             # "is my AF81 listing still in drafts? if so make it public": a question of its own is answered
             # too, and tells what the change after it is about
             asks.append(sentence)
             told.append(len(asks) - 1)
             context.append(sentence)
-        elif sentence.confident and sentence.intent in WRITES:
+        elif sentence.confident and sentence.intent in WRITES and not _led_into(sentence, parses[at + 1:]):
             first, *rest = split_asks(sentence, env)  # "make it 145 ea and publish it": the rest follow the first
             asks.append(first)
             asks.extend(rest)
@@ -263,35 +258,16 @@ def read_sentences(parse: Parse, env: Env) -> list[Parse]:
             context.append(sentence)
     if not any(a.intent in WRITES for a in asks):
         return []  # questions alone are read whole ("anybody selling a PPX-930301? door op motor for a rebuild")
-    return [_told(ask, [c for c in context if c is not ask]) if i in told else ask for i, ask in enumerate(asks)]
+    return [told_with(ask, [c for c in context if c is not ask]) if i in told else ask for i, ask in enumerate(asks)]
 
 
-def _with_terms(ask: Parse, terms: Parse) -> Parse:
-    return _joined(ask.text, ask.entities, terms, ask)
-
-
-def _told(ask: Parse, context: list[Parse]) -> Parse:
-    """The ask, after the sentences that tell what it is about (their names, part and condition, not their
-    numbers, nor the people in the story: "jordan left a couple drafts"); a name the ask says itself is not
-    joined by another of its kind."""
-    own = {e.entity for e in ask.entities}
-    told = ". ".join(c.text for c in context)
-    if not told:
-        return ask
-    named, offset = [], 0
-    for c in context:
-        named += _shifted([e for e in c.entities if e.entity in _OBJECT and e.entity not in own
-                           and e.entity != "person"], offset)
-        offset += len(c.text) + 2
-    return _joined(told, named, ask, ask)
-
-
-def _joined(before: str, kept: list[Entity], after: Parse, like: Parse) -> Parse:
-    """"<before>. <after>" read as one ask with `like`'s intents: the entities kept of `before`, and those of
-    `after` moved to where it now starts."""
-    return Parse(f"{before}. {after.text}", like.intents, [*kept, *_shifted(after.entities, len(before) + 2)],
-                 like.masked)
-
-
-def _shifted(entities: list[Entity], by: int) -> list[Entity]:
-    return [replace(e, start=e.start + by, end=e.end + by) for e in entities]
+def _led_into(sentence: Parse, later: list[Parse]) -> bool:
+    """"got 2 of those AT300s sitting in main, used good. list both at 1800": a change the sentence seems to
+    ask is what leads into a later, surer change of another kind that points back at what it names."""
+    if not any(e.entity in THE_THING for e in sentence.entities) or sentence.intent.startswith("create_"):
+        # "tell luis no thanks. dana can have it for 145": no thing named here to lead into; "wanna auction off
+        # the used LCB II … post it once its set up": what is made here is what the later change acts on
+        return False
+    return any(p.confident and p.intent in WRITES and p.intent != sentence.intent and p.confidence > sentence.confidence
+               and POINTS_BACK.search(p.text.lower()) and not any(e.entity in OBJECT for e in p.entities)
+               for p in later)

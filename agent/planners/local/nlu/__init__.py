@@ -161,7 +161,8 @@ def get_nlu(engine: object | None) -> NLU:
     if nlu is None:  # the lookups were (re)loaded: rebuild the phrase tables, keep the trained model
         nlu = make_nlu(tables, vocab)
         with _model_lock:
-            _by_tables.clear()
+            while len(_by_tables) >= 4:  # a few databases at once (an eval's two workers): none rebuilt each turn
+                del _by_tables[next(iter(_by_tables))]
             _by_tables[key] = nlu
     return nlu
 

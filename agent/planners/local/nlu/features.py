@@ -51,6 +51,10 @@ _KIND_AFTER = re.compile(r"\s*(?:only|listings?|ones?|price|prices|items?|deals?
 _KIND_BEFORE = re.compile(r"\b(?:the|a|an|no|any|only)\s+$")
 
 
+# "the iso 68 one": a grade (of oil, of a standard) followed by its number, not the trade's "ISO" (a wanted post)
+_GRADE = re.compile(r"\biso(?=\s*(?:vg\s*)?(?:\d|\s(?:num|qty|money)\b))")
+
+
 def masked(text: str, entities: Sequence[Span]) -> str:
     """Lower-cased text with the masked entity types replaced by their type word."""
     out, pos = [], 0
@@ -66,7 +70,8 @@ def masked(text: str, entities: Sequence[Span]) -> str:
         out.append(f" {word} ")
         pos = entity.end
     out.append(lowered[pos:])
-    return re.sub(r"\s+", " ", _EMOJI.sub(lambda m: f" {EMOJI[m.group(0)]} ", "".join(out))).strip()
+    text = _GRADE.sub("grade", "".join(out))
+    return re.sub(r"\s+", " ", _EMOJI.sub(lambda m: f" {EMOJI[m.group(0)]} ", text)).strip()
 
 
 def spoken(masked_text: str) -> str:
