@@ -89,3 +89,20 @@ def test_what_a_later_change_points_back_at_is_its_lead_in_not_a_change(nlu: NLU
     made = read_sentences(nlu.parse("wanna auction off the used LCB II we pulled, GAA26800LB1. start it at 1500, "
                                     "reserve 2500, let it run 5 days. post it once its set up", SUMMIT), env)
     assert made and made[0].intent == "create_listing"  # what is made is no lead-in to changing it
+
+
+def test_a_story_that_names_the_part_then_asks_where_we_have_it(nlu: NLU, env: Env) -> None:
+    text = ("carrier rtu compressor hums wont start, 40/5 dual cap (P291-4053RS) is bulged. do i have one on the "
+            "truck and how many at the shop?")
+    asks = split_asks(nlu.parse(text, SUMMIT), env)
+    assert [a.intent for a in asks] == ["own_stock"]
+    assert asks[0].get("part_number") is not None and {e.value for e in asks[0].entities
+                                                        if e.entity == "location"} == {"my_truck", "warehouse"}
+
+
+def test_a_stock_line_tells_conditions_apart() -> None:
+    from agent.planners.local.policies.stock import stock_line
+
+    line = {"quantity_available": 6, "part_number": "P291-4053RS", "location_name": "Northline Truck 2 (Dana)"}
+    assert stock_line({**line, "condition": "refurbished"}) == "6 × P291-4053RS (refurbished) at Northline Truck 2 (Dana)"
+    assert stock_line({**line, "condition": "new"}) == "6 × P291-4053RS at Northline Truck 2 (Dana)"

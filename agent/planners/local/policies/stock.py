@@ -31,6 +31,7 @@ from agent.planners.local.policies.parts import ask_which
 from agent.planners.local.policies.places import from_and_to, location_id
 from agent.planners.local.policies.sourcing import not_their_stock, theirs_asked
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
+from agent.planners.local.render import condition
 from agent.reply_draft import DraftItem
 
 REMOVING = {"used_on_job", "damaged", "lost", "returned"}
@@ -44,7 +45,9 @@ def stock_line(i: dict[str, Any], place: bool = True) -> str:
     name = f" {i.get('name')}," if i.get("name") else ""
     at = f" at {i.get('location_name')}" if place else ""
     coming = f"; {i['quantity_on_order']} on order" if int(i.get("quantity_on_order") or 0) > 0 else ""
-    return f"{i.get('quantity_available')} ×{name} {i.get('part_number')}{at}{low}{coming}"
+    kept = i.get("condition")
+    state = f" ({condition(kept)})" if kept and kept != "new" else ""  # a truck's new and refurbished caps apart
+    return f"{i.get('quantity_available')} ×{name} {i.get('part_number')}{state}{at}{low}{coming}"
 
 
 def _at(location: str | None, env_name: str, item: dict[str, Any]) -> bool:
@@ -121,7 +124,12 @@ def own_stock(ctx: Ctx) -> Step:
                                    **({"location_id": place} if place else {})})
     if not found.ok:
         return failure(found, "check your stock")
-    items = [i for i in found.data.get("items") or [] if _at(location, ctx.env.name, i)]
+    places: list[str | None] = list(ctx.said.values("location")) if part is not None else []
+    if len(places) > 1:  # "do i have one on the truck and how many at the shop": the part at each place said
+        location = None
+    else:
+        places = [location]
+    items = [i for i in found.data.get("items") or [] if any(_at(p, ctx.env.name, i) for p in places)]
     if not found.data.get("items") and ctx.said.has("part_number") and not ctx.called("search_parts"):
         return Call("search_parts", search_args(ctx))  # none of "l6-30": a number, or a rating in a part's name?
     if elsewhere and focus is not None:
