@@ -104,5 +104,6 @@ def test_a_stock_line_tells_conditions_apart() -> None:
     from agent.planners.local.policies.stock import stock_line
 
     line = {"quantity_available": 6, "part_number": "P291-4053RS", "location_name": "Northline Truck 2 (Dana)"}
-    assert stock_line({**line, "condition": "refurbished"}) == "6 × P291-4053RS (refurbished) at Northline Truck 2 (Dana)"
+    assert stock_line({**line, "condition": "refurbished"}) == \
+        "6 × P291-4053RS (refurbished) at Northline Truck 2 (Dana)"
     assert stock_line({**line, "condition": "new"}) == "6 × P291-4053RS at Northline Truck 2 (Dana)"

@@ -26,7 +26,7 @@ WRITES = frozenset({"create_listing", "publish_listing", "update_listing", "canc
                     "unwatch_listing", "create_wanted", "respond_wanted", "accept_response", "hold", "cancel_hold",
                     "adjust_stock", "transfer_stock", "mark_shipped", "confirm_delivered", "rate_seller", "buy_now",
                     "add_to_cart", "change_cart", "checkout", "cancel_order", "approve_order", "reject_order",
-                    "order_progress", "return_order", "reorder_job"})
+                    "order_progress", "return_order", "reorder_job", "create_alert", "change_alert"})
 
 # A second ask the first one takes in ("list it … then make it live" is one listing, published once made).
 ABSORBS = {"create_listing": {"publish_listing"}, "create_wanted": {"publish_listing"}}

@@ -52,6 +52,12 @@ def create_alert(ctx: Ctx) -> Step:
     if done is not None:
         return done
     said = ctx.said
+    if said.has("organization"):
+        # "put a watch on metros used AT400 door op, lmk if it drops under 3k": a seller's listing, not a search
+        from agent.planners.local.policies.auctions import watch_listing
+
+        return watch_listing(Ctx(ctx.state, ctx.ask.model_copy(update={"intent": "watch_listing"}), ctx.env,
+                                 ctx.results))
     args: dict[str, Any] = {}
     number = next((n for n in said.values("part_number") if not _DESCRIBING.match(n)), None)
     if number:

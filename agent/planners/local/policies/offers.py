@@ -131,7 +131,7 @@ def _offer_target(ctx: Ctx, direction: str) -> Ref | Step:
     are listed (once) and the one named, or the only one, is taken; several: ask which."""
     if ctx.ask.target is not None and ctx.ask.target.kind == "offer":
         return ctx.ask.target
-    named = ctx.said.has("organization", "person", "part_number", "city", "choice")
+    named = ctx.said.has("organization", "person", "part_number", "city", "choice", "manufacturer")
     ref, _ = resolve(ctx.state, ctx.said, "offer")
     if ref is not None and not (named and ref.data.get("status") not in (*OPEN, None)):
         return ref  # a company named has open offers to answer, not the one closed long ago
@@ -149,8 +149,9 @@ def _offer_target(ctx: Ctx, direction: str) -> Ref | Step:
                                                                     (awaiting, None))]
     # "130 is fine take it": an amount points at the offer or counter at that amount (a counter's amount is new)
     priced = ctx.ask.intent in ("accept_offer", "reject_offer") and ctx.said.has("price", "number")
+    # "pull my offer on the maxton valve": the words that say which part it is pick it too
     hits = (match_besides_spurned(waiting, ctx.said) or match(refs, ctx.said)) if named else \
-        match(waiting, ctx.said) if priced else []
+        match(waiting, ctx.said) if priced or ctx.said.describes() else []
     if named and not hits and direction == "received" and ctx.env.can_buy:
         return Call("list_offers", {"direction": "sent", "limit": 50})  # "tell metro no": their counter to ours
     if named and not hits:

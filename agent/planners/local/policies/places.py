@@ -12,7 +12,7 @@ from agent.planners.local.policy import Ctx
 def from_and_to(ctx: Ctx) -> tuple[str | None, str | None]:
     """Where from and where to: by their words ("from north satellite", "to main", "onto his truck"), else
     the first of two places is where from and the last is where to."""
-    places = ctx.said.all("location") + sites_as_locations(ctx)
+    places = ctx.said.all("location") + sites_as_locations(ctx) + _trucks_of_people(ctx)
     origin = destination = None
     for place in places:
         before = ctx.said.lowered[max(0, int(place.get("start", 0)) - 8):int(place.get("start", 0))]
@@ -39,6 +39,18 @@ def sites_as_locations(ctx: Ctx) -> list[dict[str, Any]]:
         there = [loc for loc in ours if loc.name.lower().startswith(str(site["value"]).lower())]
         if len(there) == 1:
             out.append({**site, "entity": "location", "value": there[0].name})
+    return out
+
+
+def _trucks_of_people(ctx: Ctx) -> list[dict[str, Any]]:
+    """"move 3 off priya's truck onto sam's": a person moved to or from is their truck."""
+    trucks = [loc for loc in _our_locations(ctx) if loc.location_type == "truck"]
+    out = []
+    for person in ctx.said.all("person"):
+        before = ctx.said.lowered[max(0, int(person.get("start", 0)) - 9):int(person.get("start", 0))]
+        theirs = [loc for loc in trucks if loc.assigned_to == person["value"]]
+        if len(theirs) == 1 and re.search(r"\b(?:to|onto|into|over to|from|off|off of)\s*$", before):
+            out.append({**person, "entity": "location", "value": theirs[0].name})
     return out
 
 
