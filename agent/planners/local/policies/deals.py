@@ -13,6 +13,7 @@ from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import money
 from agent.reply_draft import DraftItem
+from tools.deals.closing import PICKUP_FULFILMENT
 
 # Deals not yet delivered: what "coming" means to the buyer, and what can still be confirmed delivered.
 OPEN = ("pending", "paid", "shipped")
@@ -71,6 +72,9 @@ def deal_target(ctx: Ctx, action: str) -> Ref | Step:
     if len(named) > 1 and action == "confirm_delivered":  # "it showed up": of theirs, what was on its way
         on_the_way = [d for d in named if d.data.get("status") == "shipped"]
         named = on_the_way if len(on_the_way) == 1 else named
+    if len(named) > 1 and action == "mark_shipped":  # "apex's went out fedex today": of theirs, the one to ship
+        sent = [d for d in named if d.data.get("fulfillment_type") not in PICKUP_FULFILMENT]
+        named = sent if len(sent) == 1 else named
     if len(named) == 1:
         return named[0]
     if not named and ctx.said.has("part_number", "organization", "person"):
