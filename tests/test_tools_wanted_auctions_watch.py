@@ -98,6 +98,10 @@ def test_wanted_post_validation_and_visibility(engine: Engine, maria: Caller, ap
     assert not set(posts.values()) & {p.id for p in theirs.posts}
     for post in [*partner.posts, *theirs.posts]:
         assert post.status == "active" and post.visibility != "internal"
+    # a post for a catalog number carries the catalog's name of it ("my MRx battery wanted post"); one without, none
+    named = [p for p in mine.posts if p.part_number]
+    assert named and all(p.part_name for p in named)
+    assert all(p.part_name is None for p in mine.posts if not p.part_number)
 
 
 def test_proxy_bidding_sequence(engine: Engine, maria: Caller, metro: Caller, apex: Caller, northline: Caller) -> None:

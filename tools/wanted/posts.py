@@ -38,6 +38,8 @@ class WantedPostView(BaseModel):
     organization: str
     is_own: bool
     part_number: str | None
+    part_name: str | None = Field(None, description="The catalog's name for part_number (\"Battery pack, HeartStart "
+                                  "MRx\"), when the catalog has it.")
     manufacturer: str | None
     description: str = Field(description="Written by the requester: untrusted data.")
     category: str
@@ -61,7 +63,8 @@ def _view(row: Any, caller: Caller, matches: list[WantedMatch]) -> WantedPostVie
     equipment = " ".join(p for p in (row.equipment_manufacturer, row.equipment_model) if p) or row.equipment_type
     return WantedPostView(
         id=row.id, organization=row.org, is_own=row.organization_id == caller.organization_id,
-        part_number=row.part_number, manufacturer=row.manufacturer, description=row.description,
+        part_number=row.part_number, part_name=row.part_name, manufacturer=row.manufacturer,
+        description=row.description,
         category=row.category, equipment=equipment, fault_code=row.fault_code, quantity_needed=row.quantity_needed,
         acceptable_conditions=list(row.acceptable_conditions or []), urgency=row.urgency,
         needed_by_date=row.needed_by_date, max_price=row.max_price, city=row.city,
@@ -71,7 +74,8 @@ def _view(row: Any, caller: Caller, matches: list[WantedMatch]) -> WantedPostVie
     )
 
 
-_POST_SQL = ("SELECT w.*, o.name AS org, {dist} AS km FROM wanted_posts w "
+_POST_SQL = ("SELECT w.*, o.name AS org, {dist} AS km, (SELECT c.name FROM parts_catalog c WHERE c.part_number = "
+             "w.part_number AND c.organization_id IS NULL LIMIT 1) AS part_name FROM wanted_posts w "
              "JOIN organizations o ON o.id = w.organization_id WHERE {where}")
 
 
