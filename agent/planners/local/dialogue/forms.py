@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,16 +14,15 @@ from typing import Any
 import yaml
 
 from agent.planners.local.dialogue import answers, relative
+from agent.planners.local.dialogue.bare_numbers import days_from_now, place_bare_number
 from agent.planners.local.dialogue.dates import span_in_days
 from agent.planners.local.dialogue.field_cues import cued_values
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import FormState
 from agent.planners.local.nlu.cues import CORRECTION
-from agent.planners.local.nlu.numbers import decimal_of
 from tools.registry import get_tool
 
 FORMS_FILE = Path(__file__).resolve().parent / "forms.yml"
-NUMERIC = {"price", "quantity", "hours", "days", "rating", "increment"}
 # What a field's name says it holds, when forms.yml does not say.
 _BY_NAME = {"price": "price", "offered_price": "price", "counter_price": "price", "max_bid": "price",
             "max_price": "price", "starting_bid": "price", "bid_increment": "increment", "reserve_price": "price",
@@ -62,6 +60,10 @@ class FormSpec:
     def applies(self, name: str, values: dict[str, Any]) -> bool:
         """Does this field go with the form as it stands (a counter price only with action counter)?"""
         return all(values.get(k) == v for k, v in self.only_when.get(name, {}).items())
+
+    def minor(self, slot: Slot) -> bool:
+        """Asked only while drafting step by step: optional, or with a default in the tool's model."""
+        return slot.optional or (self.schema.get(slot.field) or {}).get("default") is not None
 
     def entity_of(self, name: str) -> str | None:
         return self.entities.get(name) or _BY_NAME.get(name)
@@ -162,7 +164,7 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
     if photo_ids and "photo_ids" in s.schema:
         form.values["photo_ids"] = [*form.values.get("photo_ids", []), *photo_ids]
         changed.append("photo_ids")
-    changed += _place_bare_number(form, s, said, changed)
+    changed += place_bare_number(form, s, said, changed)
     changed += _free_answer(form, s, said, changed)
     changed += answers.declined(form, s.slots_for(form.values), said, changed)
     changed += answers.accepted(form, said, changed)
@@ -207,7 +209,7 @@ def _fillable(form: FormState, s: FormSpec) -> list[str]:
 
 def _coerce(name: str, entity: str | None, value: Any) -> Any:
     if name == "auction_end":
-        return _days_from_now(str(value))
+        return days_from_now(str(value))
     if entity == "date":
         from agent.planners.local.dialogue.dates import resolve_day
 
@@ -215,62 +217,19 @@ def _coerce(name: str, entity: str | None, value: Any) -> Any:
     return value
 
 
-def _place_bare_number(form: FormState, s: FormSpec, said: Said, changed: list[str]) -> list[str]:
-    """A number the sentence gave no role ("1100", "actually 3") goes to the slot it can fill: the one asked,
-    else the one a correction most plausibly means (money for large amounts, a count for small ones). So does
-    a number read as a count or a price when this form has no such slot ("put 300 on it" for a bid)."""
-    takes = {s.entity_of(name) for name in [*s.schema, *s.entities]}
-    bare = [v for v in said.values("number") if v]
-    bare += [v for kind in ("quantity", "price") if kind not in takes for v in said.values(kind)]
-    if not bare and form.asked and re.fullmatch(r"\s*#?\s*\d+\s*[.!]?\s*", said.text):
-        bare = said.values("choice")  # a bare "2" answering "how many?" is a count, not a pick
-    if not bare:
-        return []
-    amount = decimal_of(bare[-1])
-    if amount is None or any(decimal_of(form.values.get(k)) == amount for k in changed):
-        return []  # "make it 3 … got 3 heat pumps down": the count just set, said twice
-    numeric = {slot.field: s.entity_of(slot.field) for slot in [*s.ask, *s.auction]}
-    numeric.update({k: v for k, v in s.entities.items() if v in NUMERIC})
-    numeric = {k: v for k, v in numeric.items() if v in NUMERIC and k not in changed}
-    if not numeric:
-        return []
-    target = form.asked if form.asked in numeric else None
-    if target is None:
-        money = [k for k, v in numeric.items() if v == "price"]
-        counts = [k for k, v in numeric.items() if v == "quantity"]
-        filled_money = [k for k in money if k in form.values]
-        if amount >= 20 or not counts:
-            target = next(iter(filled_money or money), None)
-        else:
-            target = ([k for k in counts if k in form.values] or counts)[0]
-    held = decimal_of(form.values.get(target)) if target else None
-    if target is None or (target != form.asked and held is not None and amount * 10 < held):
-        return []  # a correction is near what it corrects: "3" does not correct a $280 budget
-    kind = numeric[target]
-    value: Any = int(amount) if kind in ("quantity", "hours", "days", "rating") else str(amount)
-    if target == "auction_end":
-        value = _days_from_now(str(int(amount)))
-    form.values[target] = value
-    return [target]
-
-
-def _days_from_now(days: str) -> str:
-    from knowledge.clock import now
-
-    return (now() + timedelta(days=int(float(days)))).replace(microsecond=0).isoformat()
-
-
 def missing(form: FormState) -> Slot | None:
     """The next slot to ask for: a required one that is empty; a minor one (optional, or with a default in the
-    tool's model) only while drafting step by step — someone who said it all in one message is not asked about
-    photos or a quantity of one — or when the conversation holds a value to offer for it, never twice."""
+    tool's model) only while drafting step by step — not of one who said it all in one message or in the one
+    answer that left nothing required ("which part?" … "S1-02544303000, new, 10 of em, 35 each") — or when the
+    conversation holds a value to offer for it, never twice."""
     s = spec(form.name)
-    drafting = bool(form.asked_before)
-    for slot in s.slots_for(form.values):
+    slots = s.slots_for(form.values)
+    said_all = len(form.asked_before) == 1 and all(t.field in form.values for t in slots if not s.minor(t))
+    drafting = bool(form.asked_before) and not said_all
+    for slot in slots:
         if slot.field in form.values or slot.field in form.declined:
             continue
-        minor = slot.optional or (s.schema.get(slot.field) or {}).get("default") is not None
-        if minor and (slot.field in form.asked_before or not (drafting or slot.field in answers.offers(form))):
+        if s.minor(slot) and (slot.field in form.asked_before or not (drafting or slot.field in answers.offers(form))):
             continue
         return slot
     return None
