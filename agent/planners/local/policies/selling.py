@@ -22,6 +22,7 @@ from agent.planners.local.policies.common import (
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, awaiting, offer, policy, say
 from agent.planners.local.render import condition, listing_item, listing_price
+from tools.listings.marketplace import CLOSED_LISTING_STATUSES
 
 
 def refusal(ctx: Ctx, action: str = "create or publish listings") -> Say:
@@ -67,7 +68,7 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
         return ctx.ask.target
     ref, _ = resolve(ctx.state, ctx.said, "listing")
     if ref is not None and (ref.data.get("is_own_listing") is not False) and _status_ok(ref, status) and \
-            codes_fit(ref, ctx.said, models=True):
+            codes_fit(ref, ctx.said, models=True) and (status or _changeable(ctx, ref.data)):
         return ref
     mine = ctx.last("search_listings")
     if mine is None:
@@ -86,7 +87,8 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
         # "that lcecpu40 draft": a number none of our listings has may be the name its part goes by
         return Call("search_listings", {"mine_only": True, "limit": 50, "query": str(number)})
     said = ctx.said if mine.args.get("part_number") or not number else ctx.said.without_entity("part_number")
-    rows = [r for r in mine.data.get("results") or [] if not status or r.get("status") == status]
+    rows = [r for r in mine.data.get("results") or []
+            if r.get("status") == status or (not status and _changeable(ctx, r))]
     refs = [r for r in (make_ref("listing", row) for row in rows) if codes_fit(r, said, models=True)
             and _worded(r, str(mine.args.get("query") or ""))]
     hits = match(refs, said, allow_single=True)
@@ -103,6 +105,16 @@ def own_listing(ctx: Ctx, status: str | None = None) -> Ref | Step:
     top = hits[:5]
     return say("Which listing?", "", [listing_item(r.data) for r in top], numbered=True,
                listed=Listed(kind="listing", items=top, goal=ctx.ask.intent), kind="clarify")
+
+
+_CHANGES = frozenset({"update_listing", "publish_listing", "cancel_listing"})
+
+
+def _changeable(ctx: Ctx, row: dict[str, Any]) -> bool:
+    """A closed listing is no target of a change, unless units go back on one that sold out (the tool's rule)."""
+    if ctx.ask.intent not in _CHANGES or row.get("status") not in CLOSED_LISTING_STATUSES:
+        return True
+    return row.get("status") == "sold" and ctx.ask.intent == "update_listing" and ctx.said.has("quantity")
 
 
 def _set_as_price(counts: list[str], lowered: str, price: object) -> str | None:
