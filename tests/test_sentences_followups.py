@@ -124,3 +124,10 @@ def test_one_answer_that_leaves_nothing_required_is_not_drafting_step_by_step() 
     assert asked_next(every, ["condition", "price"]) == "fulfillment_options"  # step by step: the optional too
     # one question answered, but the price still to come: the count (a default of 1) is asked on the way
     assert asked_next({k: v for k, v in every.items() if k not in ("quantity", "price")}, ["condition"]) == "quantity"
+
+
+def test_a_clause_that_points_back_makes_nothing_new(nlu: NLU, env: Env) -> None:
+    asks = split_asks(nlu.parse("knock it down to 160 and open it up to public", SUMMIT), env)
+    assert [a.intent for a in asks] == ["update_listing"]
+    two = split_asks(nlu.parse("drop the lcb to 4200 and list the GAA24350BH1 door op at 300", SUMMIT), env)
+    assert "create_listing" in [a.intent for a in two]  # a thing of its own named: a listing of its own
