@@ -111,7 +111,7 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         # "knock it down to 160 and open it up to public": what points back makes nothing new, it changes that
         together = parts[1].intent in ABSORBS.get(parts[0].intent, ()) or (
             parts[0].intent in WRITES and parts[1].intent.startswith("create_") and POINTS_BACK.search(right.lower())
-            and not any(e.entity in THE_THING for e in parts[1].entities))
+            and not any(e.entity in OBJECT for e in parts[1].entities))
         # "northline came back on X? tell em i'll do 470": when the whole is clearly one of the parts, the
         # other part is what led up to it, not a second change to make
         context = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
