@@ -12,7 +12,7 @@ import importlib
 import json
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -91,6 +91,10 @@ class Ctx:
 
     def called(self, name: str) -> bool:
         return any(r.name == name for r in self.results)
+
+    def asking(self, **changes: Any) -> Ctx:
+        """The same conversation and results, the ask read with `changes` (another intent, fewer words)."""
+        return replace(self, ask=self.ask.model_copy(update=changes))
 
 
 @dataclass

@@ -84,14 +84,15 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
     if _TAKES_BACK.search(parse.text):  # "kill the clutch one. no wait, the vfdo board one": one ask, corrected
         return [parse]
     last = last_sentence_at(parse.text)
-    if last is not None and _names_then_where(env.nlu.parse(parse.text[:last], env.organization),
-                                              tail := env.nlu.parse(parse.text[last:], env.organization)):
-        return [Parse(parse.text, tail.intents, parse.entities, parse.masked)]  # "need a 3007F. who's got one?"
-    if last is not None and tail.confident and tail.intent in _WHERE_TO_GET and not tail.get("part_number") and \
-            (head := env.nlu.parse(parse.text[:last], env.organization)).get("part_number"):
-        # "… 40/5 dual cap (P291-4053RS) is bulged. do i have one on the truck and how many at the shop?": the
-        # story names the part, the last sentence asks about it
-        return [_about_the_same(p, head) for p in split_asks(tail, env)]
+    if last is not None:
+        head, tail = env.nlu.parse(parse.text[:last], env.organization), env.nlu.parse(parse.text[last:],
+                                                                                         env.organization)
+        if _names_then_where(head, tail):
+            return [Parse(parse.text, tail.intents, parse.entities, parse.masked)]  # "need a 3007F. who's got one?"
+        if tail.confident and tail.intent in _WHERE_TO_GET and not tail.get("part_number") and head.get("part_number"):
+            # "… 40/5 dual cap (P291-4053RS) is bulged. do i have one on the truck and how many at the shop?": the
+            # story names the part, the last sentence asks about it
+            return [_about_the_same(p, head) for p in split_asks(tail, env)]
     cuts = [(m, False) for m in _SPLIT.finditer(parse.text)]
     if not parse.confident or parse.confidence < LOOSE_SURE:
         cuts += [(m, True) for m in _LOOSE_SPLIT.finditer(parse.text)]

@@ -56,8 +56,7 @@ def create_alert(ctx: Ctx) -> Step:
         # "put a watch on metros used AT400 door op, lmk if it drops under 3k": a seller's listing, not a search
         from agent.planners.local.policies.auctions import watch_listing
 
-        return watch_listing(Ctx(ctx.state, ctx.ask.model_copy(update={"intent": "watch_listing"}), ctx.env,
-                                 ctx.results))
+        return watch_listing(ctx.asking(intent="watch_listing"))
     args: dict[str, Any] = {}
     number = next((n for n in said.values("part_number") if not _DESCRIBING.match(n)), None)
     if number:

@@ -29,7 +29,7 @@ def _blanked(text: str) -> str:
 def low_stock(ctx: Ctx) -> Step:
     blanked = _blanked(ctx.ask.text)
     if ctx.said.has("part_number") or kinds_named(blanked):  # a kind of part, not "anything flat out at zero"
-        return own_stock(Ctx(ctx.state, ctx.ask.model_copy(update={"text": blanked}), ctx.env, ctx.results))
+        return own_stock(ctx.asking(text=blanked))
     found = ctx.last("low_stock")
     if found is None:
         location = ctx.said.value("location")

@@ -8,6 +8,15 @@ from typing import Any
 
 from agent.planners.local.policy import Ctx
 
+_FROM = re.compile(r"\bfrom\s*$|\boff( of)?\s*$")
+_TO = re.compile(r"\b(to|onto|into|over to)\s*$")
+
+
+def _before(ctx: Ctx, entity: dict[str, Any]) -> str:
+    """The few words right before an entity ("off of ", "over to ")."""
+    start = int(entity.get("start", 0))
+    return ctx.said.lowered[max(0, start - 8):start]
+
 
 def from_and_to(ctx: Ctx) -> tuple[str | None, str | None]:
     """Where from and where to: by their words ("from north satellite", "to main", "onto his truck"), else
@@ -15,11 +24,11 @@ def from_and_to(ctx: Ctx) -> tuple[str | None, str | None]:
     places = ctx.said.all("location") + sites_as_locations(ctx) + _trucks_of_people(ctx)
     origin = destination = None
     for place in places:
-        before = ctx.said.lowered[max(0, int(place.get("start", 0)) - 8):int(place.get("start", 0))]
+        before = _before(ctx, place)
         said = str(place.get("text") or "").lower()
-        if re.search(r"\bfrom\s*$|\boff( of)?\s*$", before) or said.startswith("from "):
+        if _FROM.search(before) or said.startswith("from "):
             origin = place["value"]
-        elif re.search(r"\b(to|onto|into|over to)\s*$", before) or said.startswith(("to ", "into ")):
+        elif _TO.search(before) or said.startswith(("to ", "into ")):
             destination = place["value"]
     rest = [p["value"] for p in places if p["value"] not in (origin, destination)]
     if origin is None and destination is None:
@@ -47,9 +56,9 @@ def _trucks_of_people(ctx: Ctx) -> list[dict[str, Any]]:
     trucks = [loc for loc in _our_locations(ctx) if loc.location_type == "truck"]
     out = []
     for person in ctx.said.all("person"):
-        before = ctx.said.lowered[max(0, int(person.get("start", 0)) - 9):int(person.get("start", 0))]
+        before = _before(ctx, person)
         theirs = [loc for loc in trucks if loc.assigned_to == person["value"]]
-        if len(theirs) == 1 and re.search(r"\b(?:to|onto|into|over to|from|off|off of)\s*$", before):
+        if len(theirs) == 1 and (_FROM.search(before) or _TO.search(before)):
             out.append({**person, "entity": "location", "value": theirs[0].name})
     return out
 
