@@ -112,16 +112,18 @@ def test_a_stock_line_tells_conditions_apart() -> None:
 def test_one_answer_that_leaves_nothing_required_is_not_drafting_step_by_step() -> None:
     from agent.planners.local.dialogue import forms
 
-    def asked_next(values: dict[str, object], asked_before: list[str]) -> str | None:
+    def asked_next(values: dict[str, object], asked_before: list[str], said_more: bool = True) -> str | None:
         form = forms.new_form("create_listing")
         form.values.update(values)
-        form.asked_before = asked_before
+        form.asked_before, form.said_more = asked_before, said_more
         slot = forms.missing(form)
         return slot.field if slot else None
 
     every = {"listing_type": "sale", "part_number": "S1-02544303000", "condition": "new", "quantity": 10, "price": "35"}
     assert asked_next(every, ["part_number"]) is None  # "which part?" … "S1-…, new, 10 of em, 35 each": propose
     assert asked_next(every, ["condition", "price"]) == "fulfillment_options"  # step by step: the optional too
+    # the one answer gave only what was asked ("condition?" … "used"): still step by step, the count is asked
+    assert asked_next({k: v for k, v in every.items() if k != "quantity"}, ["condition"], said_more=False) == "quantity"
     # one question answered, but the price still to come: the count (a default of 1) is asked on the way
     assert asked_next({k: v for k, v in every.items() if k not in ("quantity", "price")}, ["condition"]) == "quantity"
 

@@ -98,10 +98,16 @@ def test_wanted_post_validation_and_visibility(engine: Engine, maria: Caller, ap
     assert not set(posts.values()) & {p.id for p in theirs.posts}
     for post in [*partner.posts, *theirs.posts]:
         assert post.status == "active" and post.visibility != "internal"
-    # a post for a catalog number carries the catalog's name of it ("my MRx battery wanted post"); one without, none
-    named = [p for p in mine.posts if p.part_number]
-    assert named and all(p.part_name for p in named)
-    assert all(p.part_name is None for p in mine.posts if not p.part_number)
+    # a post for a catalog number carries the catalog's name of it ("my MRx battery wanted post"); one for a number
+    # the catalog does not know, or for no number, none
+    for number in ("GAA24350BH1", "PPW-NOT-IN-CATALOG-7"):
+        posts[number] = ok(invoke(engine, maria, "create_wanted_post", {
+            "description": f"PPW {number} wanted", "category": "elevator_door", "part_number": number},
+            idempotency_key=key())).post.id
+    mine = ok(invoke(engine, maria, "list_wanted_posts", {"mine_only": True, "limit": 25, "include_matches": False}))
+    name_of = {p.id: p.part_name for p in mine.posts}
+    assert name_of[posts["GAA24350BH1"]] and "door" in name_of[posts["GAA24350BH1"]].lower()
+    assert name_of[posts["PPW-NOT-IN-CATALOG-7"]] is None and name_of[posts["network"]] is None
 
 
 def test_proxy_bidding_sequence(engine: Engine, maria: Caller, metro: Caller, apex: Caller, northline: Caller) -> None:

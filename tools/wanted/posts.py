@@ -74,8 +74,8 @@ def _view(row: Any, caller: Caller, matches: list[WantedMatch]) -> WantedPostVie
     )
 
 
-_POST_SQL = ("SELECT w.*, o.name AS org, {dist} AS km, (SELECT c.name FROM parts_catalog c WHERE c.part_number = "
-             "w.part_number AND c.organization_id IS NULL LIMIT 1) AS part_name FROM wanted_posts w "
+_POST_SQL = ("SELECT w.*, o.name AS org, {dist} AS km, (SELECT c.name FROM parts_catalog c WHERE c.id = w.part_id "
+             "AND c.organization_id IS NULL) AS part_name FROM wanted_posts w "
              "JOIN organizations o ON o.id = w.organization_id WHERE {where}")
 
 

@@ -168,6 +168,8 @@ def fill(form: FormState, said: Said, photo_ids: list[str] | None = None) -> lis
     changed += _free_answer(form, s, said, changed)
     changed += answers.declined(form, s.slots_for(form.values), said, changed)
     changed += answers.accepted(form, said, changed)
+    if form.asked is not None:
+        form.said_more = any(name != form.asked for name in changed)
     return changed
 
 
@@ -220,11 +222,12 @@ def _coerce(name: str, entity: str | None, value: Any) -> Any:
 def missing(form: FormState) -> Slot | None:
     """The next slot to ask for: a required one that is empty; a minor one (optional, or with a default in the
     tool's model) only while drafting step by step — not of one who said it all in one message or in the one
-    answer that left nothing required ("which part?" … "S1-02544303000, new, 10 of em, 35 each") — or when the
-    conversation holds a value to offer for it, never twice."""
+    answer that said more than it was asked and left nothing required ("which part?" … "S1-02544303000, new,
+    10 of em, 35 each") — or when the conversation holds a value to offer for it, never twice."""
     s = spec(form.name)
     slots = s.slots_for(form.values)
-    said_all = len(form.asked_before) == 1 and all(t.field in form.values for t in slots if not s.minor(t))
+    required_filled = all(t.field in form.values for t in slots if not s.minor(t))
+    said_all = len(form.asked_before) == 1 and form.said_more and required_filled
     drafting = bool(form.asked_before) and not said_all
     for slot in slots:
         if slot.field in form.values or slot.field in form.declined:

@@ -50,6 +50,7 @@ class FormState(BaseModel):
     values: dict[str, Any] = Field(default_factory=dict)
     asked: str | None = None
     asked_before: list[str] = Field(default_factory=list)
+    said_more: bool = False  # the last answer gave more than the slot asked ("S1-…, new, 10 of em, 35 each")
     declined: list[str] = Field(default_factory=list)
     target: Ref | None = None
     after: str | None = None
