@@ -26,8 +26,12 @@ db: install
 run: db
 	$(BIN)/partpilot serve --host $(HOST) --port $(PORT)
 
+# Two test processes (pytest-xdist), each with its own database on the one embedded server; the whole eval runs
+# stay together in one of them (tests/eval_helpers.py). TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
 test: install
-	$(BIN)/python -m pytest -q --durations=30
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ server keeps running after the process exits (like a local daemon) so that CLI c
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
 from collections.abc import Iterator
@@ -76,18 +77,32 @@ def _apply_server_settings(settings: Settings, admin: URL) -> URL:
     return _admin_url(settings)
 
 
+@contextmanager
+def _one_process_at_a_time(settings: Settings) -> Iterator[None]:
+    """Several processes may start on one data directory at once (`serve --workers 2`, parallel test workers):
+    one starts the server and restarts it for its settings while the others wait, then find it running."""
+    settings.pgdata.parent.mkdir(parents=True, exist_ok=True)
+    with (settings.pgdata.parent / ".embedded-start.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _embedded_url(settings: Settings) -> URL:
-    admin = _apply_server_settings(settings, _admin_url(settings))
     name = settings.embedded_database_name
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
-            if not exists:
-                log.info("creating embedded database %s", name)
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
+    with _one_process_at_a_time(settings):
+        admin = _apply_server_settings(settings, _admin_url(settings))
+        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+                if not exists:
+                    log.info("creating embedded database %s", name)
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+        finally:
+            engine.dispose()
     return admin.set(database=name)
 
 

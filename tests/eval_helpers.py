@@ -4,14 +4,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import pytest
 from sqlalchemy import Engine
 
+from evals.model import load_tasks
 from evals.run import EvalOptions, run_eval
 from evals.runner import Gold
+
+Test = TypeVar("Test", bound=Callable[..., Any])
+WHOLE_RUN_MARKS = (pytest.mark.xdist_group("evals"), pytest.mark.timeout(3000))
+
+
+def whole_run(test: Test) -> Test:
+    """A test that reads whole eval runs: under pytest-xdist all of them share one worker, so the session's runs
+    are made once (tests/conftest.py sends that group first: it is the longest)."""
+    for mark in WHOLE_RUN_MARKS:
+        test = mark(test)
+    return test
 
 
 @dataclass
@@ -42,9 +56,13 @@ class EvalRuns:
     def __init__(self, engine: Engine, base: str | None, out: Path) -> None:
         self.engine, self.base, self.out = engine, base, out
         self.golds: dict[str, Gold] = {}
-        self._done: dict[str, EvalRun] = {}
+        self._done: dict[tuple[str, frozenset[str]], EvalRun] = {}
 
-    def __call__(self, planner: str) -> EvalRun:
-        if planner not in self._done:
-            self._done[planner] = run_suite(self.engine, self.base, self.out / planner, planner, self.golds)
-        return self._done[planner]
+    def __call__(self, planner: str, skip: Collection[str] = ()) -> EvalRun:
+        """The run of every task but those of `skip` (task ids)."""
+        key = (planner, frozenset(skip))
+        if key not in self._done:
+            tasks = tuple(task.id for task in load_tasks() if task.id not in key[1]) if skip else ()
+            out = self.out / (planner if not skip else f"{planner}-{len(self._done)}")
+            self._done[key] = run_suite(self.engine, self.base, out, planner, self.golds, task_ids=tasks)
+        return self._done[key]

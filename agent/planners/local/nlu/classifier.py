@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 import threading
 import time
@@ -188,7 +189,7 @@ def cached_model(cache_dir: Path, build: Any) -> IntentModel:
                 log.warning("intent model cache %s unreadable; retraining", path)
         model = build()
         cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{threading.get_ident()}.tmp")
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         with partial.open("wb") as fh:
             pickle.dump(model, fh)
         partial.replace(path)
