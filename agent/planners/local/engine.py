@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from agent.planners.local.dialogue.follow_ups import REPEATABLE
 from agent.planners.local.dialogue.interpret import interpret
 from agent.planners.local.dialogue.observe import observe
+from agent.planners.local.dialogue.picking import waits_on_the_pick
 from agent.planners.local.dialogue.state import AskState, DialogueState, TurnState
 from agent.planners.local.policy import Call, Ctx, Env, Say, ToolResult, load_policies, say
 from agent.reply_draft import ReplyDraft
@@ -125,6 +126,7 @@ def _run(state: DialogueState, env: Env, history: list[BaseMessage], calls: dict
         if outcome.listed is not None and outcome.listed.goal == ask.intent and not outcome.listed.carried:
             outcome.listed.carried = [e for e in ask.entities if e.get("entity") != "choice"]
         _apply(state, outcome)
+        _wait_on_the_pick(state, turn, ask)
         turn.drafts.append(outcome.draft.model_dump(mode="json"))
         if turn.index == 0 or ask.intent in REPEATABLE:  # "what about a voyager?" repeats the main question
             state.last_intent = ask.values.get("repeatable_as") or ask.intent
@@ -133,6 +135,17 @@ def _run(state: DialogueState, env: Env, history: list[BaseMessage], calls: dict
         if turn.current is not None:
             turn.current.started = len(history)
     return Outcome(draft=_merge(turn.drafts) if turn.drafts else ReplyDraft(headline="OK."))
+
+
+def _wait_on_the_pick(state: DialogueState, turn: TurnState, ask: AskState) -> None:
+    """When an ask ends asking which one, the later asks that point back at it wait for the answer."""
+    listed = state.listed
+    if listed is None or listed.goal != ask.intent or ask.target is not None:
+        return
+    waiting = [later for later in turn.asks[turn.index + 1:] if waits_on_the_pick(later)]
+    if waiting:
+        listed.then = [later.model_dump(mode="json") for later in waiting]
+        turn.asks = [a for a in turn.asks if all(a is not w for w in waiting)]
 
 
 def _merge(raw: list[dict[str, Any]]) -> ReplyDraft:

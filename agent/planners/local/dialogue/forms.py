@@ -221,14 +221,15 @@ def _coerce(name: str, entity: str | None, value: Any) -> Any:
 
 def missing(form: FormState) -> Slot | None:
     """The next slot to ask for: a required one that is empty; a minor one (optional, or with a default in the
-    tool's model) only while drafting step by step — not of one who said it all in one message or in the one
+    tool's model) only while drafting step by step — not of one who said it all in one message (a value asked
+    again because it was refused or not found does not count: "auctions run up to 30 days"), or in the one
     answer that said more than it was asked and left nothing required ("which part?" … "S1-02544303000, new,
     10 of em, 35 each") — or when the conversation holds a value to offer for it, never twice."""
     s = spec(form.name)
     slots = s.slots_for(form.values)
     required_filled = all(t.field in form.values for t in slots if not s.minor(t))
     said_all = len(form.asked_before) == 1 and form.said_more and required_filled
-    drafting = bool(form.asked_before) and not said_all
+    drafting = any(name not in form.corrected for name in form.asked_before) and not said_all
     for slot in slots:
         if slot.field in form.values or slot.field in form.declined:
             continue

@@ -26,7 +26,7 @@ from agent.planners.local.dialogue.asks import (
     split_asks,
 )
 from agent.planners.local.dialogue.follow_ups import model_said_bare, repeated
-from agent.planners.local.dialogue.picking import acting_on_view, pick, pick_several
+from agent.planners.local.dialogue.picking import acting_on_view, carried_on, pick, pick_several
 from agent.planners.local.dialogue.refs import resolve
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, FormState, Ref
@@ -130,7 +130,7 @@ def _interpret(parse: Parse, photo_ids: list[str], state: DialogueState, env: En
             return [_each(p, state) for p in changes]
         picked_ask = pick(parse, said, state, env)
         if picked_ask is not None:
-            return [picked_ask]
+            return [picked_ask, *carried_on(state.listed, picked_ask)]
         several = pick_several(parse, said, state)
         if several:
             return several

@@ -7,7 +7,14 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue.asks import CONVERSATION, WRITES, ask_of, is_question, last_sentence_at
-from agent.planners.local.dialogue.refs import match, points_at_list, relevant_names, set_apart_spurned
+from agent.planners.local.dialogue.refs import (
+    POINTS_AT_IT,
+    SPURNS,
+    match,
+    points_at_list,
+    relevant_names,
+    set_apart_spurned,
+)
 from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import AskState, DialogueState, Listed, Ref
 from agent.planners.local.dialogue.terms import BEYOND_THE_LIST
@@ -56,6 +63,9 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
                                          "manufacturer") or answers)
     if not (intent == "choose" or said.has("choice") or points_at_list(said) or named):
         return None
+    unseen = _turned_away_unseen(listed.items, said)
+    if unseen:  # "skip the salvage junk. cheaper of the other 2" with no salvage shown: another list is meant
+        return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": 0, "unseen": unseen})
     if len(hits) != 1:
         if intent == "choose" or (said.has("choice") and not acting):
             return ask_of(parse, "bad_choice", values={"count": len(listed.items), "matches": len(hits)})
@@ -67,7 +77,7 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
         goal = listed.dropping
     # names point as surely as "that one" — names of what this kind of object is known by
     who = any(said.has(e) for e in ("organization", "person", "city", "location") if e in relevant_names(listed.kind))
-    if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who:
+    if goal is None and acting and not points_at_list(said) and not said.has("choice") and not who and not answers:
         return None  # a request about something else that happens to name one of them ("post a wanted, new only")
     if goal is None and intent not in WRITES and is_question(said.text):
         # "whats the cheapest one (n what shape is it in)": shown, not taken — however surely the words were read
@@ -80,6 +90,30 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
         have = {e.get("entity") for e in kept}
         ask.entities = kept + [e for e in listed.carried if e.get("entity") not in have]
     return ask
+
+
+def waits_on_the_pick(ask: AskState) -> bool:
+    """An ask of the same message that points back at what an earlier ask is asking to be picked, naming
+    nothing of its own ("the furnace board i drafted, bump it to 220 and push it live": the publishing)."""
+    own = {"part_number", "organization", "person", "equipment_model", "manufacturer", "listing_type"}
+    return ask.target is None and bool(POINTS_AT_IT.search(ask.text.lower())) and \
+        not any(e.get("entity") in own for e in ask.entities)
+
+
+def carried_on(listed: Listed | None, picked: AskState) -> list[AskState]:
+    """The asks that waited on this pick, now about the one picked."""
+    if listed is None or picked.intent != listed.goal or picked.target is None:
+        return []
+    return [AskState.model_validate({**raw, "target": picked.target}) for raw in listed.then]
+
+
+def _turned_away_unseen(items: list[Ref], said: Said) -> str | None:
+    """The condition a clause turns away when none of the items listed is in it ("skip the salvage junk")."""
+    for clause in re.finditer(r"[^.;!?,]+", said.text):
+        part = said.within(clause.start(), clause.end())
+        if SPURNS.search(clause.group().lower()) and part.has("condition") and not match(items, part):
+            return str(part.value("condition"))
+    return None
 
 
 def _clause_goal(text: str, target: Ref, env: Any) -> str | None:

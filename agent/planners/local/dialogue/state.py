@@ -39,6 +39,8 @@ class Listed(BaseModel):
     goal: str | None = None
     carried: list[dict[str, Any]] = Field(default_factory=list)  # what the ask that asked "which one?" said
     dropping: str | None = None  # what "drop the trane one" does to one of them: unwatch_listing on the watchlist
+    # asks of the same message that wait on the pick ("bump it to 220 and push it live": the publishing)
+    then: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class FormState(BaseModel):
@@ -50,6 +52,7 @@ class FormState(BaseModel):
     values: dict[str, Any] = Field(default_factory=dict)
     asked: str | None = None
     asked_before: list[str] = Field(default_factory=list)
+    corrected: list[str] = Field(default_factory=list)  # asked again: what was given was refused or not found
     said_more: bool = False  # the last answer gave more than the slot asked ("S1-…, new, 10 of em, 35 each")
     declined: list[str] = Field(default_factory=list)
     target: Ref | None = None

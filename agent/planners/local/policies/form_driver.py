@@ -189,11 +189,15 @@ def advance(ctx: Ctx, form: FormState) -> Step:
     return ask(form, slot)
 
 
-def ask(form: FormState, slot: forms.Slot, headline: str = "", question: str = "", **kw: Any) -> Say:
-    """Ask for one slot (the next answer fills it first); `headline` says why when it is asked again."""
+def ask(form: FormState, slot: forms.Slot, headline: str = "", question: str = "", correcting: bool = False,
+        **kw: Any) -> Say:
+    """Ask for one slot (the next answer fills it first); `headline` says why when it is asked again —
+    `correcting` when what the user gave was refused or not found (that is not drafting step by step)."""
     form.asked = slot.field
     if slot.field not in form.asked_before:
         form.asked_before.append(slot.field)
+    if correcting and slot.field not in form.corrected:
+        form.corrected.append(slot.field)
     question = question or slot.question
     if headline:
         return say(headline, question, kind="question", **kw)

@@ -53,6 +53,10 @@ def clarify(ctx: Ctx) -> Step:
 @policy("bad_choice")
 def bad_choice(ctx: Ctx) -> Say:
     count = int(ctx.ask.values.get("count") or 0)
+    unseen = ctx.ask.values.get("unseen")
+    if unseen:
+        return say(f"None of the ones I listed is {str(unseen).replace('_', ' ')}.",
+                   f"Which one — 1 to {count}?" if count > 1 else "Is that the one you mean?", kind="clarify")
     if int(ctx.ask.values.get("matches") or 0) > 1:
         return say("More than one of those fits that.", f"Which one — 1 to {count}?", kind="clarify")
     return say("I'm not sure which one you mean.", f"Which one — 1 to {count}?" if count > 1 else "Which one?",

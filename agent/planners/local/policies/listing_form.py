@@ -97,21 +97,46 @@ def _verify_part(ctx: Ctx, form: FormState, number: str) -> Step | None:
         return Call("lookup_part", {"part_number": number, **({"manufacturer": form.values["manufacturer"]}
                                                               if form.values.get("manufacturer") else {})})
     matches = (looked.data.get("matches") or []) if looked.ok else []
-    if not matches or matches[0].get("match_kind") == "fuzzy":
+    if not matches:
+        step = _named_by_model(ctx, number)
+        if isinstance(step, Call):
+            return step
+        matches = [step] if step else []
+    if not matches or matches[0].get("match_kind") in ("fuzzy", "described"):
         form.values.pop("part_number", None)
         slot = forms.slot_of(form.name, "part_number")
         assert slot is not None
         if not matches:
-            return ask(form, slot, f"I can't find {number} in the catalog.")
+            return ask(form, slot, f"I can't find {number} in the catalog.", correcting=True)
         answers.offer(form, "part_number", matches[0]["part_number"])  # "yes" takes the guess
         form.hints["typed_part_number"] = number  # "no, the number is right" keeps what they typed
-        return ask(form, slot, f"I can't find {number} in the catalog.",
-                   f"Did you mean {matches[0]['part_number']}? Say yes, or give me the part number.")
+        return ask(form, slot, f"I can't find {number} in the catalog.", correcting=True,
+                   question=f"Did you mean {_number_and_name(matches[0])}? Say yes, or give me the part number.")
     top = matches[0]
     form.values.update(part_number=top["part_number"], manufacturer=top["manufacturer"])
     form.hints["part_checked"] = top["part_number"]
     ctx.state.put_focus(make_ref("part", top))
     return None
+
+
+def _number_and_name(part: dict[str, Any]) -> str:
+    name = " ".join(str(part.get(k) or "") for k in ("manufacturer", "name")).strip()
+    return f"{part['part_number']} ({name})" if name else str(part["part_number"])
+
+
+def _named_by_model(ctx: Ctx, number: str) -> Call | dict[str, Any] | None:
+    """"pulled a kone v3f16l drive off the monospace mod": what looks like a part number is a model name; the
+    catalog part its clause describes, when one clearly fits (offered, never taken unasked)."""
+    clause = next((c for c in re.split(r"[,.;!?]", ctx.said.text) if number.lower() in c.lower()), "")
+    words = search_query(ctx, clause, fallback=False)
+    if not clause or len(words.split()) < 2:
+        return None
+    searched = next((r for r in reversed(ctx.results) if r.name == "search_parts" and r.args.get("query") == words),
+                    None)
+    if searched is None:
+        return Call("search_parts", {"query": words, "limit": 5})
+    best = winner(candidates(searched), words) if searched.ok else None
+    return {**best, "match_kind": "described"} if best else None
 
 
 def _check_auction(form: FormState) -> Say | None:
@@ -130,7 +155,7 @@ def _check_auction(form: FormState) -> Say | None:
     if slot is None:
         return None
     values.pop(field, None)
-    return ask(form, slot, why)
+    return ask(form, slot, why, correcting=True)
 
 
 @asks("create_listing")

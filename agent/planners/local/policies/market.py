@@ -8,6 +8,7 @@ from typing import Any
 
 from agent.planners.local.dialogue.item_words import codes_fit
 from agent.planners.local.dialogue.refs import make_ref, match, resolve
+from agent.planners.local.dialogue.said import Said
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.dialogue.terms import BEYOND_THE_LIST
 from agent.planners.local.policies.common import about_them, content_words, failure, search_query, target_part
@@ -23,6 +24,9 @@ _ORDERS = (("price_low", re.compile(r"\b(cheapest|lowest|least expensive|low to 
            ("price_high", re.compile(r"\b(priciest|most expensive|high to low)\b")),
            ("distance", re.compile(r"\b(closest|nearest|closer ones?|near(?:est)? first)\b")),
            ("ending_soon", re.compile(r"\b(ending (?:soon|first|next)|clos(?:es|ing) (?:soon|first|next))\b")))
+_SAME_DAY = re.compile(r"\b(?:emergency|same[- ]?day|today|tonight)\b")
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+_NAMING = ("manufacturer", "equipment_model", "part_number", "category")
 _MARKET_WORDS = re.compile(r"\b(any|anyone|who(?:'s| is|s| has)?|on the|marketplace|market|listings?|for sale|"
                            r"selling|sells|show me|search|auctions?|anybody|out there|available|1st|first)\b", re.I)
 
@@ -49,7 +53,7 @@ def listing_args(ctx: Ctx) -> dict[str, Any]:
         args["max_price"] = price
     if said.value("equipment_model"):
         args["compatible_with"] = said.value("equipment_model")
-    if said.in_a_hurry():
+    if said.in_a_hurry() and _SAME_DAY.search(said.lowered):  # "rtu is down til we get one" is no filter
         args["emergency_only"] = True
     order = next((name for name, words in _ORDERS if words.search(said.lowered)), None)
     if order:
@@ -63,10 +67,21 @@ def listing_args(ctx: Ctx) -> dict[str, Any]:
 
 def _market_query(ctx: Ctx) -> str:
     """The words that say what is wanted, without the market's words and the order asked for."""
-    query = _MARKET_WORDS.sub(" ", search_query(ctx, text=BEYOND_THE_LIST.sub(" ", ctx.said.text)))
+    query = _MARKET_WORDS.sub(" ", search_query(ctx, text=BEYOND_THE_LIST.sub(" ", _what_is_wanted(ctx.said))))
     for _name, words in _ORDERS:
         query = words.sub(" ", query)
     return re.sub(r"\s+", " ", query)
+
+
+def _what_is_wanted(said: Said) -> str:
+    """The message without a sentence that only says the deal when another names the thing ("metro still got
+    that lennox lgh board? offer em 950, rtu at the mall is down til we get one": the first)."""
+    sentences = list(_SENTENCE.finditer(said.text))
+    naming = [m for m in sentences if said.within(m.start(), m.end()).has(*_NAMING)]
+    if len(sentences) < 2 or not naming:
+        return said.text
+    return " ".join(m.group() for m in sentences
+                    if m in naming or not said.within(m.start(), m.end()).has("price", "quantity"))
 
 
 def _describes(ctx: Ctx) -> bool:
