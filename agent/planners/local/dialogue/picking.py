@@ -83,6 +83,9 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
         # "whats the cheapest one (n what shape is it in)": shown, not taken — however surely the words were read
         goal = DEFAULT_GOAL.get(listed.kind, "details")
     goal = goal or listed.goal or DEFAULT_GOAL.get(listed.kind, "details")
+    if goal == "details" and listed.kind == "listing" and _BUYS.search(said.lowered) and _fits("buy_now", hits[0]) \
+            and not hits[0].data.get("is_auction"):
+        goal = "buy_now"  # "ok grab it. ship to republic plaza, ground": a listing for sale, taken, is bought
     ask = ask_of(parse, goal, target=hits[0], values={"picked": True})
     if goal == listed.goal and listed.carried:  # the question's answer continues the ask that asked it
         bare = not ({str(e.get("entity")) for e in said.entities} - {"choice", "number", "quantity"})
@@ -159,7 +162,8 @@ def pick_several(parse: Parse, said: Said, state: DialogueState) -> list[AskStat
 
 
 _SELLERS_OWN = frozenset({"update_listing", "cancel_listing", "publish_listing"})
-_BUYERS = frozenset({"make_offer", "place_bid", "watch_listing"})
+_BUYERS = frozenset({"make_offer", "place_bid", "watch_listing", "buy_now"})
+_BUYS = re.compile(r"\b(?:grab|take|buy|cop|snag|get)\s+(?:it|that|that one|this one|em|them|one|both)\b")
 
 
 def _fits(intent: str, target: Ref) -> bool:

@@ -41,7 +41,7 @@ def buy_now(ctx: Ctx) -> Step:
             return say(f"I couldn't find a {what['part_number']} anyone sells right now.",
                        "Want me to post a wanted request for it?",
                        proposal=offer("create_wanted", None, part_number=what["part_number"]))
-    form = forms.new_form("buy_now", **what, quantity=quantity_said(ctx), **terms_said(ctx))
+    form = forms.new_form("buy_now", **what, quantity=quantity_said(ctx) or 1, **terms_said(ctx))
     return start(ctx, form)
 
 

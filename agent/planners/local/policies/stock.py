@@ -230,6 +230,9 @@ def _described(item: Ref, lowered: str) -> bool:
     return len(name & said) >= (2 if len(said) > 2 else 1)
 
 
+_TAKEN_OFF = re.compile(r"\b(?:take|took|knock|mark)\s+(?:it|them|em|one|\d+)\s+off\b|\b(?:deduct|subtract)\b")
+
+
 @policy("adjust_stock")
 def adjust_stock(ctx: Ctx) -> Step:
     locations = ctx.said.values("location")
@@ -245,6 +248,8 @@ def adjust_stock(ctx: Ctx) -> Step:
     form = forms.new_form("adjust_stock")
     form.target = item
     reason = ctx.said.value("adjust_reason")
+    if reason is None and ctx.said.has("site") and _TAKEN_OFF.search(ctx.said.lowered):
+        reason = "used_on_job"  # "put a pvt in car 3 at the brown palace. take it off my truck": it went in there
     relative = _RELATIVE.findall(ctx.said.lowered)
     said_count = ctx.said.count_before("part_number") or ctx.said.value("quantity") or ctx.said.value("number")
     counts = [int(n) if n.isdigit() else WORD_NUMBERS.get(n, 1) for n, _ in relative]  # "one more than that"
