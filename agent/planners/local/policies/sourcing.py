@@ -96,6 +96,18 @@ def not_their_stock(ctx: Ctx, part: Ref | None) -> Step:
                kind="question" if part is None else "answer")
 
 
+_BROKEN = re.compile(r"\b(?:is|it'?s|went|are|they'?re)\s+(?:dead|down|out|toast|fried|shot|gone)\b|block of ice|"
+                     r"\bwo?n'?t (?:start|run|close|open|light|hold)\b|\bnever (?:kicks|starts|comes)\b|"
+                     r"\bnot working\b")
+_ANYWHERE = re.compile(r"\b(?:anywhere|anyplace|somewhere)\b")
+
+
+def for_a_repair_anywhere(ctx: Ctx) -> bool:
+    """"door board on one of the gen2s … is dead. whats the part # and do we have one anywhere": a part for a
+    broken unit, asked for anywhere, is looked for at every source (our own stock first among equals)."""
+    return bool(_ANYWHERE.search(ctx.said.lowered) and _BROKEN.search(ctx.said.lowered))
+
+
 def described_part(ctx: Ctx, goal: str) -> Ref | Step:
     """The catalog part the words describe ("the carrier 40/5 dual caps"): the clear winner, else asked."""
     searched = ctx.last("search_parts")

@@ -29,7 +29,7 @@ from agent.planners.local.policies.common import (
 from agent.planners.local.policies.form_driver import finishes, start
 from agent.planners.local.policies.parts import ask_which
 from agent.planners.local.policies.places import from_and_to, location_id
-from agent.planners.local.policies.sourcing import not_their_stock, theirs_asked
+from agent.planners.local.policies.sourcing import find_stock, for_a_repair_anywhere, not_their_stock, theirs_asked
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import condition
 from agent.reply_draft import DraftItem
@@ -68,6 +68,8 @@ _THOSE = re.compile(r"\b(?:those|these|them|em|any of (?:those|these|them|em))\b
 
 @policy("own_stock")
 def own_stock(ctx: Ctx) -> Step:
+    if for_a_repair_anywhere(ctx):
+        return find_stock(ctx.asking(intent="find_stock"))
     seen = in_view(ctx, "listing", "option") if not ctx.said.has("part_number", "location") else None
     if seen is not None and (about_them(ctx) or ctx.state.focus_kind in ("listing", "option")):
         who = seen.data.get("seller_organization") or seen.data.get("organization_name") or "They"
