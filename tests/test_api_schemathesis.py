@@ -29,6 +29,10 @@ TIMEOUT_S = 60  # generous: CI machines are shared; a slow answer is not what th
 
 # The notifications stream never ends by design (tests/test_notification_delivery.py reads its first event).
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app()).exclude(path="/api/v1/notifications/stream")
+# Schemathesis' coverage phase builds its boundary cases for all operations while pytest collects: 6 minutes of one
+# core here, before any test runs (and once per test process). The fuzzing phase below generates valid and invalid
+# inputs at random instead; `partpilot`'s API contract tests (tests/test_openapi_clients.py) call every route.
+schema.config.phases.coverage.enabled = os.environ.get("API_FUZZ_COVERAGE") == "1"
 
 
 @pytest.fixture(scope="module")
