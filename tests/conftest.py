@@ -61,14 +61,44 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=later)
 
 
-def _recreate_database(create: bool = True) -> None:
+def _recreate_database(create: bool = True, template: str | None = None) -> None:
     url = database_url()
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
         if create:
-            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+            conn.execute(text(f'CREATE DATABASE "{url.database}"' + (f' TEMPLATE "{template}"' if template else "")))
     admin.dispose()
+
+
+def _own_database(config: pytest.Config) -> bool:
+    """The pytest-xdist controller of test processes, on the embedded server (not a given database)."""
+    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", 0)) and \
+        not os.environ.get("DATABASE_URL") and not os.environ.get("PARTPILOT_TEST_DB")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under pytest-xdist the controller does once what every test process would do again at the same time:
+    train (or load) the NLU model, load the encoder, migrate and seed a database — which each process copies."""
+    if not _own_database(session.config):
+        return
+    from agent.planners.local.nlu import intent_model
+    from knowledge.encoders import warm_encoder
+    from knowledge.seed.loader import seed_store
+
+    intent_model()
+    warm_encoder()
+    _recreate_database()
+    seeded = get_engine()
+    upgrade(seeded)
+    seed_store(seeded)
+    seeded.dispose()  # a template must have no sessions
+    os.environ["PARTPILOT_TEST_TEMPLATE"] = str(database_url().database)  # the processes start after this
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _own_database(session.config) and os.environ.get("PARTPILOT_TEST_TEMPLATE"):
+        _recreate_database(create=False)
 
 
 EVAL_BASE = f"{os.environ['EMBEDDED_DATABASE_NAME']}_evalbase"[:63]
@@ -118,12 +148,15 @@ def engine() -> Iterator[Engine]:
     """The migrated, seeded test database."""
     from knowledge.seed.loader import seed_store
 
-    # PARTPILOT_TEST_DB names a database to reuse as it is (fast local iteration); otherwise a fresh one.
+    # PARTPILOT_TEST_DB names a database to reuse as it is (fast local iteration); otherwise a fresh one — a copy
+    # of the one the controller of several test processes seeded (pytest_sessionstart), or seeded here.
+    template = os.environ.get("PARTPILOT_TEST_TEMPLATE")
     if not os.environ.get("DATABASE_URL") and not os.environ.get("PARTPILOT_TEST_DB"):
-        _recreate_database()
+        _recreate_database(template=template)
     eng = get_engine()
     upgrade(eng)
-    seed_store(eng)
+    if not template:
+        seed_store(eng)
     _make_eval_base(eng)
     yield eng
     eng.dispose()
