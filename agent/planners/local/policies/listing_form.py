@@ -38,6 +38,9 @@ def _check_listing(ctx: Ctx, form: FormState) -> Step | None:
         step = _verify_part(ctx, form, str(number))
         if step is not None:
             return step
+    step = _from_stock_there(ctx, form)
+    if step is not None:
+        return step
     if values.get("listing_type") == "auction":
         if values.get("price") is not None and "starting_bid" not in values:  # "…at $300" then "auction it"
             values["starting_bid"] = values.pop("price")
@@ -58,9 +61,13 @@ def _part_from_words(ctx: Ctx, form: FormState) -> Step | None:
         form.hints["part_searched"] = True
         return None
     found = ctx.last("search_parts")
-    if found is None:  # the first clause that says what it is ("… the 2 GECB boards listed, the refurb ones …")
-        queries = (search_query(ctx, clause, fallback=False) for clause in re.split(r"[,.;!?]", ctx.said.text))
-        return Call("search_parts", {"query": next((q for q in queries if q), search_query(ctx)), "limit": 5})
+    if found is None:  # the first clause that says what it is ("… the 2 GECB boards listed, the refurb ones …"),
+        # of those that say how many, in what shape or where from when any does ("DRAFT only, … put 2 of those …")
+        clauses = [(search_query(ctx, m.group(), fallback=False), ctx.said.within(m.start(), m.end()))
+                   for m in re.finditer(r"[^,.;!?]+", ctx.said.text)]
+        queries = [q for q, part in clauses if q and part.has("quantity", "condition", "location")] or \
+            [q for q, _ in clauses if q]
+        return Call("search_parts", {"query": next(iter(queries), search_query(ctx)), "limit": 5})
     # superseded revisions fold into their successor: "at400 door ops" is the AT400, whichever revision matched
     best = winner(candidates(found), search_query(ctx)) if found.ok else None
     place = ctx.said.value("location")
@@ -81,6 +88,28 @@ def _part_from_words(ctx: Ctx, form: FormState) -> Step | None:
     if best is not None:
         form.values["part_number"] = best["part_number"]
         form.values.setdefault("manufacturer", best.get("manufacturer"))
+    return None
+
+
+def _from_stock_there(ctx: Ctx, form: FormState) -> Call | None:
+    """"put 2 of those lcefcb floor boards sitting in the denver health cage up for sale": the listing sells that
+    place's stock of the part (its condition, unless another was said), when the place holds one such item."""
+    place, number = ctx.said.value("location"), form.values.get("part_number")
+    if not place or not number or form.values.get("inventory_item_id") or form.hints.get("stock_checked") == number:
+        return None
+    where = location_id(ctx, str(place))
+    looked = next((r for r in reversed(ctx.results) if r.name == "list_stock" and r.args.get("location_id") == where
+                   and normalize_part_number(str(r.args.get("part_number"))) == normalize_part_number(str(number))),
+                  None)
+    if where is not None and looked is None:
+        return Call("list_stock", {"limit": 5, "part_number": number, "location_id": where})
+    form.hints["stock_checked"] = number
+    said = form.values.get("condition")
+    items = [i for i in ((looked.data.get("items") or []) if looked and looked.ok else [])
+             if said in (None, i.get("condition"))]
+    if len(items) == 1:
+        form.values["inventory_item_id"] = items[0]["id"]
+        form.values.setdefault("condition", items[0]["condition"])
     return None
 
 
