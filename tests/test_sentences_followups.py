@@ -133,3 +133,24 @@ def test_a_clause_that_points_back_makes_nothing_new(nlu: NLU, env: Env) -> None
     assert [a.intent for a in asks] == ["update_listing"]
     two = split_asks(nlu.parse("drop the lcb to 4200 and list the GAA24350BH1 door op at 300", SUMMIT), env)
     assert "create_listing" in [a.intent for a in two]  # a thing of its own named: a listing of its own
+
+
+def test_an_ask_pointing_back_waits_on_the_pick_asked_before_it() -> None:
+    from agent.planners.local.dialogue.picking import carried_on, waits_on_the_pick
+    from agent.planners.local.dialogue.state import AskState, Listed, Ref
+
+    # "the furnace board i drafted, bump it to 220 and push it live" … "which listing?" … "the carrier one"
+    listings = Listed(kind="listing", goal="update_listing", items=[Ref(kind="listing", id=i) for i in "ab"])
+    publish = AskState(intent="publish_listing", text="push it live")
+    assert waits_on_the_pick(publish, listings)
+    # "which part?" … the stock change after it is about stock, and the part in focus says which
+    assert not waits_on_the_pick(AskState(intent="adjust_stock", text="take it off my truck stock"),
+                                 Listed(kind="part", goal="own_stock"))
+    named = AskState(intent="publish_listing", text="push it live, the trane one",
+                     entities=[{"entity": "manufacturer", "value": "Trane"}])
+    assert not waits_on_the_pick(named, listings)
+    listings.then = [publish.model_dump(mode="json")]
+    picked = AskState(intent="update_listing", text="the carrier one", target=listings.items[0])
+    assert [(a.intent, a.target.id if a.target else None) for a in carried_on(listings, picked)] == \
+        [("publish_listing", "a")]
+    assert carried_on(listings, AskState(intent="details", text="the carrier one", target=listings.items[1])) == []

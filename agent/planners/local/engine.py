@@ -142,7 +142,7 @@ def _wait_on_the_pick(state: DialogueState, turn: TurnState, ask: AskState) -> N
     listed = state.listed
     if listed is None or listed.goal != ask.intent or ask.target is not None:
         return
-    waiting = [later for later in turn.asks[turn.index + 1:] if waits_on_the_pick(later)]
+    waiting = [later for later in turn.asks[turn.index + 1:] if waits_on_the_pick(later, listed)]
     if waiting:
         listed.then = [later.model_dump(mode="json") for later in waiting]
         turn.asks = [a for a in turn.asks if all(a is not w for w in waiting)]

@@ -95,12 +95,15 @@ def pick(parse: Parse, said: Said, state: DialogueState, env: Any = None) -> Ask
     return ask
 
 
-def waits_on_the_pick(ask: AskState) -> bool:
-    """An ask of the same message that points back at what an earlier ask is asking to be picked, naming
-    nothing of its own ("the furnace board i drafted, bump it to 220 and push it live": the publishing)."""
+def waits_on_the_pick(ask: AskState, listed: Listed) -> bool:
+    """An ask of the same message that points back at what an earlier ask is asking to be picked — the kind of
+    thing listed — naming nothing of its own ("the furnace board i drafted, bump it to 220 and push it live": the
+    publishing; not "take it off my truck stock" after "which part?": stock, and the part in focus says which)."""
+    from agent.planners.local.nlu.examples import acts_on
+
     own = {"part_number", "organization", "person", "equipment_model", "manufacturer", "listing_type"}
-    return ask.target is None and bool(POINTS_AT_IT.search(ask.text.lower())) and \
-        not any(e.get("entity") in own for e in ask.entities)
+    return ask.target is None and bool(POINTS_AT_IT.search(ask.text.lower())) and listed.kind in acts_on(ask.intent) \
+        and not any(e.get("entity") in own for e in ask.entities)
 
 
 def carried_on(listed: Listed | None, picked: AskState) -> list[AskState]:
