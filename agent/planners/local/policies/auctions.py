@@ -45,6 +45,9 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
     refs = [make_ref("listing", r) for r in rows]
     # a lone hit of a search on the user's words is shown to pick, never written to straight away
     hits = match(refs, ctx.said, allow_single=typed_number_search(ctx, found))
+    fixed = [r for r in (hits or refs) if r.data.get("listing_type") != "auction"]
+    if goal == "watch_listing" and _DROPS.search(ctx.said.lowered) and len(fixed) == 1 < len(hits or refs):
+        hits = fixed  # "lmk if it drops under 3k": a price that can drop is a fixed one, not an auction's bid
     if len(hits) == 1:
         return hits[0]
     if not refs:
@@ -57,6 +60,7 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
     return present_listings(ctx, [r.data for r in (hits or refs)], "Which of these?", goal)
 
 
+_DROPS = re.compile(r"\b(?:drops?|dips?|falls?|goes|comes|gets)\s+(?:down\s+)?(?:under|below|to)\b|\bprice drop")
 _MY_BID = re.compile(r"\b(?:outbid|my bid|my max|i bid|am i (?:still )?(?:winning|top|ahead|high)|top bid|"
                      r"high bidder|still winning|my auction)\b")
 
