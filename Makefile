@@ -26,12 +26,13 @@ db: install
 run: db
 	$(BIN)/partpilot serve --host $(HOST) --port $(PORT)
 
-# Two test processes (pytest-xdist), each with its own database on the one embedded server; the whole eval runs
-# stay together in one of them (tests/eval_helpers.py). TEST_WORKERS=0 runs everything in one process.
+# Two test processes (pytest-xdist), each with its own copy of the seeded database on the one embedded server; a
+# test module is one unit of work (the whole eval runs of tests/test_evals_runs.py stay together and go first).
+# TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= 2
 
 test: install
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=30
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=30
 
 lint: install
 	$(BIN)/ruff check .

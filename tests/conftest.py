@@ -53,12 +53,10 @@ from tools.context import Caller, caller_by_email  # noqa: E402
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The whole eval runs first (tests/eval_helpers.py): under pytest-xdist they are one unit of work that takes a
-    third of the suite's time, so one worker starts on it at once while the other works through the rest."""
-    def later(item: pytest.Item) -> int:
-        return 0 if any(mark.args == ("evals",) for mark in item.iter_markers("xdist_group")) else 1
-
-    items.sort(key=later)
+    """The whole eval runs first (tests/test_evals_runs.py): under pytest-xdist their module is one unit of work
+    that takes a third of the suite's time, so one process starts on it at once while the other works through
+    the rest."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("whole_eval_runs") else 1)
 
 
 def _recreate_database(create: bool = True, template: str | None = None) -> None:
@@ -107,7 +105,7 @@ _eval_base_made = False
 
 def _make_eval_base(eng: Engine) -> None:
     """A template copy of the freshly seeded database for the eval suite's per-task clones. Made now, while
-    no other session holds the database (a template must have none); tests/test_evals.py falls back when absent."""
+    no other session holds the database (a template must have none); tests/test_evals_runs.py falls back when absent."""
     global _eval_base_made
     eng.dispose()
     admin = create_engine(database_url().set(database="postgres"), isolation_level="AUTOCOMMIT")

@@ -1,31 +1,19 @@
 """Whole eval-suite runs for the tests: each planner's run on the test database is made at most once per session
-(tests/test_evals.py and tests/test_evals_clock.py read the same ones), with gold write-states computed once."""
+(the tests of tests/test_evals_runs.py read the same ones), with gold write-states computed once."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import pytest
 from sqlalchemy import Engine
 
 from evals.model import load_tasks
 from evals.run import EvalOptions, run_eval
 from evals.runner import Gold
-
-Test = TypeVar("Test", bound=Callable[..., Any])
-WHOLE_RUN_MARKS = (pytest.mark.xdist_group("evals"), pytest.mark.timeout(3000))
-
-
-def whole_run(test: Test) -> Test:
-    """A test that reads whole eval runs: under pytest-xdist all of them share one worker, so the session's runs
-    are made once (tests/conftest.py sends that group first: it is the longest)."""
-    for mark in WHOLE_RUN_MARKS:
-        test = mark(test)
-    return test
 
 
 @dataclass

@@ -1,9 +1,7 @@
-"""The eval suite: task files, scorers that can fail, and whole runs — the local planner must average
-≥ 0.90, the oracle must score 1.0 on every task and the null planner 0 on every task."""
+"""The eval suite: task files and scorers that can fail (the whole runs: tests/test_evals_runs.py)."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -15,13 +13,8 @@ from evals.matchers import match_output, match_value, numbers_in
 from evals.model import Task, load_tasks, suite_settings
 from evals.report import pass_hat_k, summarize
 from evals.retrieval.metrics import ranking_metrics
-from evals.runner import reference_writes
 from evals.scoring import score_actions
 from evals.store import state_hash, write_delta
-from tests.eval_helpers import EvalRuns, whole_run
-
-HELD_OUT = {name for name, suite in suite_settings().items() if suite.held_out}
-
 
 # ---- task files ------------------------------------------------------------------------------------------
 
@@ -36,7 +29,7 @@ def test_tasks_load_and_cover_the_suites() -> None:
     for task in tasks:  # a task the null agent could pass would not measure anything
         assert task.needs_write or task.needs_answer, task.id
         assert task.evaluation.reference_actions or task.evaluation.outputs, task.id
-        # the database's clock does not move with the eval's (tests/test_evals_clock.py): times come from ${in_N_days}
+        # the database's clock does not move with the eval's (tests/test_evals_runs.py): times come from ${in_N_days}
         db_clock = re.compile(r"\b(now|current_timestamp|current_date)\b", re.I)
         assert not any(db_clock.search(f.sql) for f in task.setup.sql), task.id
 
@@ -130,47 +123,6 @@ def test_ranking_metrics() -> None:
     assert metrics["recall@1"] == 0.25 and metrics["recall@5"] == 0.5
     assert metrics["mrr"] == pytest.approx((1 + 0.5 + 0 + 1 / 6) / 4, abs=1e-4)
     assert 0 < metrics["ndcg@10"] < metrics["recall@5"] + 0.25
-
-
-# ---- whole runs (shared with tests/test_evals_clock.py through the session's eval_runs) -------------------
-
-@whole_run
-def test_oracle_scores_one_on_every_task(eval_runs: EvalRuns) -> None:
-    run = eval_runs("oracle")
-    bad = [(r["task"], r["failures"]) for r in run.rows if r["reward"] != 1.0]
-    assert not bad
-    assert run.summary["n_tasks"] >= 60
-
-
-@whole_run
-def test_null_scores_zero_on_every_task(eval_runs: EvalRuns) -> None:
-    """A do-nothing agent scores 0 everywhere. It writes nothing, so its write-state is the empty one, which fails
-    every task whose correct path writes (the db component) — those need no run, only a gold that is not empty.
-    The tasks answered without writing are run: there the answer and the reads must be what fails it."""
-    eval_runs("oracle")  # the gold write-states
-    writing = {task.id for task in load_tasks() if reference_writes(task)}
-    assert all(eval_runs.golds[task].delta for task in writing), "a reference path that writes left no trace"
-    run = eval_runs("null", skip=writing)
-    assert len(run.rows) == len(load_tasks()) - len(writing) >= 20
-    assert [r["task"] for r in run.rows if r["reward"] > 0] == []
-    assert all(r["tool_calls"] == [] and r["write_state"] == {} for r in run.rows)
-
-
-# Written without reading the planner and worked on only lately: reported (partpilot eval), kept out of the floor
-# until the planner has been improved against them, as blind2 to blind5 were.
-@whole_run
-def test_local_planner_average_reward(eval_runs: EvalRuns) -> None:
-    run = eval_runs("local")
-    summary = summarize([r for r in run.rows if r["suite"] not in HELD_OUT], 1)
-    print(json.dumps({s: v["avg_reward"] for s, v in summary["by_suite"].items()}), summary["weakest_tasks"])
-    assert summary["avg_reward"] >= 0.95, summary["weakest_tasks"]
-    # the worst bug: a write to the wrong object or with wrong values, even after the user said yes
-    assert summary["wrong_writes"] == 0, summary["runs_with_wrong_writes"]
-    assert set(summary) >= {"n_tasks", "avg_reward", "pass_hat_k", "by_component", "by_suite"}
-    for name in ("results.jsonl", "summary.json", "report.md", "reward_by_suite.png"):
-        assert (run.out / name).stat().st_size > 0
-    row = run.rows[0]
-    assert {"components", "tool_calls", "turns", "latency_ms", "reward"} <= set(row)
 
 
 def test_claude_planner_and_llm_user_offline(engine: Engine, eval_base: str | None) -> None:
