@@ -46,16 +46,17 @@ from knowledge.migrate import upgrade  # noqa: E402
 from tests.api_helpers import api_client, headers_for  # noqa: E402
 
 # the browser; the Slack and Twilio fakes; the supplier tests' fixtures; the demo NLU of the table tests
-pytest_plugins = ["tests.browser", "tests.channel_fakes", "tests.supplier_helpers", "tests.demo_nlu"]
+pytest_plugins = ["tests.browser", "tests.channel_fakes", "tests.supplier_helpers", "tests.demo_nlu",
+                  "tests.eval_year_ahead"]
 from tests.eval_helpers import EvalRuns  # noqa: E402
 from tests.tool_helpers import MARIA, METRO, OUTSIDER, SELLER, member  # noqa: E402
 from tools.context import Caller, caller_by_email  # noqa: E402
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The whole eval runs first (tests/test_evals_runs.py): under pytest-xdist their module is one unit of work
-    that takes a third of the suite's time, so one process starts on it at once while the other works through
-    the rest."""
+    """The whole eval runs first (tests/test_evals_runs.py, tests/test_evals_runs_local.py): under pytest-xdist
+    each module is one unit of work of about a sixth of the suite's time, so both processes start on them at once
+    and then share the rest."""
     items.sort(key=lambda item: 0 if item.get_closest_marker("whole_eval_runs") else 1)
 
 
@@ -105,7 +106,7 @@ _eval_base_made = False
 
 def _make_eval_base(eng: Engine) -> None:
     """A template copy of the freshly seeded database for the eval suite's per-task clones. Made now, while
-    no other session holds the database (a template must have none); tests/test_evals_runs.py falls back when absent."""
+    no other session holds the database (a template must have none); the eval runs fall back when absent."""
     global _eval_base_made
     eng.dispose()
     admin = create_engine(database_url().set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -137,8 +138,10 @@ def eval_base(engine: Engine) -> str | None:
 
 @pytest.fixture(scope="session")
 def eval_runs(engine: Engine, eval_base: str | None, tmp_path_factory: pytest.TempPathFactory) -> EvalRuns:
-    """Whole eval runs on the test database, one per planner per session, shared by the tests that read them."""
-    return EvalRuns(engine, eval_base, tmp_path_factory.mktemp("evals"))
+    """Whole eval runs on the test database, one per planner per process, shared by the tests that read them."""
+    root = tmp_path_factory.getbasetemp()
+    shared = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root  # the session's, seen by every process
+    return EvalRuns(engine, eval_base, tmp_path_factory.mktemp("evals"), shared)
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,14 @@
-"""Whole eval-suite runs for the tests: each planner's run on the test database is made at most once per session
-(the tests of tests/test_evals_runs.py read the same ones), with gold write-states computed once."""
+"""Whole eval-suite runs for the tests: each planner's run on the test database is made at most once per test
+process (the tests of a module read the same ones), with gold write-states computed once per session: by the first
+test process that needs them, the others read them (tests/test_evals_runs*.py run in two processes at once)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 from collections.abc import Collection
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,8 @@ from sqlalchemy import Engine
 
 from evals.model import load_tasks
 from evals.run import EvalOptions, run_eval
-from evals.runner import Gold
+from evals.runner import Gold, compute_gold
+from evals.store import StoreFactory
 
 
 @dataclass
@@ -39,16 +43,39 @@ def run_suite(engine: Engine, base: str | None, out: Path, planner: str, golds: 
 
 
 class EvalRuns:
-    """`runs(planner)`: the suite run with that planner on the session's test database, made on first use."""
+    """`runs(planner)`: the suite run with that planner on the process's test database, made on first use.
+    `shared` is a directory every test process of the session sees (the gold write-states are kept there)."""
 
-    def __init__(self, engine: Engine, base: str | None, out: Path) -> None:
-        self.engine, self.base, self.out = engine, base, out
+    def __init__(self, engine: Engine, base: str | None, out: Path, shared: Path) -> None:
+        self.engine, self.base, self.out, self.shared = engine, base, out, shared
         self.golds: dict[str, Gold] = {}
         self._done: dict[tuple[str, frozenset[str]], EvalRun] = {}
+
+    def all_golds(self) -> dict[str, Gold]:
+        """Every task's gold write-state. Each process's database is a copy of one seeded database and the states
+        name no row ids, so one computation serves all: the first process makes it under a lock, the rest read it."""
+        if self.golds:
+            return self.golds
+        path = self.shared / "eval-golds.json"
+        with (self.shared / "eval-golds.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if path.exists():
+                self.golds.update({task: Gold(**gold) for task, gold in json.loads(path.read_text()).items()})
+                return self.golds
+            tasks, factory = load_tasks(), StoreFactory(self.engine, self.base, ahead=3)
+            try:
+                with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gold") as pool:
+                    self.golds.update(zip([t.id for t in tasks], pool.map(lambda t: compute_gold(factory, t), tasks),
+                                          strict=True))
+            finally:
+                factory.close()
+            path.write_text(json.dumps({task: asdict(gold) for task, gold in self.golds.items()}))
+        return self.golds
 
     def __call__(self, planner: str, skip: Collection[str] = ()) -> EvalRun:
         """The run of every task but those of `skip` (task ids)."""
         key = (planner, frozenset(skip))
+        self.all_golds()
         if key not in self._done:
             tasks = tuple(task.id for task in load_tasks() if task.id not in key[1]) if skip else ()
             out = self.out / (planner if not skip else f"{planner}-{len(self._done)}")
