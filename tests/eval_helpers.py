@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from evals.model import load_tasks
+from evals.model import Task, load_tasks
 from evals.run import EvalOptions, run_eval
 from evals.runner import Gold, compute_gold
 from evals.store import StoreFactory
@@ -53,24 +53,46 @@ class EvalRuns:
 
     def all_golds(self) -> dict[str, Gold]:
         """Every task's gold write-state. Each process's database is a copy of one seeded database and the states
-        name no row ids, so one computation serves all: the first process makes it under a lock, the rest read it."""
+        name no row ids, so one computation serves all: the tasks come in two halves, each computed by the first
+        process to claim it (two processes compute one each, at once) and read by the other."""
         if self.golds:
             return self.golds
-        path = self.shared / "eval-golds.json"
-        with (self.shared / "eval-golds.lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if path.exists():
-                self.golds.update({task: Gold(**gold) for task, gold in json.loads(path.read_text()).items()})
-                return self.golds
-            tasks, factory = load_tasks(), StoreFactory(self.engine, self.base, ahead=3)
-            try:
-                with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gold") as pool:
-                    self.golds.update(zip([t.id for t in tasks], pool.map(lambda t: compute_gold(factory, t), tasks),
-                                          strict=True))
-            finally:
-                factory.close()
-            path.write_text(json.dumps({task: asdict(gold) for task, gold in self.golds.items()}))
+        tasks = load_tasks()
+        halves = [tasks[0::2], tasks[1::2]]
+        files = [self.shared / f"eval-golds-{half}.json" for half in (0, 1)]
+        locks = [(self.shared / f"eval-golds-{half}.lock").open("a") for half in (0, 1)]
+        try:
+            for half, lock in enumerate(locks):  # claim what no other process is computing
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                if not files[half].exists():
+                    self._compute(halves[half], files[half])
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            for half, lock in enumerate(locks):  # then the other's, once it is written
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not files[half].exists():
+                    self._compute(halves[half], files[half])
+                golds = json.loads(files[half].read_text())
+                self.golds.update({task: Gold(**gold) for task, gold in golds.items()})
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        finally:
+            for lock in locks:
+                lock.close()
         return self.golds
+
+    def _compute(self, tasks: list[Task], file: Path) -> None:
+        factory = StoreFactory(self.engine, self.base, ahead=3)
+        try:
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gold") as pool:
+                golds = dict(zip([t.id for t in tasks], pool.map(lambda t: compute_gold(factory, t), tasks),
+                                 strict=True))
+        finally:
+            factory.close()
+        partial = file.with_suffix(".partial")
+        partial.write_text(json.dumps({task: asdict(gold) for task, gold in golds.items()}))
+        partial.replace(file)
 
     def __call__(self, planner: str, skip: Collection[str] = ()) -> EvalRun:
         """The run of every task but those of `skip` (task ids)."""
