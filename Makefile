@@ -27,12 +27,13 @@ run: db
 	$(BIN)/partpilot serve --host $(HOST) --port $(PORT)
 
 # Two test processes (pytest-xdist), each with its own copy of the seeded database on the one embedded server; a
-# test module is one unit of work (the whole eval runs of tests/test_evals_runs.py stay together and go first).
+# test module is one unit of work, sent in collection order (the two modules of whole eval runs go first, one to
+# each process: tests/conftest.py orders them; xdist would otherwise send the modules with most tests first).
 # TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= 2
 
 test: install
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=30
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=30
 
 lint: install
 	$(BIN)/ruff check .
