@@ -189,7 +189,10 @@ def test_a_sent_photo_shows_as_a_thumbnail(floating: Page, tmp_path: Path) -> No
     expect(floating.locator(".pp-user").last).not_to_contain_text("photo attached")
     shot(floating, "phone-thumbnail")
     floating.reload()
-    floating.get_by_role("button", name="Chat with Partpilot").tap()
+    launcher = floating.get_by_role("button", name="Chat with Partpilot")
+    expect(launcher).to_be_visible()  # styled: the widget shows nothing before its stylesheet is in
+    launcher.tap()
+    expect(floating.get_by_role("textbox", name="Message")).to_be_visible()
     expect(floating.locator(".pp-user").last.locator("img.pp-thumb")).to_be_visible()  # history shows it too
 
 

@@ -275,7 +275,13 @@ export function mount(options) {
   const target = options.target && document.querySelector(options.target);
   (target || document.body).append(host);
   const shadow = host.attachShadow({ mode: "open" });
-  shadow.append(el("link", { rel: "stylesheet", href: `${options.assets}widget.css` }));
+  // Unstyled, the launcher would flash at the end of the host page (and a tap there would miss it once styled).
+  host.style.visibility = "hidden";
+  const styles = el("link", { rel: "stylesheet", href: `${options.assets}widget.css` });
+  const reveal = () => { host.style.visibility = ""; };
+  styles.addEventListener("load", reveal);
+  styles.addEventListener("error", reveal);
+  shadow.append(styles);
   const widget = new ChatWidget(options, shadow);
   if (options.mode !== "inline") {
     const launcher = el("button", { type: "button", class: "pp-launcher", "aria-expanded": "false", text: `Chat with ${options.title}` });
