@@ -74,8 +74,7 @@ def _part_from_words(ctx: Ctx, form: FormState) -> Step | None:
     where = location_id(ctx, str(place)) if place else None
     if best is None and found.ok and len(candidates(found)) > 1 and where is not None:
         # "list 3 of the carrier 40/5 caps from the shop": of the parts the words fit, the one stocked there
-        looked = {normalize_part_number(str(r.args.get("part_number"))): r for r in ctx.results
-                  if r.name == "list_stock" and r.ok and r.args.get("location_id") == where}
+        looked = {number: r for number, r in _stock_looked_up(ctx, where).items() if r.ok}
         fits = candidates(found)[:5]
         unlooked = [p for p in fits if normalize_part_number(str(p.get("part_number"))) not in looked]
         if unlooked:
@@ -98,9 +97,7 @@ def _from_stock_there(ctx: Ctx, form: FormState) -> Call | None:
     if not place or not number or form.values.get("inventory_item_id") or form.hints.get("stock_checked") == number:
         return None
     where = location_id(ctx, str(place))
-    looked = next((r for r in reversed(ctx.results) if r.name == "list_stock" and r.args.get("location_id") == where
-                   and normalize_part_number(str(r.args.get("part_number"))) == normalize_part_number(str(number))),
-                  None)
+    looked = _stock_looked_up(ctx, where).get(normalize_part_number(str(number)))
     if where is not None and looked is None:
         return Call("list_stock", {"limit": 5, "part_number": number, "location_id": where})
     form.hints["stock_checked"] = number
@@ -111,6 +108,12 @@ def _from_stock_there(ctx: Ctx, form: FormState) -> Call | None:
         form.values["inventory_item_id"] = items[0]["id"]
         form.values.setdefault("condition", items[0]["condition"])
     return None
+
+
+def _stock_looked_up(ctx: Ctx, where: str | None) -> dict[str, ToolResult]:
+    """This turn's stock lookups at one place, by normalised part number (the newest of each)."""
+    return {normalize_part_number(str(r.args.get("part_number"))): r for r in ctx.results
+            if r.name == "list_stock" and r.args.get("location_id") == where}
 
 
 def _verify_part(ctx: Ctx, form: FormState, number: str) -> Step | None:
