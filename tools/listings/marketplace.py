@@ -94,7 +94,8 @@ class ListingSummary(BaseModel):
     distance_km: float | None = None
     fulfillment_options: list[str] = []
     emergency_available: bool = False
-    current_bid: Decimal | None = None
+    starting_bid: Decimal | None = Field(None, description="The opening bid (auctions only).")
+    current_bid: Decimal | None = Field(None, description="The highest bid so far (auctions with bids only).")
     auction_end: datetime | None = Field(None, description="When bidding closes (auctions only).")
 
 
@@ -110,7 +111,8 @@ def summary_of(row: Any, caller: Caller, distance_km: float | None = None,
         is_own_listing=row.organization_id == caller.organization_id,
         city=row.city, distance_km=None if distance_km is None else round(float(distance_km), 1),
         fulfillment_options=list(row.fulfillment_options or []), emergency_available=row.emergency_available,
-        current_bid=row.current_bid if row.is_auction else None,
+        starting_bid=row.starting_bid if row.is_auction else None,
+        current_bid=row.current_bid if row.is_auction and row.bid_count else None,
         auction_end=row.auction_end if row.is_auction else None,
     )
 

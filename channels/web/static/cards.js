@@ -82,7 +82,8 @@ function findInventory(out) {
 function listings(out) {
   return items(out.results).slice(0, MAX_CARDS).map((l, i) => card({
     rank: i + 1, partNumber: l.part_number, manufacturer: l.manufacturer, name: l.name,
-    price: money(l.current_bid || l.price), priceNote: words(l.condition), badgeKey: `listing:${l.id}`,
+    price: money(l.current_bid || l.starting_bid || l.price), badgeKey: `listing:${l.id}`,
+    priceNote: [l.current_bid ? "current bid," : l.starting_bid ? "starting bid," : null, words(l.condition)].filter(Boolean).join(" "),
     where: [l.seller_organization, l.city].filter(Boolean).join(", "), distance: km(l.distance_km),
     stock: `${l.quantity_available} available · ${words(l.listing_type)}`,
   }));
