@@ -20,11 +20,12 @@ from agent.notices import enter_notice
 from agent.planners.oracle import NullPlanner, OraclePlanner, PlannedCall
 from agent.runner import AgentRunner, make_planner
 from evals.conversation import Session, Transcript, run_llm_user, run_scripted
-from evals.fixtures import apply_setup, replay_reference, resolve
+from evals.fixtures import apply_setup, replay_reference, resolve, setup_writes
 from evals.model import Task
 from evals.scoring import score_run
-from evals.store import StoreFactory, snapshot, state_hash, write_delta
+from evals.store import StoreFactory
 from evals.typos import careless
+from evals.write_state import snapshot, state_hash, write_delta
 from knowledge.settings import Settings, get_settings
 from tools.context import Caller, caller_by_email
 from tools.registry import ToolKind, get_tool, invoke
@@ -58,9 +59,9 @@ def compute_gold(factory: StoreFactory, task: Task) -> Gold:
         return Gold(state_hash({}), {})  # reads change nothing: no store needed
     with factory.fresh() as engine:
         ctx = apply_setup(engine, task)
-        before = snapshot(engine)
+        before = factory.before(engine, setup_writes(task))
         replay_reference(engine, task, ctx)
-        delta = write_delta(before, snapshot(engine))
+        delta = write_delta(before.rows, snapshot(engine, before).rows)
     return Gold(state_hash(delta), delta)
 
 
@@ -126,13 +127,13 @@ def run_one(config: EvalConfig, factory: StoreFactory, task: Task, gold: Gold, t
         (config.planner == "oracle" and reference_writes(task))
     with factory.fresh() if can_write else factory.shared() as engine:
         ctx = apply_setup(engine, task)
-        before = snapshot(engine)
+        before = factory.before(engine, setup_writes(task))
         runner = AgentRunner(engine, _planner(config, task, ctx, shared), checkpointer=InMemorySaver())
         session = Session(runner, caller_by_email(engine, task.caller.user, channel=task.caller.channel))
         if task.setup.answering_notice:
             answer_newest_notice(runner, session.thread, session.caller)
         transcript, user_kind = _converse(config, task, session, ctx, trial)
-        delta = write_delta(before, snapshot(engine))
+        delta = write_delta(before.rows, snapshot(engine, before).rows)
     nl_verdict: list[bool] | None = None
     if task.evaluation.nl_assertions and config.settings.anthropic_api_key:
         from evals.claude import judge_nl

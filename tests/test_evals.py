@@ -14,7 +14,7 @@ from evals.model import Task, load_tasks, suite_settings
 from evals.report import pass_hat_k, summarize
 from evals.retrieval.metrics import ranking_metrics
 from evals.scoring import score_actions
-from evals.store import state_hash, write_delta
+from evals.write_state import state_hash, write_delta
 
 # ---- task files ------------------------------------------------------------------------------------------
 
