@@ -34,6 +34,8 @@ def _in_memory_cluster_dir() -> str | None:
 if "EMBEDDED_DATA_DIR" not in os.environ and (in_memory := _in_memory_cluster_dir()):
     os.environ["EMBEDDED_DATA_DIR"] = in_memory
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+if os.environ.get("PYTEST_XDIST_WORKER"):  # beside another busy test process one OCR thread reads a plate faster
+    os.environ.setdefault("PARTPILOT_OCR_THREADS", "1")
 os.environ.pop("ANTHROPIC_API_KEY", None)
 os.environ.pop("PLANNER_MODEL", None)  # a developer's own model must not become the tests' planner
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")

@@ -28,6 +28,13 @@ def separate_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
 
 
 HOME = Path(tempfile.mkdtemp(prefix="partpilot-home-"))
+# the session's caches (document embeddings, the query encoder built from MiniLM): this database's seeding and
+# search compute nothing the test database's did not (~80 s of encoding otherwise); its server and data stay out
+# of HOME, as asserted below
+for _derived in ("cache", "models"):
+    _session = Path(os.environ["PARTPILOT_HOME"]) / _derived
+    _session.mkdir(parents=True, exist_ok=True)
+    (HOME / _derived).symlink_to(_session, target_is_directory=True)
 
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess:
