@@ -15,7 +15,8 @@ from agent.planners.local.dialogue.refs import (
     relevant_names,
     set_apart_spurned,
 )
-from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.said import Said, clause_spans
+from agent.planners.local.dialogue.said import clauses as all_clauses
 from agent.planners.local.dialogue.state import AskState, DialogueState, Listed, Ref
 from agent.planners.local.dialogue.terms import BEYOND_THE_LIST
 from agent.planners.local.nlu import LEADING_YES, Parse
@@ -115,9 +116,9 @@ def carried_on(listed: Listed | None, picked: AskState) -> list[AskState]:
 
 def _turned_away_unseen(items: list[Ref], said: Said) -> str | None:
     """The condition a clause turns away when none of the items listed is in it ("skip the salvage junk")."""
-    for clause in re.finditer(r"[^.;!?,]+", said.text):
-        part = said.within(clause.start(), clause.end())
-        if SPURNS.search(clause.group().lower()) and part.has("condition") and not match(items, part):
+    for start, end in clause_spans(said.text):
+        part = said.within(start, end)
+        if SPURNS.search(part.text.lower()) and part.has("condition") and not match(items, part):
             return str(part.value("condition"))
     return None
 
@@ -127,7 +128,7 @@ def _clause_goal(text: str, target: Ref, env: Any) -> str | None:
     from agent.planners.local.nlu.examples import acts_on
 
     # "kurts is the best one right? ok take it": the assent in front of a command only leads into it
-    clauses = [LEADING_YES.sub("", c) for c in re.split(r"[,.;!?]+", text)]
+    clauses = [LEADING_YES.sub("", c) for c in all_clauses(text)]
     clauses = [c for c in clauses if len(c.split()) >= 2]
     if len(clauses) < 2:
         return None

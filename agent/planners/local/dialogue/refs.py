@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue.item_words import by_words, codes_fit, in_condition, text_of
-from agent.planners.local.dialogue.said import Said
+from agent.planners.local.dialogue.said import Said, clause_spans
 from agent.planners.local.dialogue.state import DialogueState, Ref
 from knowledge.partnumbers import normalize_part_number
 from knowledge.search.kinds import kinds_named
@@ -197,7 +197,6 @@ SPURNS = re.compile(r"\b(?:beat up|beat to hell|banged up|sketchy|junk|junky|tra
                     r"shady|no thanks|no thx|no thank you|no ty|pass on|skip|not (?:that|those|them|him|her|theirs)\b|"
                     r"do ?n'?t (?:wanna|want to)|rather not|"
                     rf"forget|ignore|{_KEEPS})\b")
-_CLAUSE = re.compile(r"[^.;!?,]+")
 POINTS_AT_IT = re.compile(r"\b(?:it|that|this|that one|this one|em|them)\b")
 _BACK = re.compile(r"\b(?:em|them|him|her|it|those|that|theirs|his)\b")  # "…, skip em": whom the clause before names
 
@@ -205,7 +204,7 @@ _BACK = re.compile(r"\b(?:em|them|him|her|it|those|that|theirs|his)\b")  # "…,
 def set_apart_spurned(items: list[Ref], said: Said, words: re.Pattern[str] = SPURNS) -> tuple[list[Ref], Said]:
     """The items left once those a clause turns away are set apart, and the message without those clauses."""
     pool, rest = list(items), said
-    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(said.text)]
+    clauses = clause_spans(said.text)
     for index, (start, end) in enumerate(clauses):
         if not words.search(said.text[start:end].lower()):
             continue

@@ -8,6 +8,18 @@ from typing import Any
 
 from agent.planners.local.nlu.cues import CORRECTION
 
+_CLAUSE = re.compile(r"[^.;!?,]+")
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text's clauses are: the stretches between commas and sentence marks."""
+    return [m.span() for m in _CLAUSE.finditer(text)]
+
+
+def clauses(text: str) -> list[str]:
+    """The text's clauses: the stretches between commas and sentence marks."""
+    return _CLAUSE.findall(text)
+
 
 @dataclass
 class Said:

@@ -12,6 +12,7 @@ from typing import Any
 
 from agent.planners.local.dialogue import answers, forms
 from agent.planners.local.dialogue.refs import make_ref
+from agent.planners.local.dialogue.said import clauses
 from agent.planners.local.dialogue.state import FormState
 from agent.planners.local.policies.common import candidates, describes_part, search_query, winner
 from agent.planners.local.policies.form_driver import ask, asks, checks, finishes, submits
@@ -159,7 +160,7 @@ def _number_and_name(part: dict[str, Any]) -> str:
 def _named_by_model(ctx: Ctx, number: str) -> Call | dict[str, Any] | None:
     """"pulled a kone v3f16l drive off the monospace mod": what looks like a part number is a model name; the
     catalog part its clause describes, when one clearly fits (offered, never taken unasked)."""
-    clause = next((c for c in re.split(r"[,.;!?]", ctx.said.text) if number.lower() in c.lower()), "")
+    clause = next((c for c in clauses(ctx.said.text) if number.lower() in c.lower()), "")
     words = search_query(ctx, clause, fallback=False)
     if not clause or len(words.split()) < 2:
         return None
