@@ -22,6 +22,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from evals.write_state import Snapshot, moment, snapshot
+from knowledge.db import with_session_settings
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,8 @@ class StoreFactory:
         with self._lock:
             if self._shared is None:
                 self._shared_name = self._take()
-                self._shared = create_engine(self.source.url.set(database=self._shared_name), pool_size=3,
-                                             max_overflow=5)
+                url = self.source.url.set(database=self._shared_name)
+                self._shared = with_session_settings(create_engine(url, pool_size=3, max_overflow=5))
         yield self._shared
 
     @contextmanager
@@ -132,7 +133,7 @@ class StoreFactory:
             yield self.source
             return
         name = self._take()
-        engine = create_engine(self.source.url.set(database=name), pool_size=3, max_overflow=5)
+        engine = with_session_settings(create_engine(self.source.url.set(database=name), pool_size=3, max_overflow=5))
         try:
             yield engine
         finally:

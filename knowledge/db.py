@@ -125,7 +125,14 @@ def render_url(url: URL) -> str:
 
 @lru_cache(maxsize=8)
 def _engine_for(url_text: str, ef_search: int) -> Engine:
-    engine = create_engine(url_text, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return with_session_settings(create_engine(url_text, pool_size=10, max_overflow=20, pool_pre_ping=True),
+                                 ef_search)
+
+
+def with_session_settings(engine: Engine, ef_search: int | None = None) -> Engine:
+    """The engine, its connections set up as Partpilot's (HNSW search breadth, near-number threshold) and its
+    queries instrumented. For engines made elsewhere (the evals' per-task databases) to search as the app does."""
+    ef_search = ef_search if ef_search is not None else get_settings().hnsw_ef_search
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]

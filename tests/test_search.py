@@ -167,3 +167,14 @@ def test_every_word_is_found_when_the_catalog_writes_a_spec_only_joined(engine: 
         found = run_legs(conn, request, ("fulltext",))
     every = [found.parts[hit.part_id].name for hit in found.hits if hit.every_word]
     assert every and all(name.startswith("Hoist motor") and "1750 rpm 460V" in name for name in every), every
+
+
+def test_on_a_small_catalog_the_vector_signal_is_the_exact_nearest_parts(engine: Engine) -> None:
+    # The HNSW walk of a few thousand clustered parts can miss a near one altogether (here the L6-30 receptacle
+    # among the L6-20s and L5-30s, depending on how the graph was built); every vector is compared instead.
+    query = "l6-30 twist lock on the rtu whip is cooked, one blade slot melted/burnt. hubbell # for that"
+    exact = search_parts(engine, query, limit=40, exact_vector=True).results
+    results = search_parts(engine, query, limit=40).results
+    assert [(r.part_number, r.matched_by) for r in results] == [(r.part_number, r.matched_by) for r in exact]
+    receptacle = next(r for r in results if r.part_number == "HBL2620")
+    assert "vector" in receptacle.matched_by

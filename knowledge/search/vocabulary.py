@@ -32,6 +32,7 @@ class EquipmentRef:
 class Vocabulary:
     manufacturers: dict[str, str]  # lower-case spelling → catalog spelling
     equipment: dict[str, list[EquipmentRef]]  # normalised model or alias → models
+    catalog_size: float = -1.0  # the planner's estimate of the catalog's rows (-1: never analyzed)
 
     def manufacturers_in(self, lowered_query: str) -> list[str]:
         found: dict[str, None] = {}
@@ -61,6 +62,7 @@ def _read_vocabulary(engine: Engine) -> Vocabulary:
         # kept on write by triggers (migration 0019): a DISTINCT over parts_catalog scans the whole catalog
         names = [r[0] for r in conn.execute(text("SELECT name FROM catalog_manufacturers"))]
         models = conn.execute(text("SELECT id, manufacturer, model, aliases FROM equipment_models")).all()
+        size = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'parts_catalog'::regclass")).scalar()
     manufacturers = {name.lower(): name for name in names}
     for alias, name in MANUFACTURER_ALIASES.items():
         if name in names:
@@ -70,7 +72,7 @@ def _read_vocabulary(engine: Engine) -> Vocabulary:
         ref = EquipmentRef(row.id, row.manufacturer, row.model)
         for spelling in [row.model, *(row.aliases or [])]:
             equipment.setdefault(normalize_part_number(spelling), []).append(ref)
-    return Vocabulary(manufacturers, equipment)
+    return Vocabulary(manufacturers, equipment, float(size if size is not None else -1))
 
 
 _VOCABULARY = PerStoreCache(_read_vocabulary)

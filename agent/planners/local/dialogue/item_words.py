@@ -4,6 +4,7 @@ message that use them ("the galaxy safety board one", "not buying used batts", "
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from agent.planners.local.dialogue.said import STOP, Said
@@ -33,19 +34,25 @@ def by_words(items: list[Ref], said: Said) -> list[Ref]:
     from rapidfuzz import fuzz
 
     refused = as_catalog_says([w for m in _REFUSED.finditer(said.lowered) for w in m.group(1).split()])
-    typed = [w for w in re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered)) if w not in STOP]
+    tokens = re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(said.lowered))
+    typed = [w for w in tokens if w not in STOP]
+    # a request's word in front of a name's ("metro's draft switch", "keep it a draft" not): the name's too
+    leading = [(w, after) for w, after in pairwise(tokens) if w in STOP and after not in STOP]
     words = as_catalog_says(typed)
     if not words or len(items) < 2:  # words can only tell items apart, never confirm a lone one
         return []
     scores = []
-    held = [[w for w in words if any(fuzz.ratio(w, t) >= 88 for t in set(re.findall(
-        r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(text_of(ref).replace("_", " ")))))] for ref in items]
+    held = []
+    for ref in items:
+        own = set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", joined_ratings(text_of(ref).replace("_", " "))))
+        has = [w for w in words if any(fuzz.ratio(w, t) >= 88 for t in own)]
+        held.append(has + [w for w, after in leading if w in own and after in has])
     # "not buying used batts" turns away what is used, not what every one of them is (a battery)
     refused = [w for w in refused if not all(w in has for has in held)]
     for has in held:
         # "not buying used batts" points away from the used one; a word as typed ("pvt") says more than one
         # of the catalog's words for it ("transducer", also an ultrasound probe's)
-        scores.append(-1 if any(w in refused for w in has) else len(has) + sum(w in typed for w in has))
+        scores.append(-1 if any(w in refused for w in has) else len(has) + sum(w in tokens for w in has))
     best = max(scores)
     if best == 0 and min(scores) < 0:  # "not the used one": the ones left
         return [item for item, score in zip(items, scores, strict=True) if score == 0]

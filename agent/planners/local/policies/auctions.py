@@ -21,6 +21,9 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
     bidding) and picked when exactly one fits, else listed to choose from."""
     if ctx.ask.target is not None and ctx.ask.target.kind in ("listing", "option"):
         return _as_listing(ctx.ask.target)
+    asks_my_bid = bool(_MY_BID.search(ctx.said.lowered))
+    if asks_my_bid:  # "am i still top dog on metro's draft switch": how i stand says nothing of which auction
+        ctx = ctx.asking(text=re.sub(_MY_BID.pattern, lambda m: " " * len(m.group()), ctx.ask.text, flags=re.I))
     ref, _several = resolve(ctx.state, ctx.said, "listing", "option")
     if ref is not None and (ref.kind == "listing" or ref.data.get("listing_id")):
         return _as_listing(ref)
@@ -53,7 +56,7 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
     if not refs:
         return say("I couldn't find a listing like that you can see.", "Want me to post a wanted request instead?",
                    proposal=offer("create_wanted"))
-    if auction and _MY_BID.search(ctx.said.lowered):  # "did i get outbid on the door operator?"
+    if auction and asks_my_bid:  # "did i get outbid on the door operator?"
         mine = _where_i_bid(ctx, hits or refs)
         if not isinstance(mine, list) or len(mine) == 1:
             return mine if not isinstance(mine, list) else mine[0]
@@ -61,8 +64,8 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
 
 
 _DROPS = re.compile(r"\b(?:drops?|dips?|falls?|goes|comes|gets)\s+(?:down\s+)?(?:under|below|to)\b|\bprice drop")
-_MY_BID = re.compile(r"\b(?:outbid|my bid|my max|i bid|am i (?:still )?(?:winning|top|ahead|high)|top bid|"
-                     r"high bidder|still winning|my auction)\b")
+_MY_BID = re.compile(r"\b(?:outbid|my bid|my max|i bid|am i (?:still )?(?:winning|top|ahead|high|leading)(?: dog)?|"
+                     r"top bid(?:der)?|top dog|high bidder|still winning|my auction)\b")
 
 
 def _where_i_bid(ctx: Ctx, refs: list[Ref]) -> list[Ref] | Call:
