@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.ellipsis import fill_elided
+from agent.planners.local.dialogue.ellipsis import fill_elided, fill_one
 from agent.planners.local.dialogue.joining import OBJECT, POINTS_BACK, THE_THING, joined, told_with, with_terms
 from agent.planners.local.dialogue.refs import SPURNS
 from agent.planners.local.dialogue.state import AskState
@@ -265,11 +265,22 @@ def read_sentences(parse: Parse, env: Env) -> list[Parse]:
             # "the belt one has no price on it, make it 145 ea and publish it": unclear as a whole, two clear asks
             asks.extend(parts)
             told.append(len(asks) - len(parts))
+        elif (again := _another_of_its_kind(sentences[:at], typed, sentence, asks, env)) is not None:
+            asks.append(again)  # a question after the change, about another thing of its kind: asked, not told
         elif sentence.intent != "deny" and not SPURNS.search(sentence.text.lower()):
             context.append(sentence)
     if not any(a.intent in WRITES for a in asks):
         return []  # questions alone are read whole ("anybody selling a PPX-930301? door op motor for a rebuild")
     return [told_with(ask, [c for c in context if c is not ask]) if i in told else ask for i, ask in enumerate(asks)]
+
+
+def _another_of_its_kind(before: list[str], typed: str, sentence: Parse, asks: list[Parse], env: Env) -> Parse | None:
+    """"pull my dte 24 auction. whats the iso 68 one sittin at": unclear alone, a question after a change asks
+    about "the … one" of the kind the change names — read so, when it then clearly asks something."""
+    if sentence.confident or not _ASKS.search(typed) or not any(a.intent in WRITES for a in asks):
+        return None
+    again = env.nlu.parse(fill_one(" ".join(before), typed.rstrip("?")), env.organization)
+    return again if again.confident and again.intent not in CONVERSATION | WRITES else None
 
 
 def _led_into(sentence: Parse, later: list[Parse]) -> bool:

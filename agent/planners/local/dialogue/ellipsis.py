@@ -21,3 +21,16 @@ def fill_elided(before: str, clause: str) -> str:
     if predicate == before.strip():  # no subject to swap for theirs: nothing can be filled in safely
         return clause
     return f"{elided.group('who')} {predicate}"
+
+
+# "pull my dte 24 auction … whats the iso 68 one sittin at": "the … one" is another of the kind named before
+_THE_ONE = re.compile(r"\b(?:the|that|this|my|our|your)\s+(?:[\w/.-]+\s+){0,3}?(one)\b", re.IGNORECASE)
+_KINDS = re.compile(r"\b(auction|listing|offer|hold|order|wanted post|post)s?\b", re.IGNORECASE)
+
+
+def fill_one(before: str, clause: str) -> str:
+    """`clause` with its "the … one" said as the kind of thing `before` names last, or `clause` as it is."""
+    kinds, one = _KINDS.findall(before), _THE_ONE.search(clause)
+    if not kinds or one is None:
+        return clause
+    return f"{clause[:one.start(1)]}{kinds[-1].lower()}{clause[one.end(1):]}"

@@ -87,3 +87,14 @@ def in_condition(ref: Ref, said_condition: dict[str, Any]) -> bool:
     condition, have = str(said_condition["value"]), str(ref.data.get("condition") or "")
     exact = condition.startswith("used_") and str(said_condition.get("text") or "").lower().strip() != "used"
     return have == condition or (not exact and have.startswith(condition.split("_")[0]))
+
+
+_RATING = re.compile(r"\b([a-z]{3,})\s?(\d+(?:\.\d+)?)\b")
+
+
+def rated_otherwise(ref: Ref, said: Said) -> bool:
+    """"the iso 68 one" is not the ISO 32 oil in focus: a rating the message gives that the object gives as
+    another number."""
+    own = set(_RATING.findall(text_of(ref)))
+    return any((word, number) not in own and any(word == other for other, _ in own)
+               for word, number in _RATING.findall(said.lowered) if word not in STOP)

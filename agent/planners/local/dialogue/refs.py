@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.planners.local.dialogue.item_words import by_words, codes_fit, in_condition, text_of
+from agent.planners.local.dialogue.item_words import by_words, codes_fit, in_condition, rated_otherwise, text_of
 from agent.planners.local.dialogue.said import Said, clause_spans
 from agent.planners.local.dialogue.state import DialogueState, Ref
 from knowledge.partnumbers import normalize_part_number
@@ -247,14 +247,14 @@ def resolve(state: DialogueState, said: Said, *kinds: str) -> tuple[Ref | None, 
             return None, hits
         if len(state.listed.items) == 1 and not said.has(*_NAMES, "part_number", "equipment_model") and \
                 (POINTS_AT_IT.search(said.lowered) or not said.describes()) and \
-                not names_other_kind(state.listed.items[0], said):
+                not names_other_kind(state.listed.items[0], said) and not rated_otherwise(state.listed.items[0], said):
             return state.listed.items[0], []  # one shown, then "offer 400 on it", "bump me to 2300"
     named = said.has("organization", "person", "city", "location", "site", "part_number", "condition",
                      "listing_type")
     if named:
         for kind in kinds:
             pool, kept = set_apart_spurned(state.pool(kind), said, KEEPS)  # "…, we only need the one derek put in"
-            hits = [h for h in match(pool, kept) if codes_fit(h, said)]
+            hits = [h for h in match(pool, kept) if codes_fit(h, said) and not rated_otherwise(h, said)]
             if len(hits) == 1:
                 return hits[0], []
             focus = state.focused(kind)
@@ -277,9 +277,10 @@ def _consistent(ref: Ref, said: Said) -> bool:
     the belimo ones" is not the governor in focus)."""
     makers = {m.lower() for m in said.values("manufacturer")}
     make = str(ref.data.get("manufacturer") or "").lower()
-    if (makers and make and make not in makers) or names_other_kind(ref, said):
+    if (makers and make and make not in makers) or names_other_kind(ref, said) or rated_otherwise(ref, said):
         return False
     return not (said.has("organization", "person", "part_number") and not match([ref], said))
+
 
 
 def names_other_kind(ref: Ref, said: Said) -> bool:
