@@ -85,8 +85,10 @@ _SOURCES = re.compile(r"\b(?:FROM|JOIN)\s+([a-z_]+)", re.IGNORECASE)
 READS: dict[str, frozenset[str]] = {name: frozenset(_SOURCES.findall(sql)) for name, sql in WRITE_TABLES.items()}
 _READ_TABLES = sorted(set().union(*READS.values()))
 _XID_SPACE = 2**32  # xmin is the 32-bit transaction id
-# the oldest transaction still running: whatever commits from now on has an id at least this
-_NOW_XID = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+# Whatever commits in this database from now on has an id at least this: the next id to be given out, or the id of
+# a transaction of this database still running (other databases' long transactions do not hold it back).
+_NOW_XID = ("LEAST(pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296, (SELECT min(backend_xid::text::"
+            "bigint) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()))")
 
 
 @dataclass(frozen=True)
