@@ -67,6 +67,10 @@ class StoreFactory:
                 return self._base_snapshot
         return moment(engine, self._base_snapshot)
 
+    def _engine(self, name: str) -> Engine:
+        """An engine on one of the clones, its sessions set up as the app's (search breadth, thresholds)."""
+        return with_session_settings(create_engine(self.source.url.set(database=name), pool_size=3, max_overflow=5))
+
     def _exists(self, name: str) -> bool:
         with self.admin.connect() as conn:
             return conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is not None
@@ -123,8 +127,7 @@ class StoreFactory:
         with self._lock:
             if self._shared is None:
                 self._shared_name = self._take()
-                url = self.source.url.set(database=self._shared_name)
-                self._shared = with_session_settings(create_engine(url, pool_size=3, max_overflow=5))
+                self._shared = self._engine(self._shared_name)
         yield self._shared
 
     @contextmanager
@@ -133,7 +136,7 @@ class StoreFactory:
             yield self.source
             return
         name = self._take()
-        engine = with_session_settings(create_engine(self.source.url.set(database=name), pool_size=3, max_overflow=5))
+        engine = self._engine(name)
         try:
             yield engine
         finally:

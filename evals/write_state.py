@@ -87,8 +87,9 @@ _READ_TABLES = sorted(set().union(*READS.values()))
 _XID_SPACE = 2**32  # xmin is the 32-bit transaction id
 # Whatever commits in this database from now on has an id at least this: the next id to be given out, or the id of
 # a transaction of this database still running (other databases' long transactions do not hold it back).
-_NOW_XID = ("LEAST(pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296, (SELECT min(backend_xid::text::"
-            "bigint) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()))")
+_NOW_XID = (f"LEAST(pg_snapshot_xmax(pg_current_snapshot())::text::bigint % {_XID_SPACE}, "
+            "(SELECT min(backend_xid::text::bigint) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()))")
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _marks(conn: Connection, since: Snapshot | None) -> tuple[int, dict[str, int
         if since is not None:
             columns.append(f"EXISTS (SELECT 1 FROM {table} WHERE xmin::text::bigint >= :since) AS {table}_new")
     row = conn.execute(text(f"SELECT {', '.join(columns)}"), {"since": since.xid if since else 0}).one()._mapping
-    xid = row["xid"] % _XID_SPACE
+    xid = row["xid"]
     counts = {table: row[f"{table}_n"] for table in _READ_TABLES}
     if since is None:
         return xid, counts, set(_READ_TABLES)
@@ -134,7 +135,7 @@ def moment(engine: Engine, snap: Snapshot) -> Snapshot:
     """`snap` (read from a store in the same state) as of now in this store: writes from here on are new."""
     with engine.connect() as conn:
         xid = conn.execute(text(f"SELECT {_NOW_XID}")).scalar_one()
-    return Snapshot(snap.rows, snap.counts, xid % _XID_SPACE)
+    return Snapshot(snap.rows, snap.counts, xid)
 
 
 def _norm(value: Any) -> Any:

@@ -282,7 +282,6 @@ def _consistent(ref: Ref, said: Said) -> bool:
     return not (said.has("organization", "person", "part_number") and not match([ref], said))
 
 
-
 def names_other_kind(ref: Ref, said: Said) -> bool:
     """The message names a kind of part ("the run caps", "a contactor") that the object, which says what it
     is, is not: the rail clips in focus are not the caps used "this morning"."""

@@ -23,7 +23,7 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
         return _as_listing(ctx.ask.target)
     asks_my_bid = bool(_MY_BID.search(ctx.said.lowered))
     if asks_my_bid:  # "am i still top dog on metro's draft switch": how i stand says nothing of which auction
-        ctx = ctx.asking(text=re.sub(_MY_BID.pattern, lambda m: " " * len(m.group()), ctx.ask.text, flags=re.I))
+        ctx = ctx.asking(text=_MY_BID.sub(lambda m: " " * len(m.group()), ctx.ask.text))
     ref, _several = resolve(ctx.state, ctx.said, "listing", "option")
     if ref is not None and (ref.kind == "listing" or ref.data.get("listing_id")):
         return _as_listing(ref)
@@ -65,7 +65,7 @@ def market_listing(ctx: Ctx, goal: str, auction: bool = False, own: bool = False
 
 _DROPS = re.compile(r"\b(?:drops?|dips?|falls?|goes|comes|gets)\s+(?:down\s+)?(?:under|below|to)\b|\bprice drop")
 _MY_BID = re.compile(r"\b(?:outbid|my bid|my max|i bid|am i (?:still )?(?:winning|top|ahead|high|leading)(?: dog)?|"
-                     r"top bid(?:der)?|top dog|high bidder|still winning|my auction)\b")
+                     r"top bid(?:der)?|top dog|high bidder|still winning|my auction)\b", re.IGNORECASE)
 
 
 def _where_i_bid(ctx: Ctx, refs: list[Ref]) -> list[Ref] | Call:
