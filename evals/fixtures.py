@@ -82,14 +82,6 @@ def run_action(engine: Engine, task: Task, action: Action, ctx: dict[str, Any], 
     return data
 
 
-_MODIFIES = re.compile(r"\b(insert|update|delete|merge|truncate)\b", re.IGNORECASE)
-
-
-def setup_writes(task: Task) -> bool:
-    """Whether the task's setup changes the store (its actions, or a fixture query that modifies)."""
-    return bool(task.setup.actions) or any(_MODIFIES.search(fixture.sql) for fixture in task.setup.sql)
-
-
 def apply_setup(engine: Engine, task: Task) -> dict[str, Any]:
     """Run the task's fixtures; the returned context also offers `${in_1_days}` … `${in_14_days}` (ISO times on the
     eval's clock, for auctions: SQL's now() does not move with it)."""

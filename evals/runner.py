@@ -20,7 +20,7 @@ from agent.notices import enter_notice
 from agent.planners.oracle import NullPlanner, OraclePlanner, PlannedCall
 from agent.runner import AgentRunner, make_planner
 from evals.conversation import Session, Transcript, run_llm_user, run_scripted
-from evals.fixtures import apply_setup, replay_reference, resolve, setup_writes
+from evals.fixtures import apply_setup, replay_reference, resolve
 from evals.model import Task
 from evals.scoring import score_run
 from evals.store import StoreFactory
@@ -59,7 +59,7 @@ def compute_gold(factory: StoreFactory, task: Task) -> Gold:
         return Gold(state_hash({}), {})  # reads change nothing: no store needed
     with factory.fresh() as engine:
         ctx = apply_setup(engine, task)
-        before = factory.before(engine, setup_writes(task))
+        before = factory.state(engine)
         replay_reference(engine, task, ctx)
         delta = write_delta(before.rows, snapshot(engine, before).rows)
     return Gold(state_hash(delta), delta)
@@ -127,7 +127,7 @@ def run_one(config: EvalConfig, factory: StoreFactory, task: Task, gold: Gold, t
         (config.planner == "oracle" and reference_writes(task))
     with factory.fresh() if can_write else factory.shared() as engine:
         ctx = apply_setup(engine, task)
-        before = factory.before(engine, setup_writes(task))
+        before = factory.state(engine)
         runner = AgentRunner(engine, _planner(config, task, ctx, shared), checkpointer=InMemorySaver())
         session = Session(runner, caller_by_email(engine, task.caller.user, channel=task.caller.channel))
         if task.setup.answering_notice:

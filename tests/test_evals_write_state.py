@@ -40,17 +40,25 @@ def test_every_kind_of_change_is_seen_without_reading_untouched_tables(engine: E
         factory.close()
 
 
-def test_a_store_whose_setup_wrote_nothing_starts_from_the_base_state(engine: Engine, eval_base: str | None) -> None:
+def test_a_fresh_store_starts_from_the_base_state_read_once(engine: Engine, eval_base: str | None) -> None:
     factory = StoreFactory(engine, eval_base)
     assert factory.isolation == "clone"
     try:
         with factory.fresh() as first:
-            shared = factory.before(first, setup_wrote=False)
+            base = factory.state(first)
         with factory.fresh() as second:
-            again = factory.before(second, setup_wrote=False)
-            assert again.rows is shared.rows and again.rows == snapshot(second).rows
-            with second.begin() as conn:
+            untouched = factory.state(second)
+            assert all(untouched.rows[t] is base.rows[t] for t in WRITE_TABLES)  # nothing read again
+            assert untouched.rows == snapshot(second).rows
+            with second.begin() as conn:  # a setup's write, made after the store was handed out
                 conn.execute(text("DELETE FROM auction_bids WHERE id = (SELECT min(id::text)::uuid FROM auction_bids)"))
-            assert factory.before(second, setup_wrote=True).rows["bids"] != shared.rows["bids"]
+            after_setup = factory.state(second)
+            assert after_setup.rows == snapshot(second).rows and after_setup.rows["bids"] != base.rows["bids"]
+            assert after_setup.rows["stock"] is base.rows["stock"]
+        # earlier runs' writes to the shared store are part of its state
+        with factory.shared() as shared, shared.begin() as conn:
+            conn.execute(text("DELETE FROM saved_listings WHERE id = (SELECT min(id::text)::uuid FROM saved_listings)"))
+        with factory.shared() as shared:
+            assert factory.state(shared).rows == snapshot(shared).rows != base.rows
     finally:
         factory.close()
