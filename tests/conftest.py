@@ -58,8 +58,15 @@ from tools.context import Caller, caller_by_email  # noqa: E402
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The whole eval runs first (tests/test_evals_runs.py, tests/test_evals_runs_local.py): under pytest-xdist
     each module is one unit of work of about a sixth of the suite's time, so both processes start on them at once
-    and then share the rest."""
-    items.sort(key=lambda item: 0 if item.get_closest_marker("whole_eval_runs") else 1)
+    and then share the rest — the other long modules first, longest first, so that neither process is left
+    running one of them at the end while the other has nothing to do."""
+    def order(item: pytest.Item) -> tuple[int, float]:
+        if item.get_closest_marker("whole_eval_runs"):
+            return 0, 0.0
+        long = item.get_closest_marker("long_module")
+        return (1, -float(long.args[0])) if long else (2, 0.0)
+
+    items.sort(key=order)
 
 
 def _recreate_database(create: bool = True, template: str | None = None) -> None:

@@ -30,6 +30,8 @@ from tests.fakes.openai_server import FakeOpenAI
 from tools.context import caller_by_email
 from tools.photos.store import save_photo
 
+pytestmark = pytest.mark.long_module(45)  # seconds, all its tests (tests/conftest.py orders by it)
+
 TECH = "maria.gonzalez@summitvm.example"
 REPO = Path(__file__).resolve().parent.parent
 PROVIDERS = ["openai", "ollama"]

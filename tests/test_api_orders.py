@@ -25,6 +25,8 @@ from tests.order_helpers import (
 from tests.tool_helpers import OUTSIDER
 from tools.context import Caller, caller_by_email
 
+pytestmark = pytest.mark.long_module(30)  # seconds, all its tests (tests/conftest.py orders by it)
+
 STATUSES = ("awaiting_approval", "pending_payment", "payment_verified", "processing", "packed", "shipped",
             "delivered", "return_requested", "returned", "cancelled")
 TRANSITIONS = ("approve", "reject", "cancel", "verify-payment", "pack", "ship", "deliver", "return")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from partpilot.bench.api import run_api_bench
+
+pytestmark = pytest.mark.long_module(65)  # seconds, all its tests (tests/conftest.py orders by it)
 
 TARGETS = {"ttft_p95_ms": 300.0, "errors": 0, "turns_per_s": 100.0, "burst_ttft_p95_ms": 1000.0,
            "cpu_ms_per_turn": 10.0, "idle_rss_mb": 250.0, "workers": 2}

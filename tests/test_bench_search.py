@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+pytestmark = pytest.mark.long_module(50)  # seconds, all its tests (tests/conftest.py orders by it)
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
+
+pytestmark = pytest.mark.long_module(30)  # seconds, all its tests (tests/conftest.py orders by it)
 
 REPO = Path(__file__).resolve().parent.parent
 

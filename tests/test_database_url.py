@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+pytestmark = pytest.mark.long_module(55)  # seconds, all its tests (tests/conftest.py orders by it)
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -5,9 +5,12 @@ here only what must always hold: nothing acknowledged is lost, nothing is done t
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 
 from partpilot.bench.durability import run_durability_bench
+
+pytestmark = pytest.mark.long_module(130)  # seconds, all its tests (tests/conftest.py orders by it)
 
 
 def test_nothing_acknowledged_is_lost_or_done_twice_when_processes_die_or_the_database_stops(engine: Engine) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from knowledge.embeddings import SentenceTransformersEncoder, embed_documents, embed_texts
 from knowledge.encoders import use_encoder
 from knowledge.query_encoder import get_query_encoder
+
+pytestmark = pytest.mark.long_module(50)  # seconds, all its tests (tests/conftest.py orders by it)
 
 
 def test_bundled_model_gives_384_unit_vectors() -> None:

@@ -17,6 +17,8 @@ from knowledge.encoders import ENCODERS, EncoderName, build_encoder, get_encoder
 from knowledge.models.base import EMBEDDING_DIMS
 from knowledge.settings import get_settings
 
+pytestmark = pytest.mark.long_module(30)  # seconds, all its tests (tests/conftest.py orders by it)
+
 PARTS = [
     {"manufacturer": "Otis", "name": "Door operator motor", "subcategory": "door equipment",
      "keywords": ["door motor", "operator"], "compatible_equipment": ["Gen2", "Gen2 Comfort"],

@@ -16,6 +16,8 @@ from knowledge.partnumbers import normalize_part_number
 from tools.photos.decode import PhotoRejected
 from tools.photos.reading import read_label
 
+pytestmark = pytest.mark.long_module(140)  # seconds, all its tests (tests/conftest.py orders by it)
+
 logger = logging.getLogger(__name__)
 
 HVAC = {"VOLTS": "208-230", "HZ": "60", "PH": "3", "RLA": "18.5", "LRA": "123"}

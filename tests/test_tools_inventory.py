@@ -14,6 +14,8 @@ from tools.context import Caller, caller_by_email, caller_by_id
 from tools.registry import invoke, summarize_call
 from tools.results import ToolFailure
 
+pytestmark = pytest.mark.long_module(40)  # seconds, all its tests (tests/conftest.py orders by it)
+
 SUMMIT_TECH = "derek.olson@summitvm.example"
 RUN = uuid.uuid4().hex[:8]  # idempotency keys live on in tool_calls: keep each run's keys its own
 

@@ -13,6 +13,8 @@ from tools.context import caller_by_email
 from tools.registry import invoke
 from tools.results import ToolFailure
 
+pytestmark = pytest.mark.long_module(300)  # seconds, all its tests (tests/conftest.py orders by it)
+
 TECH = "maria.gonzalez@summitvm.example"
 
 

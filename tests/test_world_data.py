@@ -18,6 +18,8 @@ import pytest
 from knowledge.seed.world import build_world, demo_now
 from knowledge.seed.world.build import TABLE_ORDER
 
+pytestmark = pytest.mark.long_module(35)  # seconds, all its tests (tests/conftest.py orders by it)
+
 MINIMUMS = {
     "organizations": 6, "users": 20, "equipment_models": 120, "parts_catalog": 2000, "part_supersessions": 150,
     "part_compatibility": 2000, "equipment": 120, "stock_locations": 25, "inventory_items": 600,
