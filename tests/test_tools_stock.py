@@ -127,3 +127,19 @@ def test_transfer_moves_units_and_logs_both_legs(engine: Engine, manager: Caller
                                                      "quantity": 2}, idempotency_key=key()), "insufficient_stock")
     fails(invoke(engine, manager, "transfer_stock", {"item_id": str(item), "to_location_id": str(uuid.uuid4()),
                                                      "quantity": 1}, idempotency_key=key()), "not_found")
+
+
+def test_list_stock_of_a_part_with_its_revisions(engine: Engine) -> None:
+    """Asked with revisions, the stock of a part counts its older and newer revisions, each under its own number."""
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT u.email, newer.part_number AS asked, older.part_number AS held FROM part_supersessions s "
+            "JOIN parts_catalog older ON older.id = s.old_part_id JOIN parts_catalog newer ON newer.id = s.new_part_id "
+            "JOIN inventory_items i ON i.part_number = older.part_number JOIN users u ON u.organization_id = "
+            "i.organization_id WHERE NOT EXISTS (SELECT 1 FROM inventory_items j WHERE j.organization_id = "
+            "i.organization_id AND j.part_number = newer.part_number) ORDER BY older.part_number, u.email LIMIT 1"
+        )).one()
+    caller = caller_by_email(engine, row.email)
+    assert ok(invoke(engine, caller, "list_stock", {"part_number": row.asked})).items == []
+    both = ok(invoke(engine, caller, "list_stock", {"part_number": row.asked, "revisions": True})).items
+    assert row.held in {i.part_number for i in both} and row.asked not in {i.part_number for i in both}

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from knowledge.partnumbers import normalize_part_number
 from knowledge.supersession import MAX_HOPS, resolve_chains
 from tools.catalog.parts import CatalogPart, load_parts
 
@@ -173,3 +174,15 @@ def interchangeable_parts(session: Session, part_ids: list[uuid.UUID]) -> dict[u
         arrow = " → " if relation != "older_equivalent" else " ← "
         links[pid] = Link(pid, numbers[pid][0], numbers[pid][1], relation, weakest, arrow.join(hops))
     return links
+
+
+def chain_of(session: Session, part_id: uuid.UUID | None, part_number: str) -> tuple[list[uuid.UUID], list[str]]:
+    """Catalog ids and normalised numbers of a part and every part of its supersession chain."""
+    ids = [part_id] if part_id else []
+    numbers = {normalize_part_number(part_number)}
+    if part_id is not None:
+        older, newer = supersession_hops(session, part_id)
+        for hop in [*older, *newer]:
+            ids += [hop.from_part_id, hop.to_part_id]
+            numbers |= {normalize_part_number(hop.from_part_number), normalize_part_number(hop.to_part_number)}
+    return list(dict.fromkeys(ids)), sorted(numbers)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from knowledge.models import InventoryItem, PartCategory
 from knowledge.partnumbers import normalize_part_number
 from tools.catalog.parts import number_norm_sql, resolve_part
+from tools.catalog.supersession import chain_of
 from tools.context import Caller
 from tools.inventory.stock_views import (
     ITEM_SQL,
@@ -36,6 +37,8 @@ class ListStockInput(BaseModel):
     location_id: uuid.UUID | None = Field(None, description="Only this stock location (warehouse, truck …).")
     category: PartCategory | None = Field(None, description="Only catalog parts of this category.")
     part_number: str | None = Field(None, min_length=1, max_length=100, description="Only this number (any spacing).")
+    revisions: bool = Field(False, description="With part_number: its older and newer revisions too (the parts of its "
+                                               "supersession chain), each item under its own number.")
     low_stock: bool = Field(False, description="Only items at or below their reorder point.")
     available_for_sale: bool | None = Field(None, description="Only items (not) offered for sale.")
     limit: int = Field(20, ge=1, le=100)
@@ -66,8 +69,16 @@ def list_stock(ctx: ToolContext, args: ListStockInput) -> ListStockOutput:
         where.append("p.category = :cat")
         params["cat"] = args.category.value
     if args.part_number:
-        where.append(f"{number_norm_sql('i.part_number')} = :norm")
-        params["norm"] = normalize_part_number(args.part_number)
+        norms = [normalize_part_number(args.part_number)]
+        if args.revisions:
+            try:
+                part = resolve_part(ctx.session, part_number=args.part_number, org_id=ctx.caller.organization_id,
+                                    missing_ok=True)
+            except ToolFailed:  # a number several makers use: its own items only
+                part = None
+            norms = chain_of(ctx.session, part.id, part.part_number)[1] if part is not None else norms
+        where.append(f"{number_norm_sql('i.part_number')} = ANY(:norms)")
+        params["norms"] = norms
     if args.low_stock:
         where.append("i.reorder_point IS NOT NULL AND i.quantity_available <= i.reorder_point")
     if args.available_for_sale is not None:

@@ -14,9 +14,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from knowledge.partnumbers import normalize_part_number
 from tools.catalog.parts import number_norm_sql
-from tools.catalog.supersession import supersession_hops
+from tools.catalog.supersession import chain_of
 from tools.context import Caller
 from tools.rules.clock import utcnow
 
@@ -44,18 +43,6 @@ def _ago(moment: datetime, now: datetime) -> str:
         return f"{int(hours)} hour{'s' if int(hours) != 1 else ''} ago"
     days = int(hours // 24)
     return "yesterday" if days == 1 else f"{days} days ago"
-
-
-def chain_of(session: Session, part_id: uuid.UUID | None, part_number: str) -> tuple[list[uuid.UUID], list[str]]:
-    """Catalog ids and normalised numbers of a part and every part of its supersession chain."""
-    ids = [part_id] if part_id else []
-    numbers = {normalize_part_number(part_number)}
-    if part_id is not None:
-        older, newer = supersession_hops(session, part_id)
-        for hop in [*older, *newer]:
-            ids += [hop.from_part_id, hop.to_part_id]
-            numbers |= {normalize_part_number(hop.from_part_number), normalize_part_number(hop.to_part_number)}
-    return list(dict.fromkeys(ids)), sorted(numbers)
 
 
 _ORDERED = (

@@ -122,13 +122,15 @@ def split_asks(parse: Parse, env: Env) -> list[Parse]:
         # the lead-in, when the whole is clearly the second part's ask, is its context
         lead_in = parse.confidence >= TOPIC_CHANGE and parts[1].intent == parse.intent and \
             parts[0].confidence < TOPIC_CHANGE and parts[0].intent not in WRITES
+        # "carrier 59tp6 lights then drops out after like 3 sec": what it does, then what it does next — one fault
+        sequence = "then" in cut.group(0).lower() and parse.confident and parse.intent == parts[1].intent == "diagnose"
         story = parts[1].confidence < THRESHOLD or (parts[1].intent not in WRITES | CONVERSATION and
                                                      not _ASKS.search(right) and not SPURNS.search(right.lower()))
         if loose and "and" not in cut.group(0).lower() and parts[0].confidence >= THRESHOLD and \
                 parts[0].intent in WRITES and story:
             return [parse] if terms else [parts[0]]  # "pull my listing, sold all 3 at the counter": its story
         if all(p.confidence >= THRESHOLD and p.intent not in CONVERSATION for p in parts) and \
-                parts[0].intent != parts[1].intent and not together and not context and not lead_in:
+                parts[0].intent != parts[1].intent and not together and not context and not lead_in and not sequence:
             if loose and "and" not in cut.group(0).lower() and parts[0].intent in WRITES and \
                     parts[1].intent in WRITES:
                 # "let the keystone hold go, found one on derek's truck": the request, then why — only the

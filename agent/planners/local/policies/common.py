@@ -147,30 +147,40 @@ def winner(parts: list[dict[str, Any]], text: str = "") -> dict[str, Any] | None
     return described_winner(parts, text) if text else None
 
 
-def described_winner(parts: list[dict[str, Any]], text: str, among: int = 10) -> dict[str, Any] | None:
-    """The one candidate the words name: "flame sensor is toast" among a flame sensor and a control board,
-    "inducer motor … precedent" among inducers for two models. It must have a word no other candidate has,
-    and outscore the rest on the words and word pairs of the message it contains."""
+def _scored(parts: list[dict[str, Any]], text: str, among: int) -> tuple[list[list[str]], list[int], set[str]]:
+    """Each candidate's words, its score on the words and word pairs of the message it contains, and those words."""
     said = [w for w in content_words(text) if w not in _UNIT_WORDS]
     pairs = set(itertools.pairwise(said))
     names = [_words(" ".join(str(p.get(k) or "") for k in ("name", "manufacturer", "part_number")))
              for p in parts[:among]]
+    scores = [len(set(said) & set(n)) + 2 * len(pairs & set(itertools.pairwise(n))) for n in names]
+    return names, scores, set(said)
 
-    def score(name: list[str]) -> int:
-        return len(set(said) & set(name)) + 2 * len(pairs & set(itertools.pairwise(name)))
 
+def described_winner(parts: list[dict[str, Any]], text: str, among: int = 10) -> dict[str, Any] | None:
+    """The one candidate the words name: "flame sensor is toast" among a flame sensor and a control board,
+    "inducer motor … precedent" among inducers for two models. It must have a word no other candidate has,
+    and outscore the rest on the words and word pairs of the message it contains."""
+    names, scores, said = _scored(parts, text, among)
     if len(names) < 2:
         return None
-    scores = [score(n) for n in names]
     best = max(range(len(names)), key=lambda i: scores[i])
     others = set().union(*(set(n) for i, n in enumerate(names) if i != best))
-    hits = [set(said) & set(n) for n in names]
+    hits = [said & set(n) for n in names]
     distinctive = hits[best] - others
     # it has a word no other has, or every word any other has and more ("door op motor … vvvf5")
     covers = all(hits[best] > h for i, h in enumerate(hits) if i != best)
     if (distinctive or covers) and all(scores[best] > s for i, s in enumerate(scores) if i != best):
         return parts[best]
     return None
+
+
+def best_described(parts: list[dict[str, Any]], text: str, among: int = 10) -> list[dict[str, Any]]:
+    """The candidates the words fit best: several when they fit equally ("the carrier 40/5 dual caps", two Carrier
+    caps of different voltage)."""
+    _, scores, _ = _scored(parts, text, among)
+    top = max(scores, default=0)
+    return [part for part, score in zip(parts, scores, strict=False) if top and score == top]
 
 
 # What the equipment is, not which part of it: "the furnace wont light" does not pick the furnace control board.

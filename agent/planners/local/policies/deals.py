@@ -3,6 +3,7 @@ confirming a delivery, and rating the other side."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.planners.local.dialogue import forms
@@ -30,6 +31,28 @@ def _line(t: dict[str, Any]) -> str:
 
 
 _INBOUND = ("coming", "on the way", "inbound", "on order", "shown up", "showed up yet")
+# A deal status a list can be asked for by its word ("our delivered orders", "what got cancelled"), and deals the
+# caller has not rated yet ("havent we rated", "still need to review", "unrated").
+_STATUSES = {"delivered": re.compile(r"\bdelivered\b"), "shipped": re.compile(r"\bshipped\b"),
+             "cancelled": re.compile(r"\bcancell?ed\b"), "completed": re.compile(r"\b(completed|closed out)\b")}
+_UNRATED = re.compile(r"\b(?:\w+n'?t|not|never|yet to|need to|have to|forgot to)\s+(?:\w+\s+){0,2}?"
+                      r"(?:rated?|rating|reviewed|review)\b|\bunrated\b")
+
+
+def deal_status(ctx: Ctx) -> str | None:
+    """The one deal status the message asks for by name, if any."""
+    named = [status for status, words in _STATUSES.items() if words.search(ctx.said.lowered)]
+    return named[0] if len(named) == 1 else None
+
+
+def asks_unrated(ctx: Ctx) -> bool:
+    """Whether the message asks for the deals the caller has not rated yet."""
+    return bool(_UNRATED.search(ctx.said.lowered))
+
+
+def _unrated_by_caller(t: dict[str, Any]) -> bool:
+    mine = "seller_rating" if t.get("role") == "buyer" else "buyer_rating"  # the buyer rates the seller
+    return t.get(mine) is None and t.get("status") in ACTIONS["rate_seller"][1]
 
 
 def deal_role(ctx: Ctx) -> str:
@@ -44,8 +67,10 @@ def deal_lines(ctx: Ctx, found: ToolResult) -> list[Ref]:
     """The deals of a list_transactions result the message asks about: what's on its way when it asks what's
     coming, those with whom it names."""
     inbound = any(w in ctx.said.lowered for w in _INBOUND)
+    status, unrated = deal_status(ctx), asks_unrated(ctx)
     deals = [make_ref("deal", t, _line(t)) for t in found.data.get("transactions") or []
-             if not inbound or t.get("status") in OPEN]
+             if (not inbound or t.get("status") in OPEN) and (status is None or t.get("status") == status)
+             and (not unrated or _unrated_by_caller(t))]
     return _named(deals, ctx) if ctx.said.has("organization", "person") else deals
 
 

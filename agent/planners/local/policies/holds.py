@@ -9,7 +9,13 @@ from typing import Any
 from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned, resolve
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import describes_part, failure, target_part, written
-from agent.planners.local.policies.sourcing import described_part, holdable, inventory_args, outside_only
+from agent.planners.local.policies.sourcing import (
+    described_part,
+    holdable,
+    inventory_args,
+    inventory_of,
+    outside_only,
+)
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import option_where
 from agent.reply_draft import DraftItem
@@ -146,12 +152,20 @@ def _option_to_hold(ctx: Ctx) -> Ref | Call | Say:
     sourcing = ctx.state.sourcing
     part = target_part(ctx)
     fresh = ctx.last("find_inventory")
-    if fresh is None and (sourcing is None or (ctx.said.has("part_number") and part is not None and
-                                               str(part.data.get("part_number")) != str(sourcing.get("part_number")))):
+    # a part described this turn is found again from the search: its stock may have been looked up among others'
+    # to tell apart parts the words fit equally (sourcing.py), the last look-up need not be its
+    if ctx.called("search_parts") or (fresh is None and (
+            sourcing is None or (ctx.said.has("part_number") and part is not None and
+                                 str(part.data.get("part_number")) != str(sourcing.get("part_number"))))):
         if part is None and not describes_part(ctx):
             return say("Which part should I hold?", kind="question")
-        described = part or described_part(ctx, "hold")
-        return Call("find_inventory", inventory_args(ctx, described)) if isinstance(described, Ref) else described
+        # once searched, the part is the one the words describe, not the focus a look-up among them moved
+        described = described_part(ctx, "hold") if ctx.called("search_parts") else part or described_part(ctx, "hold")
+        if not isinstance(described, Ref):
+            return described
+        fresh = inventory_of(ctx, described.data)
+        if fresh is None:
+            return Call("find_inventory", inventory_args(ctx, described))
     found = fresh.data if fresh else sourcing or {}
     options = outside_only(ctx, found.get("part_number"), list(found.get("options") or []))
     if fresh is not None and not fresh.ok:

@@ -12,7 +12,7 @@ from typing import Any
 from agent.planners.local.dialogue.refs import make_ref, match
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import failure
-from agent.planners.local.policies.deals import deal_lines, deal_role
+from agent.planners.local.policies.deals import asks_unrated, deal_lines, deal_role, deal_status
 from agent.planners.local.policy import Call, Ctx, Step, policy, say
 from agent.planners.local.render import invoice_link, money
 from agent.reply_draft import DraftItem
@@ -104,24 +104,30 @@ def my_orders(ctx: Ctx) -> Step:
         return say("No order with that number that you can see.")
     deals = ctx.last("list_transactions")
     if deals is None and not ctx.said.has("order_number", "po_number") and role != "all":
-        named_someone = ctx.said.has("organization", "person")
+        status = deal_status(ctx)
+        narrowed = ctx.said.has("organization", "person") or status is not None
         return Call("list_transactions", {"role": "seller" if role == "seller" else deal_role(ctx),
-                                          "limit": 50 if named_someone else 10})
+                                          "limit": 50 if narrowed else 10} | ({"status": status} if status else {}))
     named = _named(ctx, orders) if orders else []
     deal_refs = deal_lines(ctx, deals) if deals is not None and deals.ok else []
     if len(named) == 1 and (ctx.said.has("order_number", "po_number", "organization", "person", "site",
                                          "part_number") or len(orders) == 1):
         ctx.state.put_focus(named[0])
         return _status(ctx, named[0])
+    status, unrated = deal_status(ctx), asks_unrated(ctx)
+    if status or unrated:  # only deals are rated; an order is kept when it has the status asked for
+        named = [r for r in named if not unrated and r.data.get("status") == status]
     everything = named + deal_refs
     if not everything:
         waiting = "No orders waiting for approval." if role == "all" else \
-            "No new orders." if role == "seller" else "You have no orders yet."
+            "No new orders." if role == "seller" else "Nothing you haven't rated." if unrated else \
+            f"No {status} orders." if status else "You have no orders yet."
         return say(waiting)
-    total = (found.data.get("total") or len(orders)) + len(deal_refs)
+    total = len(named) + len(deal_refs) if status or unrated else \
+        (found.data.get("total") or len(orders)) + len(deal_refs)
     shown = everything[:6]
     whose = "Orders waiting for approval" if role == "all" else "Orders for you to fill" if role == "seller" \
-        else "Your orders"
+        else "Not rated yet" if unrated else f"Your {status} orders" if status else "Your orders"
     return say(f"{whose} ({total}):", "", [DraftItem(kind=r.kind, title=r.label) for r in shown], numbered=True,
                listed=Listed(kind="order" if named else "deal", items=shown))
 

@@ -3,16 +3,15 @@ photo (identify_part_from_photo), and more about the one in focus."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from agent.planners.local.dialogue.item_words import as_catalog_says
 from agent.planners.local.dialogue.refs import make_ref
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies import sites
+from agent.planners.local.policies.asked import named_among, search_for_the_kind_asked, specs_said
 from agent.planners.local.policies.common import (
     candidates,
-    described_winner,
+    content_words,
     describes_part,
     failure,
     part_args,
@@ -27,17 +26,6 @@ from agent.planners.local.render import part_item
 from agent.reply_draft import DraftChoice
 
 SOURCE_QUESTION = "Want me to find where to get one?"
-_ASKED_FOR = re.compile(r"\b(?:what'?s|whats|what is|need|needs|get|order|swap|replace)\s+"
-                        r"(?:the|a|an|my|new|another)\s+([^.?!,]+)", re.IGNORECASE)
-_WHICH_ONE = re.compile(r"\b(?:what|which)\s+([a-z]+(?:\s+[a-z]+)?)\s+(?:is (?:that|it|this)|do i need|am i|"
-                        r"should i)\b", re.IGNORECASE)  # "what board is that", "what pack do i need"
-_SUSPECTED = re.compile(r"\b(?:pretty sure|i think|think|probably|prob|guessing|bet|looks like|sounds like)\s+"
-                        r"(?:it'?s\s+|its\s+)?(?:the|a|an|my|that)\s+([^.?!,]+)", re.IGNORECASE)
-# "motor's cooked & seized", "the cap is shot": the part said to be broken is the one meant
-_BROKEN = re.compile(r"\b([a-z]+(?: [a-z]+)?)(?:'s| is| are| looks| went)\s+(?:\w+ )?(?:cooked|seized|shot|toast|fried|"
-                     r"dead|burnt|burned|blown|bad|junk|smoked|busted|locked up)\b", re.IGNORECASE)
-_SPEC = re.compile(r"\b\d+(?:\.\d+)?(?:/\d+)?\s?(?:a|amp|amps|v|vac|vdc|hp|mfd|uf|ton|tons|kw|psi|rpm|p|pole|"
-                   r"phase|ph)\b|\b\d\s?pole\b|\b(?:single|three|3|1) phase\b", re.IGNORECASE)
 
 
 def present_part(part: Ref, headline: str, question: str = SOURCE_QUESTION) -> Say:
@@ -127,6 +115,11 @@ def find_part(ctx: Ctx) -> Step:
         return Call("search_parts", search_args(ctx))
     if not searched.ok:
         return failure(searched, "search the catalog")
+    narrower = search_for_the_kind_asked(ctx, searched)
+    if narrower is not None:
+        return narrower
+    if not candidates(searched):  # the kind asked for, searched on its own, found nothing: what the story found
+        searched = next(r for r in ctx.results if r.name == "search_parts")
     return present_search(ctx, searched, ctx.ask.values.get("goal"))
 
 
@@ -169,16 +162,6 @@ def _search_at_site(ctx: Ctx, site: str) -> Step:
                           f"the {unit.label} at {unit.data['site']} ({count} unit{'s' if count > 1 else ''})")
 
 
-def named_among(parts: list[dict[str, Any]], text: str, maker: str = "") -> dict[str, Any] | None:
-    """The candidate a fault report names by what it asks for or suspects ("what board is that", "pretty sure
-    the PVT is shot"), of the maker said when it makes one of them; the symptom's own words are not a name."""
-    asked = [m.group(1) for m in [*_ASKED_FOR.finditer(text), *_SUSPECTED.finditer(text), *_WHICH_ONE.finditer(text),
-                                  *_BROKEN.finditer(text)]]
-    pool = [p for p in parts if maker and str(p.get("manufacturer") or "").lower() == maker.lower()] or parts
-    return next((w for a in asked if (w := described_winner(pool, " ".join(as_catalog_says(a.lower().split()))))),
-                None)
-
-
 @policy("diagnose")
 def diagnose(ctx: Ctx) -> Step:
     """A symptom: search for the parts that usually cause it on that equipment (knowledge.search.symptoms),
@@ -188,7 +171,7 @@ def diagnose(ctx: Ctx) -> Step:
     causes = likely_parts(ctx.ask.text)[:2]
     base = search_args(ctx)
     searches = [r for r in ctx.results if r.name == "search_parts"]
-    specs = " ".join(_SPEC.findall(ctx.ask.text))  # "the 2 pole 40a 24v coil one": which of its kind
+    specs = specs_said(ctx.ask.text)  # "the 2 pole 40a 24v coil one": which of its kind
     maker = part_maker(ctx.said) or ""  # "trane rtu condenser fan …": Trane's
     queries = [f"{maker} {cause} {specs}".strip() for cause in causes] or [base["query"]]
     if len(searches) < len(queries):
@@ -200,17 +183,26 @@ def diagnose(ctx: Ctx) -> Step:
                 parts.append(part)
     if not parts:
         return say("I couldn't match that fault to a part.", "What's the equipment model, or the part you suspect?")
+    # what a cause's search found besides that kind of part is noise ("flame sensor" for a 59TP6: a thermostat)
+    parts = [p for p in parts if any(_is_kind(p, cause) for cause in causes)] or parts
     fits = str(base.get("compatible_with") or "")
     # the symptom's words are not a name: only what they ask for or suspect ("pretty sure the PVT is shot")
     named = named_among(parts, ctx.ask.text, maker)
     if named is not None:  # "… keeps throwing low batt. whats the battery pn": they said which part
         ctx.state.put_focus(make_ref("part", named))
         return present_part(make_ref("part", named), f"That's {part_item(named).title}.")
+    if causes and len(parts) == 1 and fits:  # one cause, and one part of that kind for the unit
+        ctx.state.put_focus(make_ref("part", parts[0]))
+        return present_part(make_ref("part", parts[0]), f"That's usually the {causes[0]}: {part_item(parts[0]).title}.")
     cause = f" — usually the {' or the '.join(causes)}" if causes else ""
     top = parts[:3]
     return say(f"Likely parts for that{' on the ' + fits if fits else ''}{cause}:", "Which one do you want to look at?",
                [part_item(p, p.get("note", "")) for p in top], numbered=True,
                listed=Listed(kind="part", items=[make_ref("part", p) for p in top]))
+
+
+def _is_kind(part: dict[str, Any], kind: str) -> bool:
+    return set(content_words(kind)) <= set(content_words(str(part.get("name") or "")))
 
 
 @policy("part_chosen")

@@ -8,7 +8,9 @@ from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref, match
 from agent.planners.local.dialogue.state import Listed, Ref
+from agent.planners.local.policies.asked import named_among
 from agent.planners.local.policies.common import (
+    best_described,
     candidates,
     described_winner,
     describes_part,
@@ -19,7 +21,7 @@ from agent.planners.local.policies.common import (
     target_part,
     winner,
 )
-from agent.planners.local.policies.parts import ask_which, named_among
+from agent.planners.local.policies.parts import ask_which
 from agent.planners.local.policy import Call, Ctx, Say, Step, ToolResult, offer, policy, say
 from agent.planners.local.render import km, option_item, option_where
 
@@ -119,14 +121,49 @@ def described_part(ctx: Ctx, goal: str) -> Ref | Step:
     best = winner(parts, " ".join([*ctx.said.values("equipment_model"), search_query(ctx)])) or \
         named_among(parts, ctx.ask.text)  # "nexway door boards"; "what board is that"
     if best is None:
+        stocked = _stocked_at_named_place(ctx, parts)
+        if isinstance(stocked, Call):
+            return stocked
+        best = stocked
+    if best is None:
         return ask_which(parts, "Which one is it?", goal=goal) if parts else \
             say(searched.message or "No catalog part matched that.")
     return make_ref("part", best)
 
 
+def inventory_of(ctx: Ctx, part: dict[str, Any]) -> ToolResult | None:
+    """This turn's stock look-up of that part, if one was made."""
+    return next((r for r in reversed(ctx.results) if r.name == "find_inventory"
+                 and r.args.get("part_number") == part.get("part_number")), None)
+
+
+def _stocked_at_named_place(ctx: Ctx, parts: list[dict[str, Any]]) -> dict[str, Any] | Call | None:
+    """Of the parts the words fit equally ("hold 3 of the carrier 40/5 dual caps at northlines shop": two Carrier
+    caps), the only one stocked at the place the message names. Each one's stock is looked up in turn."""
+    if not ctx.said.has("location", "organization", "city"):
+        return None
+    fitting = best_described(parts, search_query(ctx))
+    if not 2 <= len(fitting) <= 3:
+        return None
+    there = []
+    for part in fitting:
+        found = inventory_of(ctx, part)
+        if found is None:
+            return Call("find_inventory", inventory_args(ctx, make_ref("part", part)))
+        options = [make_ref("option", o) for o in found.data.get("options") or []] if found.ok else []
+        if match(options, ctx.said):
+            there.append(part)
+    return there[0] if len(there) == 1 else None
+
+
 @policy("find_stock")
 def find_stock(ctx: Ctx) -> Step:
     part = target_part(ctx)
+    if ctx.called("search_parts"):  # described: that part, not the focus a look-up among the candidates moved
+        described = described_part(ctx, "find_stock")
+        if not isinstance(described, Ref):
+            return described
+        part = described
     if part is None and theirs_asked(ctx):
         return not_their_stock(ctx, None)
     if part is None:
@@ -145,7 +182,7 @@ def find_stock(ctx: Ctx) -> Step:
         if not isinstance(described, Ref):
             return described
         part = described
-    found = ctx.last("find_inventory")
+    found = inventory_of(ctx, part.data) or ctx.last("find_inventory")
     if found is None:
         cached = _cached_sourcing(ctx, part)
         if cached is None:

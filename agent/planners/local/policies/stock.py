@@ -122,7 +122,7 @@ def own_stock(ctx: Ctx) -> Step:
     wanted = part.data.get("part_number") if part is not None else None
     place = location_id(ctx, location) if location and part is None else None
     if found is None or (wanted and found.args.get("part_number") != wanted):
-        return Call("list_stock", {"limit": 50, **({"part_number": wanted} if wanted else {}),
+        return Call("list_stock", {"limit": 50, **({"part_number": wanted, "revisions": True} if wanted else {}),
                                    **({"location_id": place} if place else {})})
     if not found.ok:
         return failure(found, "check your stock")
@@ -163,6 +163,9 @@ def _present_stock(ctx: Ctx, items: list[dict[str, Any]], location: str | None, 
         return say(f"You have no {what} {where or 'in your own stock'}.".replace("  ", " "),
                    "Want me to find where to get one?" if part is not None else "",
                    proposal=offer("find_stock", part) if part is not None else None)
+    if part is not None:  # "got one on my truck?": an older or newer revision of the part is one too, said so
+        items = [i if i.get("part_number") == what else {**i, "name": f"{i.get('name')} (a revision of {what})"}
+                 for i in items]
     total = sum(int(i.get("quantity_available") or 0) for i in items)
     if len(items) == 1:
         ctx.state.put_focus(make_ref("stock", items[0], stock_line(items[0])))
