@@ -30,6 +30,7 @@ from tests.local_planner_scripts import (
     names,
     talk,
 )
+from tools.registry import invoke
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +239,11 @@ def test_tool_call_ids_are_unique_and_stable(runner: AgentRunner, engine: Engine
     again.send(thread, chat.caller, "GAA26800LC1")
     replay = again.graph.get_state(again.config(thread, chat.caller))
     assert [c["id"] for m in replay.values["messages"] if m.type == "ai" for c in m.tool_calls] == ids[:1]
+
+
+def test_market_trend_says_what_the_condition_asked_about_goes_for(runner: AgentRunner, engine: Engine) -> None:
+    turn = talk(runner, engine, PARTS_MANAGER).say("GAA24350BH1 market, are new ones trending up or down")
+    insights = invoke(engine, caller(engine, PARTS_MANAGER), "market_insights", {"part_number": "GAA24350BH1"})
+    new = next(s for s in insights.by_condition if s.condition == "new")  # type: ignore[attr-defined]
+    assert names(turn)[-1] == "market_insights" and f"${new.average_price:,.2f}" in turn.reply
+    assert "used" not in turn.reply.split("By condition:")[-1]  # only the condition asked about

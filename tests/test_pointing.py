@@ -114,3 +114,12 @@ def test_amounts_named_by_their_field_and_corrected(nlu: NLU, form: str, text: s
     filled = forms.new_form(form)
     forms.fill(filled, _said(nlu, text))
     assert {k: filled.values.get(k) for k in values} == values
+
+
+def test_an_auction_listed_without_bids_shows_its_opening_bid() -> None:
+    """A listing kept in the conversation (slimmed to its fields) still says where an auction opens."""
+    from agent.planners.local.render import listing_price
+
+    shown = make_ref("listing", {"id": "l1", "part_number": "HW-210-GV", "listing_type": "auction", "status": "active",
+                                 "price": None, "starting_bid": "900.00", "current_bid": None})
+    assert listing_price(shown.data) == "auction opening at $900"

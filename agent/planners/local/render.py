@@ -93,7 +93,7 @@ def listing_price(listing: dict[str, Any]) -> str:
         if listing.get("status") == "ended" or auction.get("ended"):
             return f"auction ended at {money(listing.get('current_bid') or auction.get('current_bid'))}"
         bid = listing.get("current_bid") or auction.get("current_bid")
-        opening = auction.get("starting_bid") or listing.get("price")
+        opening = auction.get("starting_bid") or listing.get("starting_bid") or listing.get("price")
         if bid:
             return f"auction, bid {money(bid)}"
         return f"auction opening at {money(opening)}" if opening else "auction, no bids yet"

@@ -23,7 +23,7 @@ _SLIM = {
                "inventory_item_id", "listing_id", "supplier_offer_id", "authorized", "is_replacement", "contact"),
     "listing": ("id", "part_number", "manufacturer", "name", "condition", "quantity_available", "price",
                 "listing_type", "status", "seller_organization", "is_own_listing", "city", "distance_km",
-                "current_bid", "auction_end", "fulfillment_options", "minimum_next_bid"),
+                "starting_bid", "current_bid", "auction_end", "fulfillment_options", "minimum_next_bid"),
     "offer": ("id", "listing_id", "part_number", "manufacturer", "listing_name", "buyer_organization", "buyer_name",
               "seller_organization", "offered_price", "quantity", "status", "awaiting", "offer_type",
               "counter_offer", "expires_at", "transaction_id"),

@@ -179,7 +179,7 @@ def market_trends(ctx: Ctx) -> Step:
         average = f" Average over 90 days {money(d['average_price_90d'])}." if d.get("average_price_90d") else ""
         listed, sold = int(d.get("active_listings") or 0), int(d.get("transactions_12m") or 0)
         return say(f"{d.get('scope')}: {counted(listed, 'active listing')}, {counted(sold, 'sale')} in 12 months."
-                   f"{average}{moving}")
+                   f"{average}{moving}{_by_condition(ctx, d)}")
     part = target_part(ctx)
     args: dict[str, Any] = {}
     if part is None and not ctx.said.value("manufacturer") and describes_part(ctx):
@@ -197,6 +197,15 @@ def market_trends(ctx: Ctx) -> Step:
     else:
         return say("The market for which part? Give me its number or describe it.", kind="question")
     return Call("market_insights", args)
+
+
+def _by_condition(ctx: Ctx, insights: dict[str, Any]) -> str:
+    """What each condition goes for — the one the message asks about ("new ones going for what"), else all."""
+    slices = {str(s.get("condition")): s for s in insights.get("by_condition") or []}
+    shown = [c for c in ctx.said.values("condition") if c in slices] or list(slices)[:4]
+    prices = [f"{condition(c)} {money(slices[c].get('average_price'))} on average (median "
+              f"{money(slices[c].get('median_price'))})" for c in shown]
+    return f" By condition: {'; '.join(prices)}." if prices else ""
 
 
 def _listed_price(ctx: Ctx) -> Step:
