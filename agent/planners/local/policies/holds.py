@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from agent.planners.local.dialogue.refs import make_ref, match, match_besides_spurned, resolve
+from agent.planners.local.dialogue.said import clause_spans
 from agent.planners.local.dialogue.state import Listed, Ref
 from agent.planners.local.policies.common import describes_part, failure, target_part, written
 from agent.planners.local.policies.sourcing import (
@@ -103,7 +104,7 @@ def cancel_hold(ctx: Ctx) -> Step:
             return my_holds(ctx)
         refs = _hold_refs([h for h in listed.data.get("holds") or listed.data.get("items") or []
                            if h.get("status") in (None, "active")])
-        hits = match(refs, ctx.said, allow_single=True)
+        hits = match(refs, ctx.said, allow_single=True) or _named_in_one_clause(ctx, refs)
         if len(hits) != 1:
             if not refs:
                 return say("You have no active holds.")
@@ -111,6 +112,17 @@ def cancel_hold(ctx: Ctx) -> Step:
                        listed=Listed(kind="hold", items=refs[:6], goal="cancel_hold"), kind="clarify")
         target = hits[0]
     return Call("cancel_hold", {"hold_id": target.id})
+
+
+def _named_in_one_clause(ctx: Ctx, refs: list[Ref]) -> list[Ref]:
+    """"let the keystone hold go, found one on derek's truck": the hold one clause names, the rest says why."""
+    named: dict[str | None, Ref] = {}
+    for start, end in clause_spans(ctx.said.text):
+        said = ctx.said.within(start, end)
+        hits = match(refs, said) if said.entities else []
+        if len(hits) == 1:
+            named[hits[0].id] = hits[0]
+    return list(named.values())
 
 
 @policy("hold")
