@@ -103,8 +103,8 @@ def my_orders(ctx: Ctx) -> Step:
     if ctx.said.has("order_number", "po_number") and not orders:
         return say("No order with that number that you can see.")
     deals = ctx.last("list_transactions")
+    status, unrated = deal_status(ctx), asks_unrated(ctx)
     if deals is None and not ctx.said.has("order_number", "po_number") and role != "all":
-        status = deal_status(ctx)
         narrowed = ctx.said.has("organization", "person") or status is not None
         return Call("list_transactions", {"role": "seller" if role == "seller" else deal_role(ctx),
                                           "limit": 50 if narrowed else 10} | ({"status": status} if status else {}))
@@ -114,7 +114,6 @@ def my_orders(ctx: Ctx) -> Step:
                                          "part_number") or len(orders) == 1):
         ctx.state.put_focus(named[0])
         return _status(ctx, named[0])
-    status, unrated = deal_status(ctx), asks_unrated(ctx)
     if status or unrated:  # only deals are rated; an order is kept when it has the status asked for
         named = [r for r in named if not unrated and r.data.get("status") == status]
     everything = named + deal_refs
